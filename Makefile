@@ -1,0 +1,40 @@
+# probation-bot: `make chat` to talk to the bot in the terminal, `make test` to run every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help install kb chat test eval bench clean
+
+help:
+	@echo "make chat   set up, build the knowledge base and chat with the bot in this terminal"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make eval   run the shared question set (../shared/eval)"
+	@echo "make bench  run the benchmarks and write benchmarks/results.json"
+	@echo "make kb     (re)build the knowledge base from knowledge/data"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+kb: install
+	$(BIN)/probation-bot kb build
+
+chat: kb
+	$(BIN)/probation-bot chat
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: kb
+	$(BIN)/python ../shared/eval/run_eval.py --cmd "$(BIN)/probation-bot ask --json"
+
+bench: kb
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) knowledge/probation.db .pytest_cache .hypothesis build *.egg-info

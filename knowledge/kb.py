@@ -1,0 +1,256 @@
+"""The read-only query layer over the knowledge base.
+
+``KnowledgeBase`` opens the SQLite file read-only (``mode=ro``), so nothing the bot does can change
+the facts, and a rebuild (which renames a new file into place) never disturbs a query in flight: the
+open connection keeps reading the file it opened. Small tables that every answer needs
+(organisations, aliases, sources) are read once and kept in memory.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from knowledge.build import SCHEMA_VERSION
+from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating, from_row
+
+_REQUIRED_TABLES = {"organisations", "inspections", "standard_ratings", "findings", "figures", "sources",
+                    "aliases", "meta", "subjects"}
+
+#: League order: rating points, then score where known, then the most recent first.
+LEAGUE_ORDER = ("rating_points desc nulls last, "
+                "(score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id")
+
+
+class KnowledgeBaseError(Exception):
+    """The database is missing, unreadable or not a probation-bot knowledge base (one-line message)."""
+
+
+def _fts_query(text: str) -> str | None:
+    """Turn free text into a safe FTS5 query: each word quoted, joined by OR.
+
+    People type anything; FTS5 has its own syntax (quotes, NEAR, column filters, ``*``), so we never
+    pass their text through. Returns ``None`` when no searchable word is left.
+    """
+    words = re.findall(r"[^\W_]{2,}", text.lower())
+    if not words:
+        return None
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+
+
+class KnowledgeBase:
+    """Read-only queries over a built knowledge base."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise KnowledgeBaseError(f"knowledge base not found at {self.path} (build it with: probation-bot kb build)")
+        try:
+            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._conn.row_factory = sqlite3.Row
+            tables = {r[0] for r in self._conn.execute("select name from sqlite_master where type = 'table'")}
+            missing = _REQUIRED_TABLES - tables
+            if missing:
+                raise KnowledgeBaseError(
+                    f"{self.path} is not a probation-bot knowledge base (missing tables: {', '.join(sorted(missing))})")
+            version = self._conn.execute("select value from meta where key = 'schema_version'").fetchone()
+            if not version or int(version[0]) != SCHEMA_VERSION:
+                raise KnowledgeBaseError(f"{self.path} has schema version {version[0] if version else '?'}, "
+                                         f"expected {SCHEMA_VERSION}; rebuild it with: probation-bot kb build")
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeBaseError(f"cannot read knowledge base {self.path}: {exc}") from None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _rows(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeBaseError(f"knowledge base query failed: {exc}") from None
+
+    # -- organisations -----------------------------------------------------------------------
+    @cached_property
+    def organisations(self) -> dict[str, Organisation]:
+        """Every organisation by ``org_id``."""
+        return {r["org_id"]: from_row(Organisation, r) for r in self._rows("select * from organisations order by org_id")}
+
+    @cached_property
+    def _by_short_key(self) -> dict[str, Organisation]:
+        return {o.short_key: o for o in self.organisations.values()}
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        return self.organisations.get(org_id)
+
+    def organisation_by_key(self, short_key: str) -> Organisation | None:
+        """Look up by the 8-character key used in button data."""
+        return self._by_short_key.get(short_key)
+
+    @cached_property
+    def aliases(self) -> list[tuple[str, str, str]]:
+        """``(alias, org_id, kind)`` for every name and alias, including the organisations' own names."""
+        return [(r["alias"], r["org_id"], r["kind"]) for r in self._rows("select alias, org_id, kind from aliases order by alias, org_id")]
+
+    @cached_property
+    def regions(self) -> list[str]:
+        """Region names as the data spells them."""
+        return [r[0] for r in self._rows("select distinct region from inspections where region is not null order by region")]
+
+    @cached_property
+    def programmes(self) -> list[str]:
+        return [r[0] for r in self._rows("select distinct programme from inspections where programme is not null order by programme")]
+
+    # -- inspections -------------------------------------------------------------------------
+    def inspection(self, inspection_id: str) -> Inspection | None:
+        rows = self._rows("select * from inspections where inspection_id = ?", (inspection_id,))
+        return from_row(Inspection, rows[0]) if rows else None
+
+    def history(self, org_id: str) -> list[Inspection]:
+        """An organisation's inspections, oldest first."""
+        return [from_row(Inspection, r) for r in self._rows(
+            "select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))]
+
+    def latest_inspections(self, org_type: str | None = None, region: str | None = None,
+                           programme: str | None = None, year: int | None = None,
+                           rating: str | None = None, rated_only: bool = False,
+                           order: str = "league") -> list[Inspection]:
+        """The latest inspection of each organisation among those matching the filters.
+
+        The filters pick inspections first (type, region, programme, year) and the latest of each
+        organisation is taken among them; ``rating`` then keeps those latest inspections with that
+        rating. ``order`` is ``"league"`` (see ``LEAGUE_ORDER``) or ``"date"`` (newest first).
+        """
+        where, params = [], {}
+        if org_type:
+            where.append("org_type = :org_type"); params["org_type"] = org_type
+        if region:
+            where.append("region = :region"); params["region"] = region
+        if programme:
+            where.append("programme = :programme"); params["programme"] = programme
+        if year:
+            where.append("year = :year"); params["year"] = year
+        if rated_only:
+            where.append("overall_rating is not null")
+        cond = " and ".join(where) or "1"
+        outer = "where overall_rating = :rating" if rating else ""
+        if rating:
+            params["rating"] = rating
+        order_sql = LEAGUE_ORDER if order == "league" else "sort_date desc, inspection_id"
+        sql = f"""
+            select * from (
+                select *, row_number() over (partition by org_id order by sort_date desc, inspection_id desc) as rn
+                from inspections where {cond}
+            ) where rn = 1 {('and ' + outer[6:]) if outer else ''}
+            order by {order_sql}
+        """
+        return [from_row(Inspection, r) for r in self._rows(sql, params)]
+
+    def league(self, **filters) -> list[Inspection]:
+        """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
+        return self.latest_inspections(rated_only=True, order="league", **filters)
+
+    def recent_inspections(self, limit: int = 10) -> list[Inspection]:
+        """The most recently published inspections with a known date, newest first."""
+        return [from_row(Inspection, r) for r in self._rows(
+            "select * from inspections where published is not null order by published desc, inspection_id limit ?", (limit,))]
+
+    def count_by_rating(self, **filters) -> dict[str | None, int]:
+        """How many organisations' latest inspections (under the filters) carry each rating."""
+        counts: dict[str | None, int] = {}
+        for i in self.latest_inspections(**filters):
+            counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
+        return counts
+
+    def inspections_with_score(self, points: int, out_of: int | None = None) -> list[Inspection]:
+        sql = "select * from inspections where score_points = ?"
+        params: list = [points]
+        if out_of is not None:
+            sql += " and score_max = ?"
+            params.append(out_of)
+        return [from_row(Inspection, r) for r in self._rows(sql + " order by sort_date", params)]
+
+    def scored_inspections(self) -> list[Inspection]:
+        return [from_row(Inspection, r) for r in self._rows(
+            "select * from inspections where score_points is not null order by score_points, sort_date")]
+
+    def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
+        return [from_row(StandardRating, r) for r in self._rows(
+            "select * from standard_ratings where inspection_id = ? order by standard_code is null, standard_code, id",
+            (inspection_id,))]
+
+    # -- findings and figures ------------------------------------------------------------------
+    def findings(self, org_id: str | None = None, inspection_id: str | None = None,
+                 topics: Iterable[str] | None = None, subject_id: str | None = None) -> list[Finding]:
+        where, params = [], []
+        if org_id:
+            where.append("org_id = ?"); params.append(org_id)
+        if inspection_id:
+            where.append("inspection_id = ?"); params.append(inspection_id)
+        if subject_id:
+            where.append("subject_id = ?"); params.append(subject_id)
+        topics = list(topics or [])
+        if topics:
+            where.append(f"topic in ({', '.join('?' * len(topics))})"); params.extend(topics)
+        sql = "select * from findings" + (" where " + " and ".join(where) if where else "") + " order by id"
+        return [from_row(Finding, r) for r in self._rows(sql, params)]
+
+    def search_findings(self, text: str, org_id: str | None = None, limit: int = 20) -> list[Finding]:
+        """Findings matching the words of ``text`` by full-text search, best first."""
+        q = _fts_query(text)
+        if q is None:
+            return []
+        sql = ("select findings.* from findings join findings_fts on findings_fts.rowid = findings.id "
+               "where findings_fts match ?")
+        params: list = [q]
+        if org_id:
+            sql += " and findings.org_id = ?"; params.append(org_id)
+        sql += " order by findings_fts.rank, findings.id limit ?"
+        params.append(limit)
+        return [from_row(Finding, r) for r in self._rows(sql, params)]
+
+    def search_figures(self, text: str, limit: int = 10) -> list[Figure]:
+        """National and aggregate figures matching the words of ``text``, best first."""
+        q = _fts_query(text)
+        if q is None:
+            return []
+        return [from_row(Figure, r) for r in self._rows(
+            "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
+            "where figures_fts match ? order by figures_fts.rank, figures.id limit ?", (q, limit))]
+
+    @cached_property
+    def all_figures(self) -> list[Figure]:
+        return [from_row(Figure, r) for r in self._rows("select * from figures order by id")]
+
+    @cached_property
+    def subject_titles(self) -> dict[str, str]:
+        return {r["subject_id"]: r["title"] for r in self._rows("select subject_id, title from subjects")}
+
+    @cached_property
+    def topics(self) -> list[str]:
+        return [r[0] for r in self._rows("select distinct topic from findings order by topic")]
+
+    # -- sources -----------------------------------------------------------------------------
+    @cached_property
+    def _sources(self) -> dict[str, Source]:
+        return {r["url"]: from_row(Source, r) for r in self._rows("select * from sources")}
+
+    def source(self, url: str) -> Source:
+        """The source row for a URL (every URL in the data has one)."""
+        return self._sources[url]
+
+    def sources(self) -> list[Source]:
+        return sorted(self._sources.values(), key=lambda s: s.url)
+
+    # -- figures about the database itself -----------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self._rows("select key, value from meta")}
+
+    def counts(self) -> dict[str, int]:
+        return {t: self._rows(f"select count(*) from {t}")[0][0]
+                for t in ("organisations", "inspections", "standard_ratings", "findings", "figures", "sources", "aliases")}

@@ -1,0 +1,371 @@
+"""Read the data files and validate them, reporting every problem as ``file:line: message``.
+
+``load_dataset`` never stops at the first fault: a researcher fixing a spreadsheet wants the whole list.
+The build refuses to write anything while the list is not empty (see ``knowledge.build``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from knowledge.dates import DAY, MONTH, UNKNOWN, parse_date
+from knowledge.ratings import canonical_rating
+
+#: The organisation types of the source data, mapped to our short codes.
+ORG_TYPES: dict[str, str] = {
+    "CRC": "crc",
+    "NPS division": "nps",
+    "PDU": "pdu",
+    "Probation region": "region",
+    "Other": "national",
+}
+#: How each code reads in an answer.
+TYPE_LABELS: dict[str, str] = {
+    "crc": "CRC",
+    "nps": "NPS division",
+    "pdu": "PDU",
+    "region": "region",
+    "national": "national",
+}
+STANCES = ("strength", "concern", "neutral")
+
+#: Columns each file must have (more are allowed and ignored).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "inspections.csv": (
+        "inspection_id", "org_id", "organisation", "org_type", "aliases", "owner", "region",
+        "programme", "fieldwork", "published", "overall_rating", "previous_rating",
+        "people_supervised", "supervised_qualifier", "supervised_asof", "score",
+        "source_url", "source_title", "notes",
+    ),
+    "standard_ratings.csv": ("inspection_id", "standard_code", "standard_name", "rating", "source_url"),
+    "findings.csv": ("inspection_id", "topic", "stance", "finding", "figure", "source_url"),
+    "figures.csv": ("subject", "metric", "value", "unit", "as_of", "source_url", "source_title"),
+    "seed_sources.csv": ("seed_file", "title", "url", "published", "publisher"),
+    "subjects.csv": ("subject_id", "title", "kind", "year"),
+    "aliases.csv": ("alias", "org_id", "kind"),
+}
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_SCORE_RE = re.compile(r"^(\d+) of (\d+)$")
+_YEAR_SUFFIX_RE = re.compile(r"-(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in the data, located to a file and line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Row:
+    """A cleaned row and where it came from."""
+
+    line: int
+    values: dict[str, object]
+
+
+@dataclass
+class Dataset:
+    """Everything read from a data folder, cleaned, plus the problems found."""
+
+    data_dir: Path
+    inspections: list[Row] = field(default_factory=list)
+    standard_ratings: list[Row] = field(default_factory=list)
+    findings: list[Row] = field(default_factory=list)
+    figures: list[Row] = field(default_factory=list)
+    seed_sources: list[Row] = field(default_factory=list)
+    subjects: list[Row] = field(default_factory=list)
+    aliases: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _display_path(path: Path) -> str:
+    """The shortest honest way to name a file: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(line, row)`` with the line where each record starts; report unreadable files."""
+    shown = _display_path(path)
+    required = REQUIRED_COLUMNS[path.name]
+    try:
+        handle = path.open(newline="", encoding="utf-8")
+    except OSError as exc:
+        problems.append(Problem(shown, 0, f"cannot read file: {exc.strerror or exc}"))
+        return
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in required if c not in header]
+            if missing:
+                problems.append(Problem(shown, 1, f"missing column(s): {', '.join(missing)}"))
+                return
+            previous_end = 1
+            for row in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                if None in row:  # more cells than header columns
+                    problems.append(Problem(shown, start, f"{len(header) + len(row[None])} cells for {len(header)} columns"))
+                    continue
+                if any(v is None for v in row.values()):
+                    problems.append(Problem(shown, start, "fewer cells than columns"))
+                    continue
+                if not any(v.strip() for v in row.values()):
+                    continue  # a blank line in a hand-edited file
+                yield start, {k: v.strip() for k, v in row.items()}
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, previous_end + 1, f"not UTF-8 text ({exc.reason})"))
+        except csv.Error as exc:
+            problems.append(Problem(shown, reader.line_num, f"malformed CSV: {exc}"))
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """Read and validate every data file in ``data_dir``.
+
+    Returns a ``Dataset`` whose ``problems`` list every fault found; the rows that were valid are kept
+    so that ``kb check`` can carry on and report cross-file faults too.
+    """
+    data_dir = Path(data_dir)
+    ds = Dataset(data_dir=data_dir)
+    p = ds.problems
+
+    def fault(name: str, line: int, message: str) -> None:
+        p.append(Problem(_display_path(data_dir / name), line, message))
+
+    def need_url(name: str, line: int, url: str, column: str = "source_url") -> bool:
+        if not url:
+            fault(name, line, f"row has no {column}")
+            return False
+        if not _URL_RE.match(url):
+            fault(name, line, f"{column} {url!r} is not an http(s) URL")
+            return False
+        return True
+
+    # inspections.csv ---------------------------------------------------------------------------
+    name = "inspections.csv"
+    seen_ids: dict[str, int] = {}
+    org_types: dict[str, tuple[str, int]] = {}
+    for line, r in _read_csv(data_dir / name, p):
+        ok = True
+        iid = r["inspection_id"]
+        if not iid:
+            fault(name, line, "row has no inspection_id"); ok = False
+        elif not _ID_RE.match(iid):
+            fault(name, line, f"inspection_id {iid!r} must be lower-case letters, digits and hyphens"); ok = False
+        elif iid in seen_ids:
+            fault(name, line, f"duplicate inspection_id {iid!r} (first on line {seen_ids[iid]})"); ok = False
+        else:
+            seen_ids[iid] = line
+        org_id = r["org_id"]
+        if not org_id or not _ID_RE.match(org_id):
+            fault(name, line, f"org_id {org_id!r} must be lower-case letters, digits and hyphens"); ok = False
+        if not r["organisation"]:
+            fault(name, line, "row has no organisation name"); ok = False
+        org_type = ORG_TYPES.get(r["org_type"])
+        if org_type is None:
+            fault(name, line, f"unknown org_type {r['org_type']!r} (expected one of: {', '.join(ORG_TYPES)})"); ok = False
+        elif org_id in org_types and org_types[org_id][0] != org_type:
+            fault(name, line, f"org_id {org_id!r} has org_type {r['org_type']!r} here but another type on line {org_types[org_id][1]}"); ok = False
+        else:
+            org_types.setdefault(org_id, (org_type, line))
+        try:
+            published = parse_date(r["published"])
+        except ValueError as exc:
+            fault(name, line, f"published: {exc}"); ok = False
+            published = None
+        ratings = {}
+        for col in ("overall_rating", "previous_rating"):
+            try:
+                ratings[col] = canonical_rating(r[col])
+            except ValueError as exc:
+                fault(name, line, f"{col}: {exc}"); ok = False
+        people = None
+        if r["people_supervised"]:
+            try:
+                people = int(r["people_supervised"].replace(",", ""))
+                if people < 0:
+                    raise ValueError
+            except ValueError:
+                fault(name, line, f"people_supervised {r['people_supervised']!r} is not a whole number"); ok = False
+        elif r["supervised_qualifier"]:
+            fault(name, line, "supervised_qualifier given without people_supervised"); ok = False
+        score_points = score_max = None
+        if r["score"]:
+            m = _SCORE_RE.match(r["score"])
+            if not m or int(m.group(1)) > int(m.group(2)):
+                fault(name, line, f"score {r['score']!r} must read 'N of M' with N no more than M"); ok = False
+            else:
+                score_points, score_max = int(m.group(1)), int(m.group(2))
+        if not need_url(name, line, r["source_url"]):
+            ok = False
+        if not ok or published is None:
+            continue
+        year, year_estimated = published.year, False
+        if year is None:
+            m = _YEAR_SUFFIX_RE.search(iid)
+            year, year_estimated = (int(m.group(1)), True) if m else (None, False)
+        ds.inspections.append(Row(line, {
+            "inspection_id": iid,
+            "org_id": org_id,
+            "organisation": r["organisation"],
+            "org_type": org_type,
+            "aliases": [a.strip() for a in r["aliases"].split(";") if a.strip()],
+            "owner": r["owner"] or None,
+            "region": r["region"] or None,
+            "programme": r["programme"] or None,
+            "fieldwork": r["fieldwork"] or None,
+            "published": published.iso,
+            "published_precision": published.precision,
+            "year": year,
+            "year_estimated": int(year_estimated),
+            "overall_rating": ratings["overall_rating"],
+            "previous_rating": ratings["previous_rating"],
+            "people_supervised": people,
+            "supervised_qualifier": (r["supervised_qualifier"] or ("exact" if people is not None else None)),
+            "supervised_asof": r["supervised_asof"] or None,
+            "score": r["score"] or None,
+            "score_points": score_points,
+            "score_max": score_max,
+            "source_url": r["source_url"],
+            "source_title": r["source_title"] or None,
+            "notes": r["notes"] or None,
+        }))
+    inspection_ids = set(seen_ids)
+    org_ids = set(org_types)
+
+    # subjects.csv (national reports and other non-inspection subjects of findings) ----------------
+    name = "subjects.csv"
+    subject_ids: dict[str, int] = {}
+    for line, r in _read_csv(data_dir / name, p):
+        sid = r["subject_id"]
+        if not sid or not _ID_RE.match(sid):
+            fault(name, line, f"subject_id {sid!r} must be lower-case letters, digits and hyphens"); continue
+        if sid in subject_ids or sid in inspection_ids:
+            fault(name, line, f"duplicate subject_id {sid!r}"); continue
+        if not r["title"]:
+            fault(name, line, "row has no title"); continue
+        subject_ids[sid] = line
+        ds.subjects.append(Row(line, {"subject_id": sid, "title": r["title"], "kind": r["kind"] or None,
+                                      "year": int(r["year"]) if r["year"].isdigit() else None}))
+
+    # standard_ratings.csv ---------------------------------------------------------------------
+    name = "standard_ratings.csv"
+    for line, r in _read_csv(data_dir / name, p):
+        ok = True
+        if r["inspection_id"] not in inspection_ids:
+            fault(name, line, f"rating for unknown inspection {r['inspection_id']!r}"); ok = False
+        if not r["standard_name"]:
+            fault(name, line, "row has no standard_name"); ok = False
+        try:
+            rating = canonical_rating(r["rating"])
+            if rating is None:
+                fault(name, line, "row has no rating"); ok = False
+        except ValueError as exc:
+            fault(name, line, f"rating: {exc}"); ok = False
+        if not need_url(name, line, r["source_url"]):
+            ok = False
+        if ok:
+            ds.standard_ratings.append(Row(line, {
+                "inspection_id": r["inspection_id"], "standard_code": r["standard_code"] or None,
+                "standard_name": r["standard_name"], "rating": rating, "source_url": r["source_url"],
+            }))
+
+    # findings.csv -----------------------------------------------------------------------------
+    name = "findings.csv"
+    for line, r in _read_csv(data_dir / name, p):
+        ok = True
+        subject = r["inspection_id"]
+        if subject not in inspection_ids and subject not in subject_ids:
+            fault(name, line, f"finding for unknown inspection {subject!r} (not in inspections.csv or subjects.csv)"); ok = False
+        if not r["topic"]:
+            fault(name, line, "row has no topic"); ok = False
+        if r["stance"] not in STANCES:
+            fault(name, line, f"unknown stance {r['stance']!r} (expected one of: {', '.join(STANCES)})"); ok = False
+        if not r["finding"]:
+            fault(name, line, "row has no finding"); ok = False
+        if not need_url(name, line, r["source_url"]):
+            ok = False
+        if ok:
+            ds.findings.append(Row(line, {
+                "subject_id": subject,
+                "inspection_id": subject if subject in inspection_ids else None,
+                "topic": r["topic"], "stance": r["stance"], "finding": r["finding"],
+                "figure": r["figure"] or None, "source_url": r["source_url"],
+            }))
+
+    # figures.csv ------------------------------------------------------------------------------
+    name = "figures.csv"
+    for line, r in _read_csv(data_dir / name, p):
+        ok = True
+        for col in ("subject", "metric", "value"):
+            if not r[col]:
+                fault(name, line, f"row has no {col}"); ok = False
+        if not need_url(name, line, r["source_url"]):
+            ok = False
+        if ok:
+            ds.figures.append(Row(line, {k: (r[k] or None) for k in REQUIRED_COLUMNS[name]}))
+
+    # seed_sources.csv -------------------------------------------------------------------------
+    name = "seed_sources.csv"
+    for line, r in _read_csv(data_dir / name, p):
+        ok = need_url(name, line, r["url"], "url")
+        try:
+            parse_date(r["published"])
+        except ValueError as exc:
+            fault(name, line, f"published: {exc}"); ok = False
+        if ok:
+            ds.seed_sources.append(Row(line, {k: (r[k] or None) for k in REQUIRED_COLUMNS[name]}))
+
+    # aliases.csv ------------------------------------------------------------------------------
+    name = "aliases.csv"
+    seen_alias: dict[tuple[str, str], int] = {}
+    for line, r in _read_csv(data_dir / name, p):
+        if not r["alias"]:
+            fault(name, line, "row has no alias"); continue
+        if r["org_id"] not in org_ids:
+            fault(name, line, f"alias {r['alias']!r} points to unknown org_id {r['org_id']!r}"); continue
+        key = (r["alias"].lower(), r["org_id"])
+        if key in seen_alias:
+            fault(name, line, f"duplicate alias {r['alias']!r} for {r['org_id']!r} (first on line {seen_alias[key]})"); continue
+        seen_alias[key] = line
+        ds.aliases.append(Row(line, {"alias": r["alias"], "org_id": r["org_id"], "kind": r["kind"] or "alias"}))
+
+    return ds
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """A SHA-256 over the data files, so a built database can say exactly what it was built from."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in sorted(REQUIRED_COLUMNS):
+        path = Path(data_dir) / name
+        h.update(name.encode())
+        h.update(path.read_bytes() if path.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+__all__ = ["Dataset", "Problem", "Row", "load_dataset", "data_fingerprint", "ORG_TYPES", "TYPE_LABELS",
+           "STANCES", "DAY", "MONTH", "UNKNOWN"]

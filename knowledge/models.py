@@ -1,0 +1,129 @@
+"""Typed rows of the knowledge base, as the answer engine sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Mapping, TypeVar
+
+from knowledge.dates import describe_date
+
+T = TypeVar("T")
+
+
+def from_row(cls: type[T], row: Mapping[str, Any]) -> T:
+    """Build a dataclass from a mapping, ignoring columns the class does not declare."""
+    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row.keys()})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    org_id: str
+    name: str
+    org_type: str  # crc, nps, pdu, region, national
+    type_label: str
+    region: str | None
+    short_key: str
+    inspection_count: int
+    latest_inspection_id: str
+
+
+@dataclass(frozen=True)
+class Inspection:
+    inspection_id: str
+    org_id: str
+    organisation: str
+    org_type: str
+    owner: str | None
+    region: str | None
+    programme: str | None
+    fieldwork: str | None
+    published: str | None
+    published_precision: str
+    year: int | None
+    year_estimated: int
+    overall_rating: str | None
+    rating_points: int | None
+    previous_rating: str | None
+    people_supervised: int | None
+    supervised_qualifier: str | None
+    supervised_asof: str | None
+    score: str | None
+    score_points: int | None
+    score_max: int | None
+    source_url: str
+    source_title: str | None
+    notes: str | None
+
+    @property
+    def rated(self) -> bool:
+        return self.overall_rating is not None
+
+    def when(self) -> str:
+        """The publication date in words at its true precision, or the estimated year, said as such."""
+        if self.published:
+            return describe_date(self.published)
+        if self.year and self.year_estimated:
+            return f"date not published in our sources (probably {self.year})"
+        return "date unknown"
+
+    def year_label(self) -> str:
+        """A short year for tables: ``2019``, or ``2024?`` when the year is only an estimate."""
+        if self.year is None:
+            return "?"
+        return f"{self.year}?" if self.year_estimated else str(self.year)
+
+    def people_text(self) -> str | None:
+        """People supervised with the source's own qualifier: "more than 5,000", "5,347"."""
+        if self.people_supervised is None:
+            return None
+        number = f"{self.people_supervised:,}"
+        q = (self.supervised_qualifier or "exact").strip()
+        return number if q == "exact" else f"{q} {number}"
+
+
+@dataclass(frozen=True)
+class StandardRating:
+    id: int
+    inspection_id: str
+    standard_code: str | None
+    standard_name: str
+    rating: str
+    rating_points: int
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: int
+    subject_id: str
+    inspection_id: str | None
+    org_id: str | None
+    topic: str
+    stance: str
+    finding: str
+    figure: str | None
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: int
+    subject: str
+    metric: str
+    value: str
+    unit: str | None
+    as_of: str | None
+    source_url: str
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    title: str
+    title_basis: str
+    publisher: str
+    published: str | None
+    published_basis: str | None
+
+    def when(self) -> str:
+        return describe_date(self.published)

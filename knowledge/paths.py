@@ -1,0 +1,20 @@
+"""Where the data files and the built database live.
+
+The data files ship inside the package (``knowledge/data``). The database is built from them into
+``knowledge/probation.db`` beside this file, or wherever ``PROBATION_KB`` points.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+BUNDLED_DB = PACKAGE_DIR / "probation.db"
+
+
+def default_db_path() -> Path:
+    """The knowledge base to use: ``$PROBATION_KB`` if set, else the bundled one."""
+    env = os.environ.get("PROBATION_KB", "").strip()
+    return Path(env).expanduser() if env else BUNDLED_DB

@@ -1,0 +1,103 @@
+"""The pages behind the facts: one row per URL, with a title and a publication date where known.
+
+Inspections and figures name their page's title; findings and standard ratings give only a URL. For
+those we make a readable title from the address itself and say so (``title_basis``), rather than
+pretend we saw the page's heading. A page's date comes from the seed list, from the inspectorate's own
+press release of a dated inspection, or from a ``/YYYY/MM/`` path, again with its basis recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from knowledge.loader import Dataset
+
+PUBLISHERS = {
+    "justiceinspectorates.gov.uk": "HM Inspectorate of Probation",
+    "russellwebster.com": "Russell Webster",
+    "bbc.co.uk": "BBC News",
+    "bbci.co.uk": "BBC News",
+    "probationmatters.blogspot.com": "probationmatters blog",
+}
+
+_PATH_MONTH_RE = re.compile(r"/(20\d{2})/(0[1-9]|1[0-2])/")
+
+
+def host_of(url: str) -> str:
+    """The host without ``www.``: ``justiceinspectorates.gov.uk``."""
+    host = urlsplit(url).hostname or url
+    return host[4:] if host.startswith("www.") else host
+
+
+def publisher_of(url: str) -> str:
+    """A publisher's name for a URL, by the end of its host name."""
+    host = host_of(url)
+    for suffix, name in PUBLISHERS.items():
+        if host == suffix or host.endswith("." + suffix):
+            return name
+    return host
+
+
+def title_from_url(url: str) -> str:
+    """A readable title made from the last meaningful part of a URL's path."""
+    parts = [unquote(x) for x in urlsplit(url).path.split("/") if x]
+    slug = ""
+    for part in reversed(parts):
+        part = re.sub(r"\.(html?|aspx?|php)$", "", part)
+        part = re.sub(r"[-_]+\d{5,}$|^\d{5,}[-_.]*", "", part)  # news sites' numeric article ids
+        if re.search(r"[a-z]{3}", part, re.I):
+            slug = part
+            break
+    words = re.sub(r"[-_.]+", " ", slug).strip()
+    publisher = publisher_of(url)
+    if not words:
+        return f"{publisher} page"
+    return f"{publisher}: {words[0].upper()}{words[1:]}"
+
+
+def collect_sources(ds: Dataset) -> list[dict]:
+    """One dict per distinct URL in the dataset, sorted by URL, with title and date and their bases."""
+    titles: dict[str, str] = {}
+    dates: dict[str, tuple[str | None, str]] = {}
+    publishers: dict[str, str] = {}
+
+    for row in ds.seed_sources:
+        v = row.values
+        titles.setdefault(v["url"], v["title"])
+        if v["published"]:
+            dates.setdefault(v["url"], (v["published"], "seed list"))
+        if v["publisher"]:
+            publishers.setdefault(v["url"], v["publisher"])
+    for row in ds.inspections:
+        v = row.values
+        if v["source_title"]:
+            titles.setdefault(v["source_url"], v["source_title"])
+        if v["published"] and publisher_of(v["source_url"]) == PUBLISHERS["justiceinspectorates.gov.uk"]:
+            dates.setdefault(v["source_url"], (v["published"], "inspection publication date"))
+    for row in ds.figures:
+        v = row.values
+        if v["source_title"]:
+            titles.setdefault(v["source_url"], v["source_title"])
+
+    urls: set[str] = set(titles)
+    for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures):
+        urls.update(r.values["source_url"] for r in group)
+
+    out = []
+    for url in sorted(urls):
+        published, basis = dates.get(url, (None, None))
+        if published is None:
+            m = _PATH_MONTH_RE.search(url)
+            if m:
+                published, basis = f"{m.group(1)}-{m.group(2)}", "month in the URL"
+        title = titles.get(url)
+        out.append({
+            "url": url,
+            "title": title or title_from_url(url),
+            "title_basis": "page" if title else "URL",
+            "publisher": publishers.get(url) or publisher_of(url),
+            "published": published,
+            "published_basis": basis,
+        })
+    return out

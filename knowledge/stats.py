@@ -1,0 +1,39 @@
+"""Counts that describe a knowledge base: by type, by rating, by year, and date precision."""
+
+from __future__ import annotations
+
+from knowledge.kb import KnowledgeBase
+
+
+def kb_stats(kb: KnowledgeBase) -> dict[str, dict]:
+    """A dict of small tables, each a mapping of label to count, in a stable order."""
+    rows = kb._rows  # the query layer's own read-only helper
+
+    def table(sql: str) -> dict:
+        return {(r[0] if r[0] is not None else "(none)"): r[1] for r in rows(sql)}
+
+    return {
+        "totals": kb.counts(),
+        "organisations by type": table("select type_label, count(*) from organisations group by type_label order by 2 desc, 1"),
+        "inspections by type": table(
+            "select o.type_label, count(*) from inspections i join organisations o using (org_id) group by 1 order by 2 desc, 1"),
+        "inspections by rating": table(
+            "select coalesce(overall_rating, 'not rated / not found'), count(*) from inspections group by 1 "
+            "order by max(coalesce(rating_points, -1)) desc"),
+        "inspections by year": table(
+            "select case when year_estimated then year || ' (estimated)' else year end, count(*) from inspections "
+            "group by 1 order by 1"),
+        "publication dates": table(
+            "select case published_precision when 'day' then 'exact day' when 'month' then 'month only' "
+            "else 'unknown' end, count(*) from inspections group by 1 order by 2 desc"),
+    }
+
+
+def format_stats(stats: dict[str, dict]) -> str:
+    """Plain-text rendering for the terminal."""
+    out = []
+    for heading, counts in stats.items():
+        out.append(f"{heading}:")
+        width = max((len(str(k)) for k in counts), default=0)
+        out.extend(f"  {str(k).ljust(width)}  {v:>5}" for k, v in counts.items())
+    return "\n".join(out)
