@@ -26,6 +26,11 @@ LEAGUE_ORDER = ("rating_points desc nulls last, "
                 "(score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id")
 
 
+def read_only_uri(path: str | Path) -> str:
+    """An SQLite URI opening ``path`` read-only; the path is escaped, so ``?``, ``#`` or ``%`` in it are safe."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 class KnowledgeBaseError(Exception):
     """The database is missing, unreadable or not a probation-bot knowledge base (one-line message)."""
 
@@ -50,7 +55,10 @@ class KnowledgeBase:
         if not self.path.exists():
             raise KnowledgeBaseError(f"knowledge base not found at {self.path} (build it with: probation-bot kb build)")
         try:
-            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._conn = sqlite3.connect(read_only_uri(self.path), uri=True, check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise KnowledgeBaseError(f"cannot read knowledge base {self.path}: {exc}") from None
+        try:
             self._conn.row_factory = sqlite3.Row
             tables = {r[0] for r in self._conn.execute("select name from sqlite_master where type = 'table'")}
             missing = _REQUIRED_TABLES - tables
@@ -58,11 +66,15 @@ class KnowledgeBase:
                 raise KnowledgeBaseError(
                     f"{self.path} is not a probation-bot knowledge base (missing tables: {', '.join(sorted(missing))})")
             version = self._conn.execute("select value from meta where key = 'schema_version'").fetchone()
-            if not version or int(version[0]) != SCHEMA_VERSION:
+            if not version or str(version[0]) != str(SCHEMA_VERSION):
                 raise KnowledgeBaseError(f"{self.path} has schema version {version[0] if version else '?'}, "
                                          f"expected {SCHEMA_VERSION}; rebuild it with: probation-bot kb build")
         except sqlite3.DatabaseError as exc:
+            self._conn.close()
             raise KnowledgeBaseError(f"cannot read knowledge base {self.path}: {exc}") from None
+        except KnowledgeBaseError:
+            self._conn.close()
+            raise
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -159,6 +171,10 @@ class KnowledgeBase:
         """The most recently published inspections with a known date, newest first."""
         return [from_row(Inspection, r) for r in self._rows(
             "select * from inspections where published is not null order by published desc, inspection_id limit ?", (limit,))]
+
+    def undated_count(self) -> int:
+        """How many inspections have no publication date in our sources."""
+        return self._rows("select count(*) from inspections where published is null")[0][0]
 
     def count_by_rating(self, **filters) -> dict[str | None, int]:
         """How many organisations' latest inspections (under the filters) carry each rating."""

@@ -21,6 +21,9 @@ PUBLISHERS = {
     "probationmatters.blogspot.com": "probationmatters blog",
 }
 
+#: Words in URLs that are sections of a site, not a title ("uk-england-hampshire-53421217").
+_URL_FILLER = {"uk", "england", "wales", "scotland", "news", "article", "articles", "index", "page", "document",
+               "hampshire", "norfolk", "politics", "crime", "local"}
 _PATH_MONTH_RE = re.compile(r"/(20\d{2})/(0[1-9]|1[0-2])/")
 
 
@@ -51,8 +54,9 @@ def title_from_url(url: str) -> str:
             break
     words = re.sub(r"[-_.]+", " ", slug).strip()
     publisher = publisher_of(url)
-    if not words:
-        return f"{publisher} page"
+    telling = [w for w in words.lower().split() if w not in _URL_FILLER]
+    if len(telling) < 2:
+        return f"{publisher} article"
     return f"{publisher}: {words[0].upper()}{words[1:]}"
 
 
@@ -74,7 +78,11 @@ def collect_sources(ds: Dataset) -> list[dict]:
         if v["source_title"]:
             titles.setdefault(v["source_url"], v["source_title"])
         if v["published"] and publisher_of(v["source_url"]) == PUBLISHERS["justiceinspectorates.gov.uk"]:
-            dates.setdefault(v["source_url"], (v["published"], "inspection publication date"))
+            # The inspectorate's press release comes out with its report, so the report's date is the
+            # page's date -- unless the URL itself carries another month (a later page citing it).
+            m = _PATH_MONTH_RE.search(v["source_url"])
+            if not m or v["published"].startswith(f"{m.group(1)}-{m.group(2)}"):
+                dates.setdefault(v["source_url"], (v["published"], "inspection publication date"))
     for row in ds.figures:
         v = row.values
         if v["source_title"]:

@@ -1,0 +1,270 @@
+"""Fuzzy resolution of the names people type to organisations, with rapidfuzz.
+
+People write "westmercia crc", "humbersde lincs", "DTV", "how did stockton do?", "Sheffield PDU". We
+turn every organisation's names and aliases into *keys* (lower case, with the words that only say what
+kind of body it is taken out: "Durham Tees Valley Community Rehabilitation Company" -> "durham tees
+valley") and look for the stretch of the question that best matches a key:
+
+1. **exact**: a stretch equals a key, or equals it with the spaces removed ("westmercia");
+2. **partial**: a stretch equals a distinctive part of a key ("stockton" in "stockton and hartlepool");
+3. **fuzzy**: a stretch is within a small edit distance of a key or a distinctive word ("humbersde").
+
+A longer stretch beats a shorter one, then exact beats partial beats fuzzy. Kind words next to a name
+("CRC", "NPS", "PDU", "region") narrow the organisations it may mean. When one stretch fits several
+organisations equally well, all of them are returned and the caller asks which was meant: we never
+guess between "Wales CRC" and "NPS Wales".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+EXACT, PARTIAL, FUZZY = 3, 2, 1
+
+#: Words that say what kind of organisation is meant, mapped to our type codes.
+TYPE_WORDS: dict[str, str] = {
+    "crc": "crc", "crcs": "crc",
+    "nps": "nps", "division": "nps", "divisions": "nps",
+    "pdu": "pdu", "pdus": "pdu",
+    "region": "region", "regions": "region", "regional": "region",
+}
+_TYPE_PHRASES = [
+    ("community rehabilitation companies", "crcs"),
+    ("community rehabilitation company", "crc"),
+    ("national probation service", "nps"),
+    ("probation delivery units", "pdus"),
+    ("probation delivery unit", "pdu"),
+    ("delivery units", "pdus"),
+    ("delivery unit", "pdu"),
+]
+#: Words removed from names to make keys: they describe the kind of body, not which one.
+_NAME_NOISE = {
+    "probation", "service", "services", "company", "companies", "the", "dynamic", "inspection", "of", "public",
+    "protection", "dipp", "in", "hm", "prison", "and", "national", "arrangements", "for", "division",
+} | set(TYPE_WORDS)
+#: Words too general to identify an organisation on their own.
+_GENERIC = {
+    "north", "south", "east", "west", "and", "the", "of", "city", "upon", "with", "central", "eastern",
+    "valley", "county", "isle", "port", "greater", "riding", "vale", "st", "new", "in", "on", "midlands",
+    "mids", "borough", "wight", "tyne",
+}
+#: Everyday and domain words that must never be fuzzily read as a place ("staff" is not "Staffs").
+COMMON_WORDS = set("""
+a about after again all also am an and any are as at be been before being best better between both but by
+can could did do does doing done down during each either for from get got had has have having he her here
+him his how i if in into is it its just like made make many me more most much my no not now of off on once
+only or other our out over own same say said says see she should show so some such tell than that the their
+them then there these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yes please thanks thank hello hi hey
+inspection inspections inspected inspector inspectors inspectorate rated rating ratings rate good
+inadequate requires require improvement improvements outstanding poor bad worse worst improve improved
+improving change changed league table tables rank ranking ranked top bottom compare comparison versus vs
+latest recent newest last first second round history trend time over since previous score scored scores
+points point owner owns owned run ran runs running people person supervise supervised supervising
+supervision caseload caseloads workload workloads staff staffing risk harm work leadership findings finding
+report reports published date year years number share percentage percent cases case services service
+probation national figures figure total count list which name names organisation organisations body
+bodies unit units help start about sources source find search topic topics detail details summary
+overall standard standards assessment planning reviewing delivery implementation court victims victim
+women unpaid gate through safeguarding domestic abuse accommodation funding interventions diversity it
+ict facilities information bench see reading
+""".split())
+
+_SPACE_RE = re.compile(r"\s+")
+_NON_WORD_RE = re.compile(r"[^a-z0-9 ]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and punctuation removed, ``&`` read as "and", single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    text = _NON_WORD_RE.sub(" ", text)
+    text = _SPACE_RE.sub(" ", text).strip()
+    for phrase, word in _TYPE_PHRASES:
+        if phrase in text:
+            text = re.sub(rf"\b{phrase}\b", word, text)
+    return text
+
+
+def name_key(name: str) -> str:
+    """The identifying words of a name: "Probation Service – Wales region" -> "wales"."""
+    words = normalise(name).split()
+    kept = [w for w in words if w not in _NAME_NOISE or w in {"and", "of", "the"}]
+    # "and"/"of"/"the" stay inside a name ("isle of wight") but not at either end.
+    while kept and kept[0] in {"and", "of", "the"}:
+        kept.pop(0)
+    while kept and kept[-1] in {"and", "of", "the"}:
+        kept.pop()
+    return " ".join(kept)
+
+
+@dataclass
+class Match:
+    """A stretch of the question and the organisations it may name (best first; several = ambiguous)."""
+
+    org_ids: list[str]
+    start: int
+    end: int  # token positions in ``tokens`` of the normalised question, end exclusive
+    text: str
+    strength: int  # EXACT, PARTIAL or FUZZY
+    score: float
+    org_type: str | None = None  # a kind word next to the name, if any
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.org_ids) > 1
+
+
+@dataclass
+class _Candidate:
+    org_ids: set[str]
+    strength: int
+    score: float
+
+
+@dataclass
+class Resolver:
+    """Resolves names in questions; build once per knowledge base (it indexes every alias)."""
+
+    org_types: dict[str, str]  # org_id -> type code
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    nospace: dict[str, set[str]] = field(default_factory=dict)
+    partial: dict[str, set[str]] = field(default_factory=dict)
+    key_list: list[str] = field(default_factory=list)
+    word_list: list[str] = field(default_factory=list)
+    max_span: int = 7
+
+    @classmethod
+    def from_aliases(cls, aliases: list[tuple[str, str, str]], org_types: dict[str, str]) -> "Resolver":
+        """Index ``(alias, org_id, kind)`` rows; names and aliases alike."""
+        r = cls(org_types=org_types)
+        for alias, org_id, _kind in aliases:
+            key = name_key(alias)
+            if not key:
+                continue
+            r.exact.setdefault(key, set()).add(org_id)
+            r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
+            words = key.split()
+            for i in range(len(words)):
+                for j in range(i + 1, len(words) + 1):
+                    part = words[i:j]
+                    if j - i == len(words) or part[0] in _GENERIC - {"st"} and j - i == 1:
+                        continue
+                    if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
+                        continue
+                    if all(w in _GENERIC for w in part):
+                        continue
+                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS):
+                        continue
+                    r.partial.setdefault(" ".join(part), set()).add(org_id)
+        r.key_list = sorted(r.exact)
+        r.word_list = sorted(k for k in r.partial if " " not in k)
+        return r
+
+    # -- matching one stretch -------------------------------------------------------------------
+    def _candidates(self, span: list[str], raw_span: list[str], type_near: bool) -> list[_Candidate]:
+        """Every tier of organisations this stretch may name, strongest first."""
+        s = " ".join(span)
+        common = all(w in COMMON_WORDS for w in span)
+        # A key that is an everyday word ("bench", "see") counts only when written like a name
+        # (BeNCH, SEE) or with a kind word beside it ("bench crc").
+        shouted = any(not w.islower() for w in raw_span)
+        if common and not (shouted or type_near):
+            return []
+        tiers: list[_Candidate] = []
+        hits = self.exact.get(s) or self.nospace.get(s.replace(" ", ""))
+        if hits:
+            tiers.append(_Candidate(set(hits), EXACT, 100.0))
+        hits = self.partial.get(s)
+        if hits:
+            tiers.append(_Candidate(set(hits), PARTIAL, 100.0))
+        if tiers or common or any(w in COMMON_WORDS or w in TYPE_WORDS for w in (span[0], span[-1])):
+            return tiers
+        if len(s) < 5 or s.isdigit():
+            return tiers
+        cutoff = 85.0 if len(s) >= 6 else 90.0
+        best: list[tuple[str, float]] = []
+        for choices in (self.key_list, self.word_list if len(span) == 1 else ()):
+            for key, score, _ in process.extract(s, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6):
+                best.append((key, score))
+        if best:
+            top = max(score for _, score in best)
+            near = [key for key, score in best if score >= top - 0.01]
+            # Like the exact tiers: a whole name wins over a part of a longer one.
+            orgs = set().union(*(self.exact.get(k, set()) for k in near))
+            orgs = orgs or set().union(*(self.partial.get(k, set()) for k in near))
+            tiers.append(_Candidate(orgs, FUZZY, top))
+        return tiers
+
+    # -- whole questions --------------------------------------------------------------------------
+    def resolve(self, text: str, max_matches: int = 3, max_tokens: int = 60) -> list[Match]:
+        """Find up to ``max_matches`` names in ``text``, in the order they appear.
+
+        Only the first ``max_tokens`` words are read: names come early in real questions, and this
+        bounds the work on a pasted essay.
+        """
+        raw_tokens = _raw_tokens(text)[:max_tokens]
+        tokens = [normalise(t) for t in raw_tokens]
+        # Split tokens that normalise to several words ("S&W") so positions stay aligned.
+        flat_raw, flat = [], []
+        for raw, norm in zip(raw_tokens, tokens):
+            for part in norm.split():
+                flat_raw.append(raw)
+                flat.append(part)
+        tokens, raw_tokens = flat, flat_raw
+        taken = [False] * len(tokens)
+        matches: list[Match] = []
+        while len(matches) < max_matches:
+            best: tuple | None = None
+            for i in range(len(tokens)):
+                if taken[i] or tokens[i] in TYPE_WORDS:
+                    continue
+                for j in range(min(len(tokens), i + self.max_span), i, -1):
+                    if any(taken[i:j]) or any(t in TYPE_WORDS for t in tokens[i:j]):
+                        continue
+                    org_type = _type_near(tokens, i, j)
+                    cand, orgs = None, set()
+                    for tier in self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None):
+                        orgs = {o for o in tier.org_ids if not org_type or self.org_types.get(o) == org_type}
+                        if orgs:
+                            cand = tier
+                            break
+                    if cand is None:
+                        continue
+                    rank = (j - i, cand.strength, cand.score, -i)
+                    if best is None or rank > best[0]:
+                        best = (rank, i, j, orgs, cand, org_type)
+            if best is None:
+                break
+            _, i, j, orgs, cand, org_type = best
+            for k in range(i, j):
+                taken[k] = True
+            matches.append(Match(sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o)), i, j,
+                                 " ".join(tokens[i:j]), cand.strength, cand.score, org_type))
+        matches.sort(key=lambda m: m.start)
+        # "humbersde lincs crc": two stretches naming the same single organisation are one name.
+        merged: list[Match] = []
+        for m in matches:
+            if merged and merged[-1].org_ids == m.org_ids and not m.ambiguous:
+                merged[-1].org_type = merged[-1].org_type or m.org_type
+                continue
+            merged.append(m)
+        return merged
+
+
+def _raw_tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\s,;:!?()\[\]{}\"/]+", text) if t]
+
+
+def _type_near(tokens: list[str], i: int, j: int) -> str | None:
+    """A kind word right after (or right before) the stretch ``tokens[i:j]``."""
+    if j < len(tokens) and tokens[j] in TYPE_WORDS:
+        return TYPE_WORDS[tokens[j]]
+    if i > 0 and tokens[i - 1] in TYPE_WORDS and tokens[i - 1] in {"nps", "crc", "pdu"}:
+        return TYPE_WORDS[tokens[i - 1]]
+    return None

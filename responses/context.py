@@ -1,0 +1,48 @@
+"""What every answer builder shares: the knowledge base, a renderer, and the ``Answer`` assembly."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge import KnowledgeBase
+from responses.answer import REF_LIMIT, Answer, Page
+from responses.render import Renderer
+from responses.understand import Query
+
+_SHORTEN = [
+    (re.compile(r"\s*Community Rehabilitation Company$"), " CRC"),
+    (re.compile(r"^(.*?) Division, National Probation Service$"), r"NPS \1"),
+    (re.compile(r"\s*Probation Delivery Unit$"), " PDU"),
+    (re.compile(r"^Probation Service – (.*)$"), r"\1"),
+]
+
+
+def short_name(name: str) -> str:
+    """A name short enough for a button or a table: "Wales Community Rehabilitation Company" -> "Wales CRC"."""
+    for pattern, repl in _SHORTEN:
+        name = pattern.sub(repl, name)
+    return name
+
+
+@dataclass
+class Ctx:
+    kb: KnowledgeBase
+
+    def renderer(self) -> Renderer:
+        return Renderer(self.kb)
+
+    def answer(self, kind: str, intent: str, q: Query, title: str, pages: list[Page], renderer: Renderer | None,
+               *, ref: str | None = None, more_ref: str | None = None, choices=None) -> Answer:
+        """Assemble an ``Answer``; refs too long for button data are dropped rather than cut."""
+        if ref is not None and len(ref.encode()) > REF_LIMIT:
+            ref = None
+        if more_ref is not None and len(more_ref.encode()) > REF_LIMIT:
+            more_ref = None
+        if q.truncated and pages:
+            note = "(Your message was long, so I read only its first 500 characters.)"
+            first = pages[0]
+            pages = [Page(html=first.html + "\n\n<i>" + note + "</i>", text=first.text + "\n\n" + note)] + pages[1:]
+        return Answer(kind=kind, intent=intent, question=q.text, title=title, pages=pages,
+                      citations=renderer.citer.citations() if renderer else [], choices=list(choices or []),
+                      ref=ref, more_ref=more_ref)

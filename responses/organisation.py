@@ -1,0 +1,209 @@
+"""Answers about named organisations: summary, history, comparison, and single facts.
+
+Each builder takes the engine's context (``Ctx``) and the parsed ``Query`` and returns an ``Answer``;
+the wording lives in the templates named after them (``summary.j2``, ``history.j2`` ...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.models import Finding, Inspection, Organisation
+from responses.answer import ANSWER, Answer
+from responses.context import Ctx, short_name
+from responses.understand import Query
+
+_CAVEAT_WORDS = re.compile(r"inferred|unverified|not verified|uncertain|inconsistent|disagree|differ|implies", re.I)
+
+
+def unrated_reason(insp: Inspection) -> str:
+    """Why an inspection has no overall rating, in words a reader can check."""
+    if insp.overall_rating:
+        return ""
+    if (insp.programme or "").startswith("pre-2018"):
+        return "inspections published before 2018 were not given ratings"
+    if "Dynamic Inspection" in insp.organisation:
+        return "dynamic inspections of public protection do not give an overall rating"
+    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I):
+        return "the inspection was cut short by the Covid-19 lockdown, so no rating was given"
+    return "our sources do not give a rating for this inspection"
+
+
+def caveats(insp: Inspection) -> list[str]:
+    """Short warnings the reader needs before trusting a value: estimated years, researchers' doubts."""
+    out = []
+    if insp.year_estimated:
+        out.append(f"the publication date of the {insp.year_label()} inspection is not in our sources; "
+                   f"its year is an estimate.")
+    if insp.notes and _CAVEAT_WORDS.search(insp.notes):
+        # The first sentence of the note, without its references: parenthesised asides, quotations
+        # and URLs belong to the sources, and the reader has those in the citations.
+        first = re.split(r"(?<=[.;])\s", insp.notes, maxsplit=1)[0]
+        first = re.sub(r"\([^)]*\)?|https?://\S+", "", first)
+        first = re.split(r"['\u2018\u201c\"]", first, maxsplit=1)[0]
+        first = " ".join(first.split()).rstrip(" :;,.-")
+        if first and not (insp.year_estimated and re.search(r"date|year", first, re.I) and len(first) < 80):
+            out.append("our research notes say: " + (first[:180] + "…" if len(first) > 180 else first) + ".")
+    return out
+
+
+def _last_rated(history: list[Inspection]) -> Inspection | None:
+    return next((h for h in reversed(history) if h.overall_rating), None)
+
+
+def _latest_with(history: list[Inspection], attr: str) -> Inspection | None:
+    return next((h for h in reversed(history) if getattr(h, attr) is not None), None)
+
+
+def _pick_findings(findings: list[Finding], n: int) -> list[Finding]:
+    """Up to ``n`` findings, strengths and concerns alternating, so a summary is balanced."""
+    strengths = [f for f in findings if f.stance == "strength"]
+    concerns = [f for f in findings if f.stance == "concern"]
+    others = [f for f in findings if f.stance == "neutral"]
+    out: list[Finding] = []
+    while len(out) < n and (strengths or concerns or others):
+        for pool in (concerns, strengths):
+            if pool and len(out) < n:
+                out.append(pool.pop(0))
+        if not strengths and not concerns and others and len(out) < n:
+            out.append(others.pop(0))
+    return out
+
+
+def headline(org: Organisation, rated: Inspection | None) -> str:
+    if rated:
+        return f"{short_name(org.name)}: {rated.overall_rating} ({rated.year_label()})"
+    return f"{short_name(org.name)}: not rated"
+
+
+def summary(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    org = ctx.kb.organisation(q.org_ids[0])
+    history = ctx.kb.history(org.org_id)
+    latest = history[-1]
+    rated = _last_rated(history)
+    focus = rated or latest
+    earlier = [h for h in history if h.inspection_id not in {latest.inspection_id, focus.inspection_id}]
+    standards = ctx.kb.standard_ratings(focus.inspection_id)
+    findings = _pick_findings(ctx.kb.findings(inspection_id=latest.inspection_id)
+                              or ctx.kb.findings(inspection_id=focus.inspection_id), 4)
+    notes = [c for h in dict.fromkeys([focus, latest]) for c in caveats(h)]
+    r = ctx.renderer()
+    page = r.page("summary.j2", org=org, latest=latest, rated=rated, earlier=earlier,
+                  owner=_latest_with(history, "owner"), people=_latest_with(history, "people_supervised"),
+                  standards=standards, standards_of=focus, findings=findings, caveats=notes, compact=compact,
+                  unrated_reason=unrated_reason)
+    more = compact and bool(standards or findings or notes)
+    ref = f"/inspection #{org.short_key}"
+    return ctx.answer(ANSWER, "summary", q, headline(org, rated), [page], r, ref=ref, more_ref=ref if more else None)
+
+
+def history(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    org = ctx.kb.organisation(q.org_ids[0])
+    hist = ctx.kb.history(org.org_id)
+    rated = [h for h in hist if h.overall_rating]
+    if len(rated) >= 2:
+        first, last = rated[0], rated[-1]
+        if last.rating_points > first.rating_points:
+            verdict = (f"Improved: from {first.overall_rating} ({first.year_label()}) "
+                       f"to {last.overall_rating} ({last.year_label()}).")
+        elif last.rating_points < first.rating_points:
+            verdict = (f"Declined: from {first.overall_rating} ({first.year_label()}) "
+                       f"to {last.overall_rating} ({last.year_label()}).")
+        else:
+            verdict = f"No change in the overall rating: {last.overall_rating} at each of its {len(rated)} rated inspections." \
+                if all(h.overall_rating == last.overall_rating for h in rated) else \
+                f"Back where it started: {first.overall_rating} in {first.year_label()} and again in {last.year_label()}."
+    elif len(rated) == 1:
+        only = rated[0]
+        verdict = (f"Only one rated inspection in our sources ({only.overall_rating}, {only.year_label()}), "
+                   f"so there is no trend to report yet.")
+        if only.previous_rating:
+            verdict = (f"Our sources have one rated inspection ({only.overall_rating}, {only.year_label()}); "
+                       f"they say the rating before it was {only.previous_rating}.")
+    else:
+        verdict = "None of its inspections in our sources has an overall rating, so there is no trend to report."
+    r = ctx.renderer()
+    page = r.page("history.j2", org=org, history=hist, verdict=verdict)
+    return ctx.answer(ANSWER, "history", q, headline(org, rated[-1] if rated else None), [page], r,
+                      ref=f"/history #{org.short_key}")
+
+
+def compare(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    rows = []
+    for org_id in q.org_ids[:4]:
+        org = ctx.kb.organisation(org_id)
+        hist = ctx.kb.history(org_id)
+        rows.append({"org": org, "history": hist, "latest": hist[-1], "rated": _last_rated(hist),
+                     "people": _latest_with(hist, "people_supervised") if not compact else None})
+    rated = [row for row in rows if row["rated"]]
+    if len(rated) < 2:
+        verdict = "Only one of them has an overall rating in our sources, so they cannot be ranked."
+    else:
+        best = max(row["rated"].rating_points for row in rated)
+        top = [row for row in rated if row["rated"].rating_points == best]
+        if len(top) == len(rated):
+            verdict = f"All were rated {rated[0]['rated'].overall_rating} at their latest rated inspection."
+            if len(rated) == 2:
+                verdict = f"Both were rated {rated[0]['rated'].overall_rating} at their latest rated inspection."
+        else:
+            verdict = (f"{' and '.join(short_name(row['org'].name) for row in top)} had the better rating "
+                       f"({top[0]['rated'].overall_rating}).")
+        years = sorted({row["rated"].year for row in rated if row["rated"].year})
+        if years and years[-1] - years[0] >= 2:
+            verdict += (f" They were inspected years apart ({years[0]} and {years[-1]}), "
+                        f"under different programmes, so read the comparison with care.")
+    r = ctx.renderer()
+    page = r.page("compare.j2", rows=rows, verdict=verdict)
+    keys = " vs ".join(f"#{row['org'].short_key}" for row in rows)
+    title = " vs ".join(short_name(row["org"].name) for row in rows)
+    return ctx.answer(ANSWER, "compare", q, title, [page], r, ref=f"/compare {keys}")
+
+
+def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """Owner, people supervised, score, publication date or standard ratings of one organisation."""
+    org = ctx.kb.organisation(q.org_ids[0])
+    hist = ctx.kb.history(org.org_id)
+    rows, footnote = [], None
+    kind = q.intent
+    if kind == "owner":
+        label = "owner"
+        rows = [{"insp": h, "value": h.owner, "extra": "", "url": h.source_url} for h in hist if h.owner]
+        if org.org_type == "crc":
+            missing = "Our sources do not name the company that owned it."
+        else:
+            missing = (f"It is part of the public probation service, not a privately owned company: "
+                       f"only the CRCs (2014 to 2021) had private owners.")
+        if rows and len({row["value"] for row in rows}) > 1:
+            footnote = "Sources name the owner differently over time; each line shows what the cited page says."
+    elif kind == "people":
+        label = "people supervised"
+        rows = [{"insp": h, "value": h.people_text(), "extra": f"({h.supervised_asof})" if h.supervised_asof else "",
+                 "url": h.source_url} for h in hist if h.people_supervised is not None]
+        missing = "Our sources do not give how many people it supervised."
+        if any((h.supervised_qualifier or "exact") != "exact" for h in hist if h.people_supervised):
+            footnote = "Where a source gave only a rough number, the qualifier it used is kept."
+    elif kind == "score":
+        label = "score"
+        rows = [{"insp": h, "value": f"{h.score} points", "extra": f"(rated {h.overall_rating})" if h.overall_rating else "",
+                 "url": h.source_url} for h in hist if h.score]
+        missing = "Our sources do not give its score in points, only the rating."
+        if rows:
+            footnote = "Each standard scores Outstanding 3, Good 2, Requires improvement 1, Inadequate 0; the total sets the overall rating."
+    elif kind == "date":
+        label = "when its inspections were published"
+        rows = [{"insp": h, "value": h.overall_rating or "not rated",
+                 "extra": f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", "url": h.source_url} for h in hist]
+        missing = "No inspections in our sources."
+    else:  # standards
+        label = "ratings of the standards"
+        for h in reversed(hist):
+            stds = ctx.kb.standard_ratings(h.inspection_id)
+            if stds:
+                rows = [{"insp": h, "value": f"{s.standard_name}: {s.rating}", "extra": "", "url": s.source_url} for s in stds]
+                break
+        missing = "Our sources do not report its ratings standard by standard."
+        if rows:
+            footnote = "Only the standards our sources report are listed; the full report rates about ten."
+    r = ctx.renderer()
+    page = r.page("fact.j2", org=org, label=label, rows=rows, missing=missing, footnote=footnote)
+    return ctx.answer(ANSWER, kind, q, f"{short_name(org.name)}: {label}", [page], r, ref=f"/{kind} #{org.short_key}")

@@ -1,0 +1,162 @@
+"""Rendering answers with jinja2: Telegram's HTML subset and plain text from the same templates.
+
+Each answer shape has one template in ``responses/templates``. A template is rendered twice, once by an
+HTML environment (autoescaping on, so names and quotes from the data or the question can never inject
+markup) and once by a text environment; the helpers ``b``, ``i``, ``link`` and ``cite`` produce tags in
+the first and bare words in the second. Both environments use ``StrictUndefined``: a template that asks
+for a missing value fails loudly in tests instead of printing nothing to a union branch.
+
+Citations are numbered in order of first use across the whole answer, so ``[3]`` means the same page on
+every page of a long answer; each page ends with the sources it cites.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+from typing import Callable, Sequence
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from knowledge import KnowledgeBase
+from responses.answer import MESSAGE_LIMIT, Citation, Page
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+class Citer:
+    """Numbers sources in order of first use and remembers which ones the current page cites."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.numbers: dict[str, int] = {}
+        self.page_urls: list[str] = []
+
+    def number(self, url: str) -> int:
+        n = self.numbers.setdefault(url, len(self.numbers) + 1)
+        if url not in self.page_urls:
+            self.page_urls.append(url)
+        return n
+
+    def citation(self, url: str) -> Citation:
+        src = self.kb.source(url)
+        return Citation(n=self.numbers[url], title=src.title, url=url, published=src.published,
+                        published_text=src.when())
+
+    def citations(self) -> list[Citation]:
+        return [self.citation(url) for url in self.numbers]
+
+
+def _html_helpers(citer: Citer) -> dict[str, Callable]:
+    def cite(*urls: str) -> Markup:
+        seen = list(dict.fromkeys(u for u in urls if u))
+        return Markup("").join(Markup('<a href="{}">[{}]</a>').format(u, citer.number(u)) for u in seen)
+
+    def source_line(c: Citation) -> Markup:
+        return Markup('[{}] <a href="{}">{}</a>, {}').format(c.n, c.url, c.title, c.published_text)
+
+    return {
+        "cite": cite,
+        "source_line": source_line,
+        "b": lambda s: Markup("<b>{}</b>").format(s),
+        "i": lambda s: Markup("<i>{}</i>").format(s),
+        "code": lambda s: Markup("<code>{}</code>").format(s),
+        "link": lambda text, url: Markup('<a href="{}">{}</a>').format(url, text),
+    }
+
+
+def _text_helpers(citer: Citer) -> dict[str, Callable]:
+    def cite(*urls: str) -> str:
+        seen = list(dict.fromkeys(u for u in urls if u))
+        return "".join(f"[{citer.number(u)}]" for u in seen)
+
+    def source_line(c: Citation) -> str:
+        return f"[{c.n}] {c.title}, {c.published_text}\n    {c.url}"
+
+    return {
+        "cite": cite,
+        "source_line": source_line,
+        "b": lambda s: str(s),
+        "i": lambda s: str(s),
+        "code": lambda s: str(s),
+        "link": lambda text, url: f"{text} ({url})",
+    }
+
+
+def _number(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _make_env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["num"] = _number
+    return env
+
+
+_HTML_ENV = _make_env(True)
+_TEXT_ENV = _make_env(False)
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy(s: str) -> str:
+    return _BLANK_LINES.sub("\n\n", s).strip()
+
+
+@dataclass
+class Renderer:
+    """Renders one answer: a template per page, with shared citation numbering."""
+
+    kb: KnowledgeBase
+    citer: Citer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.citer = Citer(self.kb)
+
+    def page(self, template: str, **context) -> Page:
+        """Render one page of ``template`` in both forms, followed by the sources it cites."""
+        self.citer.page_urls = []
+        html_helpers, text_helpers = _html_helpers(self.citer), _text_helpers(self.citer)
+        html = _HTML_ENV.get_template(template).render(**context, **html_helpers)
+        urls = list(self.citer.page_urls)
+        text = _TEXT_ENV.get_template(template).render(**context, **text_helpers)
+        cites = [self.citer.citation(u) for u in urls]
+        if cites:
+            html += "\n\n" + _HTML_ENV.get_template("_sources.j2").render(citations=cites, **html_helpers)
+            text += "\n\n" + _TEXT_ENV.get_template("_sources.j2").render(citations=cites, **text_helpers)
+        return Page(html=_tidy(html), text=_tidy(text))
+
+    def pages(self, template: str, items: Sequence, per_page: int, **context) -> list[Page]:
+        """Render ``items`` in chunks of ``per_page``, shrinking chunks until every page fits a message."""
+        size = max(1, per_page)
+        while True:
+            snapshot = dict(self.citer.numbers)
+            chunks = [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+            out = [self.page(template, items=chunk, first=k * size, page_no=k + 1, page_count=len(chunks),
+                             total=len(items), **context) for k, chunk in enumerate(chunks)]
+            if size == 1 or all(len(p.html) <= MESSAGE_LIMIT for p in out):
+                return [fit(p) for p in out]
+            self.citer.numbers = snapshot
+            size = max(1, size // 2)
+
+
+def fit(page: Page) -> Page:
+    """Last guard: a page over Telegram's limit is cut at a line break and sent as escaped text."""
+    if len(page.html) <= MESSAGE_LIMIT:
+        return page
+    cut = page.text[: MESSAGE_LIMIT - 200].rsplit("\n", 1)[0] + "\n…(shortened)"
+    return Page(html=str(escape(cut)), text=cut)
+
+
+def strip_tags(html: str) -> str:
+    """Plain text of a Telegram HTML string (for tests and logs)."""
+    return unescape(re.sub(r"<[^>]+>", "", html))

@@ -1,0 +1,104 @@
+"""Answers found by searching text: findings on a topic, and national figures.
+
+Topics come from the question's words (``understand.TOPICS``); where no topic word is present, or to
+rank findings within a topic, SQLite full-text search (FTS5, porter stemming) scores the findings and
+figures against the question's own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.models import Figure, Finding
+from responses.answer import ANSWER, Answer
+from responses.context import Ctx, short_name
+from responses.understand import Query
+
+#: Function words that say nothing about what is asked; everything else counts when matching text.
+_STOP = set("""a an the of in on at to for from by with about and or but is are was were be been being do does did
+have has had how many much what which who whom whose when where why that this these those it its their there
+they them he she we you i me my our your not no any some all more most very can could would should will shall
+may might must into than then so such up out over under again further once here each few other same own only
+just also too please tell say said says said inspectors inspectorate inspection inspections""".split())
+
+
+def content_words(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {_stem(w) for w in words if w not in _STOP and len(w) > 1}
+
+
+def _stem(w: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            return w[: -len(suffix)]
+    return w
+
+
+def _subject_namer(ctx: Ctx):
+    def subject_name(f: Finding) -> str:
+        if f.org_id:
+            insp = ctx.kb.organisation(f.org_id)
+            return f"{short_name(insp.name)} ({f.subject_id.rsplit('-', 1)[-1]})"
+        return ctx.kb.subject_titles.get(f.subject_id, f.subject_id)
+
+    return subject_name
+
+
+def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    org = ctx.kb.organisation(q.org_ids[0]) if q.org_ids else None
+    org_id = org.org_id if org else None
+    rows: list[Finding] = ctx.kb.findings(org_id=org_id, topics=q.topics) if q.topics else []
+    if q.org_type and not org:
+        rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).org_type == q.org_type
+                or not f.org_id and q.org_type.upper() in ctx.kb.subject_titles.get(f.subject_id, "").upper()]
+    # Rank: findings that share the question's own words first (e.g. "caseloads" within "workloads").
+    words = content_words(q.norm) - {"crc", "nps", "pdu", "region"}
+    searched = ctx.kb.search_findings(q.norm, org_id=org_id, limit=200)
+    order = {f.id: k for k, f in enumerate(searched)}
+    if rows:
+        rows.sort(key=lambda f: (0 if content_words(f.finding) & words else 1, order.get(f.id, 10_000), f.id))
+    elif not q.topics:
+        rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
+    topic_words = ", ".join(t.replace("-", " ") for t in q.topics) or "your words"
+    scope = f"at {short_name(org.name)}" if org else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
+                                                      "in NPS divisions" if q.org_type == "nps" else "across all inspections")
+    heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
+    if not rows and org:
+        heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
+        rows = ctx.kb.findings(org_id=org_id)[:4]
+        if rows:
+            heading += "; here is what they do say"
+    r = ctx.renderer()
+    pages = r.pages("findings.j2", rows, 4 if compact else 6, heading=heading, subject_name=_subject_namer(ctx))
+    topic = q.topics[0] if q.topics else None
+    ref = None
+    if topic:
+        ref = f"/find {topic.replace('-', ' ')}" + (f" #{org.short_key}" if org else (f" {q.org_type}" if q.org_type else ""))
+    return ctx.answer(ANSWER, "findings", q, heading, pages, r, ref=ref)
+
+
+def _figure_score(fig: Figure, words: set[str], year: int | None) -> float:
+    text = f"{fig.subject} {fig.metric} {fig.as_of or ''}"
+    overlap = len(content_words(text) & words)
+    bonus = 1.5 if year and str(year) in text else 0.0
+    return overlap + bonus
+
+
+def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], float]:
+    words = content_words(q.norm)
+    hits = ctx.kb.search_figures(q.norm, limit=40)
+    scored = sorted(((_figure_score(f, words, q.year), k, f) for k, f in enumerate(hits)), key=lambda t: (-t[0], t[1]))
+    if not scored:
+        return [], 0.0
+    top = scored[0][0]
+    return [f for s, _, f in scored if s >= max(2.0, top - 1.0)][:limit], top
+
+
+def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None) -> Answer:
+    figs = found if found is not None else best_figures(ctx, q)[0]
+    heading = "National and aggregate figures that match your question"
+    footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
+    r = ctx.renderer()
+    page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote)
+    ref = f"/figures {q.text}" if len(q.text) < 40 and not q.text.startswith("/") else None
+    return ctx.answer(ANSWER, "figures", q, heading, [page], r, ref=ref)

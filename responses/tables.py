@@ -1,0 +1,188 @@
+"""Answers about sets of organisations: league tables, lists by rating, counts, scores, latest."""
+
+from __future__ import annotations
+
+from knowledge.loader import TYPE_LABELS
+from knowledge.models import Inspection
+from responses.answer import ANSWER, Answer
+from responses.context import Ctx, short_name
+from responses.understand import Query
+
+PLURALS = {"crc": "CRCs", "nps": "NPS divisions", "pdu": "PDUs", "region": "regions", "national": "national inspections"}
+_PROGRAMME_WORDS = {
+    "2018-19 first round": "first round", "2019-20 second round": "second round", "2021-23 PDU": "2021-23",
+    "2023-25 PDU": "2023-25", "pre-2018 (Quality & Impact / TR)": "pre 2018",
+}
+
+
+def _filters(q: Query, default_type: str | None) -> dict:
+    org_type = q.org_type
+    if org_type is None and not (q.programme or q.year) or org_type is None and q.region:
+        org_type = default_type
+    return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
+
+
+def _describe(f: dict) -> str:
+    bits = []
+    if f["region"]:
+        bits.append(f"in {f['region']}")
+    if f["programme"]:
+        bits.append(f"({f['programme']})")
+    if f["year"]:
+        bits.append(f"published in {f['year']}")
+    return " ".join(bits)
+
+
+def _ref(command: str, f: dict, *extra: str) -> str:
+    parts = [command]
+    if f.get("org_type"):
+        parts.append(f["org_type"])
+    parts.extend(e for e in extra if e)
+    if f.get("programme"):
+        parts.append(_PROGRAMME_WORDS.get(f["programme"], ""))
+    if f.get("year"):
+        parts.append(str(f["year"]))
+    if f.get("region"):
+        parts.append(f["region"])
+    return " ".join(p for p in parts if p)
+
+
+def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    f = _filters(q, "pdu")
+    rows = ctx.kb.league(**f)
+    ranked, rank, prev = [], 0, None
+    for pos, insp in enumerate(rows, 1):
+        if insp.rating_points != prev:
+            rank, prev = pos, insp.rating_points
+        ranked.append({"rank": rank, "insp": insp, "name": short_name(insp.organisation)})
+    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
+    heading = f"League of {what} {_describe(f)}".strip() + f": {len(rows)} by latest rating"
+    if f == {"org_type": "pdu", "region": None, "programme": None, "year": None}:
+        heading = f"Today's Probation Service: each PDU's latest rating ({len(rows)} PDUs)"
+    footnote = ("Ordered by overall rating (Outstanding, Good, Requires improvement, Inadequate), then by score "
+                "where published, then most recent first; equal ratings share a rank. A year with ? is our estimate. "
+                "Other tables: /league crc, /league nps, /league pdu, /league region, /league 2019.")
+    if not rows:
+        heading = f"No rated inspections of {what} {_describe(f)} in our sources".strip()
+    r = ctx.renderer()
+    pages = r.pages("league.j2", ranked, 10 if compact else 20, heading=heading, footnote=footnote,
+                    show_full_names=False)
+    return ctx.answer(ANSWER, "league", q, heading, pages, r, ref=_ref("/league", f))
+
+
+def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str]) -> list[Inspection]:
+    """Organisations rated ``rating`` at an earlier inspection but not at their latest."""
+    out = []
+    for org in ctx.kb.organisations.values():
+        if org.org_id in exclude or (f["org_type"] and org.org_type != f["org_type"]):
+            continue
+        for h in ctx.kb.history(org.org_id)[:-1]:
+            if h.overall_rating == rating and (not f["region"] or h.region == f["region"]) \
+                    and (not f["programme"] or h.programme == f["programme"]) and (not f["year"] or h.year == f["year"]):
+                out.append(h)
+                break
+    return out
+
+
+def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    f = _filters(q, None)
+    rows = ctx.kb.latest_inspections(rating=q.rating, order="date", **f)
+    what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
+    heading = f"{what} {_describe(f)} rated {q.rating} at their latest inspection: {len(rows)}".replace("  ", " ")
+    earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows})
+    footnote = None
+    if earlier:
+        names = ", ".join(f"{short_name(i.organisation)} ({i.year_label()})" for i in earlier[:12])
+        footnote = f"Also rated {q.rating} at an earlier inspection, but not at their latest: {names}."
+    r = ctx.renderer()
+    pages = r.pages("rating_list.j2", rows, 12 if compact else 20, heading=heading, footnote=footnote)
+    return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, q.rating.lower()))
+
+
+def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    f = _filters(q, None)
+    latest = ctx.kb.latest_inspections(rated_only=False, **f)
+    rated = [i for i in latest if i.overall_rating]
+    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
+    scope = _describe(f)
+    r = ctx.renderer()
+    if q.rating:
+        hits = [i for i in rated if i.overall_rating == q.rating]
+        sentence = (f"{len(hits)} of the {len(rated)} {what} {scope} with a rating in our sources were rated "
+                    f"{q.rating} at their latest inspection:").replace("  ", " ")
+        if not hits:
+            sentence = sentence.rstrip(":") + "."
+        items = hits
+    else:
+        by = {}
+        for i in rated:
+            by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
+        parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
+        sentence = f"Our sources have {len(latest)} {what} {scope}; at their latest inspection: {parts}.".replace("  ", " ")
+        items = []
+    figures = _matching_figures(ctx, f, q.rating)
+    footnote = None
+    if len(latest) > len(rated):
+        footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
+    page = r.page("count.j2", sentence=sentence, items=items if not compact or len(items) <= 10 else [],
+                  figures=figures, footnote=footnote)
+    return ctx.answer(ANSWER, "count", q, sentence, [page], r, ref=_ref("/count", f, (q.rating or "").lower()))
+
+
+def ctx_points(rating: str) -> int:
+    from knowledge.ratings import RATING_POINTS
+
+    return RATING_POINTS.get(rating, -1)
+
+
+def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
+    """The inspectorate's own published counts for the same set, where it published one."""
+    if not rating or not f["org_type"] in ("crc", "nps"):
+        return []
+    label = {"crc": "crc", "nps": "nps division"}[f["org_type"]]
+    out = []
+    for fig in ctx.kb.all_figures:
+        text = (fig.subject + " " + fig.metric).lower()
+        if f["org_type"] == "nps" and "nps" not in text and "division" not in text:
+            continue
+        if f["org_type"] == "crc" and "crc" not in text:
+            continue
+        if rating.lower() not in fig.metric.lower() or fig.unit != "count":
+            continue
+        if f["programme"] and "first" in f["programme"] and "2018-19" not in fig.subject:
+            continue
+        if f["programme"] and "second" in f["programme"] and "2019-20" not in fig.subject:
+            continue
+        if any(o.value == fig.value and o.metric.lower() == fig.metric.lower() for o in out):
+            continue
+        out.append(fig)
+    del label
+    return out[:3]
+
+
+def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    if q.score is not None:
+        points, out_of = q.score
+        rows = ctx.kb.inspections_with_score(points, out_of)
+        heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {len(rows)}"
+        ref = f"/score_list {points} of {out_of}" if out_of else None
+    else:
+        rows = ctx.kb.scored_inspections()
+        heading = f"Inspections whose score in points is published, lowest first: {len(rows)}"
+        ref = "/score_list"
+    footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
+                "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
+    r = ctx.renderer()
+    pages = r.pages("rating_list.j2", rows, 20, heading=heading, footnote=footnote)
+    return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
+
+
+def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    rows = ctx.kb.recent_inspections(5 if compact else 10)
+    undated = ctx.kb.undated_count()
+    r = ctx.renderer()
+    page = r.page("latest.j2", items=rows, undated=undated)
+    return ctx.answer(ANSWER, "latest", q, "Most recently published inspections", [page], r, ref="/latest")
+
+
+__all__ = ["league", "rating_list", "count", "score_list", "latest", "PLURALS", "TYPE_LABELS"]

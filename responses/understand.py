@@ -1,0 +1,301 @@
+"""Turning what a person types into a ``Query``: an intent, the organisations named, and filters.
+
+This is where a question becomes something we can answer. The rules are plain keyword rules over the
+normalised question, checked in a fixed order (see ``understand``); names are found by
+``knowledge.resolve``. Slash commands ("/league crc", "/compare A vs B") go through the same parser,
+so a command and the sentence it stands for always give the same answer. Button data uses the same
+commands with ``#key`` standing for an organisation (``/inspection #1a2b3c4d``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from knowledge.resolve import Match, Resolver, normalise
+
+#: The longest question we read; the rest of a pasted essay is ignored (and the answer says so).
+MAX_QUESTION = 500
+
+RATING_WORDS: list[tuple[str, str]] = [
+    (r"requir\w* improvement|needs? improvement|needing improvement|\bri\b", "Requires improvement"),
+    (r"\binadequate\b|\bfail(ed|ing)\b", "Inadequate"),
+    (r"\boutstanding\b", "Outstanding"),
+    (r"\bgood\b", "Good"),
+]
+TYPE_PATTERNS: list[tuple[str, str]] = [
+    (r"\bcrcs?\b|\bcommunity rehabilitation compan", "crc"),
+    (r"\bnps\b|\bdivisions?\b|national probation service", "nps"),
+    (r"\bpdus?\b|delivery units?", "pdu"),
+    (r"\bregions?\b|\bregional\b", "region"),
+]
+PROGRAMMES: list[tuple[str, str]] = [
+    (r"first round|2018 ?19|round one|round 1\b|year one", "2018-19 first round"),
+    (r"second round|2019 ?20|round two|round 2\b|year two", "2019-20 second round"),
+    (r"2021 ?23|2021 to 2023", "2021-23 PDU"),
+    (r"2023 ?25|2023 to 2025", "2023-25 PDU"),
+    (r"pre 2018|before 2018|quality and impact", "pre-2018 (Quality & Impact / TR)"),
+]
+#: Topic words people use, mapped to the data's finding topics.
+TOPICS: list[tuple[str, tuple[str, ...]]] = [
+    (r"caseloads?|workloads?|case ?loads?|overworked|overstretched|too many cases", ("workloads",)),
+    (r"staff\w*|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?", ("staffing",)),
+    (r"domestic abuse|domestic violence|\bdv\b|\bda\b", ("domestic-abuse",)),
+    (r"safeguard\w*|child\w*|children s services", ("safeguarding",)),
+    (r"risk of (serious )?harm|\brisk\w*|public protection|dangerous|\bharm\b|\bmappa\b", ("risk-of-harm",)),
+    (r"leader\w*|manage\w*|governance|senior", ("leadership",)),
+    (r"victims?", ("victims",)),
+    (r"women|female", ("women",)),
+    (r"unpaid work|community payback", ("unpaid-work",)),
+    (r"through the gate|resettle\w*|prison leavers?|release", ("through-the-gate",)),
+    (r"courts?\b|sentenc\w*|pre sentence", ("court-work",)),
+    (r"accommodation|housing|homeless\w*", ("accommodation",)),
+    (r"\bit\b|\bict\b|computer\w*|systems?|technology|digital", ("it",)),
+    (r"fund\w*|budget\w*|money|finance\w*|contracts?|commercial", ("funding",)),
+    (r"divers\w*|race|racial|ethnic\w*|equalit\w*|discriminat\w*", ("diversity",)),
+    (r"interventions?|programmes? for|accredited|rehabilitative", ("interventions",)),
+    (r"assess\w*", ("assessment",)),
+    (r"plann\w*|sentence plans?", ("planning",)),
+    (r"review\w*", ("reviewing",)),
+    (r"facilit\w*|buildings?|offices?|premises", ("facilities",)),
+    (r"delivery|supervision quality|contact", ("delivery",)),
+]
+
+_GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks?( you)?|cheers|ta|ok|okay|yo)( bot)?$")
+_HELP = re.compile(r"^(help|start|menu|commands|\?)$|what can you do|how do i use|how does this work|what do you know")
+_ABOUT = re.compile(r"^about$|who are you|what are you|who made you|about (this|the) bot")
+_SOURCES = re.compile(r"^sources?$|where (do|does) (the |your )?(data|facts|information|figures) come from|your sources|what sources")
+_LATEST = re.compile(r"\b(latest|most recent|newest|recent|new|just published|this (week|month|year))\b")
+_LEAGUE = re.compile(r"\bleague\b|\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
+_COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
+_HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
+                      r"\bprevious\w*|\bgot (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
+_OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\bwho (ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
+                    r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
+_PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
+                     r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
+_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of 27\b|\b\d+ ?/ ?27\b")
+_DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b")
+_STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b")
+_SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
+                  r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b")
+_FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
+                     r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b")
+_COUNT = re.compile(r"how many\b")
+_SCORE_NUMBERS = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b|\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
+_YEAR = re.compile(r"\b(20[12]\d)\b")
+_KEY = re.compile(r"#([0-9a-f]{8})\b")
+_LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b")
+
+COMMAND_INTENTS = {
+    "start": "start", "help": "help", "about": "about", "sources": "sources", "latest": "latest",
+    "league": "league", "inspection": "summary", "org": "summary", "history": "history", "compare": "compare",
+    "find": "findings", "owner": "owner", "people": "people", "score": "score", "standards": "standards",
+    "list": "list", "count": "count", "figures": "figures", "date": "date", "score_list": "score_list",
+}
+
+
+@dataclass
+class Query:
+    """What a question asks, in our terms."""
+
+    intent: str
+    text: str  # the question as typed (truncated to MAX_QUESTION)
+    norm: str  # normalised text used for matching
+    org_ids: list[str] = field(default_factory=list)
+    ambiguous: Match | None = None  # a name that fits several organisations
+    ambiguous_index: int = 0  # where the ambiguous name stands among the organisations named
+    org_type: str | None = None
+    rating: str | None = None
+    region: str | None = None
+    programme: str | None = None
+    year: int | None = None
+    topics: tuple[str, ...] = ()
+    score: tuple[int, int | None] | None = None
+    truncated: bool = False
+    command: str | None = None
+
+
+def find_rating(norm: str) -> str | None:
+    for pattern, rating in RATING_WORDS:
+        if re.search(pattern, norm):
+            return rating
+    return None
+
+
+def find_type(norm: str) -> str | None:
+    for pattern, code in TYPE_PATTERNS:
+        if re.search(pattern, norm):
+            return code
+    return None
+
+
+def find_programme(norm: str) -> str | None:
+    for pattern, programme in PROGRAMMES:
+        if re.search(pattern, norm):
+            return programme
+    return None
+
+
+def find_topics(norm: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for pattern, topics in TOPICS:
+        if re.search(rf"\b(?:{pattern})", norm):
+            found.extend(t for t in topics if t not in found)
+    return tuple(found)
+
+
+def find_region(norm: str, regions: list[str]) -> str | None:
+    """The longest region name written in the question ("yorkshire and the humber" over "yorkshire")."""
+    best = None
+    for region in regions:
+        key = normalise(region)
+        if re.search(rf"\b{re.escape(key)}\b", norm) and (best is None or len(key) > len(normalise(best))):
+            best = region
+    if best is None and re.search(r"\byorkshire\b", norm) and "Yorkshire and the Humber" in regions:
+        best = "Yorkshire and the Humber"
+    return best
+
+
+class Understander:
+    """Parses questions against one knowledge base's names and regions."""
+
+    def __init__(self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str]):
+        self.resolver = resolver
+        self.regions = [r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}]
+        self.key_to_org = key_to_org
+
+    def understand(self, question: str) -> Query:
+        text = " ".join(question.split())
+        truncated = len(text) > MAX_QUESTION
+        text = text[:MAX_QUESTION]
+        command, rest = _split_command(text)
+        norm = normalise(rest)
+        q = Query(intent="", text=text, norm=norm, truncated=truncated, command=command)
+        q.org_type = find_type(norm)
+        q.rating = find_rating(norm)
+        q.programme = find_programme(norm)
+        m = _YEAR.search(norm)
+        q.year = int(m.group(1)) if m else None
+        q.topics = find_topics(norm)
+        q.region = find_region(norm, self.regions)
+        q.score = _find_score(norm)
+
+        # Organisations: "#key" references from buttons first, then names in the text.
+        keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
+        matches = self.resolver.resolve(_KEY.sub(" ", rest)) if not _is_chatter(norm) else []
+        # A region named in a list/league/count question is a filter, not an organisation.
+        if command is None or command in COMMAND_INTENTS:
+            pass
+        q.org_ids = list(keyed)
+        for i, match in enumerate(matches):
+            if match.ambiguous and q.ambiguous is None:
+                q.ambiguous = match
+                q.ambiguous_index = len(q.org_ids)
+            elif not match.ambiguous and match.org_ids[0] not in q.org_ids:
+                q.org_ids.append(match.org_ids[0])
+
+        if command is not None:
+            q.intent = COMMAND_INTENTS.get(command, "unknown_command")
+            if q.intent in {"league", "list", "count", "latest", "sources", "help", "start", "about", "figures",
+                            "score_list"}:
+                q.org_ids, q.ambiguous = [], None
+            elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
+                pass
+            elif q.intent in {"summary", "history", "compare", "owner", "people", "score", "standards", "date"} \
+                    and not (q.org_ids or q.ambiguous) and rest.strip():
+                q.intent = "no_match"
+            elif q.intent in {"summary", "history", "compare", "owner", "people", "score", "standards", "date"} \
+                    and not rest.strip():
+                q.intent = "usage"
+            return q
+
+        q.intent = self._intent(q, matches)
+        return q
+
+    def _intent(self, q: Query, matches: list[Match]) -> str:
+        n = q.norm
+        named = bool(q.org_ids or q.ambiguous)
+        if not n:
+            return "empty"
+        if _GREETING.match(n):
+            return "greeting"
+        if _HELP.search(n) and not named:
+            return "help"
+        if _ABOUT.search(n) and not named:
+            return "about"
+        if _SOURCES.search(n) and not named:
+            return "sources"
+        # Filters that are about a set of organisations win over a region's name read as an organisation.
+        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions)\b", n)
+                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type)
+        if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
+            q.org_ids, q.ambiguous = [], None
+            named = False
+        if not named:
+            if _LEAGUE.search(n):
+                return "league"
+            if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
+                return "score_list"
+            if _COUNT.search(n) and (q.org_type or re.search(r"\b(organisations|services|bodies|inspections|units)\b", n)) \
+                    and not re.search(r"\bpeople\b|\boffenders\b|\bcases\b|\bstaff\b|\bofficers\b", n):
+                return "count"
+            if q.rating and (q.org_type or _LIST.search(n) or len(n.split()) <= 4):
+                return "list"
+            if _LATEST.search(n) and (re.search(r"\binspection|\breport|\bpublished|\brated|\bnews\b", n) or len(n.split()) <= 3):
+                return "latest"
+            if q.org_type and len(n.split()) <= 3:
+                return "league"
+            if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
+                return "findings"
+            return "search"
+        # Named organisations.
+        many = len(q.org_ids) + (1 if q.ambiguous else 0)
+        if many >= 2 or _COMPARE.search(n) and many >= 2:
+            return "compare"
+        if _OWNER.search(n):
+            return "owner"
+        if _PEOPLE.search(n):
+            return "people"
+        if _SCORE.search(n):
+            return "score"
+        if _STANDARDS.search(n):
+            return "standards"
+        if _HISTORY.search(n):
+            return "history"
+        if q.topics and not (q.rating and not _SAY.search(n)):
+            return "findings"
+        if _DATE.search(n):
+            return "date"
+        return "summary"
+
+
+def _split_command(text: str) -> tuple[str | None, str]:
+    """``"/league@ProbationBot crc"`` -> ``("league", "crc")``; plain text -> ``(None, text)``."""
+    m = re.match(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", text.strip(), re.S)
+    if not m:
+        return None, text
+    return m.group(1).lower(), (m.group(2) or "")
+
+
+def _find_score(norm: str) -> tuple[int, int | None] | None:
+    m = _SCORE_NUMBERS.search(norm)
+    if not m:
+        return None
+    if m.group(1) is not None:
+        points, out_of = int(m.group(1)), int(m.group(2))
+        return (points, out_of) if out_of in (27, 30, 33, 36) and points <= out_of else None
+    return int(m.group(3)), None
+
+
+def _is_chatter(norm: str) -> bool:
+    return bool(_GREETING.match(norm))
+
+
+def _is_region_match(match: Match, region: str) -> bool:
+    """True when a matched name is just the region's own name (so it should filter, not resolve)."""
+    return normalise(region).startswith(match.text) or match.text in normalise(region)
+
+
+def with_org(q: Query, org_ids: list[str]) -> Query:
+    return replace(q, org_ids=org_ids, ambiguous=None)
