@@ -172,6 +172,18 @@ class KnowledgeBase:
         return [from_row(Inspection, r) for r in self._rows(
             "select * from inspections where published is not null order by published desc, inspection_id limit ?", (limit,))]
 
+    @cached_property
+    def owners(self) -> list[str]:
+        """Every owner name as the data spells it."""
+        return [r[0] for r in self._rows("select distinct owner from inspections where owner is not null order by owner")]
+
+    def owned_by(self, name: str) -> list[Inspection]:
+        """The latest inspection naming ``name`` (any part of the owner text, any case) as owner, per organisation."""
+        return [from_row(Inspection, r) for r in self._rows(
+            "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
+            "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
+            ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))]
+
     def undated_count(self) -> int:
         """How many inspections have no publication date in our sources."""
         return self._rows("select count(*) from inspections where published is null")[0][0]

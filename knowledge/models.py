@@ -66,6 +66,14 @@ class Inspection:
             return f"date not published in our sources (probably {self.year})"
         return "date unknown"
 
+    def published_phrase(self) -> str:
+        """A phrase that reads after a rating: "published 24 October 2024", "publication date unknown ..."."""
+        if self.published:
+            return f"published {describe_date(self.published)}"
+        if self.year and self.year_estimated:
+            return f"publication date not in our sources (probably {self.year})"
+        return "publication date unknown"
+
     def year_label(self) -> str:
         """A short year for tables: ``2019``, or ``2024?`` when the year is only an estimate."""
         if self.year is None:

@@ -88,6 +88,8 @@ def collect_sources(ds: Dataset) -> list[dict]:
         if v["source_title"]:
             titles.setdefault(v["source_url"], v["source_title"])
 
+    # Placeholders a researcher wrote where the page's heading was not seen are not titles.
+    titles = {u: t for u, t in titles.items() if "title not shown" not in t.lower()}
     urls: set[str] = set(titles)
     for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures):
         urls.update(r.values["source_url"] for r in group)

@@ -55,7 +55,7 @@ class Engine:
         org_types = {o.org_id: o.org_type for o in kb.organisations.values()}
         self.resolver = Resolver.from_aliases(kb.aliases, org_types)
         self.understander = Understander(self.resolver, kb.regions,
-                                         {o.short_key: o.org_id for o in kb.organisations.values()})
+                                         {o.short_key: o.org_id for o in kb.organisations.values()}, kb.owners)
         self._cached = lru_cache(maxsize=2048)(self._answer_uncached)
 
     # -- public API --------------------------------------------------------------------------------
@@ -132,6 +132,10 @@ class Engine:
             return tables.count(ctx, q, compact)
         if intent == "score_list":
             return tables.score_list(ctx, q, compact)
+        if intent == "owned_by":
+            if not q.owner:
+                return info.no_match(ctx, q, "Tell me which company, e.g. /owned_by Sodexo", intent="usage")
+            return tables.owned_by(ctx, q, compact)
         if intent == "latest":
             return tables.latest(ctx, q, compact)
         if intent == "findings":

@@ -163,7 +163,7 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """Owner, people supervised, score, publication date or standard ratings of one organisation."""
     org = ctx.kb.organisation(q.org_ids[0])
     hist = ctx.kb.history(org.org_id)
-    rows, footnote = [], None
+    rows, footnote, header = [], None, None
     kind = q.intent
     if kind == "owner":
         label = "owner"
@@ -199,11 +199,12 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
         for h in reversed(hist):
             stds = ctx.kb.standard_ratings(h.inspection_id)
             if stds:
-                rows = [{"insp": h, "value": f"{s.standard_name}: {s.rating}", "extra": "", "url": s.source_url} for s in stds]
+                rows = [{"insp": None, "value": f"{s.standard_name}: {s.rating}", "extra": "", "url": s.source_url} for s in stds]
+                header = f"From the inspection {h.published_phrase()}" + (f" ({h.programme}):" if h.programme else ":")
                 break
         missing = "Our sources do not report its ratings standard by standard."
         if rows:
             footnote = "Only the standards our sources report are listed; the full report rates about ten."
     r = ctx.renderer()
-    page = r.page("fact.j2", org=org, label=label, rows=rows, missing=missing, footnote=footnote)
+    page = r.page("fact.j2", org=org, label=label, rows=rows, missing=missing, footnote=footnote, header=header)
     return ctx.answer(ANSWER, kind, q, f"{short_name(org.name)}: {label}", [page], r, ref=f"/{kind} #{org.short_key}")

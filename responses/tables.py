@@ -86,9 +86,9 @@ def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str]) -> l
 
 def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
-    rows = ctx.kb.latest_inspections(rating=q.rating, order="date", **f)
+    rows = ctx.kb.latest_inspections(rating=q.rating, order="date", rated_only=True, **f)
     what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
-    heading = f"{what} {_describe(f)} rated {q.rating} at their latest inspection: {len(rows)}".replace("  ", " ")
+    heading = f"{what} {_describe(f)} whose latest rating is {q.rating}: {len(rows)}".replace("  ", " ")
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows})
     footnote = None
     if earlier:
@@ -102,14 +102,14 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
 def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
     latest = ctx.kb.latest_inspections(rated_only=False, **f)
-    rated = [i for i in latest if i.overall_rating]
+    rated = ctx.kb.latest_inspections(rated_only=True, **f)
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
     scope = _describe(f)
     r = ctx.renderer()
     if q.rating:
         hits = [i for i in rated if i.overall_rating == q.rating]
-        sentence = (f"{len(hits)} of the {len(rated)} {what} {scope} with a rating in our sources were rated "
-                    f"{q.rating} at their latest inspection:").replace("  ", " ")
+        sentence = (f"{len(hits)} of the {len(rated)} {what} {scope} with a rating in our sources had "
+                    f"{q.rating} as their latest rating:").replace("  ", " ")
         if not hits:
             sentence = sentence.rstrip(":") + "."
         items = hits
@@ -124,8 +124,9 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     footnote = None
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
+    earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating else []
     page = r.page("count.j2", sentence=sentence, items=items if not compact or len(items) <= 10 else [],
-                  figures=figures, footnote=footnote)
+                  figures=figures, footnote=footnote, earlier=earlier, rating=q.rating)
     return ctx.answer(ANSWER, "count", q, sentence, [page], r, ref=_ref("/count", f, (q.rating or "").lower()))
 
 
@@ -147,7 +148,8 @@ def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
             continue
         if f["org_type"] == "crc" and "crc" not in text:
             continue
-        if rating.lower() not in fig.metric.lower() or fig.unit != "count":
+        metric = fig.metric.lower()
+        if f"rated {rating.lower()}" not in metric or fig.unit != "count" or metric.startswith("standards"):
             continue
         if f["programme"] and "first" in f["programme"] and "2018-19" not in fig.subject:
             continue
@@ -175,6 +177,15 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     r = ctx.renderer()
     pages = r.pages("rating_list.j2", rows, 20, heading=heading, footnote=footnote)
     return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
+
+
+def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    rows = ctx.kb.owned_by(q.owner)
+    heading = f"Organisations our sources say {q.owner} owned or led: {len(rows)}"
+    footnote = "Ownership is as each cited page states it at the time of that inspection."
+    r = ctx.renderer()
+    pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
+    return ctx.answer(ANSWER, "owned_by", q, heading, pages, r, ref=f"/owned_by {q.owner}")
 
 
 def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:

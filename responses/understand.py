@@ -92,6 +92,7 @@ COMMAND_INTENTS = {
     "league": "league", "inspection": "summary", "org": "summary", "history": "history", "compare": "compare",
     "find": "findings", "owner": "owner", "people": "people", "score": "score", "standards": "standards",
     "list": "list", "count": "count", "figures": "figures", "date": "date", "score_list": "score_list",
+    "owned_by": "owned_by",
 }
 
 
@@ -114,6 +115,7 @@ class Query:
     score: tuple[int, int | None] | None = None
     truncated: bool = False
     command: str | None = None
+    owner: str | None = None  # an owning company named in the question ("Sodexo")
 
 
 def find_rating(norm: str) -> str | None:
@@ -160,8 +162,10 @@ def find_region(norm: str, regions: list[str]) -> str | None:
 class Understander:
     """Parses questions against one knowledge base's names and regions."""
 
-    def __init__(self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str]):
+    def __init__(self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str],
+                 owners: list[str] | None = None):
         self.resolver = resolver
+        self.owner_terms = owner_terms(owners or [])
         self.regions = [r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}]
         self.key_to_org = key_to_org
 
@@ -180,6 +184,7 @@ class Understander:
         q.topics = find_topics(norm)
         q.region = find_region(norm, self.regions)
         q.score = _find_score(norm)
+        q.owner = next((term for key, term in self.owner_terms if re.search(rf"\b{re.escape(key)}\b", norm)), None)
 
         # Organisations: "#key" references from buttons first, then names in the text.
         keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
@@ -198,7 +203,7 @@ class Understander:
         if command is not None:
             q.intent = COMMAND_INTENTS.get(command, "unknown_command")
             if q.intent in {"league", "list", "count", "latest", "sources", "help", "start", "about", "figures",
-                            "score_list"}:
+                            "score_list", "owned_by"}:
                 q.org_ids, q.ambiguous = [], None
             elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
                 pass
@@ -233,6 +238,8 @@ class Understander:
             q.org_ids, q.ambiguous = [], None
             named = False
         if not named:
+            if q.owner:
+                return "owned_by"
             if _LEAGUE.search(n):
                 return "league"
             if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
@@ -268,6 +275,24 @@ class Understander:
         if _DATE.search(n):
             return "date"
         return "summary"
+
+
+def owner_terms(owners: list[str]) -> list[tuple[str, str]]:
+    """``(normalised key, search term)`` for each company named in the owner column, longest first.
+
+    "Purple Futures (Interserve-led consortium)" gives "Purple Futures" and "Interserve"; descriptions
+    that are not names ("not-for-profit consortium of nine partners") give nothing.
+    """
+    terms: dict[str, str] = {}
+    for owner in owners:
+        main = owner.split("(")[0].strip()
+        if main and main[0].isupper() and len(main.split()) <= 4:
+            terms[normalise(main)] = main
+        for inner in re.findall(r"\(([^)]*)\)", owner):
+            for word in re.findall(r"\b([A-Z][A-Za-z]{2,})(?=-led|\b)", inner):
+                if word not in {"Achieving", "Real", "Change", "Communities"}:
+                    terms[normalise(word)] = word
+    return sorted(terms.items(), key=lambda kv: -len(kv[0]))
 
 
 def _split_command(text: str) -> tuple[str | None, str]:
