@@ -51,20 +51,23 @@ class Citer:
 
 
 def _html_helpers(citer: Citer) -> dict[str, Callable]:
+    # Markup(...) of escaped parts: the same result as Markup.format, several times faster.
     def cite(*urls: str) -> Markup:
-        seen = list(dict.fromkeys(u for u in urls if u))
-        return Markup("").join(Markup('<a href="{}">[{}]</a>').format(u, citer.number(u)) for u in seen)
+        out = []
+        for u in dict.fromkeys(u for u in urls if u):
+            out.append(f'<a href="{escape(u)}">[{citer.number(u)}]</a>')
+        return Markup("".join(out))
 
     def source_line(c: Citation) -> Markup:
-        return Markup('[{}] <a href="{}">{}</a>, {}').format(c.n, c.url, c.title, c.published_text)
+        return Markup(f'[{c.n}] <a href="{escape(c.url)}">{escape(c.title)}</a>, {escape(c.published_text)}')
 
     return {
         "cite": cite,
         "source_line": source_line,
-        "b": lambda s: Markup("<b>{}</b>").format(s),
-        "i": lambda s: Markup("<i>{}</i>").format(s),
-        "code": lambda s: Markup("<code>{}</code>").format(s),
-        "link": lambda text, url: Markup('<a href="{}">{}</a>').format(url, text),
+        "b": lambda s: Markup(f"<b>{escape(s)}</b>"),
+        "i": lambda s: Markup(f"<i>{escape(s)}</i>"),
+        "code": lambda s: Markup(f"<code>{escape(s)}</code>"),
+        "link": lambda text, url: Markup(f'<a href="{escape(url)}">{escape(text)}</a>'),
     }
 
 
@@ -105,6 +108,16 @@ def _make_env(autoescape: bool) -> Environment:
 
 _HTML_ENV = _make_env(True)
 _TEXT_ENV = _make_env(False)
+_TEMPLATES: dict[tuple[bool, str], object] = {}
+
+
+def _template(html: bool, name: str):
+    """Compiled templates, looked up once: jinja's own lookup checks the file's mtime on every call."""
+    key = (html, name)
+    t = _TEMPLATES.get(key)
+    if t is None:
+        t = _TEMPLATES[key] = (_HTML_ENV if html else _TEXT_ENV).get_template(name)
+    return t
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -126,13 +139,13 @@ class Renderer:
         """Render one page of ``template`` in both forms, followed by the sources it cites."""
         self.citer.page_urls = []
         html_helpers, text_helpers = _html_helpers(self.citer), _text_helpers(self.citer)
-        html = _HTML_ENV.get_template(template).render(**context, **html_helpers)
+        html = _template(True, template).render(**context, **html_helpers)
         urls = list(self.citer.page_urls)
-        text = _TEXT_ENV.get_template(template).render(**context, **text_helpers)
+        text = _template(False, template).render(**context, **text_helpers)
         cites = [self.citer.citation(u) for u in urls]
         if cites:
-            html += "\n\n" + _HTML_ENV.get_template("_sources.j2").render(citations=cites, **html_helpers)
-            text += "\n\n" + _TEXT_ENV.get_template("_sources.j2").render(citations=cites, **text_helpers)
+            html += "\n\n" + _template(True, "_sources.j2").render(citations=cites, **html_helpers)
+            text += "\n\n" + _template(False, "_sources.j2").render(citations=cites, **text_helpers)
         return Page(html=_tidy(html), text=_tidy(text))
 
     def pages(self, template: str, items: Sequence, per_page: int, **context) -> list[Page]:

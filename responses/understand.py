@@ -66,7 +66,7 @@ _HELP = re.compile(r"^(help|start|menu|commands|\?)$|what can you do|how do i us
 _ABOUT = re.compile(r"^about$|who are you|what are you|who made you|about (this|the) bot")
 _SOURCES = re.compile(r"^sources?$|where (do|does) (the |your )?(data|facts|information|figures) come from|your sources|what sources")
 _LATEST = re.compile(r"\b(latest|most recent|newest|recent|new|just published|this (week|month|year))\b")
-_LEAGUE = re.compile(r"\bleague\b|\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
+_LEAGUE = re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
 _HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
                       r"\bprevious\w*|\bgot (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
@@ -147,16 +147,20 @@ def find_topics(norm: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def find_region(norm: str, regions: list[str]) -> str | None:
+def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
+    """One regex matching any region name (longest first), and normalised name -> region."""
+    keys = {normalise(r): r for r in regions}
+    if "Yorkshire and the Humber" in regions:
+        keys.setdefault("yorkshire and humber", "Yorkshire and the Humber")
+        keys.setdefault("yorkshire", "Yorkshire and the Humber")
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b" if keys else r"(?!x)x"), keys
+
+
+def find_region(norm: str, pattern: re.Pattern, keys: dict[str, str]) -> str | None:
     """The longest region name written in the question ("yorkshire and the humber" over "yorkshire")."""
-    best = None
-    for region in regions:
-        key = normalise(region)
-        if re.search(rf"\b{re.escape(key)}\b", norm) and (best is None or len(key) > len(normalise(best))):
-            best = region
-    if best is None and re.search(r"\byorkshire\b", norm) and "Yorkshire and the Humber" in regions:
-        best = "Yorkshire and the Humber"
-    return best
+    found = [m.group(0) for m in pattern.finditer(norm)]
+    return keys[max(found, key=len)] if found else None
 
 
 class Understander:
@@ -167,6 +171,7 @@ class Understander:
         self.resolver = resolver
         self.owner_terms = owner_terms(owners or [])
         self.regions = [r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}]
+        self.region_re, self.region_keys = region_pattern(self.regions)
         self.key_to_org = key_to_org
 
     def understand(self, question: str) -> Query:
@@ -182,7 +187,7 @@ class Understander:
         m = _YEAR.search(norm)
         q.year = int(m.group(1)) if m else None
         q.topics = find_topics(norm)
-        q.region = find_region(norm, self.regions)
+        q.region = find_region(norm, self.region_re, self.region_keys)
         q.score = _find_score(norm)
         q.owner = next((term for key, term in self.owner_terms if re.search(rf"\b{re.escape(key)}\b", norm)), None)
 
