@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from knowledge import KnowledgeBase
 from responses.answer import REF_LIMIT, Answer, Page
+from responses.names import short_name  # noqa: F401  (re-exported for the builders)
 from responses.render import Renderer
 from responses.understand import Query
-
-_SHORTEN = [
-    (re.compile(r"\s*Community Rehabilitation Company$"), " CRC"),
-    (re.compile(r"^(.*?) Division, National Probation Service$"), r"NPS \1"),
-    (re.compile(r"\s*Probation Delivery Unit$"), " PDU"),
-    (re.compile(r"^Probation Service – (.*)$"), r"\1"),
-]
-
-
-def short_name(name: str) -> str:
-    """A name short enough for a button or a table: "Wales Community Rehabilitation Company" -> "Wales CRC"."""
-    for pattern, repl in _SHORTEN:
-        name = pattern.sub(repl, name)
-    return name
-
 
 @dataclass
 class Ctx:

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from knowledge import KnowledgeBase
 from responses.answer import MESSAGE_LIMIT, Citation, Page
+from responses.names import short_name
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -103,6 +104,7 @@ def _make_env(autoescape: bool) -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["num"] = _number
+    env.filters["short"] = short_name
     return env
 
 

@@ -18,7 +18,7 @@ from knowledge.resolve import Match, Resolver, normalise
 MAX_QUESTION = 500
 
 RATING_WORDS: list[tuple[str, str]] = [
-    (r"requir\w* improvement|needs? improvement|needing improvement|\bri\b", "Requires improvement"),
+    (r"requir\w* improvement|need\w* improvement|\bri\b", "Requires improvement"),
     (r"\binadequate\b|\bfail(ed|ing)\b", "Inadequate"),
     (r"\boutstanding\b", "Outstanding"),
     (r"\bgood\b", "Good"),
@@ -39,7 +39,7 @@ PROGRAMMES: list[tuple[str, str]] = [
 #: Topic words people use, mapped to the data's finding topics.
 TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"caseloads?|workloads?|case ?loads?|overworked|overstretched|too many cases", ("workloads",)),
-    (r"staff\w*|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?", ("staffing",)),
+    (r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?", ("staffing",)),
     (r"domestic abuse|domestic violence|\bdv\b|\bda\b", ("domestic-abuse",)),
     (r"safeguard\w*|child\w*|children s services", ("safeguarding",)),
     (r"risk of (serious )?harm|\brisk\w*|public protection|dangerous|\bharm\b|\bmappa\b", ("risk-of-harm",)),
@@ -65,12 +65,13 @@ _GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|th
 _HELP = re.compile(r"^(help|start|menu|commands|\?)$|what can you do|how do i use|how does this work|what do you know")
 _ABOUT = re.compile(r"^about$|who are you|what are you|who made you|about (this|the) bot")
 _SOURCES = re.compile(r"^sources?$|where (do|does) (the |your )?(data|facts|information|figures) come from|your sources|what sources")
-_LATEST = re.compile(r"\b(latest|most recent|newest|recent|new|just published|this (week|month|year))\b")
+_LATEST = re.compile(r"\b(latest|most recent|newest|recent|recently|new|just published|this (week|month|year))\b")
 _LEAGUE = re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
 _HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-                      r"\bprevious\w*|\bgot (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
-_OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\bwho (ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
+                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
+_OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
+                    r"(ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
                     r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
 _PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
                      r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
@@ -82,7 +83,8 @@ _SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstre
 _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
                      r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b")
 _COUNT = re.compile(r"how many\b")
-_SCORE_NUMBERS = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b|\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
+_SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
+_SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(20[12]\d)\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
 _LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b")
@@ -188,7 +190,7 @@ class Understander:
         q.year = int(m.group(1)) if m else None
         q.topics = find_topics(norm)
         q.region = find_region(norm, self.region_re, self.region_keys)
-        q.score = _find_score(norm)
+        q.score = _find_score(rest.lower())
         q.owner = next((term for key, term in self.owner_terms if re.search(rf"\b{re.escape(key)}\b", norm)), None)
 
         # Organisations: "#key" references from buttons first, then names in the text.
@@ -238,7 +240,7 @@ class Understander:
             return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
         set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions)\b", n)
-                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type)
+                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n))
         if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
             q.org_ids, q.ambiguous = [], None
             named = False
@@ -308,14 +310,14 @@ def _split_command(text: str) -> tuple[str | None, str]:
     return m.group(1).lower(), (m.group(2) or "")
 
 
-def _find_score(norm: str) -> tuple[int, int | None] | None:
-    m = _SCORE_NUMBERS.search(norm)
-    if not m:
-        return None
-    if m.group(1) is not None:
+def _find_score(text: str) -> tuple[int, int | None] | None:
+    """A score named in the question: "0 out of 27", "2 of 27", "0/27", or "scored 1"."""
+    m = _SCORE_OF.search(text)
+    if m:
         points, out_of = int(m.group(1)), int(m.group(2))
         return (points, out_of) if out_of in (27, 30, 33, 36) and points <= out_of else None
-    return int(m.group(3)), None
+    m = _SCORE_BARE.search(text)
+    return (int(m.group(1)), None) if m else None
 
 
 def _is_chatter(norm: str) -> bool:
