@@ -7,7 +7,6 @@ or invalid build leaves the previous database untouched and a running bot never 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import tempfile
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, load_dataset
+from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, load_dataset, short_key
 from knowledge.ratings import rating_points
 from knowledge.sources import collect_sources
 
@@ -28,11 +27,6 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the data; nothing was built")
-
-
-def short_key(org_id: str) -> str:
-    """An 8-character key for an organisation, stable across rebuilds: fits in Telegram callback data."""
-    return hashlib.blake2b(org_id.encode(), digest_size=4).hexdigest()
 
 
 def _sort_key(v: dict) -> tuple:
@@ -178,13 +172,15 @@ def build(data_dir: Path, out: Path) -> Dataset:
 
 
 def is_current(db_path: Path, data_dir: Path) -> bool:
-    """True when ``db_path`` exists and was built from exactly the data now in ``data_dir``."""
+    """True when ``db_path`` exists and was built, with this schema, from exactly the data now in ``data_dir``."""
+    if not Path(db_path).is_file():
+        return False
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(Path(db_path).resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            row = conn.execute("select value from meta where key = 'data_sha256'").fetchone()
+            meta = dict(conn.execute("select key, value from meta where key in ('data_sha256', 'schema_version')"))
         finally:
             conn.close()
     except sqlite3.Error:
         return False
-    return bool(row) and row[0] == data_fingerprint(data_dir)
+    return meta.get("schema_version") == str(SCHEMA_VERSION) and meta.get("data_sha256") == data_fingerprint(data_dir)

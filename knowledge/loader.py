@@ -6,13 +6,15 @@ The build refuses to write anything while the list is not empty (see ``knowledge
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
+import io
 import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from knowledge.dates import DAY, MONTH, UNKNOWN, parse_date
 from knowledge.ratings import canonical_rating
@@ -55,6 +57,11 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
 _SCORE_RE = re.compile(r"^(\d+) of (\d+)$")
 _YEAR_SUFFIX_RE = re.compile(r"-(\d{4})$")
+
+
+def short_key(org_id: str) -> str:
+    """An 8-character key for an organisation, stable across rebuilds: fits in Telegram callback data."""
+    return hashlib.blake2b(org_id.encode(), digest_size=4).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -105,47 +112,92 @@ def _display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(line, row)`` with the line where each record starts; report unreadable files."""
+_LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
+
+
+def _decode(data: bytes, shown: str, problems: list[Problem]) -> str:
+    """Decode a file as UTF-8 (a spreadsheet's byte-order mark allowed), reporting each line that is not.
+
+    Undecodable bytes are reported on their own line and replaced, so the rest of the file is still
+    checked rather than lost behind one stray byte.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for number, raw in enumerate(_LINE_BREAK_RE.split(data), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, number, f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)"))
+    return data.decode("utf-8", errors="replace")
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]]] | None:
+    """Return ``(line, row)`` for each record, with the line where the record starts.
+
+    Problems (bytes that are not UTF-8, bad quoting, ragged rows) are reported and the rows concerned
+    skipped. Quoting is strict, since an unclosed quote would otherwise swallow the records after it
+    without a word: a badly quoted record is reported on its first line and reading resumes on the
+    next line. Returns ``None`` when the file cannot be used at all (missing, empty, or lacking a
+    column), so that the checks across files do not bury that one fault under a flood of follow-ons.
+    """
     shown = _display_path(path)
     required = REQUIRED_COLUMNS[path.name]
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(shown, 0, f"cannot read file: {exc.strerror or exc}"))
-        return
-    with handle:
+        return None
+    physical = io.StringIO(_decode(data, shown, problems), newline="").readlines()
+    offset = 0  # lines before the ones the current reader reads
+    reader = csv.reader(physical, strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    previous_end = 0
+    while True:
+        start = previous_end + 1
         try:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(shown, start, f"malformed CSV: {exc}"))
+            if header is None:
+                return None
+            # Carry on from the next line, so a bad quote does not hide the records after it.
+            offset = previous_end = start
+            reader = csv.reader(physical[offset:], strict=True)
+            continue
+        previous_end = offset + reader.line_num
+        if not any(c.strip() for c in cells):
+            continue  # a blank line in a hand-edited file
+        if header is None:
+            header = [c.strip() for c in cells]
             missing = [c for c in required if c not in header]
             if missing:
-                problems.append(Problem(shown, 1, f"missing column(s): {', '.join(missing)}"))
-                return
-            previous_end = 1
-            for row in reader:
-                start = previous_end + 1
-                previous_end = reader.line_num
-                if None in row:  # more cells than header columns
-                    problems.append(Problem(shown, start, f"{len(header) + len(row[None])} cells for {len(header)} columns"))
-                    continue
-                if any(v is None for v in row.values()):
-                    problems.append(Problem(shown, start, "fewer cells than columns"))
-                    continue
-                if not any(v.strip() for v in row.values()):
-                    continue  # a blank line in a hand-edited file
-                yield start, {k: v.strip() for k, v in row.items()}
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(shown, previous_end + 1, f"not UTF-8 text ({exc.reason})"))
-        except csv.Error as exc:
-            problems.append(Problem(shown, reader.line_num, f"malformed CSV: {exc}"))
+                problems.append(Problem(shown, start, f"missing column(s): {', '.join(missing)}"))
+                return None
+            continue
+        if len(cells) != len(header):
+            problems.append(Problem(shown, start, f"{len(cells)} cells for {len(header)} columns"))
+            continue
+        rows.append((start, {k: v.strip() for k, v in zip(header, cells)}))
+    if header is None:
+        problems.append(Problem(shown, 1, "empty file: no header row"))
+        return None
+    return rows
 
 
 def load_dataset(data_dir: Path) -> Dataset:
     """Read and validate every data file in ``data_dir``.
 
     Returns a ``Dataset`` whose ``problems`` list every fault found; the rows that were valid are kept
-    so that ``kb check`` can carry on and report cross-file faults too.
+    so that ``kb check`` can carry on and report cross-file faults too. Checks against a file that could
+    not be read at all (missing, empty, lacking a column) are skipped: that file's own fault is reported
+    instead of one follow-on fault per row that refers to it.
     """
     data_dir = Path(data_dir)
     ds = Dataset(data_dir=data_dir)
@@ -167,7 +219,8 @@ def load_dataset(data_dir: Path) -> Dataset:
     name = "inspections.csv"
     seen_ids: dict[str, int] = {}
     org_types: dict[str, tuple[str, int]] = {}
-    for line, r in _read_csv(data_dir / name, p):
+    inspection_rows = _read_csv(data_dir / name, p)
+    for line, r in inspection_rows or []:
         ok = True
         iid = r["inspection_id"]
         if not iid:
@@ -254,11 +307,18 @@ def load_dataset(data_dir: Path) -> Dataset:
         }))
     inspection_ids = set(seen_ids)
     org_ids = set(org_types)
+    org_of_key: dict[str, str] = {}
+    for row in ds.inspections:
+        org_id = str(row.values["org_id"])
+        other = org_of_key.setdefault(short_key(org_id), org_id)
+        if other != org_id:
+            fault(name, row.line, f"org_id {org_id!r} has the same short key as {other!r}; choose another org_id")
 
     # subjects.csv (national reports and other non-inspection subjects of findings) ----------------
     name = "subjects.csv"
     subject_ids: dict[str, int] = {}
-    for line, r in _read_csv(data_dir / name, p):
+    subject_rows = _read_csv(data_dir / name, p)
+    for line, r in subject_rows or []:
         sid = r["subject_id"]
         if not sid or not _ID_RE.match(sid):
             fault(name, line, f"subject_id {sid!r} must be lower-case letters, digits and hyphens"); continue
@@ -272,9 +332,9 @@ def load_dataset(data_dir: Path) -> Dataset:
 
     # standard_ratings.csv ---------------------------------------------------------------------
     name = "standard_ratings.csv"
-    for line, r in _read_csv(data_dir / name, p):
+    for line, r in _read_csv(data_dir / name, p) or []:
         ok = True
-        if r["inspection_id"] not in inspection_ids:
+        if r["inspection_id"] not in inspection_ids and inspection_rows is not None:
             fault(name, line, f"rating for unknown inspection {r['inspection_id']!r}"); ok = False
         if not r["standard_name"]:
             fault(name, line, "row has no standard_name"); ok = False
@@ -294,10 +354,10 @@ def load_dataset(data_dir: Path) -> Dataset:
 
     # findings.csv -----------------------------------------------------------------------------
     name = "findings.csv"
-    for line, r in _read_csv(data_dir / name, p):
+    for line, r in _read_csv(data_dir / name, p) or []:
         ok = True
         subject = r["inspection_id"]
-        if subject not in inspection_ids and subject not in subject_ids:
+        if subject not in inspection_ids and subject not in subject_ids and None not in (inspection_rows, subject_rows):
             fault(name, line, f"finding for unknown inspection {subject!r} (not in inspections.csv or subjects.csv)"); ok = False
         if not r["topic"]:
             fault(name, line, "row has no topic"); ok = False
@@ -317,7 +377,7 @@ def load_dataset(data_dir: Path) -> Dataset:
 
     # figures.csv ------------------------------------------------------------------------------
     name = "figures.csv"
-    for line, r in _read_csv(data_dir / name, p):
+    for line, r in _read_csv(data_dir / name, p) or []:
         ok = True
         for col in ("subject", "metric", "value"):
             if not r[col]:
@@ -329,7 +389,7 @@ def load_dataset(data_dir: Path) -> Dataset:
 
     # seed_sources.csv -------------------------------------------------------------------------
     name = "seed_sources.csv"
-    for line, r in _read_csv(data_dir / name, p):
+    for line, r in _read_csv(data_dir / name, p) or []:
         ok = need_url(name, line, r["url"], "url")
         try:
             parse_date(r["published"])
@@ -341,10 +401,10 @@ def load_dataset(data_dir: Path) -> Dataset:
     # aliases.csv ------------------------------------------------------------------------------
     name = "aliases.csv"
     seen_alias: dict[tuple[str, str], int] = {}
-    for line, r in _read_csv(data_dir / name, p):
+    for line, r in _read_csv(data_dir / name, p) or []:
         if not r["alias"]:
             fault(name, line, "row has no alias"); continue
-        if r["org_id"] not in org_ids:
+        if r["org_id"] not in org_ids and inspection_rows is not None:
             fault(name, line, f"alias {r['alias']!r} points to unknown org_id {r['org_id']!r}"); continue
         key = (r["alias"].lower(), r["org_id"])
         if key in seen_alias:
@@ -357,8 +417,6 @@ def load_dataset(data_dir: Path) -> Dataset:
 
 def data_fingerprint(data_dir: Path) -> str:
     """A SHA-256 over the data files, so a built database can say exactly what it was built from."""
-    import hashlib
-
     h = hashlib.sha256()
     for name in sorted(REQUIRED_COLUMNS):
         path = Path(data_dir) / name
@@ -367,5 +425,5 @@ def data_fingerprint(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-__all__ = ["Dataset", "Problem", "Row", "load_dataset", "data_fingerprint", "ORG_TYPES", "TYPE_LABELS",
+__all__ = ["Dataset", "Problem", "Row", "load_dataset", "data_fingerprint", "short_key", "ORG_TYPES", "TYPE_LABELS",
            "STANCES", "DAY", "MONTH", "UNKNOWN"]

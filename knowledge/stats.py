@@ -21,11 +21,11 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, dict]:
             "select coalesce(overall_rating, 'not rated / not found'), count(*) from inspections group by 1 "
             "order by max(coalesce(rating_points, -1)) desc"),
         "inspections by year": table(
-            "select case when year_estimated then year || ' (estimated)' else year end, count(*) from inspections "
-            "group by 1 order by 1"),
+            "select case when year_estimated then year || ' (estimated)' else cast(year as text) end, count(*) "
+            "from inspections group by year, year_estimated order by year is null, year, year_estimated"),
         "publication dates": table(
             "select case published_precision when 'day' then 'exact day' when 'month' then 'month only' "
-            "else 'unknown' end, count(*) from inspections group by 1 order by 2 desc"),
+            "when 'year' then 'year only' else 'unknown' end, count(*) from inspections group by 1 order by 2 desc, 1"),
     }
 
 
