@@ -18,7 +18,7 @@ from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, lo
 from knowledge.ratings import rating_points
 from knowledge.sources import collect_sources
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class BuildError(Exception):
@@ -128,6 +128,12 @@ def write_database(ds: Dataset, path: Path) -> None:
         ({"alias": a, "org_id": o, **meta} for (a, o), meta in sorted(aliases.items())),
         pk=("alias", "org_id"), foreign_keys=[("org_id", "organisations", "org_id")])
     db["aliases"].create_index(["org_id"])
+
+    db["caveats"].insert_all(
+        ({"id": i + 1, **r.values} for i, r in enumerate(ds.caveats)), pk="id",
+        foreign_keys=[("inspection_id", "inspections", "inspection_id")],
+        columns={"id": int, "inspection_id": str, "field": str, "caveat": str})
+    db["caveats"].create_index(["inspection_id"])
 
     db["meta"].insert_all([
         {"key": "schema_version", "value": str(SCHEMA_VERSION)},

@@ -11,19 +11,39 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+from dataclasses import fields
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, TypeVar
 
 from knowledge.build import SCHEMA_VERSION
-from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating, from_row
+from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating, from_row  # noqa: F401
+
+T = TypeVar("T")
 
 _REQUIRED_TABLES = {"organisations", "inspections", "standard_ratings", "findings", "figures", "sources",
-                    "aliases", "meta", "subjects"}
+                    "aliases", "meta", "subjects", "caveats"}
 
 #: League order: rating points, then score where known, then the most recent first.
 LEAGUE_ORDER = ("rating_points desc nulls last, "
                 "(score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id")
+
+
+_ROW_PLANS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _from_row(cls: type[T], row: sqlite3.Row) -> T:
+    """``models.from_row`` for ``sqlite3.Row``, with the columns the class takes worked out once per query shape.
+
+    Every answer turns dozens of rows into dataclasses; checking each field against ``row.keys()``
+    for every row was a tenth of the engine's time.
+    """
+    keys = tuple(row.keys())
+    plan = _ROW_PLANS.get((cls, keys))
+    if plan is None:
+        wanted = {f.name for f in fields(cls)}
+        plan = _ROW_PLANS[(cls, keys)] = tuple(dict.fromkeys(k for k in keys if k in wanted))
+    return cls(**{k: row[k] for k in plan})
 
 
 def read_only_uri(path: str | Path) -> str:
@@ -91,7 +111,7 @@ class KnowledgeBase:
     @cached_property
     def organisations(self) -> dict[str, Organisation]:
         """Every organisation by ``org_id``."""
-        return {r["org_id"]: from_row(Organisation, r) for r in self._rows("select * from organisations order by org_id")}
+        return {r["org_id"]: _from_row(Organisation, r) for r in self._rows("select * from organisations order by org_id")}
 
     @cached_property
     def _by_short_key(self) -> dict[str, Organisation]:
@@ -121,12 +141,20 @@ class KnowledgeBase:
     # -- inspections -------------------------------------------------------------------------
     def inspection(self, inspection_id: str) -> Inspection | None:
         rows = self._rows("select * from inspections where inspection_id = ?", (inspection_id,))
-        return from_row(Inspection, rows[0]) if rows else None
+        return _from_row(Inspection, rows[0]) if rows else None
+
+    @cached_property
+    def _histories(self) -> dict[str, tuple[Inspection, ...]]:
+        # Every answer about an organisation reads its history, and some read every organisation's:
+        # one query at first use instead of one per call (the file this connection reads never changes).
+        by_org: dict[str, list[Inspection]] = {}
+        for r in self._rows("select * from inspections order by org_id, sort_date, inspection_id"):
+            by_org.setdefault(r["org_id"], []).append(_from_row(Inspection, r))
+        return {org_id: tuple(rows) for org_id, rows in by_org.items()}
 
     def history(self, org_id: str) -> list[Inspection]:
         """An organisation's inspections, oldest first."""
-        return [from_row(Inspection, r) for r in self._rows(
-            "select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))]
+        return list(self._histories.get(org_id, ()))
 
     def latest_inspections(self, org_type: str | None = None, region: str | None = None,
                            programme: str | None = None, year: int | None = None,
@@ -161,7 +189,7 @@ class KnowledgeBase:
             ) where rn = 1 {('and ' + outer[6:]) if outer else ''}
             order by {order_sql}
         """
-        return [from_row(Inspection, r) for r in self._rows(sql, params)]
+        return [_from_row(Inspection, r) for r in self._rows(sql, params)]
 
     def league(self, **filters) -> list[Inspection]:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
@@ -169,7 +197,7 @@ class KnowledgeBase:
 
     def recent_inspections(self, limit: int = 10) -> list[Inspection]:
         """The most recently published inspections with a known date, newest first."""
-        return [from_row(Inspection, r) for r in self._rows(
+        return [_from_row(Inspection, r) for r in self._rows(
             "select * from inspections where published is not null order by published desc, inspection_id limit ?", (limit,))]
 
     @cached_property
@@ -179,10 +207,22 @@ class KnowledgeBase:
 
     def owned_by(self, name: str) -> list[Inspection]:
         """The latest inspection naming ``name`` (any part of the owner text, any case) as owner, per organisation."""
-        return [from_row(Inspection, r) for r in self._rows(
+        return [_from_row(Inspection, r) for r in self._rows(
             "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
             "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
             ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))]
+
+    @cached_property
+    def _caveats(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for r in self._rows("select inspection_id, field, caveat from caveats order by id"):
+            out.setdefault(r[0], []).append((r[1], r[2]))
+        return out
+
+    def caveats(self, inspection_id: str, fields: Iterable[str] | None = None) -> list[str]:
+        """Our own words on doubts about values of an inspection, optionally only for some fields."""
+        wanted = set(fields) if fields is not None else None
+        return [text for field, text in self._caveats.get(inspection_id, []) if wanted is None or field in wanted]
 
     def undated_count(self) -> int:
         """How many inspections have no publication date in our sources."""
@@ -201,14 +241,14 @@ class KnowledgeBase:
         if out_of is not None:
             sql += " and score_max = ?"
             params.append(out_of)
-        return [from_row(Inspection, r) for r in self._rows(sql + " order by sort_date", params)]
+        return [_from_row(Inspection, r) for r in self._rows(sql + " order by sort_date", params)]
 
     def scored_inspections(self) -> list[Inspection]:
-        return [from_row(Inspection, r) for r in self._rows(
+        return [_from_row(Inspection, r) for r in self._rows(
             "select * from inspections where score_points is not null order by score_points, sort_date")]
 
     def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
-        return [from_row(StandardRating, r) for r in self._rows(
+        return [_from_row(StandardRating, r) for r in self._rows(
             "select * from standard_ratings where inspection_id = ? order by standard_code is null, standard_code, id",
             (inspection_id,))]
 
@@ -226,7 +266,7 @@ class KnowledgeBase:
         if topics:
             where.append(f"topic in ({', '.join('?' * len(topics))})"); params.extend(topics)
         sql = "select * from findings" + (" where " + " and ".join(where) if where else "") + " order by id"
-        return [from_row(Finding, r) for r in self._rows(sql, params)]
+        return [_from_row(Finding, r) for r in self._rows(sql, params)]
 
     def search_findings(self, text: str, org_id: str | None = None, limit: int = 20) -> list[Finding]:
         """Findings matching the words of ``text`` by full-text search, best first."""
@@ -240,20 +280,20 @@ class KnowledgeBase:
             sql += " and findings.org_id = ?"; params.append(org_id)
         sql += " order by findings_fts.rank, findings.id limit ?"
         params.append(limit)
-        return [from_row(Finding, r) for r in self._rows(sql, params)]
+        return [_from_row(Finding, r) for r in self._rows(sql, params)]
 
     def search_figures(self, text: str, limit: int = 10) -> list[Figure]:
         """National and aggregate figures matching the words of ``text``, best first."""
         q = _fts_query(text)
         if q is None:
             return []
-        return [from_row(Figure, r) for r in self._rows(
+        return [_from_row(Figure, r) for r in self._rows(
             "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
             "where figures_fts match ? order by figures_fts.rank, figures.id limit ?", (q, limit))]
 
     @cached_property
     def all_figures(self) -> list[Figure]:
-        return [from_row(Figure, r) for r in self._rows("select * from figures order by id")]
+        return [_from_row(Figure, r) for r in self._rows("select * from figures order by id")]
 
     @cached_property
     def subject_titles(self) -> dict[str, str]:
@@ -266,7 +306,7 @@ class KnowledgeBase:
     # -- sources -----------------------------------------------------------------------------
     @cached_property
     def _sources(self) -> dict[str, Source]:
-        return {r["url"]: from_row(Source, r) for r in self._rows("select * from sources")}
+        return {r["url"]: _from_row(Source, r) for r in self._rows("select * from sources")}
 
     def source(self, url: str) -> Source:
         """The source row for a URL (every URL in the data has one)."""

@@ -36,6 +36,8 @@ TYPE_LABELS: dict[str, str] = {
     "national": "national",
 }
 STANCES = ("strength", "concern", "neutral")
+#: The values of an inspection a caveat may be about.
+CAVEAT_FIELDS = ("rating", "score", "people", "date", "owner", "standards")
 
 #: Columns each file must have (more are allowed and ignored).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -51,6 +53,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "seed_sources.csv": ("seed_file", "title", "url", "published", "publisher"),
     "subjects.csv": ("subject_id", "title", "kind", "year"),
     "aliases.csv": ("alias", "org_id", "kind"),
+    "caveats.csv": ("inspection_id", "field", "caveat"),
 }
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -96,6 +99,7 @@ class Dataset:
     seed_sources: list[Row] = field(default_factory=list)
     subjects: list[Row] = field(default_factory=list)
     aliases: list[Row] = field(default_factory=list)
+    caveats: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -411,6 +415,19 @@ def load_dataset(data_dir: Path) -> Dataset:
             fault(name, line, f"duplicate alias {r['alias']!r} for {r['org_id']!r} (first on line {seen_alias[key]})"); continue
         seen_alias[key] = line
         ds.aliases.append(Row(line, {"alias": r["alias"], "org_id": r["org_id"], "kind": r["kind"] or "alias"}))
+
+    # caveats.csv (our own words on doubts about one value of one inspection) ----------------------
+    name = "caveats.csv"
+    for line, r in _read_csv(data_dir / name, p) or []:
+        if r["inspection_id"] not in inspection_ids:
+            if inspection_rows is not None:
+                fault(name, line, f"caveat for unknown inspection {r['inspection_id']!r}")
+            continue
+        if r["field"] not in CAVEAT_FIELDS:
+            fault(name, line, f"unknown field {r['field']!r} (expected one of: {', '.join(CAVEAT_FIELDS)})"); continue
+        if not r["caveat"]:
+            fault(name, line, "row has no caveat"); continue
+        ds.caveats.append(Row(line, dict(r)))
 
     return ds
 

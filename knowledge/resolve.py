@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -78,8 +79,19 @@ _SPACE_RE = re.compile(r"\s+")
 _NON_WORD_RE = re.compile(r"[^a-z0-9 ]+")
 
 
+#: Strings up to this long are normalised once and remembered: words, names and regions recur in every
+#: question, and ``normalise`` is pure.
+_MEMO_LENGTH = 80
+
+
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation removed, ``&`` read as "and", single spaces."""
+    if len(text) <= _MEMO_LENGTH:
+        return _normalise_short(text)
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
@@ -89,6 +101,9 @@ def normalise(text: str) -> str:
         if phrase in text:
             text = re.sub(rf"\b{phrase}\b", word, text)
     return text
+
+
+_normalise_short = lru_cache(maxsize=16384)(_normalise)
 
 
 def name_key(name: str) -> str:
@@ -138,6 +153,11 @@ class Resolver:
     key_list: list[str] = field(default_factory=list)
     word_list: list[str] = field(default_factory=list)
     max_span: int = 7
+    # Caches for the fuzzy tier (the index above never changes once built).
+    _pools: dict[tuple[int, int, float], list[str]] = field(default_factory=dict, repr=False, compare=False)
+    _by_length: dict[int, dict[int, list[int]]] = field(default_factory=dict, repr=False, compare=False)
+    _fuzzy_memo: dict[tuple[str, bool], tuple[tuple[str, float], ...]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_aliases(cls, aliases: list[tuple[str, str, str]], org_types: dict[str, str]) -> "Resolver":
@@ -179,19 +199,15 @@ class Resolver:
         tiers: list[_Candidate] = []
         hits = self.exact.get(s) or self.nospace.get(s.replace(" ", ""))
         if hits:
-            tiers.append(_Candidate(set(hits), EXACT, 100.0))
+            tiers.append(_Candidate(hits, EXACT, 100.0))  # the index's own set: never changed
         hits = self.partial.get(s)
         if hits:
-            tiers.append(_Candidate(set(hits), PARTIAL, 100.0))
+            tiers.append(_Candidate(hits, PARTIAL, 100.0))
         if tiers or common or any(w in COMMON_WORDS or w in TYPE_WORDS for w in (span[0], span[-1])):
             return tiers
         if len(s) < 5 or s.isdigit():
             return tiers
-        cutoff = 85.0 if len(s) >= 6 else 90.0
-        best: list[tuple[str, float]] = []
-        for choices in (self.key_list, self.word_list if len(span) == 1 else ()):
-            for key, score, _ in process.extract(s, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6):
-                best.append((key, score))
+        best = self._fuzzy(s, len(span) == 1)
         if best:
             top = max(score for _, score in best)
             near = [key for key, score in best if score >= top - 0.01]
@@ -200,6 +216,52 @@ class Resolver:
             orgs = orgs or set().union(*(self.partial.get(k, set()) for k in near))
             tiers.append(_Candidate(orgs, FUZZY, top))
         return tiers
+
+    _FUZZY_MEMO_SIZE = 8192
+
+    def _fuzzy(self, s: str, single_word: bool) -> tuple[tuple[str, float], ...]:
+        """Keys (and, for one word, distinctive words) within the fuzzy cutoff of ``s``: up to 6 of each."""
+        memo_key = (s, single_word)
+        found = self._fuzzy_memo.get(memo_key)
+        if found is not None:
+            return found
+        cutoff = 85.0 if len(s) >= 6 else 90.0
+        best: list[tuple[str, float]] = []
+        for which, choices in ((0, self.key_list), (1, self.word_list if single_word else [])):
+            if not choices:
+                continue
+            pool = self._pool(which, choices, len(s), cutoff)
+            for key, score, _ in process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6):
+                best.append((key, score))
+        if len(self._fuzzy_memo) >= self._FUZZY_MEMO_SIZE:
+            self._fuzzy_memo.clear()
+        found = self._fuzzy_memo[memo_key] = tuple(best)
+        return found
+
+    def _pool(self, which: int, choices: list[str], length: int, cutoff: float) -> list[str]:
+        """The choices whose length allows ``fuzz.ratio >= cutoff`` against a string of ``length``, in order.
+
+        ``fuzz.ratio`` is ``100 * (1 - indel / (a + b))`` and the indel distance is at least ``|a - b|``,
+        so a choice can reach the cutoff only if ``|a - b| <= (1 - cutoff / 100) * (a + b)``. The others
+        would be scored and dropped; leaving them out (one spare character each side, and the original
+        order kept, so ties still go to the earlier key) changes no result and saves most of the work
+        on a large knowledge base.
+        """
+        pool_key = (which, length, cutoff)
+        pool = self._pools.get(pool_key)
+        if pool is None:
+            by_length = self._by_length.get(which)
+            if by_length is None:  # positions of the choices of each length, in order
+                by_length = {}
+                for n, c in enumerate(choices):
+                    by_length.setdefault(len(c), []).append(n)
+                self._by_length[which] = by_length
+            slack = 1.0 - cutoff / 100.0
+            fits = [n for size, where in by_length.items()
+                    if abs(size - length) <= slack * (size + length) + 1 for n in where]
+            pool = [choices[n] for n in sorted(fits)]
+            self._pools[pool_key] = pool
+        return pool
 
     # -- whole questions --------------------------------------------------------------------------
     def resolve(self, text: str, max_matches: int = 3, max_tokens: int = 60) -> list[Match]:
@@ -217,28 +279,34 @@ class Resolver:
                 flat_raw.append(raw)
                 flat.append(part)
         tokens, raw_tokens = flat, flat_raw
+        # What each stretch may name does not depend on which stretches are already taken, so it is
+        # worked out once here; each round below then picks the best stretch still free.
+        spans: list[tuple[tuple, int, int, set[str], _Candidate, str | None]] = []
+        for i in range(len(tokens)):
+            if tokens[i] in TYPE_WORDS:
+                continue
+            for j in range(min(len(tokens), i + self.max_span), i, -1):
+                if any(t in TYPE_WORDS for t in tokens[i:j]):
+                    continue
+                org_type = _type_near(tokens, i, j)
+                cand, orgs = None, set()
+                for tier in self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None):
+                    orgs = (tier.org_ids if not org_type
+                            else {o for o in tier.org_ids if self.org_types.get(o) == org_type})
+                    if orgs:
+                        cand = tier
+                        break
+                if cand is None:
+                    continue
+                spans.append(((j - i, cand.strength, cand.score, -i), i, j, orgs, cand, org_type))
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
             best: tuple | None = None
-            for i in range(len(tokens)):
-                if taken[i] or tokens[i] in TYPE_WORDS:
-                    continue
-                for j in range(min(len(tokens), i + self.max_span), i, -1):
-                    if any(taken[i:j]) or any(t in TYPE_WORDS for t in tokens[i:j]):
-                        continue
-                    org_type = _type_near(tokens, i, j)
-                    cand, orgs = None, set()
-                    for tier in self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None):
-                        orgs = {o for o in tier.org_ids if not org_type or self.org_types.get(o) == org_type}
-                        if orgs:
-                            cand = tier
-                            break
-                    if cand is None:
-                        continue
-                    rank = (j - i, cand.strength, cand.score, -i)
-                    if best is None or rank > best[0]:
-                        best = (rank, i, j, orgs, cand, org_type)
+            for span in spans:
+                rank, i, j = span[0], span[1], span[2]
+                if (best is None or rank > best[0]) and not any(taken[i:j]):
+                    best = span
             if best is None:
                 break
             _, i, j, orgs, cand, org_type = best

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from knowledge.models import Finding, Inspection, Organisation
-from responses.answer import ANSWER, Answer
+from responses.answer import ANSWER, MESSAGE_LIMIT, Answer
+from responses.render import fit
 from responses.context import Ctx, short_name
 from responses.understand import Query
 
-_CAVEAT_WORDS = re.compile(r"inferred|unverified|not verified|uncertain|inconsistent|disagree|differ|implies", re.I)
 
 
 def unrated_reason(insp: Inspection) -> str:
@@ -29,21 +29,17 @@ def unrated_reason(insp: Inspection) -> str:
     return "our sources do not give a rating for this inspection"
 
 
-def caveats(insp: Inspection) -> list[str]:
-    """Short warnings the reader needs before trusting a value: estimated years, researchers' doubts."""
+def caveats(ctx: Ctx, insp: Inspection, fields: tuple[str, ...] | None = None) -> list[str]:
+    """Warnings a reader needs before trusting a value: an estimated year, and our researchers' doubts.
+
+    The doubts come from ``knowledge/data/caveats.csv``, written in our own words from the research
+    notes, each tied to the value it is about (rating, score, people, date, owner, standards).
+    """
     out = []
-    if insp.year_estimated:
+    if insp.year_estimated and (fields is None or "date" in fields):
         out.append(f"the publication date of the {insp.year_label()} inspection is not in our sources; "
                    f"its year is an estimate.")
-    if insp.notes and _CAVEAT_WORDS.search(insp.notes):
-        # The first sentence of the note, without its references: parenthesised asides, quotations
-        # and URLs belong to the sources, and the reader has those in the citations.
-        first = re.split(r"(?<=[.;])\s", insp.notes, maxsplit=1)[0]
-        first = re.sub(r"\([^)]*\)?|https?://\S+", "", first)
-        first = re.split(r"['\u2018\u201c\"]", first, maxsplit=1)[0]
-        first = " ".join(first.split()).rstrip(" :;,.-")
-        if first and not (insp.year_estimated and re.search(r"date|year", first, re.I) and len(first) < 80):
-            out.append("our research notes say: " + (first[:180] + "…" if len(first) > 180 else first) + ".")
+    out.extend(ctx.kb.caveats(insp.inspection_id, fields))
     return out
 
 
@@ -86,12 +82,18 @@ def summary(ctx: Ctx, q: Query, compact: bool) -> Answer:
     standards = ctx.kb.standard_ratings(focus.inspection_id)
     findings = _pick_findings(ctx.kb.findings(inspection_id=latest.inspection_id)
                               or ctx.kb.findings(inspection_id=focus.inspection_id), 4)
-    notes = [c for h in dict.fromkeys([focus, latest]) for c in caveats(h)]
-    r = ctx.renderer()
-    page = r.page("summary.j2", org=org, latest=latest, rated=rated, earlier=earlier,
-                  owner=_latest_with(history, "owner"), people=_latest_with(history, "people_supervised"),
-                  standards=standards, standards_of=focus, findings=findings, caveats=notes, compact=compact,
-                  unrated_reason=unrated_reason)
+    notes = list(dict.fromkeys(c for h in dict.fromkeys([focus, latest] + ([] if compact else earlier))
+                               for c in caveats(ctx, h)))
+    # The fullest summary that fits one message: fewer findings first, then none.
+    for n_findings in (len(findings), 2, 0):
+        r = ctx.renderer()
+        page = r.page("summary.j2", org=org, latest=latest, rated=rated, earlier=earlier,
+                      owner=_latest_with(history, "owner"), people=_latest_with(history, "people_supervised"),
+                      standards=standards, standards_of=focus, findings=findings[:n_findings], caveats=notes,
+                      compact=compact, unrated_reason=unrated_reason)
+        if len(page.html) <= MESSAGE_LIMIT:
+            break
+    page = fit(page)
     more = compact and bool(standards or findings or notes)
     ref = f"/inspection #{org.short_key}"
     return ctx.answer(ANSWER, "summary", q, headline(org, rated), [page], r, ref=ref, more_ref=ref if more else None)
@@ -133,8 +135,10 @@ def compare(ctx: Ctx, q: Query, compact: bool) -> Answer:
     for org_id in q.org_ids[:4]:
         org = ctx.kb.organisation(org_id)
         hist = ctx.kb.history(org_id)
-        rows.append({"org": org, "history": hist, "latest": hist[-1], "rated": _last_rated(hist),
-                     "people": _latest_with(hist, "people_supervised") if not compact else None})
+        rated_insp = _last_rated(hist)
+        rows.append({"org": org, "history": hist, "latest": hist[-1], "rated": rated_insp,
+                     "people": _latest_with(hist, "people_supervised") if not compact else None,
+                     "caveats": caveats(ctx, rated_insp, ("rating",)) if rated_insp else []})
     rated = [row for row in rows if row["rated"]]
     if len(rated) < 2:
         verdict = "Only one of them has an overall rating in our sources, so they cannot be ranked."
@@ -205,6 +209,10 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
         missing = "Our sources do not report its ratings standard by standard."
         if rows:
             footnote = "Only the standards our sources report are listed; the full report rates about ten."
+    field = {"owner": "owner", "people": "people", "score": "score", "date": "date", "standards": "standards"}[kind]
+    shown = {row["insp"].inspection_id for row in rows if row["insp"]} or {h.inspection_id for h in hist}
+    notes = list(dict.fromkeys(c for h in hist if h.inspection_id in shown for c in caveats(ctx, h, (field,))))
     r = ctx.renderer()
-    page = r.page("fact.j2", org=org, label=label, rows=rows, missing=missing, footnote=footnote, header=header)
+    page = r.page("fact.j2", org=org, label=label, rows=rows, missing=missing, footnote=footnote, header=header,
+                  caveats=notes)
     return ctx.answer(ANSWER, kind, q, f"{short_name(org.name)}: {label}", [page], r, ref=f"/{kind} #{org.short_key}")

@@ -165,11 +165,22 @@ class Renderer:
 
 
 def fit(page: Page) -> Page:
-    """Last guard: a page over Telegram's limit is cut at a line break and sent as escaped text."""
+    """Last guard: a page over Telegram's limit is cut at a line break and sent as escaped text.
+
+    The text is escaped first and then cut, so escaping cannot push it back over the limit, and the cut
+    falls at a line break, so it never splits an entity such as ``&amp;``.
+    """
     if len(page.html) <= MESSAGE_LIMIT:
         return page
-    cut = page.text[: MESSAGE_LIMIT - 200].rsplit("\n", 1)[0] + "\n…(shortened)"
-    return Page(html=str(escape(cut)), text=cut)
+    note = "\n…(shortened)"
+    escaped = str(escape(page.text))
+    cut = escaped[: MESSAGE_LIMIT - len(note)]
+    if "\n" in cut:
+        cut = cut.rsplit("\n", 1)[0]
+    else:
+        cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
+    html = cut + note
+    return Page(html=html, text=unescape(html))
 
 
 def strip_tags(html: str) -> str:

@@ -70,10 +70,9 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
             heading += "; here is what they do say"
     r = ctx.renderer()
     pages = r.pages("findings.j2", rows, 4 if compact else 6, heading=heading, subject_name=_subject_namer(ctx))
-    topic = q.topics[0] if q.topics else None
-    ref = None
-    if topic:
-        ref = f"/find {topic.replace('-', ' ')}" + (f" #{org.short_key}" if org else (f" {q.org_type}" if q.org_type else ""))
+    # The ref repeats the question's own words, which rank the findings, so a page button brings back
+    # the same order; the words name the organisation again too.
+    ref = f"/find {q.norm}" if q.norm else None
     return ctx.answer(ANSWER, "findings", q, heading, pages, r, ref=ref)
 
 
@@ -100,5 +99,5 @@ def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None
     footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
     r = ctx.renderer()
     page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote)
-    ref = f"/figures {q.text}" if len(q.text) < 40 and not q.text.startswith("/") else None
+    ref = f"/figures {q.norm}" if q.norm and not q.text.startswith("/") else None
     return ctx.answer(ANSWER, "figures", q, heading, [page], r, ref=ref)

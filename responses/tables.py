@@ -90,12 +90,9 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
     heading = f"{what} {_describe(f)} whose latest rating is {q.rating}: {len(rows)}".replace("  ", " ")
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows})
-    footnote = None
-    if earlier:
-        names = ", ".join(f"{short_name(i.organisation)} ({i.year_label()})" for i in earlier[:12])
-        footnote = f"Also rated {q.rating} at an earlier inspection, but not at their latest: {names}."
     r = ctx.renderer()
-    pages = r.pages("rating_list.j2", rows, 12 if compact else 20, heading=heading, footnote=footnote)
+    pages = r.pages("rating_list.j2", rows, 12 if compact else 20, heading=heading, footnote=None,
+                    earlier=earlier[:12], rating=q.rating)
     return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, q.rating.lower()))
 
 
@@ -118,16 +115,18 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
         for i in rated:
             by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
-        sentence = f"Our sources have {len(latest)} {what} {scope}; at their latest inspection: {parts}.".replace("  ", " ")
-        items = []
+        sentence = (f"Our sources have {len(latest)} {what} {scope}; by latest rating: {parts}. "
+                    f"Each is listed below with its source.").replace("  ", " ")
+        items = sorted(rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
     figures = _matching_figures(ctx, f, q.rating)
     footnote = None
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating else []
-    page = r.page("count.j2", sentence=sentence, items=items if not compact or len(items) <= 10 else [],
-                  figures=figures, footnote=footnote, earlier=earlier, rating=q.rating)
-    return ctx.answer(ANSWER, "count", q, sentence, [page], r, ref=_ref("/count", f, (q.rating or "").lower()))
+    pages = r.pages("count.j2", items, 10 if compact else 20, sentence=sentence, figures=figures,
+                    footnote=footnote, earlier=earlier[:12], rating=q.rating)
+    return ctx.answer(ANSWER, "count", q, sentence, pages, r, ref=_ref("/count", f, (q.rating or "").lower()),
+                      more_ref=None)
 
 
 def ctx_points(rating: str) -> int:
@@ -175,7 +174,7 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
                 "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
     r = ctx.renderer()
-    pages = r.pages("rating_list.j2", rows, 20, heading=heading, footnote=footnote)
+    pages = r.pages("rating_list.j2", rows, 20, heading=heading, footnote=footnote, earlier=[], rating=None)
     return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
 
 
@@ -189,11 +188,11 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    rows = ctx.kb.recent_inspections(5 if compact else 10)
+    rows = ctx.kb.recent_inspections(4 if compact else 10)
     undated = ctx.kb.undated_count()
     r = ctx.renderer()
-    page = r.page("latest.j2", items=rows, undated=undated)
-    return ctx.answer(ANSWER, "latest", q, "Most recently published inspections", [page], r, ref="/latest")
+    pages = r.pages("latest.j2", rows, 10, undated=undated)
+    return ctx.answer(ANSWER, "latest", q, "Most recently published inspections", pages, r, ref="/latest")
 
 
 __all__ = ["league", "rating_list", "count", "score_list", "latest", "PLURALS", "TYPE_LABELS"]

@@ -85,7 +85,8 @@ _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fract
 _COUNT = re.compile(r"how many\b")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
-_YEAR = re.compile(r"\b(20[12]\d)\b")
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
 _LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b")
 
@@ -181,6 +182,7 @@ class Understander:
         truncated = len(text) > MAX_QUESTION
         text = text[:MAX_QUESTION]
         command, rest = _split_command(text)
+        rest = _POSSESSIVE.sub(r"\1", rest)  # "Interserve's CRCs" -> "Interserve CRCs"
         norm = normalise(rest)
         q = Query(intent="", text=text, norm=norm, truncated=truncated, command=command)
         q.org_type = find_type(norm)
@@ -251,6 +253,8 @@ class Understander:
                 return "league"
             if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
                 return "score_list"
+            if _COUNT.search(n) and _OWNER.search(n) or re.search(r"\bcompanies\b|\bproviders\b|\bowners\b", n):
+                return "search"
             if _COUNT.search(n) and (q.org_type or re.search(r"\b(organisations|services|bodies|inspections|units)\b", n)) \
                     and not re.search(r"\bpeople\b|\boffenders\b|\bcases\b|\bstaff\b|\bofficers\b", n):
                 return "count"

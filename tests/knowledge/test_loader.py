@@ -105,7 +105,7 @@ def test_a_missing_data_folder_reports_every_file_not_a_flood(tmp_path: Path) ->
     problems = load_dataset(tmp_path / "nowhere").problems
     assert sorted(Path(p.path).name for p in problems) == sorted(
         ["inspections.csv", "standard_ratings.csv", "findings.csv", "figures.csv", "seed_sources.csv",
-         "subjects.csv", "aliases.csv"])
+         "subjects.csv", "aliases.csv", "caveats.csv"])
     assert all("cannot read file" in p.message for p in problems)
 
 
@@ -159,3 +159,28 @@ def test_a_badly_quoted_inspection_loses_only_its_own_record(data_copy: Path) ->
     assert ed.problem_re("inspections.csv", line).match(first) and "malformed CSV" in first
     assert all("unknown inspection 'nps-london-2018'" in p for p in rest), rest
     assert len(ds.inspections) == count - 1
+
+
+def test_a_caveat_for_an_unknown_inspection_is_named(tmp_path: Path) -> None:
+    """caveats.csv is checked like the other files: an unknown inspection id is a located fault."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with (data / "caveats.csv").open("a", encoding="utf-8") as f:
+        f.write("no-such-inspection,rating,Some doubt.\n")
+    lines = (data / "caveats.csv").read_text(encoding="utf-8").splitlines()
+    problems = [str(p) for p in load_dataset(data).problems]
+    assert problems == [f"{data / 'caveats.csv'}:{len(lines)}: caveat for unknown inspection 'no-such-inspection'"] \
+        or [p.split("caveats.csv:")[1] for p in problems] == [f"{len(lines)}: caveat for unknown inspection 'no-such-inspection'"]
+
+
+def test_a_caveat_for_an_unknown_field_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    with (data / "caveats.csv").open("a", encoding="utf-8") as f:
+        f.write("pdu-sheffield-2023,colour,Some doubt.\n")
+    problems = load_dataset(data).problems
+    assert len(problems) == 1 and problems[0].path.endswith("caveats.csv") and "unknown field 'colour'" in problems[0].message
