@@ -114,9 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = with_db(sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook with --webhook-url)"))
-    p.add_argument("--webhook-url", help="public HTTPS URL Telegram should post updates to")
-    p.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on")
-    p.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    p.add_argument("--webhook-url", help="public HTTPS URL Telegram should post updates to (default: $WEBHOOK_URL)")
+    p.add_argument("--listen", help="webhook: address to listen on (default: $WEBHOOK_LISTEN or 0.0.0.0)")
+    p.add_argument("--port", type=int, help="webhook: port to listen on (default: $WEBHOOK_PORT or 8443)")
     p.set_defaults(func=cmd_run)
 
     kb = sub.add_parser("kb", help="build, check or describe the knowledge base").add_subparsers(dest="kb_command", required=True)

@@ -1,0 +1,53 @@
+"""What every handler can reach through ``context.bot_data``: the engine, the chat guard, counters.
+
+python-telegram-bot lets an application choose the class of ``bot_data`` (``ContextTypes``); a
+small typed class instead of a dict means a handler gets ``context.bot_data.engine`` checked by the
+type checker instead of ``context.bot_data["engine"]`` and a KeyError at run time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from bot.guard import ChatGuard
+from bot.settings import DEFAULT_CHAT_RATE_PER_MINUTE
+from responses import Engine
+
+
+@dataclass
+class Stats:
+    """Counters since start, for the log and for /stats."""
+
+    started: float = field(default_factory=time.monotonic)
+    answered: Counter[str] = field(default_factory=Counter)  # by chat type ("private", "group", "inline", ...)
+    intents: Counter[str] = field(default_factory=Counter)
+    errors: int = 0
+    blocked: int = 0  # sends refused with 403 (a user blocked the bot, or it was removed from a group)
+
+
+class BotData:
+    """The application-wide state; ``build_application`` fills it in."""
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+        self.guard = ChatGuard(DEFAULT_CHAT_RATE_PER_MINUTE)
+        self.stats = Stats()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the application was built without an engine (use bot.app.build_application)")
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        self._engine = engine
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)

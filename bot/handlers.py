@@ -1,0 +1,212 @@
+"""The handlers: one per behaviour, each a thin layer between a Telegram update and the engine.
+
+The engine does all the understanding (it reads slash commands itself), so a handler only decides
+*whether* to answer, cleans the text (``/league@ThisBot`` → ``/league``), asks, and puts the page on
+screen with its keyboard. Which handler sees which update is wired in :mod:`bot.app`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import (InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Message,
+                      Update)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+
+from bot.addressing import question_text
+from bot.callbacks import ButtonData
+from bot.context import BotData, Context
+from bot.delivery import NO_PREVIEW, edit_page, is_parse_error, reply_note, reply_page
+from bot.guard import Verdict
+from bot.keyboards import answer_keyboard
+from responses import NO_MATCH, Answer
+
+logger = logging.getLogger(__name__)
+
+SLOW_DOWN = "That's a lot of questions at once, so I'm pausing for a minute. Please ask again shortly."
+STALE_BUTTON = "This button no longer works. Please ask the question again."
+INLINE_HELP = "How to ask: open a chat with the bot"
+#: How many inline results to offer, and how long Telegram may cache them (the data changes rarely).
+INLINE_LIMIT = 5
+INLINE_CACHE_SECONDS = 300
+
+_GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def _log_answered(data: BotData, chat_type: str, answer: Answer, started: float, via: str) -> None:
+    """The one log line per answered update. Never the question text: chats are private."""
+    latency_ms = (time.perf_counter() - started) * 1000
+    data.stats.answered[chat_type] += 1
+    data.stats.intents[answer.intent] += 1
+    logger.info("answered chat=%s via=%s intent=%s kind=%s pages=%d latency_ms=%.0f",
+                chat_type, via, answer.intent, answer.kind, len(answer.pages), latency_ms)
+
+
+async def _answer_message(message: Message, context: Context, text: str) -> None:
+    """Answer ``text`` as a reply to ``message``, unless the chat has asked too much this minute."""
+    started = time.perf_counter()
+    chat = message.chat
+    data = context.bot_data
+    verdict = data.guard.check(chat.id)
+    if verdict is Verdict.WARN:
+        logger.info("throttled chat=%s: over %d answers a minute; told to slow down", chat.type, data.guard.limit)
+        await reply_note(message, SLOW_DOWN)
+        return
+    if verdict is Verdict.SILENT:
+        logger.debug("throttled chat=%s: still over the limit; not answered", chat.type)
+        return
+    compact = chat.type in _GROUP_TYPES
+    answer = data.engine.ask(question_text(text, context.bot.username), compact=compact)
+    await reply_page(message, answer.pages[0], answer_keyboard(answer, 0, compact=compact))
+    _log_answered(data, chat.type, answer, started, via="message")
+
+
+async def on_command(update: Update, context: Context) -> None:
+    """A known command, in any chat (``/league@ThisBot`` in groups; ``/league@OtherBot`` never reaches us)."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer_message(message, context, message.text)
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    """In a private chat every text is a question (unknown commands too: the engine offers help)."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer_message(message, context, message.text)
+
+
+async def on_group_addressed(update: Update, context: Context) -> None:
+    """In a group, a message that mentions the bot or replies to it; all other chatter never gets here."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer_message(message, context, message.text)
+
+
+# -- buttons -----------------------------------------------------------------------------------
+
+async def _button_allowed(update: Update, context: Context) -> bool:
+    """Apply the chat guard to a button press; over the limit, the presser sees a short notice."""
+    query = update.callback_query
+    assert query is not None
+    key = query.message.chat.id if query.message is not None else f"user:{query.from_user.id}"
+    if context.bot_data.guard.check(key) is Verdict.ANSWER:
+        return True
+    await query.answer(SLOW_DOWN)
+    return False
+
+
+async def _show(update: Update, context: Context, ref: str, page: int, compact: bool, via: str) -> None:
+    """Redraw the pressed button's message as page ``page`` of the answer ``ref`` re-created by the engine."""
+    started = time.perf_counter()
+    query = update.callback_query
+    assert query is not None
+    if not await _button_allowed(update, context):
+        return
+    answer = context.bot_data.engine.from_ref(ref, compact=compact)
+    if answer.kind == NO_MATCH:
+        # A stale ref (the data changed since the button was made): keep the message, tell the presser.
+        await query.answer(STALE_BUTTON)
+        return
+    page = max(0, min(page, len(answer.pages) - 1))
+    await edit_page(query, answer.pages[page], answer_keyboard(answer, page, compact=compact))
+    await query.answer()
+    chat_type = query.message.chat.type if query.message is not None else "inline"
+    _log_answered(context.bot_data, chat_type, answer, started, via=via)
+
+
+def _button(update: Update) -> ButtonData:
+    assert update.callback_query is not None
+    data = ButtonData.decode(update.callback_query.data)
+    assert data is not None  # the handler's pattern only lets decodable data through
+    return data
+
+
+async def on_page_button(update: Update, context: Context) -> None:
+    """‹ Prev / Next ›: show another page of the same answer, in place."""
+    data = _button(update)
+    await _show(update, context, data.ref, data.page, data.compact, via="page")
+
+
+async def on_choice_button(update: Update, context: Context) -> None:
+    """One of several organisations a name matched: replace the choices with that one's answer."""
+    data = _button(update)
+    await _show(update, context, data.ref, 0, data.compact, via="choice")
+
+
+async def on_more_button(update: Update, context: Context) -> None:
+    """"More detail" under a compact group answer: show the full answer, in place."""
+    data = _button(update)
+    await _show(update, context, data.ref, 0, False, via="more")
+
+
+async def on_label_button(update: Update, context: Context) -> None:
+    """The "2/5" between the page buttons: nothing to do but stop the client's spinner."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+
+
+async def on_unknown_button(update: Update, context: Context) -> None:
+    """Data this bot cannot read (an older version's buttons, or tampering): say so briefly."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(STALE_BUTTON)
+
+
+# -- inline mode -------------------------------------------------------------------------------
+
+def _article(index: int, answer: Answer, *, plain: bool = False) -> InlineQueryResultArticle:
+    page = answer.pages[0]
+    content = (InputTextMessageContent(page.text, parse_mode=None, link_preview_options=NO_PREVIEW) if plain else
+               InputTextMessageContent(page.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
+    return InlineQueryResultArticle(
+        id=str(index),
+        title=answer.title or answer.question,
+        description=answer.description or None,
+        input_message_content=content,
+        reply_markup=answer_keyboard(answer, 0),
+    )
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    """"@ThisBot sheffield" in any chat: offer the engine's answers to insert."""
+    started = time.perf_counter()
+    inline_query = update.inline_query
+    assert inline_query is not None
+    answers = [a for a in context.bot_data.engine.inline(inline_query.query.strip(), limit=INLINE_LIMIT) if a.pages]
+    button = None if answers else InlineQueryResultsButton(text=INLINE_HELP, start_parameter="inline")
+    try:
+        await inline_query.answer([_article(i, a) for i, a in enumerate(answers)],
+                                  cache_time=INLINE_CACHE_SECONDS, button=button)
+    except BadRequest as exc:
+        if not is_parse_error(exc):
+            raise
+        logger.warning("Telegram refused the HTML of an inline result (%s); offering plain text", exc.message)
+        await inline_query.answer([_article(i, a, plain=True) for i, a in enumerate(answers)],
+                                  cache_time=INLINE_CACHE_SECONDS, button=button)
+    data = context.bot_data
+    data.stats.answered["inline"] += 1
+    intent = answers[0].intent if answers else "none"
+    data.stats.intents[intent] += 1
+    logger.info("answered chat=inline via=inline_query intent=%s results=%d latency_ms=%.0f",
+                intent, len(answers), (time.perf_counter() - started) * 1000)
+
+
+# -- admin -------------------------------------------------------------------------------------
+
+async def on_stats(update: Update, context: Context) -> None:
+    """/stats for the ids in ADMIN_IDS (the filter in bot.app lets no one else in): counters since start."""
+    message = update.effective_message
+    assert message is not None
+    stats = context.bot_data.stats
+    uptime = int(time.monotonic() - stats.started)
+    by_chat = ", ".join(f"{k} {v}" for k, v in sorted(stats.answered.items())) or "none"
+    intents = ", ".join(f"{k} {v}" for k, v in stats.intents.most_common(8)) or "none"
+    lines = [
+        f"Up {uptime // 3600}h {uptime % 3600 // 60}m.",
+        f"Answered {sum(stats.answered.values())}: {by_chat}.",
+        f"Intents: {intents}.",
+        f"Held back by the chat guard: {context.bot_data.guard.throttled}.",
+        f"Errors: {stats.errors}; sends refused (bot blocked or removed): {stats.blocked}.",
+    ]
+    await reply_note(message, "\n".join(lines))

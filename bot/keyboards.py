@@ -1,0 +1,58 @@
+"""The inline keyboard under an answer: choices, page buttons and "More detail".
+
+Every button carries a :class:`~bot.callbacks.ButtonData` built from the answer's ``ref``, so the
+keyboard is a pure function of (answer, page shown, compact or not) and pressing a button later
+needs nothing but the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Action, ButtonData, ButtonDataError
+from responses import CHOICES, Answer
+
+logger = logging.getLogger(__name__)
+
+PREV_LABEL = "‹ Prev"
+NEXT_LABEL = "Next ›"
+MORE_LABEL = "More detail"
+
+
+def _button(label: str, data: ButtonData) -> InlineKeyboardButton | None:
+    try:
+        return InlineKeyboardButton(label, callback_data=data.encode())
+    except ButtonDataError as exc:
+        # A ref the engine should not have made; leave the button out rather than fail the answer.
+        logger.warning("left out button %r: %s", label, exc)
+        return None
+
+
+def page_row(answer: Answer, page: int, *, compact: bool) -> list[InlineKeyboardButton]:
+    """‹ Prev · n/N · Next ›, with Prev and Next only where there is a page to go to."""
+    total = len(answer.pages)
+    if total < 2 or not answer.ref:
+        return []
+    row = []
+    if page > 0:
+        row.append(_button(PREV_LABEL, ButtonData(Action.PAGE, answer.ref, page - 1, compact)))
+    row.append(_button(f"{page + 1}/{total}", ButtonData(Action.NOOP)))
+    if page < total - 1:
+        row.append(_button(NEXT_LABEL, ButtonData(Action.PAGE, answer.ref, page + 1, compact)))
+    return [b for b in row if b is not None]
+
+
+def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False) -> InlineKeyboardMarkup | None:
+    """The keyboard to show under page ``page`` of ``answer``, or None when it needs none."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if answer.kind == CHOICES:
+        for choice in answer.choices:
+            if button := _button(choice.label, ButtonData(Action.CHOICE, choice.ref, compact=compact)):
+                rows.append([button])
+    if nav := page_row(answer, page, compact=compact):
+        rows.append(nav)
+    if answer.more_ref and (button := _button(MORE_LABEL, ButtonData(Action.MORE, answer.more_ref))):
+        rows.append([button])
+    return InlineKeyboardMarkup(rows) if rows else None

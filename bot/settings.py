@@ -1,0 +1,163 @@
+"""Settings for ``probation-bot run``, read from the environment and an optional ``.env`` file.
+
+Everything the bot needs to know about where it runs comes from here, so the rest of the package
+never reads ``os.environ``. A variable set in the environment wins over the same one in ``.env``
+(the usual python-dotenv rule), and an empty value counts as unset, so a copied ``.env.example``
+with blanks behaves like no setting at all. Every problem is reported as a one-line
+``SettingsError`` naming the variable, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values, find_dotenv
+
+#: What a token from @BotFather looks like: the bot's numeric id, a colon, a secret.
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+#: Telegram accepts only these characters in a webhook secret (1 to 256 of them).
+_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+#: Every variable read here (``.env.example`` lists the same ones).
+ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
+            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE")
+DEFAULT_CHAT_RATE_PER_MINUTE = 20
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line and names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How and where the bot runs. Build it with :func:`load_settings`."""
+
+    token: str = field(repr=False)  # never shown, even by repr() in a traceback
+    base_url: str | None = None
+    base_file_url: str | None = None
+    kb_path: str | None = None
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+    chat_rate_per_minute: int = DEFAULT_CHAT_RATE_PER_MINUTE
+
+
+def derive_file_url(base_url: str) -> str | None:
+    """The file-download URL that goes with a Bot API base URL, or None when it cannot be told.
+
+    A Bot API server serves methods under ``.../bot<token>/`` and files under
+    ``.../file/bot<token>/``; python-telegram-bot appends the token to both.
+    """
+    if "{token}" in base_url:
+        head, found, tail = base_url.partition("/bot{token}")
+        return f"{head}/file/bot{{token}}{tail}" if found else None
+    if base_url.endswith("/bot"):
+        return base_url.removesuffix("/bot") + "/file/bot"
+    return None
+
+
+def _read_env(environ: Mapping[str, str] | None, dotenv_path: str | Path | bool | None) -> dict[str, str]:
+    """The environment over the ``.env`` file, with blank values dropped."""
+    values: dict[str, str] = {}
+    if dotenv_path is not False:
+        path = find_dotenv(usecwd=True) if dotenv_path in (None, True) else str(dotenv_path)
+        if path and Path(path).is_file():
+            values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return {k: v.strip() for k, v in values.items() if v is not None and v.strip()}
+
+
+def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _admin_ids(raw: str | None) -> frozenset[int]:
+    if not raw:
+        return frozenset()
+    ids = set()
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d+", part):
+            raise SettingsError(f"ADMIN_IDS must be comma-separated numeric Telegram user ids, not {part!r}")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _url(env: dict[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is not None and not re.match(r"^https?://[^/\s]+", value):
+        raise SettingsError(f"{name} must be an http:// or https:// URL, not {value!r}")
+    return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    dotenv_path: str | Path | bool | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Settings:
+    """Read and check the settings.
+
+    ``environ`` defaults to ``os.environ``; ``dotenv_path`` to the nearest ``.env`` from the current
+    directory up (``False``: read none). ``overrides`` are command-line values (``kb_path``,
+    ``webhook_url``, ``webhook_listen``, ``webhook_port``); a ``None`` there means "not given".
+    """
+    env = _read_env(environ, dotenv_path)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+
+    token = env.get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env or the environment")
+    if not TOKEN_PATTERN.match(token):
+        # Never echo the value: it may be a real token pasted with a typo.
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret)")
+
+    base_url = _url(env, "TELEGRAM_BASE_URL")
+    base_file_url = _url(env, "TELEGRAM_BASE_FILE_URL")
+    if base_url and not base_file_url:
+        base_file_url = derive_file_url(base_url)
+
+    log_level = env.get("LOG_LEVEL", "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
+
+    webhook_url = str(given["webhook_url"]) if "webhook_url" in given else _url(env, "WEBHOOK_URL")
+    if webhook_url and not re.match(r"^https?://[^/\s]+", webhook_url):
+        raise SettingsError(f"the webhook URL must be an http:// or https:// URL, not {webhook_url!r}")
+    webhook_secret = env.get("WEBHOOK_SECRET")
+    if webhook_secret and not _SECRET_PATTERN.match(webhook_secret):
+        raise SettingsError("WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256 of them)")
+    webhook_port = (int(given["webhook_port"]) if "webhook_port" in given  # type: ignore[call-overload]
+                    else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535))
+
+    return Settings(
+        token=token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        kb_path=str(given["kb_path"]) if "kb_path" in given else env.get("PROBATION_KB"),
+        admin_ids=_admin_ids(env.get("ADMIN_IDS")),
+        log_level=log_level,
+        webhook_url=webhook_url,
+        webhook_listen=str(given.get("webhook_listen") or env.get("WEBHOOK_LISTEN", "0.0.0.0")),
+        webhook_port=webhook_port,
+        webhook_secret=webhook_secret,
+        chat_rate_per_minute=_int(env, "CHAT_RATE_PER_MINUTE", DEFAULT_CHAT_RATE_PER_MINUTE, low=0, high=10_000),
+    )

@@ -1,0 +1,84 @@
+"""Fixtures for the bot's end-to-end tests: a fake Bot API server, and the real Application polling it.
+
+``running_bot`` does what ``Application.run_polling`` does (initialize, post_init, start polling,
+start) but inside the test's event loop, so the test can queue updates on the server and watch the
+requests the bot makes, all over real HTTP on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.settings import Settings
+from tests.bot.fake_bot_api import TOKEN, FakeBotApi
+from tests.bot.scripted_engine import ScriptedEngine
+
+#: Longest any start or stop may take before the test fails instead of hanging.
+LIFECYCLE_TIMEOUT = 10.0
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+    """Wait until ``condition()`` is true, failing the test after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+def make_settings(api: FakeBotApi, **changes: Any) -> Settings:
+    return Settings(token=TOKEN, base_url=api.base_url, **changes)
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, engine: Any) -> AsyncIterator[Any]:
+    application = build_application(settings, engine)
+    async with asyncio.timeout(LIFECYCLE_TIMEOUT):
+        await application.initialize()
+        assert application.post_init is not None
+        await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=dtm.timedelta(seconds=1),
+                                                allowed_updates=ALLOWED_UPDATES)
+        await application.start()
+    try:
+        yield application
+    finally:
+        async with asyncio.timeout(LIFECYCLE_TIMEOUT):
+            await application.updater.stop()
+            await application.stop()
+            await application.shutdown()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def scripted() -> ScriptedEngine:
+    return ScriptedEngine()
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, scripted: ScriptedEngine) -> AsyncIterator[Any]:
+    """The bot answering with the scripted engine (mechanics tests)."""
+    async with running_bot(make_settings(api), scripted) as application:
+        yield application
+
+
+@pytest.fixture
+async def real_bot(api: FakeBotApi, engine: Any) -> AsyncIterator[Any]:
+    """The bot answering with the real engine over the real knowledge base (content tests)."""
+    async with running_bot(make_settings(api), engine) as application:
+        yield application

@@ -1,0 +1,503 @@
+"""A small fake Telegram Bot API server for end-to-end tests, on 127.0.0.1.
+
+The bot under test is the real python-telegram-bot ``Application``, talking real HTTP to this
+server exactly as it would to ``api.telegram.org`` (``/bot<token>/<method>``). The server
+
+* hands out updates the test queues, through long-polling ``getUpdates`` with Telegram's offset
+  rules (an update is dropped once the bot asks for a higher offset);
+* records every request it receives (:class:`Call`), so tests assert on what the bot *sent*;
+* behaves like Telegram where a bot could get it wrong: it rejects HTML Telegram would reject
+  (400 "can't parse entities"), callback data over 64 bytes, texts over 4096 characters, edits of
+  unknown messages and edits that change nothing, messages to chats it has never seen, and a
+  wrong token (401);
+* can be told to fail the next call(s) to a method with 429 (``retry_after``), 400 "can't parse
+  entities" or 403 "bot was blocked by the user".
+
+It knows nothing about python-telegram-bot; it only speaks the Bot API's JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from collections.abc import Callable
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-token-not-real"
+BOT_ID = 123456
+BOT_USERNAME = "ProbationTestBot"
+GROUP_ID = -1001234567890
+
+#: Parameters the Bot API takes as JSON-serialised values (python-telegram-bot sends them as form fields).
+_JSON_PARAMS = {"reply_markup", "reply_parameters", "results", "commands", "link_preview_options",
+                "allowed_updates", "entities", "button", "scope", "input_message_content"}
+
+# -- Telegram's HTML subset ----------------------------------------------------------------------
+
+_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+                 "tg-emoji", "code", "pre", "blockquote"}
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_TOKEN = re.compile(
+    r"<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>"
+    r"|&(?P<entity>#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"
+    r"|(?P<bare>[<&])"
+)
+
+
+class HtmlError(ValueError):
+    pass
+
+
+def parse_telegram_html(text: str) -> str:
+    """The visible text of ``text`` in Telegram's HTML subset; ``HtmlError`` where Telegram would refuse it."""
+    out: list[str] = []
+    stack: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        offset = len(text[:m.start()].encode())
+        if m.group("bare"):
+            raise HtmlError(f"Unsupported start tag or unescaped {m.group('bare')!r} at byte offset {offset}")
+        if m.group("entity"):
+            name = m.group("entity")
+            if name.startswith("#x"):
+                out.append(chr(int(name[2:], 16)))
+            elif name.startswith("#"):
+                out.append(chr(int(name[1:])))
+            elif name in _NAMED_ENTITIES:
+                out.append(_NAMED_ENTITIES[name])
+            else:
+                raise HtmlError(f'Unsupported HTML entity "&{name};" at byte offset {offset}')
+            continue
+        tag = m.group("tag").lower()
+        if m.group("close"):
+            if not stack or stack[-1] != tag:
+                expected = stack[-1] if stack else ""
+                raise HtmlError(f"Unmatched end tag at byte offset {offset}: expected </{expected}>, found </{tag}>")
+            stack.pop()
+            continue
+        if tag not in _ALLOWED_TAGS:
+            raise HtmlError(f'Unsupported start tag "{tag}" at byte offset {offset}')
+        if tag == "a" and "href=" not in m.group("attrs").replace(" ", ""):
+            raise HtmlError(f"Can't find href of the link at byte offset {offset}")
+        stack.append(tag)
+    out.append(text[pos:])
+    if stack:
+        raise HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
+    return "".join(out)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def entities_for(text: str) -> list[dict[str, Any]]:
+    """The bot_command and mention entities Telegram's clients attach to a typed message."""
+    entities = []
+    for pattern, kind in ((r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", "bot_command"),
+                          (r"(?<![\w@/])@[A-Za-z0-9_]{5,32}", "mention")):
+        for m in re.finditer(pattern, text):
+            entities.append({"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group(0))})
+    return sorted(entities, key=lambda e: e["offset"])
+
+
+# -- records ------------------------------------------------------------------------------------
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float  # time.monotonic() when it arrived
+    status: int = 200  # what we answered
+    token: str = ""
+    result_message_id: int | None = None  # for sendMessage: the message it created
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def markup(self) -> dict[str, Any] | None:
+        return self.params.get("reply_markup")
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every inline button, row by row."""
+        return [b for row in (self.markup or {}).get("inline_keyboard", []) for b in row]
+
+    def button(self, label: str) -> dict[str, Any]:
+        """The button whose text contains ``label``."""
+        for b in self.buttons:
+            if label in b["text"]:
+                return b
+        raise AssertionError(f"no button {label!r} in {[b['text'] for b in self.buttons]}")
+
+
+@dataclass
+class _Failure:
+    kind: str
+    retry_after: int
+
+
+_FAILURES: dict[str, tuple[int, str]] = {
+    "429": (429, "Too Many Requests: retry after {retry_after}"),
+    "400-parse": (400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0"),
+    "403": (403, "Forbidden: bot was blocked by the user"),
+}
+
+
+@dataclass
+class FakeBotApi:
+    """The server. ``await start()``, then point the bot at :attr:`base_url`."""
+
+    token: str = TOKEN
+    bot_id: int = BOT_ID
+    username: str = BOT_USERNAME
+    max_poll_wait: float = 0.5  # longest a getUpdates waits when there is nothing to hand out
+
+    calls: list[Call] = field(default_factory=list)
+    port: int = 0
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _message_ids: Any = field(default_factory=lambda: itertools.count(1000))
+    _runner: web.AppRunner | None = None
+    _changed: asyncio.Event | None = None
+    confirmed_offset: int = 0
+    _closing: bool = False
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._changed = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._closing = True  # release any long poll still waiting, so shutdown is quick
+        if self._changed is not None:
+            self._changed.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # -- what the bot will receive ---------------------------------------------------------------
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Probation Bot", "username": self.username}
+
+    @staticmethod
+    def user(user_id: int) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        if chat_id not in self._chats:
+            self._chats[chat_id] = ({"id": chat_id, "type": "private", "first_name": f"User{chat_id}"} if chat_id > 0
+                                    else {"id": chat_id, "type": "supergroup", "title": "Union reps"})
+        return self._chats[chat_id]
+
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue an update (its ``update_id`` is assigned here) and return the id."""
+        update_id = next(self._ids)
+        self._updates.append({"update_id": update_id, **update})
+        assert self._changed is not None
+        self._changed.set()
+        return update_id
+
+    def make_message(self, text: str, *, chat_id: int, user_id: int | None = None,
+                     reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The message Telegram would deliver when someone types ``text`` in a chat (not queued)."""
+        user_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 2001)
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id),
+            "from": self.user(user_id), "text": text,
+        }
+        if entities := entities_for(text):
+            message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return message
+
+    def send_text(self, text: str, *, chat_id: int, user_id: int | None = None,
+                  reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Someone types ``text`` in a chat; returns the message as the bot will see it."""
+        message = self.make_message(text, chat_id=chat_id, user_id=user_id, reply_to=reply_to)
+        self.push({"message": message})
+        return message
+
+    def private(self, text: str, user_id: int = 1001) -> dict[str, Any]:
+        return self.send_text(text, chat_id=user_id)
+
+    def group(self, text: str, user_id: int = 2001, chat_id: int = GROUP_ID,
+              reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self.send_text(text, chat_id=chat_id, user_id=user_id, reply_to=reply_to)
+
+    def message_of(self, call: Call) -> dict[str, Any]:
+        """The current state of the message a sendMessage call created."""
+        assert call.chat_id is not None and call.result_message_id is not None, "not a successful sendMessage"
+        return self._messages[(call.chat_id, call.result_message_id)]
+
+    def press(self, sent: Call, label: str, user_id: int = 1001, *, data: str | None = None) -> str:
+        """Press the button ``label`` on the message ``sent`` created, as it is now (edits included)."""
+        message = self.message_of(sent)
+        if data is None:
+            data = next((b["callback_data"] for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+                         for b in row if label in b["text"]), None)
+            if data is None:
+                raise AssertionError(f"no button {label!r} on message {message['message_id']}: "
+                                     f"{message.get('reply_markup')}")
+        query_id = f"cq{next(self._ids)}"
+        self.push({"callback_query": {"id": query_id, "from": self.user(user_id), "message": _public(message),
+                                      "chat_instance": f"ci{message['chat']['id']}", "data": data}})
+        return query_id
+
+    def inline(self, query: str, user_id: int = 1001) -> str:
+        query_id = f"iq{next(self._ids)}"
+        self.push({"inline_query": {"id": query_id, "from": self.user(user_id), "query": query, "offset": ""}})
+        return query_id
+
+    # -- failures -------------------------------------------------------------------------------
+    def fail_next(self, method: str, kind: str, *, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` with ``kind``: "429", "400-parse" or "403"."""
+        assert kind in _FAILURES, kind
+        self._failures.setdefault(method, []).extend(_Failure(kind, retry_after) for _ in range(times))
+
+    def clear_failures(self) -> None:
+        self._failures.clear()
+
+    # -- inspecting what the bot did ------------------------------------------------------------
+    def calls_to(self, method: str, chat_id: int | None = None, *, ok_only: bool = False) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)
+                and (not ok_only or c.status == 200)]
+
+    async def wait_for(self, method: str, where: Callable[[Call], bool] = lambda c: True, *, count: int = 1,
+                       timeout: float = 5.0, ok_only: bool = True) -> list[Call]:
+        """The first ``count`` calls to ``method`` matching ``where``, waiting up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [c for c in self.calls if c.method == method and where(c) and (not ok_only or c.status == 200)]
+            if len(found) >= count:
+                return found[:count]
+            if time.monotonic() > deadline:
+                seen = [(c.method, c.status, c.chat_id, c.text[:60]) for c in self.calls if c.method != "getUpdates"]
+                raise AssertionError(f"timed out waiting for {count} x {method}; got {len(found)}. Calls: {seen}")
+            await asyncio.sleep(0.01)
+
+    async def reply_to(self, message: dict[str, Any], *, timeout: float = 5.0) -> Call:
+        """The bot's sendMessage that replies to ``message``."""
+        chat_id, message_id = message["chat"]["id"], message["message_id"]
+        (call,) = await self.wait_for(
+            "sendMessage", lambda c: c.chat_id == chat_id
+            and (c.params.get("reply_parameters") or {}).get("message_id") == message_id, timeout=timeout)
+        return call
+
+    async def settle(self, chat_id: int = 999_999) -> None:
+        """Wait until the bot has finished with everything queued so far.
+
+        The application handles updates one at a time in order, so once it has answered a new
+        question from another chat, every earlier update is done, error handlers included.
+        """
+        await self.reply_to(self.private("/about", user_id=chat_id))
+
+    # -- the server -----------------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            raw = await request.json()
+        else:
+            raw = dict(await request.post())
+            raw.update(request.query)
+        params: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in _JSON_PARAMS and isinstance(value, str):
+                value = json.loads(value)
+            params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        token = request.match_info["token"]
+        params = await self._params(request)
+        call = Call(method=method, params=params, at=time.monotonic(), token=token)
+        self.calls.append(call)
+        if token != self.token:
+            return self._error(call, 401, "Unauthorized")
+        queued = self._failures.get(method)
+        if queued:
+            failure = queued.pop(0)
+            status, description = _FAILURES[failure.kind]
+            extra = {"parameters": {"retry_after": failure.retry_after}} if failure.kind == "429" else {}
+            return self._error(call, status, description.format(retry_after=failure.retry_after), **extra)
+        handler = getattr(self, f"_m_{method}", None)
+        try:
+            result = await handler(params, call) if handler else True
+        except _ApiError as exc:
+            return self._error(call, exc.status, exc.description)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(call: Call, status: int, description: str, **extra: Any) -> web.Response:
+        call.status = status
+        return web.json_response({"ok": False, "error_code": status, "description": description, **extra},
+                                 status=status)
+
+    # -- methods --------------------------------------------------------------------------------
+    async def _m_getMe(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": True}
+
+    async def _m_getUpdates(self, params: dict[str, Any], call: Call) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
+        if offset:
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + wait
+        assert self._changed is not None
+        while not self._updates and not self._closing and (remaining := deadline - time.monotonic()) > 0:
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except TimeoutError:
+                break
+        return self._updates[:limit]
+
+    def _check_markup(self, params: dict[str, Any]) -> None:
+        for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+    def _visible_text(self, text: str, parse_mode: str | None) -> str:
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        visible = text
+        if parse_mode == "HTML":
+            try:
+                visible = parse_telegram_html(text)
+            except HtmlError as exc:
+                raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
+        elif parse_mode:
+            raise _ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode}")
+        if utf16_len(visible) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return visible
+
+    async def _m_sendMessage(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id not in self._chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        visible = self._visible_text(params.get("text", ""), params.get("parse_mode"))
+        self._check_markup(params)
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+                                   "chat": self._chats[chat_id], "from": self.bot_user, "text": visible,
+                                   "_source": params.get("text")}
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self._messages[(chat_id, message["message_id"])] = message
+        call.result_message_id = message["message_id"]
+        return _public(message)
+
+    async def _m_editMessageText(self, params: dict[str, Any], call: Call) -> dict[str, Any] | bool:
+        if "inline_message_id" in params:
+            self._visible_text(params.get("text", ""), params.get("parse_mode"))
+            self._check_markup(params)
+            return True
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self._messages.get(key)
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        visible = self._visible_text(params.get("text", ""), params.get("parse_mode"))
+        self._check_markup(params)
+        markup = params.get("reply_markup")
+        if message["_source"] == params.get("text") and message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
+                                 "markup are exactly the same as a current content and reply markup of the message")
+        message.update(text=visible, _source=params.get("text"))
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return _public(message)
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any], call: Call) -> dict[str, Any] | bool:
+        self._check_markup(params)
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        if key in self._messages:
+            self._messages[key]["reply_markup"] = params.get("reply_markup")
+            return _public(self._messages[key])
+        return True
+
+    async def _m_answerCallbackQuery(self, params: dict[str, Any], call: Call) -> bool:
+        if len(params.get("text") or "") > 200:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return True
+
+    async def _m_answerInlineQuery(self, params: dict[str, Any], call: Call) -> bool:
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [r.get("id", "") for r in results]
+        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+            raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            self._visible_text(content.get("message_text", ""), content.get("parse_mode"))
+            self._check_markup(result)
+        return True
+
+    async def _m_setMyCommands(self, params: dict[str, Any], call: Call) -> bool:
+        for command in params.get("commands") or []:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]) or not 1 <= len(command["description"]) <= 256:
+                raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
+        return True
+
+    async def _m_deleteWebhook(self, params: dict[str, Any], call: Call) -> bool:
+        return True
+
+    async def _m_setWebhook(self, params: dict[str, Any], call: Call) -> bool:
+        return True
+
+    async def _m_getWebhookInfo(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+
+    async def _m_close(self, params: dict[str, Any], call: Call) -> bool:
+        return True
+
+    async def _m_logOut(self, params: dict[str, Any], call: Call) -> bool:
+        return True
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _public(message: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as the Bot API shows it (without our bookkeeping keys)."""
+    return {k: v for k, v in message.items() if not k.startswith("_")}
