@@ -46,6 +46,25 @@ def _from_row(cls: type[T], row: sqlite3.Row) -> T:
     return cls(**{k: row[k] for k in plan})
 
 
+def _desc_nulls_last(value: float | int | None) -> tuple[int, float]:
+    return (1, 0.0) if value is None else (0, -value)
+
+
+def _ordered(rows: list[Inspection], order: str, sort_date: dict[str, str | None]) -> list[Inspection]:
+    """``rows`` in SQL's order: ``LEAGUE_ORDER`` for ``"league"``, else ``sort_date desc, inspection_id``.
+
+    Stable sorts from the last key to the first; NULLs sort as SQLite sorts them (first ascending,
+    last descending), and a score out of 0 is NULL, as SQLite's division makes it.
+    """
+    rows = sorted(rows, key=lambda i: i.inspection_id)
+    rows.sort(key=lambda i: (sort_date[i.inspection_id] is not None, sort_date[i.inspection_id] or ""), reverse=True)
+    if order == "league":
+        rows.sort(key=lambda i: _desc_nulls_last(
+            i.score_points * 1.0 / i.score_max if i.score_points is not None and i.score_max else None))
+        rows.sort(key=lambda i: _desc_nulls_last(i.rating_points))
+    return rows
+
+
 def read_only_uri(path: str | Path) -> str:
     """An SQLite URI opening ``path`` read-only; the path is escaped, so ``?``, ``#`` or ``%`` in it are safe."""
     return Path(path).resolve().as_uri() + "?mode=ro"
@@ -144,13 +163,20 @@ class KnowledgeBase:
         return _from_row(Inspection, rows[0]) if rows else None
 
     @cached_property
-    def _histories(self) -> dict[str, tuple[Inspection, ...]]:
+    def _inspection_index(self) -> tuple[dict[str, tuple[Inspection, ...]], dict[str, str | None]]:
         # Every answer about an organisation reads its history, and some read every organisation's:
         # one query at first use instead of one per call (the file this connection reads never changes).
         by_org: dict[str, list[Inspection]] = {}
+        sort_date: dict[str, str | None] = {}
         for r in self._rows("select * from inspections order by org_id, sort_date, inspection_id"):
             by_org.setdefault(r["org_id"], []).append(_from_row(Inspection, r))
-        return {org_id: tuple(rows) for org_id, rows in by_org.items()}
+            sort_date[r["inspection_id"]] = r["sort_date"]
+        return {org_id: tuple(rows) for org_id, rows in by_org.items()}, sort_date
+
+    @property
+    def _histories(self) -> dict[str, tuple[Inspection, ...]]:
+        """Each organisation's inspections, oldest first (by ``sort_date``, then ``inspection_id``)."""
+        return self._inspection_index[0]
 
     def history(self, org_id: str) -> list[Inspection]:
         """An organisation's inspections, oldest first."""
@@ -166,30 +192,23 @@ class KnowledgeBase:
         organisation is taken among them; ``rating`` then keeps those latest inspections with that
         rating. ``order`` is ``"league"`` (see ``LEAGUE_ORDER``) or ``"date"`` (newest first).
         """
-        where, params = [], {}
-        if org_type:
-            where.append("org_type = :org_type"); params["org_type"] = org_type
-        if region:
-            where.append("region = :region"); params["region"] = region
-        if programme:
-            where.append("programme = :programme"); params["programme"] = programme
-        if year:
-            where.append("year = :year"); params["year"] = year
-        if rated_only:
-            where.append("overall_rating is not null")
-        cond = " and ".join(where) or "1"
-        outer = "where overall_rating = :rating" if rating else ""
-        if rating:
-            params["rating"] = rating
-        order_sql = LEAGUE_ORDER if order == "league" else "sort_date desc, inspection_id"
-        sql = f"""
-            select * from (
-                select *, row_number() over (partition by org_id order by sort_date desc, inspection_id desc) as rn
-                from inspections where {cond}
-            ) where rn = 1 {('and ' + outer[6:]) if outer else ''}
-            order by {order_sql}
-        """
-        return [_from_row(Inspection, r) for r in self._rows(sql, params)]
+        # Worked out over the histories held in memory: the same rows in the same order as
+        #   select * from (select *, row_number() over (partition by org_id
+        #                  order by sort_date desc, inspection_id desc) rn from inspections where <filters>)
+        #   where rn = 1 [and overall_rating = :rating] order by <LEAGUE_ORDER | sort_date desc, inspection_id>
+        # without a query and a new object per row (which took 3 ms at 1x and 400 ms at 100x).
+        if isinstance(year, str) and year.strip().lstrip("-").isdigit():
+            year = int(year)  # SQLite's integer column would have read it as a number
+        latest: list[Inspection] = []
+        for history in self._histories.values():
+            for insp in reversed(history):  # newest first: (sort_date, inspection_id) descending
+                if ((not org_type or insp.org_type == org_type) and (not region or insp.region == region)
+                        and (not programme or insp.programme == programme) and (not year or insp.year == year)
+                        and (not rated_only or insp.overall_rating is not None)):
+                    if not rating or insp.overall_rating == rating:
+                        latest.append(insp)
+                    break
+        return _ordered(latest, order, self._inspection_index[1])
 
     def league(self, **filters) -> list[Inspection]:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""

@@ -207,6 +207,13 @@ class Resolver:
             return tiers
         if len(s) < 5 or s.isdigit():
             return tiers
+        # Fuzzy matching is for misspelt names. A real English word ("working", "stroke", "bright")
+        # is not a misspelling of a place ("Woking", "Stoke", "Brighton"), and a connecting word
+        # inside a stretch ("north vs essex") means it is not one name.
+        if len(span) == 1 and is_english_word(s):
+            return tiers
+        if any(w in COMMON_WORDS and w not in {"and", "of", "the"} for w in span[1:-1]):
+            return tiers
         best = self._fuzzy(s, len(span) == 1)
         if best:
             top = max(score for _, score in best)
@@ -225,7 +232,9 @@ class Resolver:
         found = self._fuzzy_memo.get(memo_key)
         if found is not None:
             return found
-        cutoff = 85.0 if len(s) >= 6 else 90.0
+        # One misspelt word may be far off ("cumbira"); several words must be closer ("south wales"
+        # is not "south west").
+        cutoff = 90.0 if " " in s or len(s) < 6 else 85.0
         best: list[tuple[str, float]] = []
         for which, choices in ((0, self.key_list), (1, self.word_list if single_word else [])):
             if not choices:
@@ -264,7 +273,7 @@ class Resolver:
         return pool
 
     # -- whole questions --------------------------------------------------------------------------
-    def resolve(self, text: str, max_matches: int = 3, max_tokens: int = 60) -> list[Match]:
+    def resolve(self, text: str, max_matches: int = 4, max_tokens: int = 60) -> list[Match]:
         """Find up to ``max_matches`` names in ``text``, in the order they appear.
 
         Only the first ``max_tokens`` words are read: names come early in real questions, and this
@@ -298,7 +307,9 @@ class Resolver:
                         break
                 if cand is None:
                     continue
-                spans.append(((j - i, cand.strength, cand.score, -i), i, j, orgs, cand, org_type))
+                # A sure match (a whole or partial name) beats a guess however long the guess.
+                rank = (cand.strength > FUZZY, j - i, cand.strength, cand.score, -i)
+                spans.append((rank, i, j, orgs, cand, org_type))
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
@@ -323,6 +334,19 @@ class Resolver:
                 continue
             merged.append(m)
         return merged
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """A dictionary of English words (GCIDE, from the english-words package), loaded on first use."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["gcide"], lower=True, alpha=True))
+
+
+def is_english_word(word: str) -> bool:
+    """True for a dictionary word; a misspelt place name ("shefield", "cumbira") is not one."""
+    return word in COMMON_WORDS or word in _english_words()
 
 
 def _raw_tokens(text: str) -> list[str]:

@@ -12,7 +12,7 @@ import time
 from functools import lru_cache
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
-from knowledge.resolve import Resolver
+from knowledge.resolve import Resolver, is_english_word
 from responses import info, organisation, search, tables
 from responses.answer import NO_MATCH, Answer, Page
 from responses.context import Ctx
@@ -57,6 +57,7 @@ class Engine:
         self.understander = Understander(self.resolver, kb.regions,
                                          {o.short_key: o.org_id for o in kb.organisations.values()}, kb.owners)
         self._cached = lru_cache(maxsize=2048)(self._answer_uncached)
+        is_english_word("warm")  # load the dictionary now, not during somebody's first question
 
     # -- public API --------------------------------------------------------------------------------
     def ask(self, question: str, *, compact: bool = False) -> Answer:
@@ -132,6 +133,8 @@ class Engine:
             return tables.count(ctx, q, compact)
         if intent == "score_list":
             return tables.score_list(ctx, q, compact)
+        if intent == "changed":
+            return tables.changed(ctx, q, compact)
         if intent == "owned_by":
             if not q.owner:
                 return info.no_match(ctx, q, "Tell me which company, e.g. /owned_by Sodexo", intent="usage")

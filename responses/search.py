@@ -12,7 +12,9 @@ import re
 from knowledge.models import Figure, Finding
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
-from responses.understand import Query
+from responses.answer import REF_LIMIT
+from responses.info import no_match
+from responses.understand import Query, find_topics
 
 #: Function words that say nothing about what is asked; everything else counts when matching text.
 _STOP = set("""a an the of in on at to for from by with about and or but is are was were be been being do does did
@@ -47,19 +49,26 @@ def _subject_namer(ctx: Ctx):
 def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     org = ctx.kb.organisation(q.org_ids[0]) if q.org_ids else None
     org_id = org.org_id if org else None
-    rows: list[Finding] = ctx.kb.findings(org_id=org_id, topics=q.topics) if q.topics else []
+    # The words that rank findings, trimmed so that they and the organisation fit in a button's ref.
+    key = f" #{org.short_key}" if org else ""
+    words_list = [w for w in dict.fromkeys(q.free_words.split()) if w not in _STOP]
+    while words_list and len(("/find " + " ".join(words_list) + key).encode()) > REF_LIMIT:
+        words_list.pop()
+    rank_text = " ".join(words_list)
+    topics = find_topics(rank_text) if rank_text else q.topics
+    rows: list[Finding] = ctx.kb.findings(org_id=org_id, topics=topics) if topics else []
     if q.org_type and not org:
         rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).org_type == q.org_type
                 or not f.org_id and q.org_type.upper() in ctx.kb.subject_titles.get(f.subject_id, "").upper()]
     # Rank: findings that share the question's own words first (e.g. "caseloads" within "workloads").
-    words = content_words(q.norm) - {"crc", "nps", "pdu", "region"}
-    searched = ctx.kb.search_findings(q.norm, org_id=org_id, limit=200)
+    words = content_words(rank_text) - {"crc", "nps", "pdu", "region"}
+    searched = ctx.kb.search_findings(rank_text, org_id=org_id, limit=200)
     order = {f.id: k for k, f in enumerate(searched)}
     if rows:
         rows.sort(key=lambda f: (0 if content_words(f.finding) & words else 1, order.get(f.id, 10_000), f.id))
-    elif not q.topics:
+    elif not topics:
         rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
-    topic_words = ", ".join(t.replace("-", " ") for t in q.topics) or "your words"
+    topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
     scope = f"at {short_name(org.name)}" if org else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
                                                       "in NPS divisions" if q.org_type == "nps" else "across all inspections")
     heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
@@ -72,7 +81,9 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     pages = r.pages("findings.j2", rows, 4 if compact else 6, heading=heading, subject_name=_subject_namer(ctx))
     # The ref repeats the question's own words, which rank the findings, so a page button brings back
     # the same order; the words name the organisation again too.
-    ref = f"/find {q.norm}" if q.norm else None
+    ref = f"/find {rank_text}{key}" if rank_text else None
+    if not rows:
+        return no_match(ctx, q, f"Our sources have no findings matching “{q.text[:60]}”.")
     return ctx.answer(ANSWER, "findings", q, heading, pages, r, ref=ref)
 
 
@@ -90,7 +101,12 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
     if not scored:
         return [], 0.0
     top = scored[0][0]
-    return [f for s, _, f in scored if s >= max(2.0, top - 1.0)][:limit], top
+    kept: list[Figure] = []
+    for s, _, f in scored:
+        if s >= max(2.0, top - 1.0) and not any(
+                k.metric.lower() == f.metric.lower() and k.value.lower() == f.value.lower() for k in kept):
+            kept.append(f)
+    return kept[:limit], top
 
 
 def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None) -> Answer:

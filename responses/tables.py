@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Inspection
 from responses.answer import ANSWER, Answer
@@ -23,7 +25,7 @@ def _filters(q: Query, default_type: str | None) -> dict:
 
 
 def _describe(f: dict) -> str:
-    bits = []
+    bits: list[str] = []
     if f["region"]:
         bits.append(f"in {f['region']}")
     if f["programme"]:
@@ -88,7 +90,8 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
     rows = ctx.kb.latest_inspections(rating=q.rating, order="date", rated_only=True, **f)
     what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
-    heading = f"{what} {_describe(f)} whose latest rating is {q.rating}: {len(rows)}".replace("  ", " ")
+    heading = " ".join(f"{what} {_describe(f)} whose latest rating is {q.rating}: {len(rows)}".split())
+    heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows})
     r = ctx.renderer()
     pages = r.pages("rating_list.j2", rows, 12 if compact else 20, heading=heading, footnote=None,
@@ -115,8 +118,8 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
         for i in rated:
             by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
-        sentence = (f"Our sources have {len(latest)} {what} {scope}; by latest rating: {parts}. "
-                    f"Each is listed below with its source.").replace("  ", " ")
+        sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
+            f"; by latest rating: {parts}. Each is listed below with its source.")
         items = sorted(rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
     figures = _matching_figures(ctx, f, q.rating)
     footnote = None
@@ -176,6 +179,28 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     r = ctx.renderer()
     pages = r.pages("rating_list.j2", rows, 20, heading=heading, footnote=footnote, earlier=[], rating=None)
     return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
+
+
+def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """Organisations whose overall rating went up (or down) between their first and latest rated inspections."""
+    down = bool(re.search(r"declin|worse|down|deteriorat", q.norm))
+    f = _filters(q, None)
+    rows = []
+    for org in ctx.kb.organisations.values():
+        if f["org_type"] and org.org_type != f["org_type"] or f["region"] and org.region != f["region"]:
+            continue
+        rated = [h for h in ctx.kb.history(org.org_id) if h.overall_rating]
+        if len(rated) >= 2 and (rated[-1].rating_points < rated[0].rating_points if down
+                                else rated[-1].rating_points > rated[0].rating_points):
+            rows.append({"first": rated[0], "last": rated[-1]})
+    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
+    verb = "fell" if down else "rose"
+    heading = " ".join(f"{what} {_describe(f)} whose overall rating {verb} between inspections: {len(rows)}".split())
+    heading = heading[:1].upper() + heading[1:]
+    r = ctx.renderer()
+    pages = r.pages("changed.j2", rows, 15, heading=heading)
+    return ctx.answer(ANSWER, "changed", q, heading, pages, r,
+                      ref=_ref("/changed", f, "declined" if down else "improved"))
 
 
 def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:

@@ -95,7 +95,7 @@ COMMAND_INTENTS = {
     "league": "league", "inspection": "summary", "org": "summary", "history": "history", "compare": "compare",
     "find": "findings", "owner": "owner", "people": "people", "score": "score", "standards": "standards",
     "list": "list", "count": "count", "figures": "figures", "date": "date", "score_list": "score_list",
-    "owned_by": "owned_by",
+    "owned_by": "owned_by", "changed": "changed",
 }
 
 
@@ -119,6 +119,7 @@ class Query:
     truncated: bool = False
     command: str | None = None
     owner: str | None = None  # an owning company named in the question ("Sodexo")
+    free_words: str = ""  # the question's words other than the names matched (ranks findings)
 
 
 def find_rating(norm: str) -> str | None:
@@ -197,7 +198,11 @@ class Understander:
 
         # Organisations: "#key" references from buttons first, then names in the text.
         keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
-        matches = self.resolver.resolve(_KEY.sub(" ", rest)) if not _is_chatter(norm) else []
+        names_text = _KEY.sub(" ", rest)
+        if q.owner:  # "Working Links" is a company, not Woking
+            names_text = re.sub(re.escape(q.owner), " ", names_text, flags=re.I)
+        matches = self.resolver.resolve(names_text) if not _is_chatter(norm) else []
+        q.free_words = _free_words(norm, matches)
         # A region named in a list/league/count question is a filter, not an organisation.
         if command is None or command in COMMAND_INTENTS:
             pass
@@ -212,7 +217,7 @@ class Understander:
         if command is not None:
             q.intent = COMMAND_INTENTS.get(command, "unknown_command")
             if q.intent in {"league", "list", "count", "latest", "sources", "help", "start", "about", "figures",
-                            "score_list", "owned_by"}:
+                            "score_list", "owned_by", "changed"}:
                 q.org_ids, q.ambiguous = [], None
             elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
                 pass
@@ -249,6 +254,9 @@ class Understander:
         if not named:
             if q.owner:
                 return "owned_by"
+            if re.search(r"\b(improved|declined|got (better|worse)|went (up|down)|deteriorated)\b", n) \
+                    and (q.org_type or re.search(r"\bwhich\b|\bwho\b", n)):
+                return "changed"
             if _LEAGUE.search(n):
                 return "league"
             if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
@@ -286,6 +294,16 @@ class Understander:
         if _DATE.search(n):
             return "date"
         return "summary"
+
+
+def _free_words(norm: str, matches: list[Match]) -> str:
+    """The normalised question without the stretches that named organisations."""
+    tokens = norm.split()
+    names = {m.text for m in matches}
+    out = " ".join(tokens)
+    for name in sorted(names, key=len, reverse=True):
+        out = re.sub(rf"\b{re.escape(name)}\b", " ", out)
+    return " ".join(out.split())
 
 
 def owner_terms(owners: list[str]) -> list[tuple[str, str]]:

@@ -92,9 +92,6 @@ def test_figures_refs_are_ascii(engine, question):
     assert not ref_problems(answer), ref_problems(answer)
 
 
-@defect("a findings answer's ref is '/find ' + the normalised question, and normalising drops the '#' of a "
-        "button key: '/find staffing #fd5df192' gets ref '/find staffing fd5df192', whose answer is staffing "
-        "findings across all inspections, not West Mercia CRC's")
 @pytest.mark.parametrize("question", ["/find staffing #{key}", "/find risk of harm #{key}"])
 def test_findings_ref_keeps_the_organisation(engine, kb, question):
     problems = []
@@ -146,11 +143,8 @@ def test_long_answers_are_split_into_pages(engine, question):
 @pytest.mark.parametrize("question", [
     "list inadequate PDUs", "/sources", "/league pdu", "how many PDUs were rated inadequate?",
     "what did inspectors say about staffing at community rehabilitation companies?",
-    pytest.param("what have the inspectors said about domestic abuse work across the whole country?", marks=defect(
-        "the findings ref is '/find ' + the whole normalised question; over 56 bytes it is dropped, so a "
-        "5-page answer has no ref and the bot cannot offer pages 2 to 5")),
-    pytest.param("tell me what inspectors found about risk of harm in PDUs please", marks=defect(
-        "a 6-page findings answer whose question is long gets no ref: no page buttons")),
+    pytest.param("what have the inspectors said about domestic abuse work across the whole country?"),
+    pytest.param("tell me what inspectors found about risk of harm in PDUs please"),
 ])
 def test_an_answer_of_several_pages_has_a_ref_to_page_with(engine, question):
     for compact in (False, True):
