@@ -41,8 +41,6 @@ def run_chat(engine) -> int:
         pending = list(answer.pages[1:])
         if pending:
             print(f"(page 1 of {len(answer.pages)}: type 'more' for the next)")
-        choices = list(answer.choices)
-        for i, choice in enumerate(choices, 1):
-            print(f"  {i}. {choice.label}")
+        choices = list(answer.choices)  # already numbered in the answer's text
         print()
     return 0

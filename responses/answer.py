@@ -29,7 +29,8 @@ class Citation:
     title: str
     url: str
     published: str | None  # ISO at its true precision: "2019-02-21", "2019-03" or None
-    published_text: str  # "21 February 2019", "March 2019", "date unknown"
+    published_text: str  # "21 February 2019", "March 2019 (day not known)", "date unknown"
+    publisher: str = ""  # "HM Inspectorate of Probation", "BBC News" ...
 
     def to_json(self) -> dict:
         return {"n": self.n, "title": self.title, "url": self.url, "published": self.published}

@@ -45,7 +45,7 @@ class Citer:
     def citation(self, url: str) -> Citation:
         src = self.kb.source(url)
         return Citation(n=self.numbers[url], title=src.title, url=url, published=src.published,
-                        published_text=src.when())
+                        published_text=src.when(), publisher=src.publisher)
 
     def citations(self) -> list[Citation]:
         return [self.citation(url) for url in self.numbers]
@@ -59,7 +59,10 @@ def _html_helpers(citer: Citer) -> dict[str, Callable]:
             out.append(f'<a href="{escape(u)}">[{citer.number(u)}]</a>')
         return Markup("".join(out))
 
-    def source_line(c: Citation) -> Markup:
+    def source_line(c: Citation, short: bool = False) -> Markup:
+        label = f"{c.publisher}, {c.published_text}" if short else f"{c.title}</a>, {c.published_text}"
+        if short:
+            return Markup(f'[{c.n}] <a href="{escape(c.url)}">{escape(label)}</a>')
         return Markup(f'[{c.n}] <a href="{escape(c.url)}">{escape(c.title)}</a>, {escape(c.published_text)}')
 
     return {
@@ -77,7 +80,9 @@ def _text_helpers(citer: Citer) -> dict[str, Callable]:
         seen = list(dict.fromkeys(u for u in urls if u))
         return "".join(f"[{citer.number(u)}]" for u in seen)
 
-    def source_line(c: Citation) -> str:
+    def source_line(c: Citation, short: bool = False) -> str:
+        if short:
+            return f"[{c.n}] {c.publisher}, {c.published_text}: {c.url}"
         return f"[{c.n}] {c.title}, {c.published_text}\n    {c.url}"
 
     return {
@@ -137,7 +142,7 @@ class Renderer:
     def __post_init__(self) -> None:
         self.citer = Citer(self.kb)
 
-    def page(self, template: str, **context) -> Page:
+    def page(self, template: str, *, short_sources: bool = False, **context) -> Page:
         """Render one page of ``template`` in both forms, followed by the sources it cites."""
         self.citer.page_urls = []
         html_helpers, text_helpers = _html_helpers(self.citer), _text_helpers(self.citer)
@@ -146,19 +151,21 @@ class Renderer:
         text = _template(False, template).render(**context, **text_helpers)
         cites = [self.citer.citation(u) for u in urls]
         if cites:
-            html += "\n\n" + _template(True, "_sources.j2").render(citations=cites, **html_helpers)
-            text += "\n\n" + _template(False, "_sources.j2").render(citations=cites, **text_helpers)
+            html += "\n\n" + _template(True, "_sources.j2").render(citations=cites, short=short_sources, **html_helpers)
+            text += "\n\n" + _template(False, "_sources.j2").render(citations=cites, short=short_sources, **text_helpers)
         return Page(html=_tidy(html), text=_tidy(text))
 
-    def pages(self, template: str, items: Sequence, per_page: int, **context) -> list[Page]:
+    def pages(self, template: str, items: Sequence, per_page: int, *, short_sources: bool = True,
+              **context) -> list[Page]:
         """Render ``items`` in chunks of ``per_page``, shrinking chunks until every page fits a message."""
         size = max(1, per_page)
         while True:
             snapshot = dict(self.citer.numbers)
             chunks = [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
-            out = [self.page(template, items=chunk, first=k * size, page_no=k + 1, page_count=len(chunks),
+            out = [self.page(template, short_sources=short_sources, items=chunk, first=k * size, page_no=k + 1, page_count=len(chunks),
                              total=len(items), **context) for k, chunk in enumerate(chunks)]
-            if size == 1 or all(len(p.html) <= MESSAGE_LIMIT for p in out):
+            # Both renderings must fit: the plain text is what the bot sends if Telegram rejects the HTML.
+            if size == 1 or all(len(p.html) <= MESSAGE_LIMIT and len(p.text) <= MESSAGE_LIMIT for p in out):
                 return [fit(p) for p in out]
             self.citer.numbers = snapshot
             size = max(1, size // 2)
@@ -170,7 +177,7 @@ def fit(page: Page) -> Page:
     The text is escaped first and then cut, so escaping cannot push it back over the limit, and the cut
     falls at a line break, so it never splits an entity such as ``&amp;``.
     """
-    if len(page.html) <= MESSAGE_LIMIT:
+    if len(page.html) <= MESSAGE_LIMIT and len(page.text) <= MESSAGE_LIMIT:
         return page
     note = "\n…(shortened)"
     escaped = str(escape(page.text))

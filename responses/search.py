@@ -78,7 +78,8 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
         if rows:
             heading += "; here is what they do say"
     r = ctx.renderer()
-    pages = r.pages("findings.j2", rows, 4 if compact else 6, heading=heading, subject_name=_subject_namer(ctx))
+    pages = r.pages("findings.j2", rows, 4 if compact else 6, short_sources=False, heading=heading,
+                    subject_name=_subject_namer(ctx))
     # The ref repeats the question's own words, which rank the findings, so a page button brings back
     # the same order; the words name the organisation again too.
     ref = f"/find {rank_text}{key}" if rank_text else None
