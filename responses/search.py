@@ -24,6 +24,10 @@ may might must into than then so such up out over under again further once here 
 just also too please tell say said says said inspectors inspectorate inspection inspections""".split())
 
 
+#: The most findings one answer lists (the best matches first).
+MAX_FINDINGS = 30
+
+
 def content_words(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9]+", text.lower())
     return {_stem(w) for w in words if w not in _STOP and len(w) > 1}
@@ -77,9 +81,12 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows = ctx.kb.findings(org_id=org_id)[:4]
         if rows:
             heading += "; here is what they do say"
+    left_out = 0
+    if len(rows) > MAX_FINDINGS:
+        left_out, rows = len(rows) - MAX_FINDINGS, rows[:MAX_FINDINGS]
     r = ctx.renderer()
     pages = r.pages("findings.j2", rows, 4 if compact else 6, short_sources=False, heading=heading,
-                    subject_name=_subject_namer(ctx))
+                    subject_name=_subject_namer(ctx), left_out=left_out)
     # The ref repeats the question's own words, which rank the findings, so a page button brings back
     # the same order; the words name the organisation again too.
     ref = f"/find {rank_text}{key}" if rank_text else None

@@ -10,6 +10,21 @@ from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
 from responses.understand import Query
 
+#: The most rows one answer lists; a chat is not a report. Leagues keep both ends (top and bottom).
+MAX_ROWS = 80
+
+
+def cap(items: list, limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[list, int]:
+    """At most ``limit`` items and how many were left out; with ``both_ends`` a gap row marks the middle."""
+    if len(items) <= limit:
+        return items, 0
+    left_out = len(items) - limit
+    if both_ends:
+        half = limit // 2
+        return items[:half] + [{"gap": left_out}] + items[len(items) - (limit - half):], left_out
+    return items[:limit], left_out
+
+
 PLURALS = {"crc": "CRCs", "nps": "NPS divisions", "pdu": "PDUs", "region": "regions", "national": "national inspections"}
 _PROGRAMME_WORDS = {
     "2018-19 first round": "first round", "2019-20 second round": "second round", "2021-23 PDU": "2021-23",
@@ -67,9 +82,14 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if not rows:
         heading = f"No rated inspections of {what} {_describe(f)} in our sources".strip()
     r = ctx.renderer()
-    pages = r.pages("league.j2", ranked, 10 if compact else 20, heading=heading, footnote=footnote,
+    shown, _ = cap(ranked, both_ends=True)
+    pages = r.pages("league.j2", shown, 10 if compact else 20, heading=heading, footnote=footnote,
                     show_full_names=False)
     return ctx.answer(ANSWER, "league", q, heading, pages, r, ref=_ref("/league", f))
+
+
+def _left_out(n: int) -> str | None:
+    return f"{n} more are not listed here: narrow the question by type, region or year." if n else None
 
 
 def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str]) -> list[Inspection]:
@@ -94,7 +114,8 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows})
     r = ctx.renderer()
-    pages = r.pages("rating_list.j2", rows, 12 if compact else 20, heading=heading, footnote=None,
+    shown, left_out = cap(rows)
+    pages = r.pages("rating_list.j2", shown, 12 if compact else 20, heading=heading, footnote=_left_out(left_out),
                     earlier=earlier[:12], rating=q.rating)
     return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, q.rating.lower()))
 
@@ -126,7 +147,9 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating else []
-    pages = r.pages("count.j2", items, 10 if compact else 20, sentence=sentence, figures=figures,
+    shown, left_out = cap(items)
+    footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x) or None
+    pages = r.pages("count.j2", shown, 10 if compact else 20, sentence=sentence, figures=figures,
                     footnote=footnote, earlier=earlier[:12], rating=q.rating)
     return ctx.answer(ANSWER, "count", q, sentence, pages, r, ref=_ref("/count", f, (q.rating or "").lower()),
                       more_ref=None)
@@ -177,7 +200,9 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
                 "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
     r = ctx.renderer()
-    pages = r.pages("rating_list.j2", rows, 20, heading=heading, footnote=footnote, earlier=[], rating=None)
+    shown, left_out = cap(rows)
+    footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x)
+    pages = r.pages("rating_list.j2", shown, 20, heading=heading, footnote=footnote, earlier=[], rating=None)
     return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
 
 
@@ -198,7 +223,8 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = " ".join(f"{what} {_describe(f)} whose overall rating {verb} between inspections: {len(rows)}".split())
     heading = heading[:1].upper() + heading[1:]
     r = ctx.renderer()
-    pages = r.pages("changed.j2", rows, 15, heading=heading)
+    shown, left_out = cap(rows)
+    pages = r.pages("changed.j2", shown, 15, heading=heading, footnote=_left_out(left_out))
     return ctx.answer(ANSWER, "changed", q, heading, pages, r,
                       ref=_ref("/changed", f, "declined" if down else "improved"))
 

@@ -238,7 +238,8 @@ def test_citer_numbers_in_order_of_first_use(kb):
 def test_renderer_pages_shrink_until_they_fit(kb):
     findings = kb.findings(topics=["staffing"])
     r = Renderer(kb)
-    pages = r.pages("findings.j2", findings, 100, heading="Staffing", subject_name=lambda f: f.subject_id)
+    pages = r.pages("findings.j2", findings, 100, heading="Staffing", subject_name=lambda f: f.subject_id,
+                    left_out=0)
     assert len(pages) > 1
     assert all(len(p.html) <= MESSAGE_LIMIT and not html_problems(p.html) for p in pages)
     shown = sum(len(re.findall(r"^[+−•] .*\]$", p.text, re.M)) for p in pages)
