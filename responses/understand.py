@@ -122,25 +122,21 @@ class Query:
     free_words: str = ""  # the question's words other than the names matched (ranks findings)
 
 
+def _first(pairs: list[tuple[str, str]], norm: str) -> str | None:
+    """The value of the first ``(pattern, value)`` whose pattern occurs in ``norm``."""
+    return next((value for pattern, value in pairs if re.search(pattern, norm)), None)
+
+
 def find_rating(norm: str) -> str | None:
-    for pattern, rating in RATING_WORDS:
-        if re.search(pattern, norm):
-            return rating
-    return None
+    return _first(RATING_WORDS, norm)
 
 
 def find_type(norm: str) -> str | None:
-    for pattern, code in TYPE_PATTERNS:
-        if re.search(pattern, norm):
-            return code
-    return None
+    return _first(TYPE_PATTERNS, norm)
 
 
 def find_programme(norm: str) -> str | None:
-    for pattern, programme in PROGRAMMES:
-        if re.search(pattern, norm):
-            return programme
-    return None
+    return _first(PROGRAMMES, norm)
 
 
 def find_topics(norm: str) -> tuple[str, ...]:
