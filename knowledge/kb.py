@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Sequence, TypeVar
 
 from knowledge.build import SCHEMA_VERSION
-from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating, from_row  # noqa: F401
+from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating
 
 T = TypeVar("T")
 
