@@ -108,6 +108,11 @@ class KnowledgeBase:
             if not version or str(version[0]) != str(SCHEMA_VERSION):
                 raise KnowledgeBaseError(f"{self.path} has schema version {version[0] if version else '?'}, "
                                          f"expected {SCHEMA_VERSION}; rebuild it with: probation-bot kb build")
+            # A file damaged inside can keep an intact schema; find out now, not halfway through an answer.
+            check = self._conn.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise KnowledgeBaseError(f"{self.path} is damaged ({check[0] if check else 'no result'}); "
+                                         f"rebuild it with: probation-bot kb build")
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise KnowledgeBaseError(f"cannot read knowledge base {self.path}: {exc}") from None

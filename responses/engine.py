@@ -57,7 +57,10 @@ class Engine:
         self.understander = Understander(self.resolver, kb.regions,
                                          {o.short_key: o.org_id for o in kb.organisations.values()}, kb.owners)
         self._cached = lru_cache(maxsize=2048)(self._answer_uncached)
-        is_english_word("warm")  # load the dictionary now, not during somebody's first question
+        # Load the dictionary and the in-memory histories now, not during somebody's first question.
+        is_english_word("warm")
+        for org_id in list(kb.organisations)[:1]:
+            kb.history(org_id)
 
     # -- public API --------------------------------------------------------------------------------
     def ask(self, question: str, *, compact: bool = False) -> Answer:
@@ -77,7 +80,7 @@ class Engine:
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
         """Re-create an answer from its ``ref`` (button data). Refs are commands, so this is ``ask``."""
         if not isinstance(ref, str) or not ref.startswith("/"):
-            return self._calm(str(ref), "That button has expired. Please ask again.")
+            return self._calm(str(ref), "That button has expired. Please ask again.", intent="expired")
         return self.ask(ref, compact=compact)
 
     def inline(self, query: str, limit: int = 5) -> list[Answer]:
@@ -172,6 +175,6 @@ class Engine:
             return search.findings(self.ctx, q, compact)
         return info.no_match(self.ctx, q)
 
-    def _calm(self, question: str, message: str) -> Answer:
-        return Answer(kind=NO_MATCH, intent="error", question=question[:500], title="Sorry",
+    def _calm(self, question: str, message: str, intent: str = "error") -> Answer:
+        return Answer(kind=NO_MATCH, intent=intent, question=question[:500], title="Sorry",
                       pages=[Page(html=message, text=message)])

@@ -69,7 +69,8 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     searched = ctx.kb.search_findings(rank_text, org_id=org_id, limit=200)
     order = {f.id: k for k, f in enumerate(searched)}
     if rows:
-        rows.sort(key=lambda f: (0 if content_words(f.finding) & words else 1, order.get(f.id, 10_000), f.id))
+        # Full-text matches (which share a stemmed word with the question) first, best first.
+        rows.sort(key=lambda f: (order.get(f.id, len(order)), f.id))
     elif not topics:
         rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
