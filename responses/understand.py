@@ -266,7 +266,7 @@ class Understander:
                 return "list"
             if _LATEST.search(n) and (re.search(r"\binspection|\breport|\bpublished|\brated|\bnews\b", n) or len(n.split()) <= 3):
                 return "latest"
-            if q.org_type and len(n.split()) <= 3:
+            if q.org_type and len(n.split()) <= 3 and not q.topics:
                 return "league"
             if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
                 return "findings"
