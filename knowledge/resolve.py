@@ -51,7 +51,7 @@ _NAME_NOISE = {
 _GENERIC = {
     "north", "south", "east", "west", "and", "the", "of", "city", "upon", "with", "central", "eastern",
     "valley", "county", "isle", "port", "greater", "riding", "vale", "st", "new", "in", "on", "midlands",
-    "mids", "borough", "wight", "tyne",
+    "mids", "borough", "wight", "tyne", "england",
 }
 #: Everyday and domain words that must never be fuzzily read as a place ("staff" is not "Staffs").
 COMMON_WORDS = set("""

@@ -763,8 +763,7 @@ def test_essex_north_vs_essex_south_compares_the_two(engine):
     pytest.param("what did inspectors say about joint working?"),
     pytest.param("how is partnership working with the police?"),
     pytest.param("what did inspectors say about dealing with domestic abuse?"),
-    pytest.param("which areas in southern England were inadequate", marks=defect(
-        "'southern' ~ Essex South and 'England' ~ East of England: a comparison of two bodies nobody named")),
+    "which areas in southern England were inadequate",
     "what did inspectors say about staff morale?",
     "how are inspectors handling caseloads",
 ])
