@@ -33,6 +33,26 @@ COMMANDS: list[tuple[str, str]] = [
     ("about", "About this bot and its data"),
 ]
 
+#: Intents answered by one builder each, ``builder(ctx, query, compact) -> Answer``.
+_BUILDERS = {
+    "summary": organisation.summary,
+    "history": organisation.history,
+    "compare": organisation.compare,
+    "owner": organisation.fact,
+    "people": organisation.fact,
+    "score": organisation.fact,
+    "standards": organisation.fact,
+    "date": organisation.fact,
+    "league": tables.league,
+    "count": tables.count,
+    "score_list": tables.score_list,
+    "changed": tables.changed,
+    "latest": tables.latest,
+    "figures": search.figures,
+    "about": info.about,
+    "sources": info.sources,
+}
+
 _ORG_INTENTS = {"summary", "history", "compare", "owner", "people", "score", "standards", "date"}
 _USAGE = {
     "summary": "Tell me which organisation, e.g. /inspection Sheffield",
@@ -118,44 +138,21 @@ class Engine:
             command = (q.command or "inspection")
             key = {"inspection": "summary"}.get(command, command)
             return info.no_match(ctx, q, _USAGE.get(key, _USAGE["summary"]), intent="usage")
-        if intent == "summary":
-            return organisation.summary(ctx, q, compact)
-        if intent == "history":
-            return organisation.history(ctx, q, compact)
-        if intent == "compare":
-            return organisation.compare(ctx, q, compact)
-        if intent in {"owner", "people", "score", "standards", "date"}:
-            return organisation.fact(ctx, q, compact)
-        if intent == "league":
-            return tables.league(ctx, q, compact)
+        builder = _BUILDERS.get(intent)
+        if builder is not None:
+            return builder(ctx, q, compact)
         if intent == "list":
-            if q.rating is None:
-                return tables.league(ctx, q, compact)
-            return tables.rating_list(ctx, q, compact)
-        if intent == "count":
-            return tables.count(ctx, q, compact)
-        if intent == "score_list":
-            return tables.score_list(ctx, q, compact)
-        if intent == "changed":
-            return tables.changed(ctx, q, compact)
+            return (tables.league if q.rating is None else tables.rating_list)(ctx, q, compact)
         if intent == "owned_by":
             if not q.owner:
                 return info.no_match(ctx, q, "Tell me which company, e.g. /owned_by Sodexo", intent="usage")
             return tables.owned_by(ctx, q, compact)
-        if intent == "latest":
-            return tables.latest(ctx, q, compact)
         if intent == "findings":
             if not q.topics and not q.org_ids and not q.norm:
                 return info.no_match(ctx, q, "Tell me a topic, e.g. /find caseloads", intent="usage")
             return search.findings(ctx, q, compact)
-        if intent == "figures":
-            return search.figures(ctx, q, compact)
         if intent in {"help", "start", "greeting"}:
             return info.help_answer(ctx, q, compact, COMMANDS)
-        if intent == "about":
-            return info.about(ctx, q, compact)
-        if intent == "sources":
-            return info.sources(ctx, q, compact)
         if intent == "search":
             return self._search(q, compact)
         if intent == "unknown_command":
