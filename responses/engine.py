@@ -50,6 +50,7 @@ _BUILDERS = {
     "latest": tables.latest,
     "figures": search.figures,
     "about": info.about,
+    "glossary": info.glossary,
     "sources": info.sources,
 }
 

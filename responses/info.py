@@ -28,6 +28,12 @@ def help_answer(ctx: Ctx, q: Query, compact: bool, commands) -> Answer:
     return ctx.answer(ANSWER, "help", q, "How to ask", [page], r, ref="/help")
 
 
+def glossary(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    r = ctx.renderer()
+    page = r.page("glossary.j2")
+    return ctx.answer(ANSWER, "glossary", q, "What the terms mean", [page], r, ref="/glossary")
+
+
 def about(ctx: Ctx, q: Query, compact: bool) -> Answer:
     counts = ctx.kb.counts()
     precision = Counter(i.published_precision for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id))

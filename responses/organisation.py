@@ -204,7 +204,8 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
             stds = ctx.kb.standard_ratings(h.inspection_id)
             if stds:
                 rows = [{"insp": None, "value": f"{s.standard_name}: {s.rating}", "extra": "", "url": s.source_url} for s in stds]
-                header = f"From the inspection {h.published_phrase()}" + (f" ({h.programme}):" if h.programme else ":")
+                header = f"From its {h.year_label()} inspection" + (f" ({h.programme})" if h.programme else "") + \
+                    f", {h.published_phrase()}:"
                 break
         missing = "Our sources do not report its ratings standard by standard."
         if rows:

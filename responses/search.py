@@ -61,6 +61,8 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     rank_text = " ".join(words_list)
     topics = find_topics(rank_text) if rank_text else q.topics
     rows: list[Finding] = ctx.kb.findings(org_id=org_id, topics=topics) if topics else []
+    if q.region and not org:
+        rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).region == q.region]
     if q.org_type and not org:
         rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).org_type == q.org_type
                 or not f.org_id and q.org_type.upper() in ctx.kb.subject_titles.get(f.subject_id, "").upper()]
@@ -74,7 +76,7 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     elif not topics:
         rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
-    scope = f"at {short_name(org.name)}" if org else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
+    scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
                                                       "in NPS divisions" if q.org_type == "nps" else "across all inspections")
     heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
     if not rows and org:

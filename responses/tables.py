@@ -81,6 +81,12 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 "Other tables: /league crc, /league nps, /league pdu, /league region, /league 2019.")
     if not rows:
         heading = f"No rated inspections of {what} {_describe(f)} in our sources".strip()
+    if re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm):
+        # "the worst rated PDU": the bottom of the table first (lowest rating, then lowest known score), ranks kept.
+        ranked.sort(key=lambda row: (row["insp"].rating_points,
+                                     row["insp"].score_points / row["insp"].score_max
+                                     if row["insp"].score_points is not None else 2.0))
+        heading += ", worst first"
     r = ctx.renderer()
     shown, _ = cap(ranked, both_ends=True)
     pages = r.pages("league.j2", shown, 10 if compact else 20, heading=heading, footnote=footnote,

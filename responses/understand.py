@@ -83,6 +83,11 @@ _SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstre
 _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
                      r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b")
 _COUNT = re.compile(r"how many\b")
+_PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
+_GLOSSARY = re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
+                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|"
+                       r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
+                       r"^what does (crc|nps|pdu|dipp|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -95,7 +100,7 @@ COMMAND_INTENTS = {
     "league": "league", "inspection": "summary", "org": "summary", "history": "history", "compare": "compare",
     "find": "findings", "owner": "owner", "people": "people", "score": "score", "standards": "standards",
     "list": "list", "count": "count", "figures": "figures", "date": "date", "score_list": "score_list",
-    "owned_by": "owned_by", "changed": "changed",
+    "owned_by": "owned_by", "changed": "changed", "glossary": "glossary",
 }
 
 
@@ -213,7 +218,7 @@ class Understander:
         if command is not None:
             q.intent = COMMAND_INTENTS.get(command, "unknown_command")
             if q.intent in {"league", "list", "count", "latest", "sources", "help", "start", "about", "figures",
-                            "score_list", "owned_by", "changed"}:
+                            "score_list", "owned_by", "changed", "glossary"}:
                 q.org_ids, q.ambiguous = [], None
             elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
                 pass
@@ -243,13 +248,18 @@ class Understander:
             return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
         set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions)\b", n)
-                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n))
+                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n)
+                         or q.topics and _SAY.search(n))  # "what did inspectors say about women in Wales"
         if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
             q.org_ids, q.ambiguous = [], None
             named = False
         if not named:
             if q.owner:
                 return "owned_by"
+            if _GLOSSARY.search(n):
+                return "glossary"
+            if _PERCENT.search(q.text.lower()):
+                return "search"  # "what % of cases ...": a figure, not a list of Good organisations
             if re.search(r"\b(improved|declined|got (better|worse)|went (up|down)|deteriorated)\b", n) \
                     and (q.org_type or re.search(r"\bwhich\b|\bwho\b", n)):
                 return "changed"

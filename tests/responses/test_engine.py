@@ -854,3 +854,43 @@ def test_answers_are_fast(engine):
 
 def test_ratings_constant_matches_the_knowledge_base():
     assert set(RATINGS) == set(RATING_POINTS)
+
+
+# -- behaviours added after the first round of tests ----------------------------------------------------
+def test_worst_first_league_starts_at_the_bottom(engine, kb):
+    """'the worst rated PDU' puts the lowest rating and lowest published score first."""
+    answer = ask(engine, "what's the worst rated PDU?")
+    assert answer.intent == "league" and "worst first" in answer.title
+    first_row = next(line for line in answer.pages[0].text.splitlines() if re.match(r"^\d+\. ", line))
+    lowest = min((i for i in kb.league(org_type="pdu") if i.score_points is not None),
+                 key=lambda i: (i.rating_points, i.score_points / i.score_max))
+    assert lowest.organisation.split(" Probation Delivery Unit")[0].split(" PDU")[0] in first_row
+
+
+def test_which_crcs_improved_lists_only_rises(engine, kb):
+    answer = ask(engine, "which CRCs improved?")
+    assert answer.intent == "changed"
+    rose = set()
+    for org in kb.organisations.values():
+        rated = [h for h in kb.history(org.org_id) if h.overall_rating]
+        if org.org_type == "crc" and len(rated) > 1 and rated[-1].rating_points > rated[0].rating_points:
+            rose.add(org.org_id)
+    assert rose and f": {len(rose)}" in answer.title
+
+
+@pytest.mark.parametrize("question", ["what is a PDU", "what does CRC mean", "what are CRCs?"])
+def test_terms_are_explained(engine, question):
+    answer = ask(engine, question)
+    assert answer.intent == "glossary" and "Probation Delivery Unit" in answer.text
+
+
+def test_a_percentage_question_gets_figures_not_a_list_of_good_bodies(engine):
+    answer = ask(engine, "what % of cases had good risk assessment")
+    assert answer.intent == "figures" and "per cent" in answer.text and answer.citations
+
+
+def test_findings_on_a_topic_in_a_region_stay_in_the_region(engine, kb):
+    answer = ask(engine, "what did inspectors say about staffing in Yorkshire and the Humber?")
+    assert answer.intent == "findings"
+    shown = finding_lines(answer, kb, kb.findings(topics=["staffing"]))
+    assert shown and all(kb.organisation(f.org_id).region == "Yorkshire and the Humber" for f in shown)
