@@ -26,8 +26,8 @@ from bot.callbacks import Action, is_action
 from bot.context import CONTEXT_TYPES, BotData, Context
 from bot.errors import on_error
 from bot.guard import ChatGuard
-from bot.handlers import (on_choice_button, on_command, on_group_addressed, on_inline_query, on_label_button,
-                          on_more_button, on_page_button, on_private_text, on_stats, on_unknown_button)
+from bot.handlers import (on_choice_button, on_inline_query, on_label_button, on_more_button, on_page_button,
+                          on_question, on_stats, on_unknown_button)
 from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
 from bot.settings import Settings, SettingsError, derive_file_url, load_settings
@@ -61,10 +61,10 @@ def add_handlers(application: BotApplication, admin_ids: frozenset[int]) -> None
     new_message = filters.UpdateType.MESSAGE  # not edits: answering an edited question again would be noise
     application.add_handler(CommandHandler(
         "stats", on_stats, filters=new_message & filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)))
-    application.add_handler(CommandHandler([name for name, _ in COMMANDS], on_command, filters=new_message))
-    application.add_handler(MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT, on_private_text))
+    application.add_handler(CommandHandler([name for name, _ in COMMANDS], on_question, filters=new_message))
+    application.add_handler(MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT, on_question))
     application.add_handler(MessageHandler(
-        new_message & filters.ChatType.GROUPS & filters.TEXT & ADDRESSED_TO_BOT, on_group_addressed))
+        new_message & filters.ChatType.GROUPS & filters.TEXT & ADDRESSED_TO_BOT, on_question))
 
     application.add_handler(CallbackQueryHandler(on_page_button, pattern=is_action(Action.PAGE)))
     application.add_handler(CallbackQueryHandler(on_choice_button, pattern=is_action(Action.CHOICE)))

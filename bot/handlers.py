@@ -63,22 +63,10 @@ async def _answer_message(message: Message, context: Context, text: str) -> None
     _log_answered(data, chat.type, answer, started, via="message")
 
 
-async def on_command(update: Update, context: Context) -> None:
-    """A known command, in any chat (``/league@ThisBot`` in groups; ``/league@OtherBot`` never reaches us)."""
-    message = update.effective_message
-    if message is not None and message.text:
-        await _answer_message(message, context, message.text)
-
-
-async def on_private_text(update: Update, context: Context) -> None:
-    """In a private chat every text is a question (unknown commands too: the engine offers help)."""
-    message = update.effective_message
-    if message is not None and message.text:
-        await _answer_message(message, context, message.text)
-
-
-async def on_group_addressed(update: Update, context: Context) -> None:
-    """In a group, a message that mentions the bot or replies to it; all other chatter never gets here."""
+async def on_question(update: Update, context: Context) -> None:
+    """A question for the bot: a known command in any chat (``/league@ThisBot`` in groups), any text in a
+    private chat, or a group message that mentions the bot or replies to it. Which messages count is the
+    handlers' filters' business (``bot.app.add_handlers``); all other group chatter never gets here."""
     message = update.effective_message
     if message is not None and message.text:
         await _answer_message(message, context, message.text)
