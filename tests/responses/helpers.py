@@ -207,3 +207,23 @@ def body_lines(answer: Answer) -> list[str]:
             elif not in_sources:
                 out.append(line)
     return out
+
+
+#: Ways of asking about one organisation, with the organisation meant (shared by the parser and engine tests).
+SUMMARY_PARAPHRASES = [
+    ("what rating did Kirklees get?", "pdu-kirklees"),
+    ("Leeds PDU", "pdu-leeds"),
+    ("tell me about Thames Valley CRC", "tv-crc"),
+    ("how is Gwent doing?", "pdu-gwent"),
+    ("how did Norfolk and Suffolk CRC get on", "norfolk-suffolk-crc"),
+    ("what was the rating for NPS London", "nps-london"),
+    ("give me the East Midlands region", "region-east-midlands"),
+    ("/inspection Cumbria", "pdu-cumbria"),
+    ("/inspection@ProbationBot Sunderland", "pdu-sunderland"),
+    ("how did hartlepool do?", "pdu-stockton-and-hartlepool"),
+    ("Shefield", "pdu-sheffield"),
+    ("how is westmercia crc doing", "wwm-crc"),
+    ("DDC", "ddc-crc"),
+    ("Staffordshire and Stoke PDU", "pdu-staffordshire-stoke"),
+    ("how did Staffordshire and West Midlands CRC do?", "swm-crc"),
+]

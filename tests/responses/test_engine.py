@@ -14,8 +14,8 @@ import pytest
 from knowledge.ratings import RATING_POINTS
 from responses import ANSWER, CHOICES, KINDS, NO_MATCH
 from responses.context import short_name
-from tests.responses.helpers import (RATINGS, assert_cited, body_lines, citation_problems, cite_number, line_with,
-                                     org_names, spellings, states_rating)
+from tests.responses.helpers import (RATINGS, SUMMARY_PARAPHRASES, assert_cited, body_lines, citation_problems,
+                                     cite_number, line_with, org_names, spellings, states_rating)
 
 
 def defect(reason: str):
@@ -38,21 +38,7 @@ def ask(engine, question, **kw):
 
 
 # -- summary --------------------------------------------------------------------------------------------
-SUMMARIES = [
-    ("what rating did Kirklees get?", "pdu-kirklees"),
-    ("Leeds PDU", "pdu-leeds"),
-    ("tell me about Thames Valley CRC", "tv-crc"),
-    ("how is Gwent doing?", "pdu-gwent"),
-    ("how did Norfolk and Suffolk CRC get on", "norfolk-suffolk-crc"),
-    ("what was the rating for NPS London", "nps-london"),
-    ("give me the East Midlands region", "region-east-midlands"),
-    ("/inspection Cumbria", "pdu-cumbria"),
-    ("how did hartlepool do?", "pdu-stockton-and-hartlepool"),
-    ("Shefield", "pdu-sheffield"),
-    ("how is westmercia crc doing", "wwm-crc"),
-    ("DDC", "ddc-crc"),
-    pytest.param("Staffordshire and Stoke PDU", "pdu-staffordshire-stoke"),
-]
+SUMMARIES = SUMMARY_PARAPHRASES
 
 
 @pytest.mark.parametrize("question, org_id", SUMMARIES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from responses.understand import MAX_QUESTION, find_programme, find_rating, find_topics, find_type
+from tests.responses.helpers import SUMMARY_PARAPHRASES
 
 def defect(reason: str):
     return pytest.mark.xfail(reason=reason, strict=True)
@@ -21,20 +22,7 @@ def understand(engine):
 
 
 # -- one organisation -------------------------------------------------------------------------------
-SUMMARY = [
-    ("what rating did Kirklees get?", "pdu-kirklees"),
-    ("Leeds PDU", "pdu-leeds"),
-    ("tell me about Thames Valley CRC", "tv-crc"),
-    ("how is Gwent doing?", "pdu-gwent"),
-    ("how did Norfolk and Suffolk CRC get on", "norfolk-suffolk-crc"),
-    ("what was the rating for NPS London", "nps-london"),
-    ("give me the East Midlands region", "region-east-midlands"),
-    ("/inspection Cumbria", "pdu-cumbria"),
-    ("/inspection@ProbationBot Sunderland", "pdu-sunderland"),
-    ("how did hartlepool do?", "pdu-stockton-and-hartlepool"),
-    pytest.param("Staffordshire and Stoke PDU", "pdu-staffordshire-stoke"),
-    pytest.param("how did Staffordshire and West Midlands CRC do?", "swm-crc"),
-]
+SUMMARY = SUMMARY_PARAPHRASES
 
 HISTORY = [
     ("has Essex North improved?", "pdu-essex-north"),
