@@ -18,7 +18,7 @@ from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, lo
 from knowledge.ratings import rating_points
 from knowledge.sources import collect_sources
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class BuildError(Exception):
@@ -83,7 +83,7 @@ def write_database(ds: Dataset, path: Path) -> None:
         ("org_id", "organisations", "org_id"), ("source_url", "sources", "url")], columns={
         "people_supervised": int, "score_points": int, "score_max": int, "rating_points": int, "year": int,
         "year_estimated": int, "owner": str, "region": str, "programme": str, "fieldwork": str,
-        "published": str, "overall_rating": str, "previous_rating": str, "supervised_qualifier": str,
+        "published": str, "overall_rating": str, "rating_status": str, "previous_rating": str, "supervised_qualifier": str,
         "supervised_asof": str, "score": str, "source_title": str, "notes": str})
     for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"]):
         db["inspections"].create_index(cols)

@@ -25,6 +25,7 @@ ORG_TYPES: dict[str, str] = {
     "NPS division": "nps",
     "PDU": "pdu",
     "Probation region": "region",
+    "Youth justice service": "yjs",
     "Other": "national",
 }
 #: How each code reads in an answer.
@@ -33,8 +34,11 @@ TYPE_LABELS: dict[str, str] = {
     "nps": "NPS division",
     "pdu": "PDU",
     "region": "region",
+    "yjs": "youth justice service",
     "national": "national",
 }
+#: What an empty ``overall_rating`` means (see the source README): given, none given, or not in our sources.
+RATING_STATUSES = ("rated", "not rated", "not found")
 STANCES = ("strength", "concern", "neutral")
 #: The values of an inspection a caveat may be about.
 CAVEAT_FIELDS = ("rating", "score", "people", "date", "owner", "standards")
@@ -43,7 +47,7 @@ CAVEAT_FIELDS = ("rating", "score", "people", "date", "owner", "standards")
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "inspections.csv": (
         "inspection_id", "org_id", "organisation", "org_type", "aliases", "owner", "region",
-        "programme", "fieldwork", "published", "overall_rating", "previous_rating",
+        "programme", "fieldwork", "published", "overall_rating", "rating_status", "previous_rating",
         "people_supervised", "supervised_qualifier", "supervised_asof", "score",
         "source_url", "source_title", "notes",
     ),
@@ -258,6 +262,15 @@ def load_dataset(data_dir: Path) -> Dataset:
                 ratings[col] = canonical_rating(r[col])
             except ValueError as exc:
                 fault(name, line, f"{col}: {exc}"); ok = False
+        status = r["rating_status"] or ("rated" if ratings.get("overall_rating") else "not found")
+        if "overall_rating" not in ratings:
+            pass  # the rating itself was already reported
+        elif status not in RATING_STATUSES:
+            fault(name, line, f"unknown rating_status {status!r} (expected one of: {', '.join(RATING_STATUSES)})"); ok = False
+        elif status == "rated" and not ratings.get("overall_rating"):
+            fault(name, line, "rating_status is 'rated' but overall_rating is empty"); ok = False
+        elif status != "rated" and ratings.get("overall_rating"):
+            fault(name, line, f"rating_status is {status!r} but overall_rating is {ratings['overall_rating']!r}"); ok = False
         people = None
         if r["people_supervised"]:
             try:
@@ -298,6 +311,7 @@ def load_dataset(data_dir: Path) -> Dataset:
             "year": year,
             "year_estimated": int(year_estimated),
             "overall_rating": ratings["overall_rating"],
+            "rating_status": status,
             "previous_rating": ratings["previous_rating"],
             "people_supervised": people,
             "supervised_qualifier": (r["supervised_qualifier"] or ("exact" if people is not None else None)),

@@ -19,7 +19,7 @@ def from_row(cls: type[T], row: Mapping[str, Any]) -> T:
 class Organisation:
     org_id: str
     name: str
-    org_type: str  # crc, nps, pdu, region, national
+    org_type: str  # crc, nps, pdu, region, yjs, national
     type_label: str
     region: str | None
     short_key: str
@@ -43,6 +43,7 @@ class Inspection:
     year_estimated: int
     overall_rating: str | None
     rating_points: int | None
+    rating_status: str  # rated | not rated | not found
     previous_rating: str | None
     people_supervised: int | None
     supervised_qualifier: str | None
