@@ -39,6 +39,7 @@ from bot.follow import describe, forget_blocked
 from bot.guard import Verdict
 from bot.keyboards import answer_keyboard
 from bot.state import ALL, ORG, REGION, TYPE, KbUpdate, Target
+from knowledge.build import BuildError, build
 from knowledge.dates import describe_date
 from knowledge.diff import NEW, RATING, Change, diff_builds
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
@@ -126,46 +127,83 @@ async def tell_admins(application: Application, text: str) -> None:  # type: ign
             logger.warning("could not tell an administrator: %s", exc.message)
 
 
-async def reload_now(application: Application) -> Outcome:  # type: ignore[type-arg]
-    """Look at the knowledge base file once and, if it is a new build, put it live and tell the followers."""
+async def reload_now(application: Application, *, wait: bool = False) -> Outcome:  # type: ignore[type-arg]
+    """Look at the knowledge base file once and, if it is a new build, put it live and tell the followers.
+
+    If another look is under way, return ``BUSY`` at once (the job), or wait for it and look again (``wait``).
+    """
     data: BotData = application.bot_data
     watch = data.kb_watch
     if watch is None:
         return Outcome.UNCHANGED
-    if watch.lock.locked():
+    if watch.lock.locked() and not wait:
         return Outcome.BUSY
     async with watch.lock:
-        signature = file_signature(watch.path)
-        if signature is None:
-            if watch.failed != "missing":
-                watch.failed = "missing"
-                logger.error("the knowledge base file %s is missing; still answering from the one loaded", watch.path)
-                await tell_admins(application, f"The knowledge base file {watch.path.name} is missing. "
-                                               "I am still answering from the one I loaded before.")
-            return Outcome.FAILED
-        if signature == watch.signature or signature == watch.failed:
-            return Outcome.UNCHANGED
-        old = data.engine
+        return await _look(application, watch)
+
+
+async def _look(application: Application, watch: KbWatch) -> Outcome:  # type: ignore[type-arg]
+    """``reload_now``'s work, with ``watch.lock`` held by the caller."""
+    data: BotData = application.bot_data
+    signature = file_signature(watch.path)
+    if signature is None:
+        if watch.failed != "missing":
+            watch.failed = "missing"
+            logger.error("the knowledge base file %s is missing; still answering from the one loaded", watch.path)
+            await tell_admins(application, f"The knowledge base file {watch.path.name} is missing. "
+                                           "I am still answering from the one I loaded before.")
+        return Outcome.FAILED
+    if signature == watch.signature or signature == watch.failed:
+        return Outcome.UNCHANGED
+    old = data.engine
+    try:
+        engine, changes = await asyncio.to_thread(_prepare, watch.path, old.kb)
+    except Exception as exc:  # a bad file, or a fault in building on it: keep the old engine either way
+        watch.failed = signature
+        reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
+        logger.error("could not load the new knowledge base; still answering from the old one: %s", reason,
+                     exc_info=not isinstance(exc, KnowledgeBaseError))
+        await tell_admins(application, "A new knowledge base file could not be loaded, so I am still answering "
+                                       f"from the previous one. The problem: {reason[:500]}")
+        return Outcome.FAILED
+    watch.signature, watch.failed = signature, None
+    if engine is None:
+        logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
+        return Outcome.SAME_DATA
+    data.engine = engine  # the swap: every handler that starts from now on answers from the new build
+    data.state.record_update(data_sha(engine.kb), _count(engine.kb), [c.to_json() for c in changes])
+    logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
+    sent = await notify_followers(application, engine.kb, changes)
+    logger.info("news sent to %d chat(s)", sent)
+    return Outcome.RELOADED
+
+
+async def rebuild(application: Application, data_dir: Path) -> Outcome:  # type: ignore[type-arg]
+    """Build ``data_dir`` over the live knowledge base file and put it live now, news included.
+
+    For code in the bot that changes the data (approved feed items, say): the build runs in a worker
+    thread and is atomic, so invalid data writes nothing; then the problems go to the administrators
+    and the bot carries on with the knowledge base it has. The watch's lock is held throughout, so the
+    reload job cannot put the new file live first: the caller learns what became of its build.
+    """
+    data: BotData = application.bot_data
+    watch = data.kb_watch
+    if watch is None:
+        raise RuntimeError("this application does not answer from a knowledge base file")
+    async with watch.lock:
         try:
-            engine, changes = await asyncio.to_thread(_prepare, watch.path, old.kb)
-        except Exception as exc:  # a bad file, or a fault in building on it: keep the old engine either way
-            watch.failed = signature
-            reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
-            logger.error("could not load the new knowledge base; still answering from the old one: %s", reason,
-                         exc_info=not isinstance(exc, KnowledgeBaseError))
-            await tell_admins(application, "A new knowledge base file could not be loaded, so I am still answering "
-                                           f"from the previous one. The problem: {reason[:500]}")
+            await asyncio.to_thread(build, Path(data_dir), watch.path)
+        except BuildError as exc:
+            logger.error("the knowledge base was not rebuilt: %d problem(s) in the data", len(exc.problems))
+            listed = "\n".join(str(p) for p in exc.problems[:5])
+            await tell_admins(application, f"The knowledge base was not rebuilt: {len(exc.problems)} problem(s) "
+                                           f"in the data, so nothing changed.\n{listed}"[:4000])
             return Outcome.FAILED
-        watch.signature, watch.failed = signature, None
-        if engine is None:
-            logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
-            return Outcome.SAME_DATA
-        data.engine = engine  # the swap: every handler that starts from now on answers from the new build
-        data.state.record_update(data_sha(engine.kb), _count(engine.kb), [c.to_json() for c in changes])
-        logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
-        sent = await notify_followers(application, engine.kb, changes)
-        logger.info("news sent to %d chat(s)", sent)
-        return Outcome.RELOADED
+        except OSError as exc:
+            logger.error("the knowledge base was not rebuilt: %s", exc)
+            await tell_admins(application, f"The knowledge base could not be written, so nothing changed: {exc}")
+            return Outcome.FAILED
+        return await _look(application, watch)
 
 
 async def reload_job(context: Context) -> None:
