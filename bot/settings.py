@@ -74,6 +74,19 @@ def _read_env(environ: Mapping[str, str] | None, dotenv_path: str | Path | bool 
     return {k: v.strip() for k, v in values.items() if v is not None and v.strip()}
 
 
+def adopt_local_data(environ: dict[str, str] | None = None, dotenv_path: str | Path | bool | None = None) -> None:
+    """Put ``LOCAL_DATA`` from ``.env`` into the environment when only ``.env`` sets it.
+
+    The knowledge layer reads ``LOCAL_DATA`` from the environment (it never reads ``.env``); without
+    this, ``kb build`` or a start-up rebuild could leave out the rows the bot approved into the folder
+    ``.env`` names, and they would vanish from the running bot.
+    """
+    target = os.environ if environ is None else environ
+    value = _read_env(target, dotenv_path).get("LOCAL_DATA")
+    if value and not target.get("LOCAL_DATA", "").strip():
+        target["LOCAL_DATA"] = value
+
+
 def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
     raw = env.get(name)
     if raw is None:
