@@ -13,6 +13,7 @@ import asyncio
 import logging
 import secrets
 import sys
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,12 +26,15 @@ from bot.addressing import ADDRESSED_TO_BOT
 from bot.callbacks import Action, is_action
 from bot.context import CONTEXT_TYPES, BotData, Context
 from bot.errors import on_error
+from bot.follow import FOLLOW_COMMANDS, add_follow_handlers
 from bot.guard import ChatGuard
 from bot.handlers import (on_choice_button, on_inline_query, on_label_button, on_more_button, on_page_button,
                           on_question, on_stats, on_unknown_button)
 from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
+from bot.reload import add_latest_handler, start_watching
 from bot.settings import Settings, SettingsError, derive_file_url, load_settings
+from bot.state import StateDB, StateError, default_state_path
 from responses import COMMANDS, Engine
 
 logger = logging.getLogger(__name__)
@@ -50,7 +54,8 @@ async def register_commands(application: BotApplication) -> None:
     A failure here is logged, not fatal: the bot answers commands whether or not the menu shows them.
     """
     try:
-        await application.bot.set_my_commands([BotCommand(name, description) for name, description in COMMANDS])
+        await application.bot.set_my_commands([BotCommand(name, description)
+                                                for name, description in COMMANDS + FOLLOW_COMMANDS])
     except TelegramError as exc:
         logger.warning("could not register the command list: %s", exc.message)
     logger.info("running as @%s", application.bot.username)
@@ -59,6 +64,8 @@ async def register_commands(application: BotApplication) -> None:
 def add_handlers(application: BotApplication, admin_ids: frozenset[int]) -> None:
     """Which update goes to which handler. Within the group the first match wins, so order matters."""
     new_message = filters.UpdateType.MESSAGE  # not edits: answering an edited question again would be noise
+    add_follow_handlers(application)
+    add_latest_handler(application)
     application.add_handler(CommandHandler(
         "stats", on_stats, filters=new_message & filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)))
     application.add_handler(CommandHandler([name for name, _ in COMMANDS], on_question, filters=new_message))
@@ -87,7 +94,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .get_updates_request(TolerantUpdatesRequest(connection_pool_size=1))
         .post_init(register_commands)
-        .job_queue(None)  # nothing is scheduled; the chat guard keeps its own timestamps
+        .post_shutdown(close_state)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
@@ -99,8 +106,17 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     data = application.bot_data
     data.engine = engine
     data.guard = ChatGuard(settings.chat_rate_per_minute)
+    data.admin_ids = settings.admin_ids
+    if settings.state_db:
+        data.state = StateDB(settings.state_db)
     add_handlers(application, settings.admin_ids)
+    start_watching(application, engine, settings.kb_reload_seconds)
     return application
+
+
+async def close_state(application: BotApplication) -> None:
+    """post_shutdown: close the state database cleanly (its WAL is folded back into the file)."""
+    application.bot_data.state.close()
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:
@@ -157,7 +173,13 @@ def run_bot(args: argparse.Namespace) -> int:
         return EXIT_SETTINGS
     configure_logging(settings.log_level, settings.token)
     engine = Engine(open_knowledge_base(settings.kb_path))
-    application = build_application(settings, engine)
+    if not settings.state_db:
+        settings = replace(settings, state_db=str(default_state_path(engine.kb.path)))
+    try:
+        application = build_application(settings, engine)
+    except StateError as exc:
+        print(f"probation-bot: {exc}", file=sys.stderr)
+        return EXIT_SETTINGS
     try:
         _check_token(application)
         if settings.webhook_url:

@@ -10,13 +10,17 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.guard import ChatGuard
 from bot.settings import DEFAULT_CHAT_RATE_PER_MINUTE
+from bot.state import StateDB
 from responses import Engine
+
+if TYPE_CHECKING:
+    from bot.reload import KbWatch
 
 
 @dataclass
@@ -37,9 +41,15 @@ class BotData:
         self._engine: Engine | None = None
         self.guard = ChatGuard(DEFAULT_CHAT_RATE_PER_MINUTE)
         self.stats = Stats()
+        #: What chats follow, and knowledge base updates (bot.state); in memory unless STATE_DB is set.
+        self.state = StateDB(":memory:")
+        #: The knowledge base file being watched for a new build (bot.reload); None: not watched.
+        self.kb_watch: KbWatch | None = None
+        self.admin_ids: frozenset[int] = frozenset()
 
     @property
     def engine(self) -> Engine:
+        """The engine answering now. A reload swaps it, so a handler takes it once and keeps it."""
         if self._engine is None:
             raise RuntimeError("the application was built without an engine (use bot.app.build_application)")
         return self._engine

@@ -21,6 +21,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Context
 from bot.delivery import reply_note
+from bot.follow import forget_blocked
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         stats.blocked += 1
         logger.warning("not delivered, and not retried: %s: %s", where, error.message)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            forget_blocked(context.bot_data, update.effective_chat.id, context.bot.token)
         return
     if isinstance(error, RetryAfter):
         logger.warning("still rate limited by Telegram after retrying: %s: %s", where, error.message)

@@ -12,6 +12,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Action, ButtonData, ButtonDataError
+from bot.follow import follow_button
 from responses import CHOICES, Answer
 
 logger = logging.getLogger(__name__)
@@ -55,4 +56,6 @@ def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False) -> 
         rows.append(nav)
     if answer.more_ref and (button := _button(MORE_LABEL, ButtonData(Action.MORE, answer.more_ref))):
         rows.append([button])
+    if follow := follow_button(answer):
+        rows.append([follow])
     return InlineKeyboardMarkup(rows) if rows else None

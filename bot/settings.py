@@ -24,8 +24,10 @@ _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
 ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
-            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE")
+            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
+            "STATE_DB", "KB_RELOAD_SECONDS")
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
+DEFAULT_KB_RELOAD_SECONDS = 60.0
 
 
 class SettingsError(Exception):
@@ -47,6 +49,11 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     chat_rate_per_minute: int = DEFAULT_CHAT_RATE_PER_MINUTE
+    #: The bot's own database (follows, updates); None: ``state.db`` beside the knowledge base when run,
+    #: and a throwaway in-memory one when an application is built directly (tests).
+    state_db: str | None = None
+    #: How often to look for a new knowledge base file, in seconds; 0: never (restart to load one).
+    kb_reload_seconds: float = DEFAULT_KB_RELOAD_SECONDS
 
 
 def derive_file_url(base_url: str) -> str | None:
@@ -97,6 +104,19 @@ def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not (value == 0 or 0.05 <= value <= 86_400):
+        raise SettingsError(f"{name} must be 0 (off) or between 0.05 and 86400 seconds, not {raw}")
     return value
 
 
@@ -173,4 +193,6 @@ def load_settings(
         webhook_port=webhook_port,
         webhook_secret=webhook_secret,
         chat_rate_per_minute=_int(env, "CHAT_RATE_PER_MINUTE", DEFAULT_CHAT_RATE_PER_MINUTE, low=0, high=10_000),
+        state_db=env.get("STATE_DB"),
+        kb_reload_seconds=_seconds(env, "KB_RELOAD_SECONDS", DEFAULT_KB_RELOAD_SECONDS),
     )

@@ -11,6 +11,7 @@ import logging
 import pytest
 
 from bot.app import ALLOWED_UPDATES
+from bot.follow import FOLLOW_COMMANDS
 from responses import COMMANDS
 from tests.bot.conftest import eventually, make_settings, running_bot
 from tests.bot.fake_bot_api import BOT_USERNAME, GROUP_ID
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 async def test_commands_are_registered_on_start(api, bot):
     (call,) = await api.wait_for("setMyCommands")
-    assert [(c["command"], c["description"]) for c in call.params["commands"]] == list(COMMANDS)
+    assert [(c["command"], c["description"]) for c in call.params["commands"]] == list(COMMANDS) + FOLLOW_COMMANDS
     # and polling asks only for the updates the bot handles
     polls = await api.wait_for("getUpdates")
     assert polls[0].params["allowed_updates"] == ALLOWED_UPDATES
