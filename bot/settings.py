@@ -25,9 +25,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
 ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
             "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
-            "STATE_DB", "KB_RELOAD_SECONDS")
+            "STATE_DB", "KB_RELOAD_SECONDS", "FEED_URL", "FEED_SECONDS", "LOCAL_DATA")
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 DEFAULT_KB_RELOAD_SECONDS = 60.0
+DEFAULT_FEED_SECONDS = 3600.0
 
 
 class SettingsError(Exception):
@@ -54,6 +55,12 @@ class Settings:
     state_db: str | None = None
     #: How often to look for a new knowledge base file, in seconds; 0: never (restart to load one).
     kb_reload_seconds: float = DEFAULT_KB_RELOAD_SECONDS
+    #: The inspectorate's news feed (RSS or Atom) to watch for new inspections; None: not watched.
+    feed_url: str | None = None
+    #: How often to read the feed, in seconds; 0: never.
+    feed_seconds: float = DEFAULT_FEED_SECONDS
+    #: Where rows approved from the feed are written, merged into every build; needed with ``feed_url``.
+    local_data: str | None = None
 
 
 def derive_file_url(base_url: str) -> str | None:
@@ -181,6 +188,10 @@ def load_settings(
     webhook_port = (int(given["webhook_port"]) if "webhook_port" in given  # type: ignore[call-overload]
                     else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535))
 
+    feed_url = _url(env, "FEED_URL")
+    if feed_url and not env.get("LOCAL_DATA"):
+        raise SettingsError("FEED_URL is set but LOCAL_DATA is not: name the folder approved rows are written to")
+
     return Settings(
         token=token,
         base_url=base_url,
@@ -195,4 +206,7 @@ def load_settings(
         chat_rate_per_minute=_int(env, "CHAT_RATE_PER_MINUTE", DEFAULT_CHAT_RATE_PER_MINUTE, low=0, high=10_000),
         state_db=env.get("STATE_DB"),
         kb_reload_seconds=_seconds(env, "KB_RELOAD_SECONDS", DEFAULT_KB_RELOAD_SECONDS),
+        feed_url=feed_url,
+        feed_seconds=_seconds(env, "FEED_SECONDS", DEFAULT_FEED_SECONDS),
+        local_data=env.get("LOCAL_DATA"),
     )

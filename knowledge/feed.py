@@ -295,6 +295,8 @@ class Candidate:
     adds_to: str | None = None  # inspection_id of a held inspection this item would complete
     adds: dict[str, str] = field(default_factory=dict)  # column -> value it would fill in
     may_be: list[str] = field(default_factory=list)  # held bodies of that kind the name nearly matches
+    rating_from_admin: bool = False  # the rating was set by an administrator, not read from the item
+    not_rated: bool = False  # an administrator said the inspection gave no rating
 
     @property
     def type_label(self) -> str:
@@ -442,10 +444,12 @@ def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dic
         row["source_url"], row["source_title"] = candidate.url, candidate.title
         row["notes"] = " ".join(x for x in (row.get("notes", ""), note) if x)
         return row
-    rating_status = "rated" if candidate.rating else "not found"
+    rating_status = "rated" if candidate.rating else "not rated" if candidate.not_rated else "not found"
     if not candidate.published:
         note += " The item gave no date."
-    if not candidate.rating:
+    if candidate.rating_from_admin:
+        note += " The rating was set by the administrator; the item did not state one."
+    elif not candidate.rating:
         note += " The item did not state a rating."
     return {
         "inspection_id": candidate.inspection_id, "org_id": candidate.org_id,

@@ -125,7 +125,7 @@ class FeedServer:
         if self.mode == "garbage":
             return web.Response(body=b"<html><body>Maintenance<p>back soon", content_type="text/html")
         if self.mode == "slow":
-            await asyncio.sleep(30)
+            await asyncio.sleep(3)  # longer than any test waits; short enough not to delay shutdown long
         if self.mode == "huge":
             response = web.StreamResponse(headers={"Content-Type": "application/rss+xml"})
             await response.prepare(request)
