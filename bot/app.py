@@ -26,6 +26,7 @@ from bot.addressing import ADDRESSED_TO_BOT
 from bot.callbacks import Action, is_action
 from bot.context import CONTEXT_TYPES, BotData, Context
 from bot.errors import on_error
+from bot.feed import start_feed
 from bot.follow import FOLLOW_COMMANDS, add_follow_handlers
 from bot.guard import ChatGuard
 from bot.handlers import (on_choice_button, on_inline_query, on_label_button, on_more_button, on_page_button,
@@ -111,6 +112,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         data.state = StateDB(settings.state_db)
     add_handlers(application, settings.admin_ids)
     start_watching(application, engine, settings.kb_reload_seconds)
+    start_feed(application, settings.feed_url, settings.feed_seconds, settings.local_data)
     return application
 
 

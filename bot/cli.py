@@ -1,4 +1,4 @@
-"""The ``probation-bot`` command line: ``ask``, ``chat``, ``run`` and ``kb build|check|stats``.
+"""The ``probation-bot`` command line: ``ask``, ``chat``, ``run``, ``kb build|check|stats`` and ``feed check``.
 
 Every subcommand but ``run`` works without telegram installed or imported, so the terminal is quick
 and the question set can be checked without any network.
@@ -55,12 +55,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_build(args: argparse.Namespace) -> int:
-    from knowledge.build import BuildError, build
-    from knowledge.paths import default_db_path
+    from knowledge.build import BuildError
+    from knowledge.local import build_with_local, has_local_rows
+    from knowledge.paths import default_db_path, local_data_dir
 
     out = Path(args.out) if args.out else default_db_path()
+    local = Path(args.local) if args.local else local_data_dir()
     try:
-        ds = build(Path(args.data), out)
+        ds = build_with_local(Path(args.data), out, local)
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -70,7 +72,8 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
         print(f"kb build: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_DATA
     print(f"Built {out}: {len(ds.inspections)} inspections, {len(ds.findings)} findings, "
-          f"{len(ds.figures)} figures, {len(ds.standard_ratings)} standard ratings.")
+          f"{len(ds.figures)} figures, {len(ds.standard_ratings)} standard ratings"
+          + (f" (with the local rows in {local})." if has_local_rows(local) else "."))
     return 0
 
 
@@ -94,6 +97,43 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
 
     stats = kb_stats(open_knowledge_base(args.db))
     print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def _print_candidate(c, as_json: bool) -> None:  # c: knowledge.feed.Candidate
+    if as_json:
+        print(json.dumps(c.to_json(), ensure_ascii=False), flush=True)
+        return
+    who = f"{c.organisation} ({'new ' + c.type_label if c.new_organisation else c.org_id})"
+    print(who)
+    print(f"  type: {c.source_type}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
+    if c.adds_to:
+        print(f"  adds to {c.adds_to}: " + ", ".join(f"{k} {v}" for k, v in c.adds.items()))
+    else:
+        print(f"  new inspection {c.inspection_id}")
+    if c.may_be:
+        print(f"  check the name: it nearly matches {', '.join(c.may_be)}")
+    print(f"  {c.url}\n  {c.title}\n", flush=True)
+
+
+def cmd_feed_check(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from knowledge.feed import FeedError, fetch_feed, parse_feed, read_candidates
+
+    engine = _engine(args.db)
+    try:
+        fetched = asyncio.run(fetch_feed(args.url, timeout=args.timeout))
+        assert fetched.body is not None  # an unconditional GET never gets 304
+        reading = read_candidates(parse_feed(fetched.body), engine.kb, engine.resolver)
+    except FeedError as exc:
+        print(f"feed check: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for candidate in reading.candidates:
+        _print_candidate(candidate, args.json)
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(reading.skipped.items()))
+    print(f"feed check: {len(reading.candidates)} candidate(s); {reading.skipped_total} item(s) skipped"
+          + (f" ({reasons})" if reasons else ""), file=sys.stderr)
     return 0
 
 
@@ -123,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = kb.add_parser("build", help="build the database from the data files (atomic)")
     p.add_argument("--out", help="where to write it (default: $PROBATION_KB or the bundled one)")
     p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the bundled data)")
+    p.add_argument("--local", help="local data folder merged in (default: $LOCAL_DATA, if set)")
     p.set_defaults(func=cmd_kb_build)
     p = kb.add_parser("check", help="validate the data files; print file:line: message for each problem")
     p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the bundled data)")
@@ -130,11 +171,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_db(kb.add_parser("stats", help="counts by type, rating, year and date precision"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_stats)
+
+    feed = sub.add_parser("feed", help="read the inspectorate's news feed").add_subparsers(dest="feed_command", required=True)
+    p = with_db(feed.add_parser("check", help="read a feed once and print the inspections it reports"))
+    p.add_argument("--url", required=True, help="the RSS or Atom feed's URL")
+    p.add_argument("--json", action="store_true", help="one JSON object per candidate (skipped count on stderr)")
+    p.add_argument("--timeout", type=float, default=20.0, help="give up after this many seconds (default 20)")
+    p.set_defaults(func=cmd_feed_check)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.settings import adopt_local_data
+
+    adopt_local_data()
     try:
         return args.func(args)
     except KnowledgeBaseError as exc:

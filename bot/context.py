@@ -20,6 +20,7 @@ from bot.state import StateDB
 from responses import Engine
 
 if TYPE_CHECKING:
+    from bot.feed import FeedWatch
     from bot.reload import KbWatch
 
 
@@ -46,6 +47,8 @@ class BotData:
         #: The knowledge base file being watched for a new build (bot.reload); None: not watched.
         self.kb_watch: KbWatch | None = None
         self.admin_ids: frozenset[int] = frozenset()
+        #: The news feed being watched (bot.feed); None: not watched.
+        self.feed_watch: FeedWatch | None = None
 
     @property
     def engine(self) -> Engine:

@@ -25,9 +25,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
 ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
             "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
-            "STATE_DB", "KB_RELOAD_SECONDS")
+            "STATE_DB", "KB_RELOAD_SECONDS", "FEED_URL", "FEED_SECONDS", "LOCAL_DATA")
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 DEFAULT_KB_RELOAD_SECONDS = 60.0
+DEFAULT_FEED_SECONDS = 3600.0
 
 
 class SettingsError(Exception):
@@ -54,6 +55,12 @@ class Settings:
     state_db: str | None = None
     #: How often to look for a new knowledge base file, in seconds; 0: never (restart to load one).
     kb_reload_seconds: float = DEFAULT_KB_RELOAD_SECONDS
+    #: The inspectorate's news feed (RSS or Atom) to watch for new inspections; None: not watched.
+    feed_url: str | None = None
+    #: How often to read the feed, in seconds; 0: never.
+    feed_seconds: float = DEFAULT_FEED_SECONDS
+    #: Where rows approved from the feed are written, merged into every build; needed with ``feed_url``.
+    local_data: str | None = None
 
 
 def derive_file_url(base_url: str) -> str | None:
@@ -79,6 +86,19 @@ def _read_env(environ: Mapping[str, str] | None, dotenv_path: str | Path | bool 
             values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
     values.update(os.environ if environ is None else environ)
     return {k: v.strip() for k, v in values.items() if v is not None and v.strip()}
+
+
+def adopt_local_data(environ: dict[str, str] | None = None, dotenv_path: str | Path | bool | None = None) -> None:
+    """Put ``LOCAL_DATA`` from ``.env`` into the environment when only ``.env`` sets it.
+
+    The knowledge layer reads ``LOCAL_DATA`` from the environment (it never reads ``.env``); without
+    this, ``kb build`` or a start-up rebuild could leave out the rows the bot approved into the folder
+    ``.env`` names, and they would vanish from the running bot.
+    """
+    target = os.environ if environ is None else environ
+    value = _read_env(target, dotenv_path).get("LOCAL_DATA")
+    if value and not target.get("LOCAL_DATA", "").strip():
+        target["LOCAL_DATA"] = value
 
 
 def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
@@ -168,6 +188,10 @@ def load_settings(
     webhook_port = (int(given["webhook_port"]) if "webhook_port" in given  # type: ignore[call-overload]
                     else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535))
 
+    feed_url = _url(env, "FEED_URL")
+    if feed_url and not env.get("LOCAL_DATA"):
+        raise SettingsError("FEED_URL is set but LOCAL_DATA is not: name the folder approved rows are written to")
+
     return Settings(
         token=token,
         base_url=base_url,
@@ -182,4 +206,7 @@ def load_settings(
         chat_rate_per_minute=_int(env, "CHAT_RATE_PER_MINUTE", DEFAULT_CHAT_RATE_PER_MINUTE, low=0, high=10_000),
         state_db=env.get("STATE_DB"),
         kb_reload_seconds=_seconds(env, "KB_RELOAD_SECONDS", DEFAULT_KB_RELOAD_SECONDS),
+        feed_url=feed_url,
+        feed_seconds=_seconds(env, "FEED_SECONDS", DEFAULT_FEED_SECONDS),
+        local_data=env.get("LOCAL_DATA"),
     )

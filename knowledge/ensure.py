@@ -10,19 +10,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from knowledge.build import BuildError, build, is_current
+from knowledge.build import BuildError
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
-from knowledge.paths import BUNDLED_DB, DATA_DIR, default_db_path
+from knowledge.local import build_with_local, is_current_with_local
+from knowledge.paths import BUNDLED_DB, DATA_DIR, default_db_path, local_data_dir
 
 
 def open_knowledge_base(path: str | Path | None = None, *, quiet: bool = False) -> KnowledgeBase:
     """Return a read-only ``KnowledgeBase``; raise ``KnowledgeBaseError`` with a one-line reason."""
     target = Path(path) if path else default_db_path()
-    if target.resolve() == BUNDLED_DB.resolve() and not is_current(target, DATA_DIR):
+    local = local_data_dir()
+    if target.resolve() == BUNDLED_DB.resolve() and not is_current_with_local(target, DATA_DIR, local):
         if not quiet:
             print(f"Building the knowledge base at {target} ...", file=sys.stderr)
         try:
-            build(DATA_DIR, target)
+            build_with_local(DATA_DIR, target, local)
         except BuildError as exc:
             raise KnowledgeBaseError(f"the bundled data is invalid: {exc.problems[0]} ({len(exc.problems)} problem(s))") from None
         except OSError as exc:
