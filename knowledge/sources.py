@@ -19,7 +19,10 @@ PUBLISHERS = {
     "bbc.co.uk": "BBC News",
     "bbci.co.uk": "BBC News",
     "probationmatters.blogspot.com": "probationmatters blog",
+    "statistics.gov.uk": "Office for National Statistics",
 }
+#: What our table of youth services' regions cites: the ONS lookup of local authorities to regions.
+REGION_LOOKUP_TITLE = "ONS Open Geography Portal: lookup of local authority districts to regions and countries"
 
 #: Words in URLs that are sections of a site, not a title ("uk-england-hampshire-53421217").
 _URL_FILLER = {"uk", "england", "wales", "scotland", "news", "article", "articles", "index", "page", "document",
@@ -87,6 +90,8 @@ def collect_sources(ds: Dataset) -> list[dict]:
         v = row.values
         if v["source_title"]:
             titles.setdefault(v["source_url"], v["source_title"])
+    for row in ds.youth_regions:
+        titles.setdefault(row.values["source_url"], REGION_LOOKUP_TITLE)
 
     # Placeholders a researcher wrote where the page's heading was not seen are not titles.
     titles = {u: t for u, t in titles.items() if "title not shown" not in t.lower()}

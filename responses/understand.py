@@ -24,6 +24,9 @@ RATING_WORDS: list[tuple[str, str]] = [
     (r"\bgood\b", "Good"),
 ]
 TYPE_PATTERNS: list[tuple[str, str]] = [
+    # Youth first: "youth offending team", "youth justice service" and "youth service" are already "yjs"
+    # in the normalised text (see ``knowledge.resolve``); a question that says youth is about youth.
+    (r"\byjss?\b|\byots?\b|\byoss?\b|\byouth\b|\byjt\b", "yjs"),
     (r"\bcrcs?\b|\bcommunity rehabilitation compan", "crc"),
     (r"\bnps\b|\bdivisions?\b|national probation service", "nps"),
     (r"\bpdus?\b|delivery units?", "pdu"),
@@ -125,6 +128,7 @@ class Query:
     command: str | None = None
     owner: str | None = None  # an owning company named in the question ("Sodexo")
     free_words: str = ""  # the question's words other than the names matched (ranks findings)
+    see_also: list[str] = field(default_factory=list)  # a youth service beside a probation body, or the reverse
 
 
 def _first(pairs: list[tuple[str, str]], norm: str) -> str | None:
@@ -214,6 +218,7 @@ class Understander:
                 q.ambiguous_index = len(q.org_ids)
             elif not match.ambiguous and match.org_ids[0] not in q.org_ids:
                 q.org_ids.append(match.org_ids[0])
+            q.see_also.extend(o for o in match.see_also if o not in q.see_also)
 
         if command is not None:
             q.intent = COMMAND_INTENTS.get(command, "unknown_command")
@@ -247,7 +252,7 @@ class Understander:
         if _SOURCES.search(n) and not named:
             return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
-        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions)\b", n)
+        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions|yjss|yots|yoss)\b", n)
                          or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n)
                          or q.topics and _SAY.search(n))  # "what did inspectors say about women in Wales"
         if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
@@ -278,6 +283,8 @@ class Understander:
                 return "latest"
             if q.org_type and len(n.split()) <= 3 and not q.topics:
                 return "league"
+            if q.org_type == "yjs" and (q.region or q.year or q.programme) and _LIST.search(n) and not q.topics:
+                return "league"  # "which youth services are there in Wales?"
             if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
                 return "findings"
             return "search"
