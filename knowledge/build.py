@@ -8,7 +8,6 @@ or invalid build leaves the previous database untouched and a running bot never 
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -49,23 +48,6 @@ def _with_youth_region(v: dict, regions: dict[str, dict]) -> dict:
     """
     row = regions.get(v["org_id"]) if v["org_type"] == "yjs" else None
     return {**v, "region": row["region"]} if row else v
-
-
-def _place_aliases(ds: Dataset) -> list[tuple[str, str]]:
-    """``(local authority, org_id)`` for the places each youth service serves ("Caerphilly", "Halton").
-
-    A joint service is found by any of its places. A place that is itself the name of another youth
-    service (Swansea, once part of Western Bay) is left to that service.
-    """
-    own = {str(org_id)[len("yjs-"):] for org_id in (r.values["org_id"] for r in ds.youth_regions)}
-    out = []
-    for r in ds.youth_regions:
-        for place in str(r.values["local_authorities"]).split(";"):
-            place = re.sub(r",\s*(City|County) of$", "", place.strip()).replace("St. ", "St ")
-            slug = re.sub(r"[^a-z0-9]+", "-", place.lower()).strip("-")
-            if place and (slug not in own or f"yjs-{slug}" == r.values["org_id"]):
-                out.append((place, str(r.values["org_id"])))
-    return out
 
 
 def _organisations(ds: Dataset) -> list[dict]:
@@ -162,8 +144,6 @@ def write_database(ds: Dataset, path: Path) -> None:
     for row in ds.aliases:
         v = row.values
         aliases.setdefault((v["alias"], v["org_id"]), {"kind": v["kind"], "origin": "aliases.csv"})
-    for place, org_id in _place_aliases(ds):
-        aliases.setdefault((place, org_id), {"kind": "place", "origin": "local_authority_regions.csv"})
     db["aliases"].insert_all(
         ({"alias": a, "org_id": o, **meta} for (a, o), meta in sorted(aliases.items())),
         pk=("alias", "org_id"), foreign_keys=[("org_id", "organisations", "org_id")])

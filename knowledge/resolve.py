@@ -359,6 +359,9 @@ class Resolver:
                 flat_raw.append(raw)
                 flat.append(part)
         tokens, raw_tokens = flat, flat_raw
+        # "youth offending", "youth justice": the second word is part of the kind, not of a name.
+        tokens = [("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
+                  for k, t in enumerate(tokens)]
         youth_asked = any(TYPE_WORDS.get(t) == "yjs" for t in tokens) or bool(_YOUTH_CUE.search(" ".join(tokens)))
         # What each stretch may name does not depend on which stretches are already taken, so it is
         # worked out once here; each round below then picks the best stretch still free.

@@ -90,13 +90,12 @@ def collect_sources(ds: Dataset) -> list[dict]:
         v = row.values
         if v["source_title"]:
             titles.setdefault(v["source_url"], v["source_title"])
-    for row in ds.youth_regions:
-        titles.setdefault(row.values["source_url"], REGION_LOOKUP_TITLE)
+    ours = {row.values["source_url"]: REGION_LOOKUP_TITLE for row in ds.youth_regions}
 
     # Placeholders a researcher wrote where the page's heading was not seen are not titles.
     titles = {u: t for u, t in titles.items() if "title not shown" not in t.lower()}
     urls: set[str] = set(titles)
-    for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures):
+    for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures, ds.youth_regions):
         urls.update(r.values["source_url"] for r in group)
 
     out = []
@@ -109,8 +108,9 @@ def collect_sources(ds: Dataset) -> list[dict]:
         title = titles.get(url)
         out.append({
             "url": url,
-            "title": title or title_from_url(url),
-            "title_basis": "page" if title else "URL",
+            # A page we cite for a table of our own (the ONS lookup) is named in our words, and says so.
+            "title": title or ours.get(url) or title_from_url(url),
+            "title_basis": "page" if title else "ours" if url in ours else "URL",
             "publisher": publishers.get(url) or publisher_of(url),
             "published": published,
             "published_basis": basis,

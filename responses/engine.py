@@ -120,7 +120,7 @@ class Engine:
     def _answer_uncached(self, question: str, compact: bool) -> Answer:
         started = time.perf_counter()
         q = self.understander.understand(question)
-        answer = self._dispatch(q, compact)
+        answer = organisation.offer_see_also(self.ctx, q, self._dispatch(q, compact))
         log.debug("answered %s in %.2f ms", q.intent, (time.perf_counter() - started) * 1000)
         return answer
 

@@ -38,6 +38,8 @@ PROGRAMMES: list[tuple[str, str]] = [
     (r"2021 ?23|2021 to 2023", "2021-23 PDU"),
     (r"2023 ?25|2023 to 2025", "2023-25 PDU"),
     (r"pre 2018|before 2018|quality and impact", "pre-2018 (Quality & Impact / TR)"),
+    (r"first (yjs|youth) (programme|round|inspections?)|(yjs|youth) 2018 24", "youth 2018-24"),
+    (r"new (yjs|youth) (programme|round|inspections?)|(yjs|youth) 2025|iyjwcv", "youth 2025-"),
 ]
 #: Topic words people use, mapped to the data's finding topics.
 TOPICS: list[tuple[str, tuple[str, ...]]] = [
@@ -78,7 +80,7 @@ _OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what com
                     r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
 _PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
                      r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
-_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of 27\b|\b\d+ ?/ ?27\b")
+_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of (27|36|39)\b|\b\d+ ?/ ?(27|36|39)\b")
 _DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b")
 _STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b")
 _SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
@@ -350,7 +352,7 @@ def _find_score(text: str) -> tuple[int, int | None] | None:
     m = _SCORE_OF.search(text)
     if m:
         points, out_of = int(m.group(1)), int(m.group(2))
-        return (points, out_of) if out_of in (27, 30, 33, 36) and points <= out_of else None
+        return (points, out_of) if out_of in (27, 30, 33, 36, 39) and points <= out_of else None
     m = _SCORE_BARE.search(text)
     return (int(m.group(1)), None) if m else None
 
