@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 COMMANDS: list[tuple[str, str]] = [
     ("start", "What this bot does"),
     ("help", "How to ask, with examples"),
-    ("league", "League table: /league [crc|nps|pdu|region|YEAR]"),
+    ("league", "League table: /league [crc|nps|pdu|region|youth|YEAR]"),
     ("inspection", "One organisation's rating and history: /inspection NAME"),
     ("compare", "Compare organisations: /compare A vs B"),
     ("latest", "The most recently published inspections"),

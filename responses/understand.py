@@ -90,9 +90,9 @@ _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fract
 _COUNT = re.compile(r"how many\b")
 _PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
 _GLOSSARY = re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
-                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|"
+                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|"
                        r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
-                       r"^what does (crc|nps|pdu|dipp|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
+                       r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
