@@ -52,6 +52,9 @@ def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False) -> 
         for choice in answer.choices:
             if button := _button(choice.label, ButtonData(Action.CHOICE, choice.ref, compact=compact)):
                 rows.append([button])
+    for choice in answer.see_also:  # the youth service beside a probation body of the same name, or the reverse
+        if button := _button(f"Also: {choice.label}", ButtonData(Action.CHOICE, choice.ref, compact=compact)):
+            rows.append([button])
     if nav := page_row(answer, page, compact=compact):
         rows.append(nav)
     if answer.more_ref and (button := _button(MORE_LABEL, ButtonData(Action.MORE, answer.more_ref))):

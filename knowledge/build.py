@@ -18,7 +18,7 @@ from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, lo
 from knowledge.ratings import rating_points
 from knowledge.sources import collect_sources
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class BuildError(Exception):
@@ -34,10 +34,27 @@ def _sort_key(v: dict) -> tuple:
     return (v["published"] or str(v["year"] or ""), v["inspection_id"])
 
 
+def _youth_regions(ds: Dataset) -> dict[str, dict]:
+    """Each youth justice service's row of local_authority_regions.csv, by org_id."""
+    return {str(r.values["org_id"]): r.values for r in ds.youth_regions}
+
+
+def _with_youth_region(v: dict, regions: dict[str, dict]) -> dict:
+    """An inspection's values with a youth service's region taken from our sourced table.
+
+    Youth inspections rarely name a region, and those that do use loose words ("West Yorkshire",
+    "Greater Manchester"); one table of English regions and Wales makes "youth services in Wales"
+    and "inadequate YOTs in London" answerable and consistent.
+    """
+    row = regions.get(v["org_id"]) if v["org_type"] == "yjs" else None
+    return {**v, "region": row["region"]} if row else v
+
+
 def _organisations(ds: Dataset) -> list[dict]:
     by_org: dict[str, list[dict]] = {}
+    regions = _youth_regions(ds)
     for row in ds.inspections:
-        by_org.setdefault(row.values["org_id"], []).append(row.values)
+        by_org.setdefault(row.values["org_id"], []).append(_with_youth_region(row.values, regions))
     orgs = []
     for org_id in sorted(by_org):
         history = sorted(by_org[org_id], key=_sort_key)
@@ -49,6 +66,7 @@ def _organisations(ds: Dataset) -> list[dict]:
             "org_type": latest["org_type"],
             "type_label": TYPE_LABELS[latest["org_type"]],
             "region": region,
+            "region_source": regions[org_id]["source_url"] if org_id in regions else None,
             "short_key": short_key(org_id),
             "inspection_count": len(history),
             "latest_inspection_id": latest["inspection_id"],
@@ -67,14 +85,16 @@ def write_database(ds: Dataset, path: Path) -> None:
 
     orgs = _organisations(ds)
     db["organisations"].insert_all(orgs, pk="org_id", columns={
-        "org_id": str, "name": str, "org_type": str, "type_label": str, "region": str, "short_key": str,
+        "org_id": str, "name": str, "org_type": str, "type_label": str, "region": str, "region_source": str,
+        "short_key": str,
         "inspection_count": int, "latest_inspection_id": str})
     db["organisations"].create_index(["org_type"])
     db["organisations"].create_index(["short_key"], unique=True)
 
     inspections = []
+    regions = _youth_regions(ds)
     for row in sorted(ds.inspections, key=lambda r: (r.values["org_id"],) + _sort_key(r.values)):
-        v = dict(row.values)
+        v = _with_youth_region(dict(row.values), regions)
         v.pop("aliases")
         v["rating_points"] = rating_points(v["overall_rating"])
         v["sort_date"] = v["published"] or str(v["year"] or "")

@@ -58,7 +58,12 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "subjects.csv": ("subject_id", "title", "kind", "year"),
     "aliases.csv": ("alias", "org_id", "kind"),
     "caveats.csv": ("inspection_id", "field", "caveat"),
+    "local_authority_regions.csv": ("org_id", "local_authorities", "region", "source_url"),
 }
+#: Where a youth justice service can be: the nine English regions (as the ONS names them, with our
+#: spelling of "Yorkshire and the Humber", which the probation data uses) and Wales.
+YOUTH_REGIONS = ("North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
+                 "East of England", "London", "South East", "South West", "Wales")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
@@ -104,6 +109,7 @@ class Dataset:
     subjects: list[Row] = field(default_factory=list)
     aliases: list[Row] = field(default_factory=list)
     caveats: list[Row] = field(default_factory=list)
+    youth_regions: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -443,7 +449,52 @@ def load_dataset(data_dir: Path) -> Dataset:
             fault(name, line, "row has no caveat"); continue
         ds.caveats.append(Row(line, dict(r)))
 
+    # local_authority_regions.csv (ours: the region of each youth justice service) ------------------
+    youth_orgs: dict[str, int] = {}
+    for row in ds.inspections:
+        if row.values["org_type"] == "yjs":
+            youth_orgs.setdefault(str(row.values["org_id"]), row.line)
+    ds.youth_regions = check_local_authority_regions(
+        data_dir, _read_csv(data_dir / "local_authority_regions.csv", p), youth_orgs if inspection_rows is not None else None, p)
     return ds
+
+
+def check_local_authority_regions(data_dir: Path, rows: list[tuple[int, dict[str, str]]] | None,
+                                  youth_orgs: dict[str, int] | None, problems: list[Problem]) -> list[Row]:
+    """Check our table of youth justice services' regions and return its good rows.
+
+    Youth inspections mostly give no region, so the build takes each service's region from this
+    table, derived from the local authorities it serves. Every service needs exactly one row, naming
+    one of ``YOUTH_REGIONS`` and the page the region comes from; a service missing from the table is
+    reported on its first line in inspections.csv. ``youth_orgs`` (org_id -> that line) is ``None``
+    when inspections.csv could not be read, and then only the table's own shape is checked.
+    """
+    name = "local_authority_regions.csv"
+    shown = _display_path(data_dir / name)
+    out: list[Row] = []
+    seen: dict[str, int] = {}
+    for line, r in rows or []:
+        org_id, region, url = r["org_id"], r["region"], r["source_url"]
+        fault = [f"org_id {org_id!r} is not a youth justice service in inspections.csv"
+                 if youth_orgs is not None and org_id not in youth_orgs else "",
+                 f"duplicate org_id {org_id!r} (first on line {seen.get(org_id)})" if org_id in seen else "",
+                 "row has no local_authorities" if not r["local_authorities"] else "",
+                 f"unknown region {region!r} (expected one of: {', '.join(YOUTH_REGIONS)})"
+                 if region not in YOUTH_REGIONS else "",
+                 "row has no source_url" if not url else
+                 f"source_url {url!r} is not an http(s) URL" if not _URL_RE.match(url) else ""]
+        faults = [f for f in fault if f]
+        problems.extend(Problem(shown, line, f) for f in faults)
+        seen.setdefault(org_id, line)
+        if not faults:
+            out.append(Row(line, {"org_id": org_id, "local_authorities": r["local_authorities"], "region": region,
+                                  "source_url": url}))
+    if rows is not None and youth_orgs is not None:
+        inspections = _display_path(data_dir / "inspections.csv")
+        for org_id, line in youth_orgs.items():
+            if org_id not in seen:
+                problems.append(Problem(inspections, line, f"youth justice service {org_id!r} has no row in {name}"))
+    return out
 
 
 def data_fingerprint(data_dir: Path) -> str:

@@ -25,6 +25,7 @@ class Organisation:
     short_key: str
     inspection_count: int
     latest_inspection_id: str
+    region_source: str | None = None  # where a youth service's region comes from (local_authority_regions.csv)
 
 
 @dataclass(frozen=True)

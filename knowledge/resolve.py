@@ -32,6 +32,9 @@ TYPE_WORDS: dict[str, str] = {
     "nps": "nps", "division": "nps", "divisions": "nps",
     "pdu": "pdu", "pdus": "pdu",
     "region": "region", "regions": "region", "regional": "region",
+    # Youth justice services: the words and initials people and the services themselves use.
+    "yjs": "yjs", "yjss": "yjs", "yot": "yjs", "yots": "yjs", "yos": "yjs", "yoss": "yjs", "youth": "yjs", "yjt": "yjs",
+    "yjeis": "yjs", "yjps": "yjs", "yjtps": "yjs", "cypjs": "yjs",
 }
 _TYPE_PHRASES = [
     ("community rehabilitation companies", "crcs"),
@@ -41,11 +44,26 @@ _TYPE_PHRASES = [
     ("probation delivery unit", "pdu"),
     ("delivery units", "pdus"),
     ("delivery unit", "pdu"),
+    # Longest first: "youth offending team" is read whole before "youth offending".
+    ("youth justice services", "yjss"),
+    ("youth justice service", "yjs"),
+    ("youth offending services", "yjss"),
+    ("youth offending service", "yjs"),
+    ("youth offending teams", "yjss"),
+    ("youth offending team", "yjs"),
+    ("youth justice team", "yjs"),
+    ("youth justice", "yjs"),
+    ("youth offending", "yjs"),
+    ("youth services", "yjss"),
+    ("youth service", "yjs"),
 ]
 #: Words removed from names to make keys: they describe the kind of body, not which one.
 _NAME_NOISE = {
     "probation", "service", "services", "company", "companies", "the", "dynamic", "inspection", "of", "public",
     "protection", "dipp", "in", "hm", "prison", "and", "national", "arrangements", "for", "division",
+    # What youth justice services add to a place's name ("Reading Youth Justice and Prevention Service").
+    "team", "prevention", "early", "intervention", "targeted", "combined", "justice", "offending", "young",
+    "peoples", "children", "childrens", "engagement",
 } | set(TYPE_WORDS)
 #: Words too general to identify an organisation on their own.
 _GENERIC = {
@@ -75,6 +93,9 @@ women unpaid gate through safeguarding domestic abuse accommodation funding inte
 ict facilities information bench see reading
 """.split())
 
+#: Words besides the kind words that show a question is about youth justice ("Children and Young
+#: People's Justice Service", "Young People's Engagement and Justice Service").
+_YOUTH_CUE = re.compile(r"\byoung (?:people|peoples|person|offenders?)\b|\bjustice (?:and \w+ )?services?\b|\bjuvenile")
 _SPACE_RE = re.compile(r"\s+")
 _NON_WORD_RE = re.compile(r"[^a-z0-9 ]+")
 
@@ -129,6 +150,7 @@ class Match:
     strength: int  # EXACT, PARTIAL or FUZZY
     score: float
     org_type: str | None = None  # a kind word next to the name, if any
+    see_also: list[str] = field(default_factory=list)  # bodies of the other kind the name also fits
 
     @property
     def ambiguous(self) -> bool:
@@ -180,7 +202,7 @@ class Resolver:
                         continue
                     if all(w in _GENERIC for w in part):
                         continue
-                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS):
+                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
                         continue
                     r.partial.setdefault(" ".join(part), set()).add(org_id)
         r.key_list = sorted(r.exact)
@@ -289,6 +311,38 @@ class Resolver:
                 return list(known[1])
         return sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o))
 
+    def _pick(self, tiers: list[_Candidate], org_type: str | None,
+              youth_asked: bool) -> tuple[_Candidate | None, set[str], set[str]]:
+        """The tier a stretch names, the organisations in it, and the ones to offer beside them.
+
+        A kind word next to the name ("Leeds PDU", "Leeds YOT") decides alone. Otherwise a place that
+        has both a probation body and a youth justice service ("Leeds", "Gwent") means the probation
+        body, with the youth service offered as well; when the question says youth, YOT, YOS or YJS
+        anywhere, it is the other way round. This holds across tiers: "Cwm Taf" is the whole name of
+        the youth service but part of the PDU's, and still means the PDU unless youth is asked for.
+        Where several bodies of the preferred kind fit, the choice is among them and the others are
+        still offered beside it.
+        """
+        if org_type:
+            for tier in tiers:
+                orgs = {o for o in tier.org_ids if self.org_types.get(o) == org_type}
+                if orgs:
+                    return tier, orgs, set()
+            return None, set(), set()
+        if not tiers:
+            return None, set(), set()
+        first = tiers[0]
+
+        def side(tier: _Candidate, youth: bool) -> set[str]:
+            return {o for o in tier.org_ids if (self.org_types.get(o) == "yjs") == youth}
+
+        wanted = next(((t, side(t, youth_asked)) for t in tiers if side(t, youth_asked)), None)
+        other = next((side(t, not youth_asked) for t in tiers if side(t, not youth_asked)), set())
+        if wanted is None or not other:
+            return first, first.org_ids, set()
+        tier, orgs = wanted
+        return tier, orgs, other
+
     # -- whole questions --------------------------------------------------------------------------
     def resolve(self, text: str, max_matches: int = 4, max_tokens: int = 60) -> list[Match]:
         """Find up to ``max_matches`` names in ``text``, in the order they appear.
@@ -305,9 +359,13 @@ class Resolver:
                 flat_raw.append(raw)
                 flat.append(part)
         tokens, raw_tokens = flat, flat_raw
+        # "youth offending", "youth justice": the second word is part of the kind, not of a name.
+        tokens = [("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
+                  for k, t in enumerate(tokens)]
+        youth_asked = any(TYPE_WORDS.get(t) == "yjs" for t in tokens) or bool(_YOUTH_CUE.search(" ".join(tokens)))
         # What each stretch may name does not depend on which stretches are already taken, so it is
         # worked out once here; each round below then picks the best stretch still free.
-        spans: list[tuple[tuple, int, int, set[str], _Candidate, str | None]] = []
+        spans: list[tuple[tuple, int, int, set[str], _Candidate, str | None, set[str]]] = []
         for i in range(len(tokens)):
             if tokens[i] in TYPE_WORDS:
                 continue
@@ -315,18 +373,13 @@ class Resolver:
                 if any(t in TYPE_WORDS for t in tokens[i:j]):
                     continue
                 org_type = _type_near(tokens, i, j)
-                cand, orgs = None, set()
-                for tier in self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None):
-                    orgs = (tier.org_ids if not org_type
-                            else {o for o in tier.org_ids if self.org_types.get(o) == org_type})
-                    if orgs:
-                        cand = tier
-                        break
+                cand, orgs, also = self._pick(self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None),
+                                              org_type, youth_asked)
                 if cand is None:
                     continue
                 # A sure match (a whole or partial name) beats a guess however long the guess.
                 rank = (cand.strength > FUZZY, j - i, cand.strength, cand.score, -i)
-                spans.append((rank, i, j, orgs, cand, org_type))
+                spans.append((rank, i, j, orgs, cand, org_type, also))
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
@@ -337,11 +390,12 @@ class Resolver:
                     best = span
             if best is None:
                 break
-            _, i, j, orgs, cand, org_type = best
+            _, i, j, orgs, cand, org_type, also = best
             for k in range(i, j):
                 taken[k] = True
             matches.append(Match(self._in_order(orgs), i, j,
-                                 " ".join(tokens[i:j]), cand.strength, cand.score, org_type))
+                                 " ".join(tokens[i:j]), cand.strength, cand.score, org_type,
+                                 see_also=self._in_order(also)))
         matches.sort(key=lambda m: m.start)
         # "humbersde lincs crc": two stretches naming the same single organisation are one name.
         merged: list[Match] = []
@@ -374,6 +428,6 @@ def _type_near(tokens: list[str], i: int, j: int) -> str | None:
     """A kind word right after (or right before) the stretch ``tokens[i:j]``."""
     if j < len(tokens) and tokens[j] in TYPE_WORDS:
         return TYPE_WORDS[tokens[j]]
-    if i > 0 and tokens[i - 1] in TYPE_WORDS and tokens[i - 1] in {"nps", "crc", "pdu"}:
+    if i > 0 and tokens[i - 1] in TYPE_WORDS and tokens[i - 1] in {"nps", "crc", "pdu", "yjs", "yot", "yos"}:
         return TYPE_WORDS[tokens[i - 1]]
     return None

@@ -19,7 +19,10 @@ PUBLISHERS = {
     "bbc.co.uk": "BBC News",
     "bbci.co.uk": "BBC News",
     "probationmatters.blogspot.com": "probationmatters blog",
+    "statistics.gov.uk": "Office for National Statistics",
 }
+#: What our table of youth services' regions cites: the ONS lookup of local authorities to regions.
+REGION_LOOKUP_TITLE = "ONS Open Geography Portal: lookup of local authority districts to regions and countries"
 
 #: Words in URLs that are sections of a site, not a title ("uk-england-hampshire-53421217").
 _URL_FILLER = {"uk", "england", "wales", "scotland", "news", "article", "articles", "index", "page", "document",
@@ -87,11 +90,12 @@ def collect_sources(ds: Dataset) -> list[dict]:
         v = row.values
         if v["source_title"]:
             titles.setdefault(v["source_url"], v["source_title"])
+    ours = {row.values["source_url"]: REGION_LOOKUP_TITLE for row in ds.youth_regions}
 
     # Placeholders a researcher wrote where the page's heading was not seen are not titles.
     titles = {u: t for u, t in titles.items() if "title not shown" not in t.lower()}
     urls: set[str] = set(titles)
-    for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures):
+    for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures, ds.youth_regions):
         urls.update(r.values["source_url"] for r in group)
 
     out = []
@@ -104,8 +108,9 @@ def collect_sources(ds: Dataset) -> list[dict]:
         title = titles.get(url)
         out.append({
             "url": url,
-            "title": title or title_from_url(url),
-            "title_basis": "page" if title else "URL",
+            # A page we cite for a table of our own (the ONS lookup) is named in our words, and says so.
+            "title": title or ours.get(url) or title_from_url(url),
+            "title_basis": "page" if title else "ours" if url in ours else "URL",
             "publisher": publishers.get(url) or publisher_of(url),
             "published": published,
             "published_basis": basis,

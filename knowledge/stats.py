@@ -23,6 +23,21 @@ def kb_stats(kb: KnowledgeBase) -> dict[str, dict]:
         "inspections by year": table(
             "select case when year_estimated then year || ' (estimated)' else cast(year as text) end, count(*) "
             "from inspections group by year, year_estimated order by year is null, year, year_estimated"),
+        # Youth justice services on their own: how many, how their latest inspections were rated, where.
+        "youth justice services": table(
+            "select 'services', count(*) from organisations where org_type = 'yjs' union all "
+            "select 'inspections', count(*) from inspections where org_type = 'yjs' union all "
+            "select 'standard ratings', count(*) from standard_ratings s join inspections i using (inspection_id) "
+            "where i.org_type = 'yjs' union all "
+            "select 'findings', count(*) from findings f join inspections i using (inspection_id) where i.org_type = 'yjs'"),
+        "youth services by latest rating": table(
+            "select coalesce(i.overall_rating, 'not rated / not found'), count(*) from organisations o "
+            "join inspections i on i.inspection_id = o.latest_inspection_id where o.org_type = 'yjs' "
+            "group by 1 order by max(coalesce(i.rating_points, -1)) desc"),
+        "youth inspections by programme": table(
+            "select programme, count(*) from inspections where org_type = 'yjs' group by 1 order by 1"),
+        "youth services by region": table(
+            "select region, count(*) from organisations where org_type = 'yjs' group by 1 order by 2 desc, 1"),
         "publication dates": table(
             "select case published_precision when 'day' then 'exact day' when 'month' then 'month only' "
             "when 'year' then 'year only' else 'unknown' end, count(*) from inspections group by 1 order by 2 desc, 1"),

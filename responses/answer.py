@@ -69,6 +69,8 @@ class Answer:
     choices: list[Choice] = field(default_factory=list)
     ref: str | None = None  # re-creates this answer; page buttons use it
     more_ref: str | None = None  # a fuller answer exists ("More detail" button)
+    #: Bodies of the other kind the name also fits (a youth justice service beside a probation PDU): buttons.
+    see_also: list[Choice] = field(default_factory=list)
 
     @property
     def html(self) -> str:
@@ -95,4 +97,5 @@ class Answer:
             "text": self.text,
             "citations": [c.to_json() for c in self.citations],
             "choices": [c.to_json() for c in self.choices],
+            "see_also": [c.to_json() for c in self.see_also],
         }

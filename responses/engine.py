@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 COMMANDS: list[tuple[str, str]] = [
     ("start", "What this bot does"),
     ("help", "How to ask, with examples"),
-    ("league", "League table: /league [crc|nps|pdu|region|YEAR]"),
+    ("league", "League table: /league [crc|nps|pdu|region|youth|YEAR]"),
     ("inspection", "One organisation's rating and history: /inspection NAME"),
     ("compare", "Compare organisations: /compare A vs B"),
     ("latest", "The most recently published inspections"),
@@ -120,7 +120,7 @@ class Engine:
     def _answer_uncached(self, question: str, compact: bool) -> Answer:
         started = time.perf_counter()
         q = self.understander.understand(question)
-        answer = self._dispatch(q, compact)
+        answer = organisation.offer_see_also(self.ctx, q, self._dispatch(q, compact))
         log.debug("answered %s in %.2f ms", q.intent, (time.perf_counter() - started) * 1000)
         return answer
 

@@ -15,6 +15,7 @@ EXAMPLES = [
     "compare Sheffield and Doncaster",
     "which PDUs were rated Inadequate?",
     "/league crc",
+    "how did Leeds YOT do?",
 ]
 
 #: What each intent's command is called, to rebuild a question around a chosen organisation.
@@ -38,8 +39,10 @@ def about(ctx: Ctx, q: Query, compact: bool) -> Answer:
     counts = ctx.kb.counts()
     precision = Counter(i.published_precision for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id))
     r = ctx.renderer()
+    youth = [o for o in ctx.kb.organisations.values() if o.org_type == "yjs"]
     page = r.page("about.j2", counts=counts, dated=precision.get("day", 0), month_only=precision.get("month", 0),
-                  undated=precision.get("unknown", 0))
+                  undated=precision.get("unknown", 0), youth_services=len(youth),
+                  youth_inspections=sum(o.inspection_count for o in youth))
     return ctx.answer(ANSWER, "about", q, "About probation-bot", [page], r, ref="/about")
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
-from knowledge.models import Finding, Inspection, Organisation
-from responses.answer import ANSWER, MESSAGE_LIMIT, Answer
+from knowledge.models import Finding, Inspection, Organisation, StandardRating
+from responses.answer import ANSWER, CHOICES, MESSAGE_LIMIT, Answer, Choice
 from responses.render import fit
 from responses.context import Ctx, short_name
 from responses.understand import Query
+from knowledge.ratings import RATING_POINTS
 
 
 
@@ -41,6 +42,55 @@ def caveats(ctx: Ctx, insp: Inspection, fields: tuple[str, ...] | None = None) -
                    f"its year is an estimate.")
     out.extend(ctx.kb.caveats(insp.inspection_id, fields))
     return out
+
+
+#: The groups of a youth justice inspection's standards, by the first digit of the standard's code.
+YOUTH_GROUPS = {
+    "1": "Organisational delivery (standards 1.1 to 1.4)",
+    "2": "Court disposals (standards 2.1 to 2.4)",
+    "3": "Out-of-court disposals (standards 3.1 to 3.4)",
+    "4": "Resettlement (standard 4.1, from 2021)",
+}
+#: How a youth score reads, next to a PDU's: each kind is out of its own total and they are never ranked together.
+YOUTH_SCORE_NOTE = ("A youth justice inspection rates 12 standards (13 with resettlement, from 2021), each Outstanding 3, "
+                    "Good 2, Requires improvement 1 or Inadequate 0, so its score is out of 36 (or 39). That is not "
+                    "the same scale as a PDU's score out of 27, and the two are never ranked together.")
+
+
+def standard_groups(org: Organisation, standards: list[StandardRating]) -> list[tuple[str | None, list[tuple[str, StandardRating]]]]:
+    """Standards as ``(group heading, [(name to show, rating)])``, youth standards in their own groups.
+
+    A youth standard's name carries its group ("Court disposals: Assessment"): under the group's
+    heading only "Assessment" is shown. Other bodies' standards come as one group without a heading.
+    """
+    if org.org_type != "yjs":
+        return [(None, [(s.standard_name, s) for s in standards])] if standards else []
+    groups: dict[str, list[tuple[str, StandardRating]]] = {}
+    for s in standards:
+        head, _, rest = s.standard_name.partition(": ")
+        code = (s.standard_code or "")[:1]
+        title = YOUTH_GROUPS.get(code) or head if rest else "Other standards"
+        groups.setdefault(title, []).append((rest or s.standard_name, s))
+    return list(groups.items())
+
+
+def offer_see_also(ctx: Ctx, q: Query, answer: Answer) -> Answer:
+    """Offer the bodies of the other kind that the name also fits, as buttons under the answer.
+
+    "Leeds" answers for Leeds PDU and offers Leeds Youth Justice Service; "Leeds YOT" the reverse
+    (see ``knowledge.resolve.Resolver._pick``). The text is left as it is, so a page button (which
+    re-asks by the organisation's key) brings back the same pages; nothing is offered where the
+    answer already names them.
+    """
+    shown = set(q.org_ids) | {c.id for c in answer.choices}
+    others = [o for o in q.see_also if o not in shown and ctx.kb.organisation(o)]
+    if not others or answer.kind not in (ANSWER, CHOICES):
+        return answer
+    command = "history" if answer.intent == "history" else "inspection"
+    answer.see_also = [Choice(label=f"{short_name(org.name)} ({org.type_label}, {ctx.kb.history(org.org_id)[-1].year_label()})",
+                              id=org.org_id, ref=f"/{command} #{org.short_key}")
+                       for org in (ctx.kb.organisation(o) for o in others[:3])]
+    return answer
 
 
 def _last_rated(history: list[Inspection]) -> Inspection | None:
@@ -89,7 +139,8 @@ def summary(ctx: Ctx, q: Query, compact: bool) -> Answer:
         r = ctx.renderer()
         page = r.page("summary.j2", org=org, latest=latest, rated=rated, earlier=earlier,
                       owner=_latest_with(history, "owner"), people=_latest_with(history, "people_supervised"),
-                      standards=standards, standards_of=focus, findings=findings[:n_findings], caveats=notes,
+                      standards=standards, standard_groups=standard_groups(org, standards), standards_of=focus,
+                      findings=findings[:n_findings], caveats=notes, youth_score_note=YOUTH_SCORE_NOTE,
                       compact=compact, unrated_reason=unrated_reason)
         if len(page.html) <= MESSAGE_LIMIT:
             break
@@ -120,12 +171,20 @@ def history(ctx: Ctx, q: Query, compact: bool) -> Answer:
         verdict = (f"Only one rated inspection in our sources ({only.overall_rating}, {only.year_label()}), "
                    f"so there is no trend to report yet.")
         if only.previous_rating:
-            verdict = (f"Our sources have one rated inspection ({only.overall_rating}, {only.year_label()}); "
-                       f"they say the rating before it was {only.previous_rating}.")
+            before = RATING_POINTS[only.previous_rating]
+            change = ("Improved" if only.rating_points > before else "Declined" if only.rating_points < before
+                      else "No change in the overall rating")
+            verdict = (f"{change}: from {only.previous_rating} at the inspection before (as the "
+                       f"{only.year_label()} report says) to {only.overall_rating} ({only.year_label()}).")
     else:
         verdict = "None of its inspections in our sources has an overall rating, so there is no trend to report."
+    # An inspection before the first one we hold, known only from the next report's "previous rating".
+    earlier_rating = rated[0] if rated and rated[0].previous_rating and rated[0] == hist[0] else None
+    if earlier_rating is not None and len(rated) >= 2:
+        verdict += (f" Before {earlier_rating.year_label()} it was rated {earlier_rating.previous_rating}, "
+                    f"as its {earlier_rating.year_label()} report says.")
     r = ctx.renderer()
-    page = r.page("history.j2", org=org, history=hist, verdict=verdict)
+    page = r.page("history.j2", org=org, history=hist, verdict=verdict, earlier_rating=earlier_rating)
     return ctx.answer(ANSWER, "history", q, headline(org, rated[-1] if rated else None), [page], r,
                       ref=f"/history #{org.short_key}")
 
@@ -140,7 +199,13 @@ def compare(ctx: Ctx, q: Query, compact: bool) -> Answer:
                      "people": _latest_with(hist, "people_supervised") if not compact else None,
                      "caveats": caveats(ctx, rated_insp, ("rating",)) if rated_insp else []})
     rated = [row for row in rows if row["rated"]]
-    if len(rated) < 2:
+    youth = {row["org"].org_type == "yjs" for row in rows}
+    if len(youth) == 2:
+        kinds = "; ".join(f"{short_name(row['org'].name)} is a {row['org'].type_label}" for row in rows)
+        verdict = (f"These are different kinds of service ({kinds}): a youth justice service works with children, "
+                   f"probation with adults, and each is inspected against its own standards. Their ratings are "
+                   f"shown side by side, not ranked against each other.")
+    elif len(rated) < 2:
         verdict = "Only one of them has an overall rating in our sources, so they cannot be ranked."
     else:
         best = max(row["rated"].rating_points for row in rated)
@@ -152,6 +217,7 @@ def compare(ctx: Ctx, q: Query, compact: bool) -> Answer:
         else:
             verdict = (f"{' and '.join(short_name(row['org'].name) for row in top)} had the better rating "
                        f"({top[0]['rated'].overall_rating}).")
+    if len(youth) == 1 and len(rated) >= 2:
         years = sorted({row["rated"].year for row in rated if row["rated"].year})
         if years and years[-1] - years[0] >= 2:
             verdict += (f" They were inspected years apart ({years[0]} and {years[-1]}), "
@@ -193,6 +259,8 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
         missing = "Our sources do not give its score in points, only the rating."
         if rows:
             footnote = "Each standard scores Outstanding 3, Good 2, Requires improvement 1, Inadequate 0; the total sets the overall rating."
+            if org.org_type == "yjs":
+                footnote = YOUTH_SCORE_NOTE
     elif kind == "date":
         label = "when its inspections were published"
         rows = [{"insp": h, "value": h.overall_rating or "not rated",
@@ -203,13 +271,18 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
         for h in reversed(hist):
             stds = ctx.kb.standard_ratings(h.inspection_id)
             if stds:
-                rows = [{"insp": None, "value": f"{s.standard_name}: {s.rating}", "extra": "", "url": s.source_url} for s in stds]
+                rows = [{"insp": None, "value": f"{name}: {s.rating}", "extra": "", "url": s.source_url,
+                         "heading": group if k == 0 else None}
+                        for group, items in standard_groups(org, stds) for k, (name, s) in enumerate(items)]
                 header = f"From its {h.year_label()} inspection" + (f" ({h.programme})" if h.programme else "") + \
                     f", {h.published_phrase()}:"
                 break
         missing = "Our sources do not report its ratings standard by standard."
         if rows:
             footnote = "Only the standards our sources report are listed; the full report rates about ten."
+            if org.org_type == "yjs":
+                footnote = ("Only the standards our sources report are listed; a youth justice inspection rates 12 "
+                            "(13 with resettlement, from 2021), in the groups shown.")
     field = {"owner": "owner", "people": "people", "score": "score", "date": "date", "standards": "standards"}[kind]
     shown = {row["insp"].inspection_id for row in rows if row["insp"]} or {h.inspection_id for h in hist}
     notes = list(dict.fromkeys(c for h in hist if h.inspection_id in shown for c in caveats(ctx, h, (field,))))

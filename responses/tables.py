@@ -6,6 +6,7 @@ import re
 
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Inspection
+from knowledge.ratings import RATING_POINTS
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
 from responses.understand import Query
@@ -25,18 +26,32 @@ def cap(items: list, limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[li
     return items[:limit], left_out
 
 
-PLURALS = {"crc": "CRCs", "nps": "NPS divisions", "pdu": "PDUs", "region": "regions", "national": "national inspections"}
+PLURALS = {"crc": "CRCs", "nps": "NPS divisions", "pdu": "PDUs", "region": "regions", "national": "national inspections",
+           "yjs": "youth justice services"}
 _PROGRAMME_WORDS = {
     "2018-19 first round": "first round", "2019-20 second round": "second round", "2021-23 PDU": "2021-23",
     "2023-25 PDU": "2023-25", "pre-2018 (Quality & Impact / TR)": "pre 2018",
+    "youth 2018-24": "first youth programme", "youth 2025-": "new youth programme",
 }
+#: What a youth league adds to the ordering note: its scores are on their own scale.
+_YOUTH_LEAGUE_NOTE = (" Youth justice services are rated against their own 12 standards (13 with resettlement), "
+                      "so their scores are out of 36 (or 39); they are ranked only among themselves, never against "
+                      "a PDU's score out of 27.")
 
 
 def _filters(q: Query, default_type: str | None) -> dict:
     org_type = q.org_type
+    if org_type is None and (q.programme or "").startswith("youth"):
+        org_type = "yjs"  # only youth justice services are inspected under the youth programmes
     if org_type is None and not (q.programme or q.year) or org_type is None and q.region:
         org_type = default_type
     return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
+
+
+def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
+    """A ranking that does not name a kind ranks probation bodies only: youth services have their own
+    scale and their own table (``/league youth``), and are never ranked against a PDU."""
+    return rows if f["org_type"] else [i for i in rows if i.org_type != "yjs"]
 
 
 def _describe(f: dict) -> str:
@@ -66,7 +81,7 @@ def _ref(command: str, f: dict, *extra: str) -> str:
 
 def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, "pdu")
-    rows = ctx.kb.league(**f)
+    rows = _probation_only(ctx.kb.league(**f), f)
     ranked, rank, prev = [], 0, None
     for pos, insp in enumerate(rows, 1):
         if insp.rating_points != prev:
@@ -78,7 +93,9 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
         heading = f"Today's Probation Service: each PDU's latest rating ({len(rows)} PDUs)"
     footnote = ("Ordered by overall rating (Outstanding, Good, Requires improvement, Inadequate), then by score "
                 "where published, then most recent first; equal ratings share a rank. A year with ? is our estimate. "
-                "Other tables: /league crc, /league nps, /league pdu, /league region, /league 2019.")
+                "Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019.")
+    if f["org_type"] == "yjs":
+        footnote += _YOUTH_LEAGUE_NOTE
     if not rows:
         heading = f"No rated inspections of {what} {_describe(f)} in our sources".strip()
     if re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm):
@@ -169,12 +186,17 @@ def ctx_points(rating: str) -> int:
 
 def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
     """The inspectorate's own published counts for the same set, where it published one."""
-    if not rating or not f["org_type"] in ("crc", "nps"):
+    if not rating or not f["org_type"] in ("crc", "nps", "yjs"):
         return []
-    label = {"crc": "crc", "nps": "nps division"}[f["org_type"]]
+    label = {"crc": "crc", "nps": "nps division", "yjs": "youth"}[f["org_type"]]
     out = []
     for fig in ctx.kb.all_figures:
         text = (fig.subject + " " + fig.metric).lower()
+        if f["org_type"] == "yjs":  # the youth annual reports' own counts of services by rating
+            if label in text and f"rated {rating.lower()}" in fig.metric.lower() and fig.unit == "count" \
+                    and "of those" not in fig.metric.lower() and " on " not in fig.metric.lower() and (not f["year"] or str(f["year"]) in fig.subject):
+                out.append(fig)
+            continue
         if f["org_type"] == "nps" and "nps" not in text and "division" not in text:
             continue
         if f["org_type"] == "crc" and "crc" not in text:
@@ -197,14 +219,20 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if q.score is not None:
         points, out_of = q.score
         rows = ctx.kb.inspections_with_score(points, out_of)
+        if q.org_type:
+            rows = [i for i in rows if i.org_type == q.org_type]
         heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {len(rows)}"
         ref = f"/score_list {points} of {out_of}" if out_of else None
     else:
-        rows = ctx.kb.scored_inspections()
-        heading = f"Inspections whose score in points is published, lowest first: {len(rows)}"
+        # Each scale on its own (out of 27, then 36, then 39): a youth score is not ranked against a PDU's.
+        rows = sorted((i for i in ctx.kb.scored_inspections() if not q.org_type or i.org_type == q.org_type),
+                      key=lambda i: (i.score_max or 0, i.score_points or 0))
+        heading = f"Inspections whose score in points is published, lowest first on each scale: {len(rows)}"
         ref = "/score_list"
     footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
                 "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
+    if any(i.org_type == "yjs" for i in rows):
+        footnote += _YOUTH_LEAGUE_NOTE
     r = ctx.renderer()
     shown, left_out = cap(rows)
     footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x)
@@ -220,10 +248,16 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     for org in ctx.kb.organisations.values():
         if f["org_type"] and org.org_type != f["org_type"] or f["region"] and org.region != f["region"]:
             continue
-        rated = [h for h in ctx.kb.history(org.org_id) if h.overall_rating]
-        if len(rated) >= 2 and (rated[-1].rating_points < rated[0].rating_points if down
-                                else rated[-1].rating_points > rated[0].rating_points):
-            rows.append({"first": rated[0], "last": rated[-1]})
+        hist = ctx.kb.history(org.org_id)
+        rated = [h for h in hist if h.overall_rating]
+        # The first rating we know: that of an inspection before the first we hold, where the next
+        # report gives it as the "previous rating", else the first rated inspection's.
+        before = rated[0].previous_rating if rated and rated[0] == hist[0] else None
+        if not rated or len(rated) < 2 and not before:
+            continue
+        first_points = RATING_POINTS[before] if before else rated[0].rating_points
+        if rated[-1].rating_points < first_points if down else rated[-1].rating_points > first_points:
+            rows.append({"first": rated[0], "last": rated[-1], "before": before})
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
     verb = "fell" if down else "rose"
     heading = " ".join(f"{what} {_describe(f)} whose overall rating {verb} between inspections: {len(rows)}".split())

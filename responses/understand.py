@@ -24,6 +24,9 @@ RATING_WORDS: list[tuple[str, str]] = [
     (r"\bgood\b", "Good"),
 ]
 TYPE_PATTERNS: list[tuple[str, str]] = [
+    # Youth first: "youth offending team", "youth justice service" and "youth service" are already "yjs"
+    # in the normalised text (see ``knowledge.resolve``); a question that says youth is about youth.
+    (r"\byjss?\b|\byots?\b|\byoss?\b|\byouth\b|\byjt\b", "yjs"),
     (r"\bcrcs?\b|\bcommunity rehabilitation compan", "crc"),
     (r"\bnps\b|\bdivisions?\b|national probation service", "nps"),
     (r"\bpdus?\b|delivery units?", "pdu"),
@@ -35,6 +38,8 @@ PROGRAMMES: list[tuple[str, str]] = [
     (r"2021 ?23|2021 to 2023", "2021-23 PDU"),
     (r"2023 ?25|2023 to 2025", "2023-25 PDU"),
     (r"pre 2018|before 2018|quality and impact", "pre-2018 (Quality & Impact / TR)"),
+    (r"first (yjs|youth) (programme|round|inspections?)|(yjs|youth) 2018 24", "youth 2018-24"),
+    (r"new (yjs|youth) (programme|round|inspections?)|(yjs|youth) 2025|iyjwcv", "youth 2025-"),
 ]
 #: Topic words people use, mapped to the data's finding topics.
 TOPICS: list[tuple[str, tuple[str, ...]]] = [
@@ -75,7 +80,7 @@ _OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what com
                     r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
 _PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
                      r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
-_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of 27\b|\b\d+ ?/ ?27\b")
+_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of (27|36|39)\b|\b\d+ ?/ ?(27|36|39)\b")
 _DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b")
 _STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b")
 _SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
@@ -85,9 +90,9 @@ _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fract
 _COUNT = re.compile(r"how many\b")
 _PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
 _GLOSSARY = re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
-                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|"
+                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|"
                        r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
-                       r"^what does (crc|nps|pdu|dipp|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
+                       r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -125,6 +130,7 @@ class Query:
     command: str | None = None
     owner: str | None = None  # an owning company named in the question ("Sodexo")
     free_words: str = ""  # the question's words other than the names matched (ranks findings)
+    see_also: list[str] = field(default_factory=list)  # a youth service beside a probation body, or the reverse
 
 
 def _first(pairs: list[tuple[str, str]], norm: str) -> str | None:
@@ -214,6 +220,7 @@ class Understander:
                 q.ambiguous_index = len(q.org_ids)
             elif not match.ambiguous and match.org_ids[0] not in q.org_ids:
                 q.org_ids.append(match.org_ids[0])
+            q.see_also.extend(o for o in match.see_also if o not in q.see_also)
 
         if command is not None:
             q.intent = COMMAND_INTENTS.get(command, "unknown_command")
@@ -247,7 +254,7 @@ class Understander:
         if _SOURCES.search(n) and not named:
             return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
-        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions)\b", n)
+        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions|yjss|yots|yoss)\b", n)
                          or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n)
                          or q.topics and _SAY.search(n))  # "what did inspectors say about women in Wales"
         if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
@@ -278,6 +285,8 @@ class Understander:
                 return "latest"
             if q.org_type and len(n.split()) <= 3 and not q.topics:
                 return "league"
+            if q.org_type == "yjs" and (q.region or q.year or q.programme) and _LIST.search(n) and not q.topics:
+                return "league"  # "which youth services are there in Wales?"
             if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
                 return "findings"
             return "search"
@@ -343,7 +352,7 @@ def _find_score(text: str) -> tuple[int, int | None] | None:
     m = _SCORE_OF.search(text)
     if m:
         points, out_of = int(m.group(1)), int(m.group(2))
-        return (points, out_of) if out_of in (27, 30, 33, 36) and points <= out_of else None
+        return (points, out_of) if out_of in (27, 30, 33, 36, 39) and points <= out_of else None
     m = _SCORE_BARE.search(text)
     return (int(m.group(1)), None) if m else None
 

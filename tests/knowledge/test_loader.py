@@ -105,7 +105,7 @@ def test_a_missing_data_folder_reports_every_file_not_a_flood(tmp_path: Path) ->
     problems = load_dataset(tmp_path / "nowhere").problems
     assert sorted(Path(p.path).name for p in problems) == sorted(
         ["inspections.csv", "standard_ratings.csv", "findings.csv", "figures.csv", "seed_sources.csv",
-         "subjects.csv", "aliases.csv", "caveats.csv"])
+         "subjects.csv", "aliases.csv", "caveats.csv", "local_authority_regions.csv"])
     assert all("cannot read file" in p.message for p in problems)
 
 

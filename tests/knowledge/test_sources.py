@@ -51,8 +51,8 @@ def test_title_from_url_without_telling_words_says_only_the_publisher() -> None:
 def test_one_source_per_distinct_url_sorted(ds: Dataset, sources: list[dict]) -> None:
     urls = [s["url"] for s in sources]
     assert urls == sorted(set(urls))
-    used = {r.values["source_url"] for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures)
-            for r in group}
+    used = {r.values["source_url"] for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures,
+                                                 ds.youth_regions) for r in group}
     assert used <= set(urls)
     assert set(urls) - used <= {r.values["url"] for r in ds.seed_sources}
 
@@ -72,6 +72,8 @@ def test_titles_are_the_pages_own_or_say_they_come_from_the_url(ds: Dataset, sou
         assert "title not shown" not in s["title"].lower()
         if s["title_basis"] == "page":
             assert s["title"] in given[s["url"]]
+        elif s["title_basis"] == "ours":  # only the page behind our own table of youth services' regions
+            assert s["url"] in {r.values["source_url"] for r in ds.youth_regions}
         else:
             assert s["title_basis"] == "URL"
             assert s["title"].startswith(publisher_of(s["url"]))

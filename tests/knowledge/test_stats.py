@@ -28,7 +28,8 @@ def test_counts_by_type_and_rating_match_the_csv(kb: KnowledgeBase) -> None:
     stats = kb_stats(kb)
     assert stats["inspections by type"] == {
         {"CRC": "CRC", "NPS division": "NPS division", "PDU": "PDU", "Probation region": "region",
-         "Other": "national"}[t]: n for t, n in Counter(r["org_type"] for r in rows).items()}
+         "Youth justice service": "youth justice service", "Other": "national"}[t]: n
+        for t, n in Counter(r["org_type"] for r in rows).items()}
     by_rating = Counter(r["overall_rating"] or "not rated / not found" for r in rows)
     assert stats["inspections by rating"] == dict(by_rating)
 
