@@ -219,10 +219,11 @@ class KnowledgeBase:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
         return self.latest_inspections(rated_only=True, order="league", **filters)
 
-    def recent_inspections(self, limit: int = 10) -> list[Inspection]:
-        """The most recently published inspections with a known date, newest first."""
+    def recent_inspections(self, limit: int = 10, org_type: str | None = None) -> list[Inspection]:
+        """The most recently published inspections with a known date, newest first; of one kind if given."""
         return [_from_row(Inspection, r) for r in self._rows(
-            "select * from inspections where published is not null order by published desc, inspection_id limit ?", (limit,))]
+            "select * from inspections where published is not null and (:type is null or org_type = :type) "
+            "order by published desc, inspection_id limit :limit", {"type": org_type, "limit": limit})]
 
     @cached_property
     def owners(self) -> list[str]:

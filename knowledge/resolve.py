@@ -91,7 +91,11 @@ bodies unit units help start about sources source find search topic topics detai
 overall standard standards assessment planning reviewing delivery implementation court victims victim
 women unpaid gate through safeguarding domestic abuse accommodation funding interventions diversity it
 ict facilities information bench see reading
-""".split())
+""".split()) | {
+    # The words of youth justice work, which name thematic reports but never a place.
+    "disposal", "disposals", "resettlement", "custody", "custodial", "children", "child", "remand", "diversion",
+    "exploitation", "youth", "young", "justice", "offending", "reoffending", "education",
+}
 
 #: Words besides the kind words that show a question is about youth justice ("Children and Young
 #: People's Justice Service", "Young People's Engagement and Justice Service").

@@ -240,6 +240,9 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows = [{"insp": h, "value": h.owner, "extra": "", "url": h.source_url} for h in hist if h.owner]
         if org.org_type == "crc":
             missing = "Our sources do not name the company that owned it."
+        elif org.org_type == "yjs":
+            missing = ("A youth justice service is run by its local council or councils with their partners "
+                       "(police, probation, health), not owned by a company; our sources name no owner.")
         else:
             missing = (f"It is part of the public probation service, not a privately owned company: "
                        f"only the CRCs (2014 to 2021) had private owners.")

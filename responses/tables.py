@@ -279,11 +279,14 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    rows = ctx.kb.recent_inspections(4 if compact else 10)
+    rows = ctx.kb.recent_inspections(4 if compact else 10, org_type=q.org_type)
     undated = ctx.kb.undated_count()
     r = ctx.renderer()
-    pages = r.pages("latest.j2", rows, 10, undated=undated)
-    return ctx.answer(ANSWER, "latest", q, "Most recently published inspections", pages, r, ref="/latest")
+    heading = "Most recently published inspections"
+    if q.org_type:  # "the latest youth justice inspections": of that kind only
+        heading = f"Most recently published inspections of {PLURALS.get(q.org_type, q.org_type)}"
+    pages = r.pages("latest.j2", rows, 10, undated=undated, heading=heading)
+    return ctx.answer(ANSWER, "latest", q, heading, pages, r, ref=f"/latest {q.org_type}" if q.org_type else "/latest")
 
 
 __all__ = ["league", "rating_list", "count", "score_list", "latest", "PLURALS", "TYPE_LABELS"]

@@ -82,7 +82,8 @@ _PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individual
                      r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
 _SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of (27|36|39)\b|\b\d+ ?/ ?(27|36|39)\b")
 _DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b")
-_STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b")
+_STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b|"
+                        r"\b(court|out of court) disposals?\b|\borganisational delivery\b")
 _SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
                   r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b")
 _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
@@ -285,8 +286,9 @@ class Understander:
                 return "latest"
             if q.org_type and len(n.split()) <= 3 and not q.topics:
                 return "league"
-            if q.org_type == "yjs" and (q.region or q.year or q.programme) and _LIST.search(n) and not q.topics:
-                return "league"  # "which youth services are there in Wales?"
+            if q.org_type == "yjs" and (q.region or q.year or q.programme) and not q.topics \
+                    and (_LIST.search(n) or len(n.split()) <= 6):
+                return "league"  # "which youth services are there in Wales?", "youth services in the North East"
             if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
                 return "findings"
             return "search"
