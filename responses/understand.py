@@ -74,7 +74,7 @@ _LATEST = re.compile(r"\b(latest|most recent|newest|recent|recently|new|just pub
 _LEAGUE = re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
 _HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
+                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bany (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
 _OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
                     r"(ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
                     r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
