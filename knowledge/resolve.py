@@ -48,18 +48,6 @@ _TYPE_PHRASES = [
     ("probation delivery unit", "pdu"),
     ("delivery units", "pdus"),
     ("delivery unit", "pdu"),
-    # Longest first: "youth offending team" is read whole before "youth offending".
-    ("youth justice services", "yjss"),
-    ("youth justice service", "yjs"),
-    ("youth offending services", "yjss"),
-    ("youth offending service", "yjs"),
-    ("youth offending teams", "yjss"),
-    ("youth offending team", "yjs"),
-    ("youth justice team", "yjs"),
-    ("youth justice", "yjs"),
-    ("youth offending", "yjs"),
-    ("youth services", "yjss"),
-    ("youth service", "yjs"),
 ]
 #: Words removed from names to make keys: they describe the kind of body, not which one.
 _NAME_NOISE = {
@@ -98,7 +86,7 @@ ict facilities information bench see reading
 """.split()) | {
     # The words of youth justice work, which name thematic reports but never a place.
     "disposal", "disposals", "resettlement", "custody", "custodial", "children", "child", "remand", "diversion",
-    "exploitation", "youth", "young", "justice", "offending", "reoffending", "education",
+    "exploitation", "youth", "young", "justice", "offending", "reoffending", "education", "annual",
 }
 
 #: Words besides the kind words that show a question is about youth justice ("Children and Young
