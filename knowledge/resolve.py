@@ -35,7 +35,11 @@ TYPE_WORDS: dict[str, str] = {
     # Youth justice services: the words and initials people and the services themselves use.
     "yjs": "yjs", "yjss": "yjs", "yot": "yjs", "yots": "yjs", "yos": "yjs", "yoss": "yjs", "youth": "yjs", "yjt": "yjs",
     "yjeis": "yjs", "yjps": "yjs", "yjtps": "yjs", "cypjs": "yjs",
+    # "Leeds probation": any probation body, as against the youth service of the same place.
+    "probation": "probation",
 }
+#: The type codes "probation" stands for.
+PROBATION_TYPES = {"crc", "nps", "pdu", "region"}
 _TYPE_PHRASES = [
     ("community rehabilitation companies", "crcs"),
     ("community rehabilitation company", "crc"),
@@ -44,18 +48,6 @@ _TYPE_PHRASES = [
     ("probation delivery unit", "pdu"),
     ("delivery units", "pdus"),
     ("delivery unit", "pdu"),
-    # Longest first: "youth offending team" is read whole before "youth offending".
-    ("youth justice services", "yjss"),
-    ("youth justice service", "yjs"),
-    ("youth offending services", "yjss"),
-    ("youth offending service", "yjs"),
-    ("youth offending teams", "yjss"),
-    ("youth offending team", "yjs"),
-    ("youth justice team", "yjs"),
-    ("youth justice", "yjs"),
-    ("youth offending", "yjs"),
-    ("youth services", "yjss"),
-    ("youth service", "yjs"),
 ]
 #: Words removed from names to make keys: they describe the kind of body, not which one.
 _NAME_NOISE = {
@@ -94,7 +86,7 @@ ict facilities information bench see reading
 """.split()) | {
     # The words of youth justice work, which name thematic reports but never a place.
     "disposal", "disposals", "resettlement", "custody", "custodial", "children", "child", "remand", "diversion",
-    "exploitation", "youth", "young", "justice", "offending", "reoffending", "education",
+    "exploitation", "youth", "young", "justice", "offending", "reoffending", "education", "annual",
 }
 
 #: Words besides the kind words that show a question is about youth justice ("Children and Young
@@ -327,18 +319,28 @@ class Resolver:
         Where several bodies of the preferred kind fit, the choice is among them and the others are
         still offered beside it.
         """
+        def youth(o: str) -> bool:
+            return self.org_types.get(o) == "yjs"
+
         if org_type:
+            def fits(o: str) -> bool:
+                kind = self.org_types.get(o)
+                return kind in PROBATION_TYPES if org_type == "probation" else kind == org_type
+
             for tier in tiers:
-                orgs = {o for o in tier.org_ids if self.org_types.get(o) == org_type}
+                orgs = {o for o in tier.org_ids if fits(o)}
                 if orgs:
-                    return tier, orgs, set()
+                    # The same place's body of the other kind is still offered beside it.
+                    other = next(({o for o in t.org_ids if youth(o) != (org_type == "yjs") and not fits(o)}
+                                  for t in tiers if any(youth(o) != (org_type == "yjs") for o in t.org_ids)), set())
+                    return tier, orgs, {o for o in other if self.org_types.get(o) != "national"}
             return None, set(), set()
         if not tiers:
             return None, set(), set()
         first = tiers[0]
 
-        def side(tier: _Candidate, youth: bool) -> set[str]:
-            return {o for o in tier.org_ids if (self.org_types.get(o) == "yjs") == youth}
+        def side(tier: _Candidate, want_youth: bool) -> set[str]:
+            return {o for o in tier.org_ids if youth(o) == want_youth}
 
         wanted = next(((t, side(t, youth_asked)) for t in tiers if side(t, youth_asked)), None)
         other = next((side(t, not youth_asked) for t in tiers if side(t, not youth_asked)), set())

@@ -65,7 +65,8 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).region == q.region]
     if q.org_type and not org:
         rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).org_type == q.org_type
-                or not f.org_id and q.org_type.upper() in ctx.kb.subject_titles.get(f.subject_id, "").upper()]
+                or not f.org_id and q.org_type.upper() in ctx.kb.subject_titles.get(f.subject_id, "").upper()
+                or not f.org_id and q.org_type == "yjs" and "youth" in ctx.kb.subject_titles.get(f.subject_id, "").lower()]
     # Rank: findings that share the question's own words first (e.g. "caseloads" within "workloads").
     words = content_words(rank_text) - {"crc", "nps", "pdu", "region"}
     searched = ctx.kb.search_findings(rank_text, org_id=org_id, limit=200)
@@ -77,7 +78,8 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
     scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
-                                                      "in NPS divisions" if q.org_type == "nps" else "across all inspections")
+                                                      "in NPS divisions" if q.org_type == "nps" else
+                                                      "at youth justice services" if q.org_type == "yjs" else "across all inspections")
     heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
     if not rows and org:
         heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"

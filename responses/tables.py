@@ -163,7 +163,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
             by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
         sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
-            f"; by latest rating: {parts}. Each is listed below with its source.")
+            f"; by latest rating: {parts}. Each is listed below with its source." if parts else ".")
         items = sorted(rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
     figures = _matching_figures(ctx, f, q.rating)
     footnote = None
@@ -186,6 +186,10 @@ def ctx_points(rating: str) -> int:
 
 def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
     """The inspectorate's own published counts for the same set, where it published one."""
+    if f["org_type"] == "yjs" and not rating:  # "how many youth services were inspected": the annual reports' counts
+        return [fig for fig in ctx.kb.all_figures if "youth" in fig.subject.lower() and fig.unit == "count"
+                and fig.metric.lower().endswith("services inspected")
+                and (not f["year"] or str(f["year"]) in fig.subject or str(f["year"]) in (fig.as_of or ""))][:3]
     if not rating or not f["org_type"] in ("crc", "nps", "yjs"):
         return []
     label = {"crc": "crc", "nps": "nps division", "yjs": "youth"}[f["org_type"]]

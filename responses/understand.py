@@ -24,8 +24,8 @@ RATING_WORDS: list[tuple[str, str]] = [
     (r"\bgood\b", "Good"),
 ]
 TYPE_PATTERNS: list[tuple[str, str]] = [
-    # Youth first: "youth offending team", "youth justice service" and "youth service" are already "yjs"
-    # in the normalised text (see ``knowledge.resolve``); a question that says youth is about youth.
+    # Youth first ("youth offending team", "youth justice service", YOT, YOS, YJS): a question that says
+    # youth is about youth justice services.
     (r"\byjss?\b|\byots?\b|\byoss?\b|\byouth\b|\byjt\b", "yjs"),
     (r"\bcrcs?\b|\bcommunity rehabilitation compan", "crc"),
     (r"\bnps\b|\bdivisions?\b|national probation service", "nps"),
@@ -74,7 +74,7 @@ _LATEST = re.compile(r"\b(latest|most recent|newest|recent|recently|new|just pub
 _LEAGUE = re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
 _COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
 _HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
+                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bany (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
 _OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
                     r"(ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
                     r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
@@ -91,7 +91,7 @@ _FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fract
 _COUNT = re.compile(r"how many\b")
 _PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
 _GLOSSARY = re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
-                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|"
+                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|youth (?:offending|justice) (?:teams?|services?)|"
                        r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
                        r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
@@ -197,6 +197,8 @@ class Understander:
         q.org_type = find_type(norm)
         q.rating = find_rating(norm)
         q.programme = find_programme(norm)
+        if q.org_type == "yjs" and q.programme and not q.programme.startswith("youth"):
+            q.programme = None  # "youth services inspected in 2018-19": a year, not the CRCs' first round
         m = _YEAR.search(norm)
         q.year = int(m.group(1)) if m else None
         q.topics = find_topics(norm)
@@ -255,7 +257,7 @@ class Understander:
         if _SOURCES.search(n) and not named:
             return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
-        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions|yjss|yots|yoss)\b", n)
+        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions|yjss|yots|yoss)\b|\byouth (justice |offending )?(services|teams)\b", n)
                          or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n)
                          or q.topics and _SAY.search(n))  # "what did inspectors say about women in Wales"
         if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
