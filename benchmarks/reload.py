@@ -87,7 +87,7 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
     finally:
         await api.stop()
     times = sorted(c.at for c in replies)
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     out = {"replies_per_s": (len(times) - 1) / (times[-1] - times[0]), "longest_gap_ms": max(gaps) * 1000,
            "median_gap_ms": statistics.median(gaps) * 1000}
     if with_reload:
