@@ -245,3 +245,24 @@ async def test_rebuild_puts_new_data_live_and_bad_data_changes_nothing(api, live
     assert await rebuild(live_bot, live.data) is Outcome.RELOADED
     (news,) = await api.wait_for("sendMessage", lambda c: is_news(c) and c.chat_id == 1001)
     assert added["source_url"] in news.text
+
+
+async def test_a_403_on_a_reply_also_removes_the_chats_follows(api, live, live_bot):
+    await follow(api, "/follow Sheffield", chat_id=1001)
+    api.block(1001)
+    api.private("how did Sheffield do?", user_id=1001)
+    await eventually(lambda: StateDB(live.state_path).follows(1001) == [], timeout=10, what="follows removed")
+
+
+async def test_the_same_data_rebuilt_is_not_news(api, live, live_bot):
+    await follow(api, "/follow all", chat_id=1001)
+    before = StateDB(live.state_path).last_update()
+    old_inode = live.kb_path.stat().st_ino
+    await live.publish()  # same data, new file
+    assert live.kb_path.stat().st_ino != old_inode
+    from bot.reload import file_signature
+    await eventually(lambda: live_bot.bot_data.kb_watch.signature == file_signature(live.kb_path),
+                     what="the watcher to look at the new file")
+    await api.settle()
+    assert [c for c in api.calls_to("sendMessage") if is_news(c)] == []
+    assert StateDB(live.state_path).last_update() == before

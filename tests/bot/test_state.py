@@ -92,3 +92,19 @@ def test_updates_are_recorded_for_latest(path):
 
 def test_default_path_is_beside_the_knowledge_base(tmp_path):
     assert default_state_path(tmp_path / "kb" / "probation.db") == (tmp_path / "kb" / "state.db").resolve()
+
+
+def test_the_latest_note_says_when_and_what():
+    from bot.reload import update_note
+    from bot.state import KbUpdate
+
+    at = "2027-01-14T09:05:00+00:00"
+    assert update_note(None) == ""
+    assert update_note(KbUpdate(at, "s", 1, None)) == "The knowledge base in use was built 14 January 2027 at 09:05 UTC."
+    assert "no inspection was added or changed" in update_note(KbUpdate(at, "s", 1, []))
+    change = {"kind": "new", "inspection_id": "x-2027", "org_id": "x", "org_name": "Xtown Probation Delivery Unit",
+              "org_type": "pdu", "region": None, "before": None, "after": "Good"}
+    rerated = {**change, "kind": "rating", "org_name": "Y CRC", "before": "Good", "after": "Inadequate"}
+    assert update_note(KbUpdate(at, "s", 2, [change, rerated])) == (
+        "The knowledge base was last updated 14 January 2027 at 09:05 UTC: new inspection of Xtown PDU; "
+        "changed rating for Y CRC.")
