@@ -19,7 +19,7 @@ import asyncio
 import html
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ import httpx
 
 from knowledge.kb import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
-from knowledge.local import build_with_local, read_inspection_row, save_inspection_row
+from knowledge.local import build_with_local, inspection_ids, read_inspection_row, save_inspection_row
 from knowledge.models import Inspection
 from knowledge.ratings import RATINGS
 from knowledge.resolve import EXACT, PARTIAL, Resolver, normalise
@@ -468,6 +468,10 @@ def approve(candidate: Candidate, data_dir: Path, local_dir: Path, out: Path) ->
     When the build refuses the data, the local file is put back as it was, so one bad row cannot
     block every later build.
     """
+    if not candidate.adds_to:
+        # Another proposal approved since this one was read may have taken the id it was given.
+        taken = {i for folder in (data_dir, local_dir) for i in inspection_ids(folder)}
+        candidate = replace(candidate, inspection_id=_unique_id(candidate.inspection_id, taken))
     row = row_for(candidate, data_dir, local_dir)
     path = Path(local_dir) / "inspections.csv"
     before = path.read_bytes() if path.is_file() else None
