@@ -35,8 +35,17 @@ from bot.delivery import NO_PREVIEW, is_not_modified
 from bot.state import StateDB, register_migrations, utc_now
 from knowledge.build import BuildError
 from knowledge.dates import describe_date
-from knowledge.feed import (DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Candidate, FeedError, Validators, approve,
-                            fetch_feed, parse_feed, read_candidates)
+from knowledge.feed import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    Candidate,
+    FeedError,
+    Validators,
+    approve,
+    fetch_feed,
+    parse_feed,
+    read_candidates,
+)
 from knowledge.paths import DATA_DIR
 from knowledge.ratings import RATINGS
 

@@ -175,7 +175,7 @@ async def test_bad_feeds_are_logged_once_and_survived(api, feed, own_kb, tmp_pat
             feed.mode = mode
             before = len(feed.requests)
             # The job runs by itself, several times, while the feed stays bad.
-            await eventually(lambda: len(feed.requests) >= before + 3, timeout=10, what=f"checks of a {mode} feed")
+            await eventually(lambda before=before: len(feed.requests) >= before + 3, timeout=10, what=f"checks of a {mode} feed")
             warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "news feed" in r.getMessage()]
             assert len(warnings) == 1, [r.getMessage() for r in warnings]
             caplog.clear()
@@ -195,3 +195,28 @@ async def test_the_job_function_never_raises(api, feed, own_kb, tmp_path):
 
         await feed_job(Job())  # type: ignore[arg-type]
         await asyncio.sleep(0)
+
+
+def test_feed_settings(tmp_path):
+    from bot.settings import SettingsError, adopt_local_data, load_settings
+
+    base = {"TELEGRAM_BOT_TOKEN": "123:abc"}
+    plain = load_settings(base, dotenv_path=False)
+    assert plain.feed_url is None and plain.feed_seconds == 3600 and plain.local_data is None
+    with pytest.raises(SettingsError, match="LOCAL_DATA"):
+        load_settings(base | {"FEED_URL": "https://example.org/feed/"}, dotenv_path=False)
+    with pytest.raises(SettingsError, match="FEED_URL"):
+        load_settings(base | {"FEED_URL": "not a url", "LOCAL_DATA": "x"}, dotenv_path=False)
+    set_up = load_settings(base | {"FEED_URL": "https://example.org/feed/", "LOCAL_DATA": "/srv/local",
+                                   "FEED_SECONDS": "600"}, dotenv_path=False)
+    assert (set_up.feed_url, set_up.feed_seconds, set_up.local_data) == ("https://example.org/feed/", 600, "/srv/local")
+
+    # LOCAL_DATA only in .env still reaches the knowledge layer (kb build, the start-up build).
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("LOCAL_DATA=/srv/from-dotenv\n")
+    environ: dict[str, str] = {}
+    adopt_local_data(environ, dotenv)
+    assert environ == {"LOCAL_DATA": "/srv/from-dotenv"}
+    environ = {"LOCAL_DATA": "/srv/from-env"}
+    adopt_local_data(environ, dotenv)
+    assert environ == {"LOCAL_DATA": "/srv/from-env"}

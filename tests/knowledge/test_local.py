@@ -12,8 +12,8 @@ import pytest
 from bot.cli import main
 from knowledge.build import BuildError
 from knowledge.feed import Candidate, approve
-from knowledge.local import build_with_local, is_current_with_local, save_inspection_row
 from knowledge.loader import REQUIRED_COLUMNS
+from knowledge.local import build_with_local, is_current_with_local, save_inspection_row
 from knowledge.paths import DATA_DIR
 
 URL = "https://inspectorate.example/news/local-row"
