@@ -106,7 +106,7 @@ def _print_candidate(c, as_json: bool) -> None:  # c: knowledge.feed.Candidate
         return
     who = f"{c.organisation} ({'new ' + c.type_label if c.new_organisation else c.org_id})"
     print(who)
-    print(f"  type: {c.source_type}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
+    print(f"  type: {c.source_type}{' (guessed: check)' if c.type_guessed else ''}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
     if c.adds_to:
         print(f"  adds to {c.adds_to}: " + ", ".join(f"{k} {v}" for k, v in c.adds.items()))
     else:
