@@ -78,9 +78,10 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_check(args: argparse.Namespace) -> int:
-    from knowledge.loader import load_dataset
+    from knowledge.local import load_with_local
+    from knowledge.paths import local_data_dir
 
-    ds = load_dataset(Path(args.data))
+    ds = load_with_local(Path(args.data), Path(args.local) if args.local else local_data_dir())
     for problem in ds.problems:
         print(problem)
     if ds.problems:
@@ -167,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_kb_build)
     p = kb.add_parser("check", help="validate the data files; print file:line: message for each problem")
     p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the bundled data)")
+    p.add_argument("--local", help="local data folder checked with it (default: $LOCAL_DATA, if set)")
     p.set_defaults(func=cmd_kb_check)
     p = with_db(kb.add_parser("stats", help="counts by type, rating, year and date precision"))
     p.add_argument("--json", action="store_true")

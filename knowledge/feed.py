@@ -113,6 +113,8 @@ async def fetch_feed(url: str, previous: Validators | None = None, *, timeout: f
         raise FeedError("timeout", f"the feed did not answer within {timeout:g} seconds") from None
     except httpx.HTTPError as exc:
         raise FeedError("unreachable", f"cannot reach the feed: {type(exc).__name__}") from None
+    except httpx.InvalidURL as exc:
+        raise FeedError("bad-url", f"the feed's address is not a valid URL ({exc})") from None
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from knowledge.build import BuildError, build, is_current
-from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, _display_path, _read_csv
+from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, _display_path, _read_csv, load_dataset
 
 INSPECTIONS = "inspections.csv"
 _Origin = dict[tuple[str, int], tuple[str, int]]  # (file name, merged line) -> (shown path, line there)
@@ -132,6 +132,21 @@ def build_with_local(data_dir: Path, out: Path, local_dir: Path | None) -> Datas
             return build(merged, out)
         except BuildError as exc:
             raise BuildError([_located(p, merged, Path(data_dir), origin) for p in exc.problems]) from None
+
+
+def load_with_local(data_dir: Path, local_dir: Path | None) -> Dataset:
+    """``knowledge.loader.load_dataset`` of both folders, problems located in the file each row came from."""
+    if not has_local_rows(local_dir):
+        return load_dataset(data_dir)
+    assert local_dir is not None
+    try:
+        with merged_folder(data_dir, local_dir) as (merged, origin):
+            ds = load_dataset(merged)
+            ds.problems[:] = [_located(p, merged, Path(data_dir), origin) for p in ds.problems]
+            ds.data_dir = Path(data_dir)
+            return ds
+    except BuildError as exc:  # a file not readable as CSV at all
+        return Dataset(data_dir=Path(data_dir), problems=exc.problems)
 
 
 def is_current_with_local(db_path: Path, data_dir: Path, local_dir: Path | None) -> bool:

@@ -147,11 +147,24 @@ async def test_edit_rating_then_approve_and_reject(api, feed, own_kb, tmp_path):
         assert row["overall_rating"] == "Good" and row["source_url"] == item_url("n-103")
         assert row["organisation"] == "Wolverhampton and Walsall Probation Delivery Unit"
 
+        # An item completing an inspection we hold: approved, the held row gains the date and rating.
+        south_yorkshire = proposals(api, ADMIN)[item_url("n-107")]
+        assert "Adds to" in south_yorkshire.text and [b["text"] for b in south_yorkshire.buttons] == [
+            APPROVE_LABEL, REJECT_LABEL]
+        (held_id,) = sqlite3.connect(own_kb).execute(
+            "select inspection_id from inspections where org_id = 'south-yorkshire-crc' and published is null "
+            "and rating_status = 'not found'").fetchone()
+        api.press(south_yorkshire, APPROVE_LABEL, user_id=ADMIN)
+        await eventually(lambda: "Approved" in api.message_of(south_yorkshire)["text"], timeout=30, what="approval")
+        assert sqlite3.connect(own_kb).execute(
+            "select published, overall_rating, rating_status, source_url from inspections where inspection_id = ?",
+            (held_id,)).fetchall() == [("2020-07-16", "Inadequate", "rated", item_url("n-107"))]
+
         sefton = proposals(api, OTHER_ADMIN)[item_url("n-102")]
         api.press(sefton, REJECT_LABEL, user_id=OTHER_ADMIN)
         await eventually(lambda: "Rejected" in api.message_of(sefton)["text"], what="rejection")
         await api.settle()
-        assert [r["source_url"] for r in local_rows(tmp_path)] == [item_url("n-103")]
+        assert [r["source_url"] for r in local_rows(tmp_path)] == [item_url("n-103"), item_url("n-107")]
         # The other administrator's copy says so too, and its buttons no longer act.
         assert "Rejected" in api.message_of(proposals(api, ADMIN)[item_url("n-102")])["text"]
 

@@ -119,3 +119,12 @@ def test_a_local_row_the_repository_now_holds_is_not_counted_twice(tmp_path):
     assert fetch(db, "select count(*) from inspections") == [(len(repo_rows()) + 1,)]
     assert fetch(db, "select count(*) from inspections where org_id = ? and published = ?",
                  held["org_id"], held["published"]) == [(1,)]
+
+
+def test_kb_check_reads_the_local_folder_too(tmp_path, capsys):
+    local = tmp_path / "local"
+    save_inspection_row(local, new_row(published="2025-13-01"))
+    assert main(["kb", "check", "--local", str(local)]) == 1
+    out = capsys.readouterr().out
+    assert "local/inspections.csv:2: published" in out
+    assert main(["kb", "check"]) == 0  # without it, the repository's data alone is fine
