@@ -78,9 +78,10 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_check(args: argparse.Namespace) -> int:
-    from knowledge.loader import load_dataset
+    from knowledge.local import load_with_local
+    from knowledge.paths import local_data_dir
 
-    ds = load_dataset(Path(args.data))
+    ds = load_with_local(Path(args.data), Path(args.local) if args.local else local_data_dir())
     for problem in ds.problems:
         print(problem)
     if ds.problems:
@@ -106,7 +107,7 @@ def _print_candidate(c, as_json: bool) -> None:  # c: knowledge.feed.Candidate
         return
     who = f"{c.organisation} ({'new ' + c.type_label if c.new_organisation else c.org_id})"
     print(who)
-    print(f"  type: {c.source_type}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
+    print(f"  type: {c.source_type}{' (guessed: check)' if c.type_guessed else ''}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
     if c.adds_to:
         print(f"  adds to {c.adds_to}: " + ", ".join(f"{k} {v}" for k, v in c.adds.items()))
     else:
@@ -167,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_kb_build)
     p = kb.add_parser("check", help="validate the data files; print file:line: message for each problem")
     p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the bundled data)")
+    p.add_argument("--local", help="local data folder checked with it (default: $LOCAL_DATA, if set)")
     p.set_defaults(func=cmd_kb_check)
     p = with_db(kb.add_parser("stats", help="counts by type, rating, year and date precision"))
     p.add_argument("--json", action="store_true")

@@ -35,8 +35,17 @@ from bot.delivery import NO_PREVIEW, is_not_modified
 from bot.state import StateDB, register_migrations, utc_now
 from knowledge.build import BuildError
 from knowledge.dates import describe_date
-from knowledge.feed import (DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Candidate, FeedError, Validators, approve,
-                            fetch_feed, parse_feed, read_candidates)
+from knowledge.feed import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    Candidate,
+    FeedError,
+    Validators,
+    approve,
+    fetch_feed,
+    parse_feed,
+    read_candidates,
+)
 from knowledge.paths import DATA_DIR
 from knowledge.ratings import RATINGS
 
@@ -74,6 +83,7 @@ NOT_RATED_LABEL, BACK_LABEL = "Not rated", "‹ Back"
 #: One letter per rating in button data (Telegram allows 64 bytes): the initials are distinct.
 _RATING_CODES = {r[0]: r for r in RATINGS} | {"N": None}
 ONLY_ADMINS = "Only the bot's administrators can do this."
+_GUESSED = " (the item says only \u201cprobation service\u201d: check the type)"
 
 
 @dataclass
@@ -155,7 +165,7 @@ def proposal_text(candidate: Candidate) -> str:
         lines += [f"<b>Organisation:</b> {org}", f"<b>Adds to:</b> {e(candidate.adds_to)}: {adds}"]
     else:
         new = " (new to the knowledge base)" if candidate.new_organisation else ""
-        lines += [f"<b>Organisation:</b> {org}{new}", f"<b>Type:</b> {e(candidate.source_type)}",
+        lines += [f"<b>Organisation:</b> {org}{new}", f"<b>Type:</b> {e(candidate.source_type)}{_GUESSED if candidate.type_guessed else ''}",
                   f"<b>Rating:</b> {e(_rating_line(candidate))}", f"<b>Published:</b> {e(_when(candidate.published))}",
                   f"<b>New row:</b> {e(candidate.inspection_id)}"]
         if candidate.may_be:

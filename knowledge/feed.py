@@ -19,7 +19,7 @@ import asyncio
 import html
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ import httpx
 
 from knowledge.kb import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
-from knowledge.local import build_with_local, read_inspection_row, save_inspection_row
+from knowledge.local import build_with_local, inspection_ids, read_inspection_row, save_inspection_row
 from knowledge.models import Inspection
 from knowledge.ratings import RATINGS
 from knowledge.resolve import EXACT, PARTIAL, Resolver, normalise
@@ -113,6 +113,8 @@ async def fetch_feed(url: str, previous: Validators | None = None, *, timeout: f
         raise FeedError("timeout", f"the feed did not answer within {timeout:g} seconds") from None
     except httpx.HTTPError as exc:
         raise FeedError("unreachable", f"cannot reach the feed: {type(exc).__name__}") from None
+    except httpx.InvalidURL as exc:
+        raise FeedError("bad-url", f"the feed's address is not a valid URL ({exc})") from None
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -178,6 +180,7 @@ _NOT_A_REPORT = re.compile(
     r"consultation|podcast|webinar|newsletter|blog|guidance|research|effective practice|academic insights?|"
     r"call for evidence|corporate plan|business plan|chief inspector'?s? (?:report|review))\b", re.I)
 _INSPECTED = re.compile(r"\b(inspect\w*|rated|rating)\b", re.I)
+ANY_KIND = "?"
 #: The kinds of body the knowledge base holds, as news items name them; the first found wins.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("pdu", re.compile(r"\b(probation delivery units?|PDUs?)\b", re.I)),
@@ -185,9 +188,13 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
                        r"YOTs?|YOS|YJS)\b", re.I)),
     ("crc", re.compile(r"\b(community rehabilitation compan(?:y|ies)|CRCs?)\b", re.I)),
     ("region", re.compile(r"\b(region)\b", re.I)),
+    # "Essex North probation service", "probation service in Cheshire East": the kind is left to the name.
+    (ANY_KIND, re.compile(r"\b(probation service)\b", re.I)),
 ]
+#: The kinds a body called a "probation service" may be (never a youth justice service).
+_PROBATION_KINDS = {"pdu", "crc", "nps", "region"}
 #: A word the resolver reads as a kind of body, to narrow the names it may match.
-_RESOLVER_KIND_WORD = {"pdu": "PDU", "crc": "CRC", "region": "region", "yjs": ""}
+_RESOLVER_KIND_WORD = {"pdu": "PDU", "crc": "CRC", "region": "region", "yjs": "", ANY_KIND: ""}
 _DIPP = re.compile(r"\b(dynamic inspection|public protection)\b", re.I)
 _CONNECTORS = {"and", "of", "upon", "&", "the"}
 #: Capitalised words that begin a headline but are not part of a name.
@@ -241,6 +248,25 @@ def _name_before(text: str, end: int) -> str:
     return " ".join(run).strip(" .,'’")
 
 
+_AFTER_KIND = re.compile(r"^\s+(?:in|for|at|of)\s+(?:the\s+)?")
+
+
+def _name_after(text: str, start: int) -> str:
+    """The name after "youth justice services in ...", "probation service for ...": capitalised words."""
+    m = _AFTER_KIND.match(text[start:])
+    if not m:
+        return ""
+    run: list[str] = []
+    for token in _NAME_TOKEN.findall(text[start + m.end():]):
+        if token[0].isupper() or token.lower() in _CONNECTORS and run:
+            run.append(token)
+        else:
+            break
+    while run and run[-1].lower() in _CONNECTORS:
+        run.pop()
+    return " ".join(run).strip(" .,'’")
+
+
 def _kind_and_name(item: FeedItem) -> tuple[str, str, str] | None:
     """``(type code, the body's name, the kind words as written)`` from the title, else the summary."""
     for text in (item.title, item.summary):
@@ -248,7 +274,7 @@ def _kind_and_name(item: FeedItem) -> tuple[str, str, str] | None:
             for m in pattern.finditer(text):
                 if code == "region" and "probation" not in text.lower():
                     continue
-                name = _name_before(text, m.start())
+                name = _name_before(text, m.start()) or _name_after(text, m.end())
                 if name:
                     return code, name, m.group(1)
     return None
@@ -266,7 +292,8 @@ def _full_name(code: str, name: str, kind_words: str) -> str:
         return f"Probation Service – {name} region"
     if code == "crc":
         return f"{name} Community Rehabilitation Company"
-    words = kind_words if len(kind_words) > 4 else "youth justice service"
+    words = kind_words.lower() if len(kind_words) > 4 else "youth justice service"
+    words = re.sub(r"(service|team|partnership)s$", r"\1", words)  # "youth justice services in Sefton"
     return f"{name} {' '.join(w.capitalize() for w in words.split())}"
 
 
@@ -295,6 +322,7 @@ class Candidate:
     adds_to: str | None = None  # inspection_id of a held inspection this item would complete
     adds: dict[str, str] = field(default_factory=dict)  # column -> value it would fill in
     may_be: list[str] = field(default_factory=list)  # held bodies of that kind the name nearly matches
+    type_guessed: bool = False  # the item said only "probation service": a PDU, the usual kind now, is assumed
     rating_from_admin: bool = False  # the rating was set by an administrator, not read from the item
     not_rated: bool = False  # an administrator said the inspection gave no rating
 
@@ -339,7 +367,8 @@ def _resolve(resolver: Resolver, code: str, name: str, dipp: bool) -> tuple[str 
     width = len(normalise(name).split())
     near: list[str] = []
     for m in resolver.resolve(query, max_matches=1):
-        orgs = [o for o in m.org_ids if resolver.org_types.get(o) == code and o.startswith("dipp-") == dipp]
+        kinds = _PROBATION_KINDS if code == ANY_KIND else {code}
+        orgs = [o for o in m.org_ids if resolver.org_types.get(o) in kinds and o.startswith("dipp-") == dipp]
         if m.strength in (EXACT, PARTIAL) and m.start == 0 and m.end >= width and len(orgs) == 1:
             return orgs[0], []
         near.extend(orgs)
@@ -371,7 +400,8 @@ def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver
     reading = Reading()
     taken = {i.inspection_id for h in (kb.history(o) for o in kb.organisations) for i in h}
     for item in items:
-        if _NOT_A_REPORT.search(item.title) or not _INSPECTED.search(f"{item.title} {item.summary}"):
+        if _NOT_A_REPORT.search(item.title) or not (_INSPECTED.search(f"{item.title} {item.summary}")
+                                                     or stated_rating(item.title, item.summary)):
             reading.skipped["not an inspection report"] += 1
             continue
         found = _kind_and_name(item)
@@ -380,10 +410,16 @@ def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver
             continue
         code, name, kind_words = found
         rating = stated_rating(item.title, item.summary)
-        dipp = code == "region" and bool(_DIPP.search(f"{item.title} {item.summary}"))
+        dipp = code in ("region", ANY_KIND) and bool(_DIPP.search(f"{item.title} {item.summary}"))
         org_id, near = _resolve(resolver, code, name, dipp)
+        guessed = False
+        if org_id is not None:
+            code = kb.organisations[org_id].org_type
+        elif code == ANY_KIND:
+            code, guessed = ("region" if dipp else "pdu"), True
         if org_id is None and kb.organisations.get(_new_org_id(code, name, dipp)) is not None:
             org_id = _new_org_id(code, name, dipp)  # named in words the resolver does not know, but the same body
+            guessed = False
         year = (item.published or "")[:4] or None
         if org_id is not None:
             org = kb.organisations[org_id]
@@ -413,7 +449,7 @@ def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver
         reading.candidates.append(Candidate(
             key=item.key, title=item.title, url=item.url, published=item.published, org_id=org_id,
             organisation=organisation, org_type=code, new_organisation=new, rating=rating,
-            inspection_id=inspection_id, may_be=near if new else []))
+            inspection_id=inspection_id, may_be=near if new else [], type_guessed=guessed and new))
     return reading
 
 
@@ -468,6 +504,10 @@ def approve(candidate: Candidate, data_dir: Path, local_dir: Path, out: Path) ->
     When the build refuses the data, the local file is put back as it was, so one bad row cannot
     block every later build.
     """
+    if not candidate.adds_to:
+        # Another proposal approved since this one was read may have taken the id it was given.
+        taken = {i for folder in (data_dir, local_dir) for i in inspection_ids(folder)}
+        candidate = replace(candidate, inspection_id=_unique_id(candidate.inspection_id, taken))
     row = row_for(candidate, data_dir, local_dir)
     path = Path(local_dir) / "inspections.csv"
     before = path.read_bytes() if path.is_file() else None

@@ -4,7 +4,8 @@ The repository's data files mirror the shared source data byte for byte, so rows
 news feed cannot go there. They go to a folder of the same CSV files outside the repository, and
 every build reads the two together: the repository's rows first, then the local ones. A local
 inspection row whose ``inspection_id`` is already in the repository's data *replaces* that row (that
-is how an approved date or rating is added to an inspection we hold); any other local row is added.
+is how an approved date or rating is added to an inspection we hold); any other local row is added,
+unless the repository's data has since gained the same inspection (same page, or same body and day).
 
 The merge happens in a temporary folder handed to the ordinary build, so the loader and its checks
 are the same for both; a fault in a local row is reported against the local file and its own line.
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from knowledge.build import BuildError, build, is_current
-from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, _display_path, _read_csv
+from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, _display_path, _read_csv, load_dataset
 
 INSPECTIONS = "inspections.csv"
 _Origin = dict[tuple[str, int], tuple[str, int]]  # (file name, merged line) -> (shown path, line there)
@@ -68,10 +69,23 @@ def _merge_file(name: str, data_dir: Path, local_dir: Path, merged: Path, origin
             rows.append((local_shown, local_line, local_row))
         else:
             rows.append((repo_shown, line, r))
-    replaced = {iid for iid in (r["inspection_id"] for _, r in repo_rows)} if name == INSPECTIONS else set()
+    held: set[object] = set()
+    if name == INSPECTIONS:
+        held = {r["inspection_id"] for _, r in repo_rows} | {r["source_url"] for _, r in repo_rows}
+        held |= {(r["org_id"], r["published"]) for _, r in repo_rows if r["published"]}
     rows.extend((local_shown, line, r) for line, r in local_rows
-                if not (name == INSPECTIONS and r.get("inspection_id") in replaced))
+                if not (name == INSPECTIONS and _already_held(r, held)))
     _write_rows(merged / name, header, rows, name, origin)
+
+
+def _already_held(row: dict[str, str], held: set[object]) -> bool:
+    """A local inspection row the repository's data now has itself (same id, same page, or same body and day).
+
+    Once the shared data gains an inspection first approved from the feed, the repository's row wins,
+    so the one inspection is never counted twice.
+    """
+    return (row.get("inspection_id") in held or row.get("source_url") in held
+            or bool(row.get("published")) and (row.get("org_id"), row.get("published")) in held)
 
 
 @contextmanager
@@ -120,6 +134,21 @@ def build_with_local(data_dir: Path, out: Path, local_dir: Path | None) -> Datas
             raise BuildError([_located(p, merged, Path(data_dir), origin) for p in exc.problems]) from None
 
 
+def load_with_local(data_dir: Path, local_dir: Path | None) -> Dataset:
+    """``knowledge.loader.load_dataset`` of both folders, problems located in the file each row came from."""
+    if not has_local_rows(local_dir):
+        return load_dataset(data_dir)
+    assert local_dir is not None
+    try:
+        with merged_folder(data_dir, local_dir) as (merged, origin):
+            ds = load_dataset(merged)
+            ds.problems[:] = [_located(p, merged, Path(data_dir), origin) for p in ds.problems]
+            ds.data_dir = Path(data_dir)
+            return ds
+    except BuildError as exc:  # a file not readable as CSV at all
+        return Dataset(data_dir=Path(data_dir), problems=exc.problems)
+
+
 def is_current_with_local(db_path: Path, data_dir: Path, local_dir: Path | None) -> bool:
     """``knowledge.build.is_current`` for a knowledge base built from both folders."""
     if not has_local_rows(local_dir):
@@ -142,6 +171,14 @@ def read_inspection_row(data_dir: Path, local_dir: Path | None, inspection_id: s
             if row.get("inspection_id") == inspection_id:
                 found = row
     return found
+
+
+def inspection_ids(folder: Path) -> set[str]:
+    """The inspection ids in ``folder``'s ``inspections.csv`` (none when it has no such file)."""
+    path = Path(folder) / INSPECTIONS
+    if not path.is_file():
+        return set()
+    return {r["inspection_id"] for _, r in _read_csv(path, []) or [] if r.get("inspection_id")}
 
 
 def save_inspection_row(local_dir: Path, row: dict[str, str]) -> Path:

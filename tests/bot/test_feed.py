@@ -147,11 +147,24 @@ async def test_edit_rating_then_approve_and_reject(api, feed, own_kb, tmp_path):
         assert row["overall_rating"] == "Good" and row["source_url"] == item_url("n-103")
         assert row["organisation"] == "Wolverhampton and Walsall Probation Delivery Unit"
 
+        # An item completing an inspection we hold: approved, the held row gains the date and rating.
+        south_yorkshire = proposals(api, ADMIN)[item_url("n-107")]
+        assert "Adds to" in south_yorkshire.text and [b["text"] for b in south_yorkshire.buttons] == [
+            APPROVE_LABEL, REJECT_LABEL]
+        (held_id,) = sqlite3.connect(own_kb).execute(
+            "select inspection_id from inspections where org_id = 'south-yorkshire-crc' and published is null "
+            "and rating_status = 'not found'").fetchone()
+        api.press(south_yorkshire, APPROVE_LABEL, user_id=ADMIN)
+        await eventually(lambda: "Approved" in api.message_of(south_yorkshire)["text"], timeout=30, what="approval")
+        assert sqlite3.connect(own_kb).execute(
+            "select published, overall_rating, rating_status, source_url from inspections where inspection_id = ?",
+            (held_id,)).fetchall() == [("2020-07-16", "Inadequate", "rated", item_url("n-107"))]
+
         sefton = proposals(api, OTHER_ADMIN)[item_url("n-102")]
         api.press(sefton, REJECT_LABEL, user_id=OTHER_ADMIN)
         await eventually(lambda: "Rejected" in api.message_of(sefton)["text"], what="rejection")
         await api.settle()
-        assert [r["source_url"] for r in local_rows(tmp_path)] == [item_url("n-103")]
+        assert [r["source_url"] for r in local_rows(tmp_path)] == [item_url("n-103"), item_url("n-107")]
         # The other administrator's copy says so too, and its buttons no longer act.
         assert "Rejected" in api.message_of(proposals(api, ADMIN)[item_url("n-102")])["text"]
 
@@ -175,7 +188,7 @@ async def test_bad_feeds_are_logged_once_and_survived(api, feed, own_kb, tmp_pat
             feed.mode = mode
             before = len(feed.requests)
             # The job runs by itself, several times, while the feed stays bad.
-            await eventually(lambda: len(feed.requests) >= before + 3, timeout=10, what=f"checks of a {mode} feed")
+            await eventually(lambda before=before: len(feed.requests) >= before + 3, timeout=10, what=f"checks of a {mode} feed")
             warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "news feed" in r.getMessage()]
             assert len(warnings) == 1, [r.getMessage() for r in warnings]
             caplog.clear()
@@ -195,3 +208,28 @@ async def test_the_job_function_never_raises(api, feed, own_kb, tmp_path):
 
         await feed_job(Job())  # type: ignore[arg-type]
         await asyncio.sleep(0)
+
+
+def test_feed_settings(tmp_path):
+    from bot.settings import SettingsError, adopt_local_data, load_settings
+
+    base = {"TELEGRAM_BOT_TOKEN": "123:abc"}
+    plain = load_settings(base, dotenv_path=False)
+    assert plain.feed_url is None and plain.feed_seconds == 3600 and plain.local_data is None
+    with pytest.raises(SettingsError, match="LOCAL_DATA"):
+        load_settings(base | {"FEED_URL": "https://example.org/feed/"}, dotenv_path=False)
+    with pytest.raises(SettingsError, match="FEED_URL"):
+        load_settings(base | {"FEED_URL": "not a url", "LOCAL_DATA": "x"}, dotenv_path=False)
+    set_up = load_settings(base | {"FEED_URL": "https://example.org/feed/", "LOCAL_DATA": "/srv/local",
+                                   "FEED_SECONDS": "600"}, dotenv_path=False)
+    assert (set_up.feed_url, set_up.feed_seconds, set_up.local_data) == ("https://example.org/feed/", 600, "/srv/local")
+
+    # LOCAL_DATA only in .env still reaches the knowledge layer (kb build, the start-up build).
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("LOCAL_DATA=/srv/from-dotenv\n")
+    environ: dict[str, str] = {}
+    adopt_local_data(environ, dotenv)
+    assert environ == {"LOCAL_DATA": "/srv/from-dotenv"}
+    environ = {"LOCAL_DATA": "/srv/from-env"}
+    adopt_local_data(environ, dotenv)
+    assert environ == {"LOCAL_DATA": "/srv/from-env"}

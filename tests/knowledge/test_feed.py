@@ -164,3 +164,22 @@ def feed_url():
     asyncio.run_coroutine_threadsafe(server.stop(), loop).result(5)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
+
+
+def test_bodies_named_only_as_a_probation_service(engine, kb_path):
+    from knowledge.feed import FeedItem
+
+    items = [FeedItem("k1", "Probation service in Cheshire East 'requires improvement'", "", "https://x.example/1",
+                      "2025-06-03"),
+             FeedItem("k2", "Essex North probation service is Inadequate, again", "Inspectors returned in 2025.",
+                      "https://x.example/2", "2025-09-10"),
+             FeedItem("k3", "Inspection of youth justice services in Sefton", "", "https://x.example/3", "2025-07-10")]
+    found = {c.key: c for c in read_candidates(items, engine.kb, engine.resolver).candidates}
+    assert one(kb_path, "select count(*) from aliases where alias like '%cheshire east%'") == (0,)
+    cheshire = found["k1"]
+    assert cheshire.new_organisation and cheshire.type_guessed and cheshire.org_type == "pdu"
+    assert cheshire.organisation == "Cheshire East Probation Delivery Unit" and cheshire.rating == "Requires improvement"
+    (essex,) = one(kb_path, "select org_id from organisations where name = 'Essex North Probation Delivery Unit'")
+    assert found["k2"].org_id == essex and not found["k2"].new_organisation and not found["k2"].type_guessed
+    assert found["k2"].rating == "Inadequate" and found["k2"].adds_to is None
+    assert found["k3"].organisation == "Sefton Youth Justice Service" and found["k3"].rating is None

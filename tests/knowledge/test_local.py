@@ -12,8 +12,8 @@ import pytest
 from bot.cli import main
 from knowledge.build import BuildError
 from knowledge.feed import Candidate, approve
-from knowledge.local import build_with_local, is_current_with_local, save_inspection_row
 from knowledge.loader import REQUIRED_COLUMNS
+from knowledge.local import build_with_local, is_current_with_local, save_inspection_row
 from knowledge.paths import DATA_DIR
 
 URL = "https://inspectorate.example/news/local-row"
@@ -93,3 +93,38 @@ def test_an_approval_the_build_refuses_is_undone(tmp_path):
     with pytest.raises(BuildError):
         approve(clash, DATA_DIR, local, db)
     assert (local / "inspections.csv").read_bytes() == before
+
+
+def test_two_approvals_of_the_same_body_and_year_keep_both_rows(tmp_path):
+    local, db = tmp_path / "local", tmp_path / "kb.db"
+    first, second = (Candidate(key=k, title=f"Testshire PDU rated Good ({k})", url=f"{URL}-{k}", published=d,
+                               org_id="pdu-testshire", organisation="Testshire Probation Delivery Unit", org_type="pdu",
+                               new_organisation=True, rating="Good", inspection_id="pdu-testshire-2025")
+                     for k, d in (("a", "2025-02-01"), ("b", "2025-09-01")))
+    approve(first, DATA_DIR, local, db)
+    row = approve(second, DATA_DIR, local, db)
+    assert row["inspection_id"] != "pdu-testshire-2025"
+    assert fetch(db, "select source_url from inspections where org_id = 'pdu-testshire' order by published") \
+        == [(URL + "-a",), (URL + "-b",)]
+
+
+def test_a_local_row_the_repository_now_holds_is_not_counted_twice(tmp_path):
+    local, db = tmp_path / "local", tmp_path / "kb.db"
+    held = next(r for r in repo_rows() if len(r["published"]) == 10)
+    save_inspection_row(local, new_row(inspection_id=held["inspection_id"] + "-feed", org_id=held["org_id"],
+                                       organisation=held["organisation"], org_type=held["org_type"],
+                                       published=held["published"], source_url=URL))
+    save_inspection_row(local, new_row())
+    build_with_local(DATA_DIR, db, local)
+    assert fetch(db, "select count(*) from inspections") == [(len(repo_rows()) + 1,)]
+    assert fetch(db, "select count(*) from inspections where org_id = ? and published = ?",
+                 held["org_id"], held["published"]) == [(1,)]
+
+
+def test_kb_check_reads_the_local_folder_too(tmp_path, capsys):
+    local = tmp_path / "local"
+    save_inspection_row(local, new_row(published="2025-13-01"))
+    assert main(["kb", "check", "--local", str(local)]) == 1
+    out = capsys.readouterr().out
+    assert "local/inspections.csv:2: published" in out
+    assert main(["kb", "check"]) == 0  # without it, the repository's data alone is fine
