@@ -40,4 +40,4 @@ bench-reload: install
 	$(BIN)/python -m benchmarks.reload
 
 clean:
-	rm -rf $(VENV) knowledge/probation.db knowledge/state.db* .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) knowledge/probation.db .pytest_cache .hypothesis build *.egg-info
