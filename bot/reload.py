@@ -90,6 +90,7 @@ def file_signature(path: Path) -> Signature | None:
 
 
 def data_sha(kb: KnowledgeBase) -> str:
+    """The fingerprint of the data a build was made from: equal fingerprints, equal facts."""
     return kb.meta().get("data_sha256", "")
 
 
