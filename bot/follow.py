@@ -166,13 +166,13 @@ def _region(text: str, engine: Engine) -> str | None:
     return found if found in regions else None
 
 
-def resolve(text: str, engine: Engine, *, allow_all: bool = True) -> Resolution:
+def resolve(text: str, engine: Engine) -> Resolution:
     """Read the argument of /follow or /unfollow: ``all``, ``region NAME``, ``type WORD``, or a name."""
     text = " ".join(text.split())[:200]
     words = normalise(text)
     if not words:
         return Resolution(problem=USAGE)
-    if allow_all and words in _ALL_WORDS:
+    if words in _ALL_WORDS:
         return Resolution(Target(ALL))
     head, _, rest = words.partition(" ")
     if head == "type" or (words in TYPE_WORDS and head != "region"):
@@ -181,7 +181,7 @@ def resolve(text: str, engine: Engine, *, allow_all: bool = True) -> Resolution:
             return Resolution(problem=f"I don't know that type. Try one of: {', '.join(sorted(TYPE_PLURALS))}.")
         return Resolution(Target(TYPE, code))
     if head == "region":
-        region = _region(text.split(" ", 1)[1] if rest else "", engine) if rest else None
+        region = _region(text.split(" ", 1)[1], engine) if rest else None
         if region is None:
             return Resolution(problem="I don't know that region. Regions I know: "
                                       + ", ".join(engine.kb.regions) + ".")
@@ -262,9 +262,8 @@ def _choices_markup(action: str, options: list[Target], kb: KnowledgeBase) -> In
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def _apply(data: BotData, chat_id: int, action: str, target: Target) -> str:
+def _apply(data: BotData, kb: KnowledgeBase, chat_id: int, action: str, target: Target) -> str:
     """Make the change; the sentence that says what happened."""
-    kb = data.engine.kb
     label = describe(target, kb)
     if action == "fo":
         if data.state.follow(chat_id, target):
@@ -290,17 +289,18 @@ async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | Non
 
 def _arguments(message: Message) -> str:
     """The text after the command (``/follow@ThisBot Sheffield`` -> ``Sheffield``)."""
-    return (message.text or "").partition(" ")[2].strip()
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
 
 
-async def _guarded(message: Message, context: Context) -> bool:
-    verdict = context.bot_data.guard.check(message.chat.id)
-    return verdict is Verdict.ANSWER
+def _guarded(message: Message, context: Context) -> bool:
+    """The chat guard's word on this message (over the limit: no answer at all)."""
+    return context.bot_data.guard.check(message.chat.id) is Verdict.ANSWER
 
 
 async def _change_command(update: Update, context: Context, action: str) -> None:
     message = update.effective_message
-    if message is None or not await _guarded(message, context):
+    if message is None or not _guarded(message, context):
         return
     allowed = await may_change(context, message.chat, message.from_user, message.sender_chat)
     if not allowed:
@@ -322,7 +322,7 @@ async def _change_command(update: Update, context: Context, action: str) -> None
         await _reply(message, CHOOSE if action == "fo" else CHOOSE_STOP, markup)
         return
     assert found.target is not None
-    await reply_note(message, _apply(data, message.chat.id, action, found.target))
+    await reply_note(message, _apply(data, engine.kb, message.chat.id, action, found.target))
 
 
 async def on_follow(update: Update, context: Context) -> None:
@@ -338,7 +338,7 @@ async def on_unfollow(update: Update, context: Context) -> None:
 async def on_following(update: Update, context: Context) -> None:
     """/following: what this chat follows, with a button to stop each. Anyone may look."""
     message = update.effective_message
-    if message is None or not await _guarded(message, context):
+    if message is None or not _guarded(message, context):
         return
     data = context.bot_data
     body, markup = _following_view(data.state.follows(message.chat.id), data.engine.kb)
@@ -367,7 +367,7 @@ async def on_follow_button(update: Update, context: Context) -> None:
         await query.answer(CANNOT_CHECK if allowed is None else ADMINS_ONLY_SHORT, show_alert=True)
         return
     action, target = decoded
-    said = _apply(data, message.chat.id, action, target)
+    said = _apply(data, engine.kb, message.chat.id, action, target)
     from_list = action == "uf" and message.text is not None and message.text.startswith("This chat follows")
     from_choices = message.text in (CHOOSE, CHOOSE_STOP)
     try:

@@ -13,7 +13,8 @@ handler holds it.
 It then works out what changed (:func:`knowledge.diff.diff_builds`) and sends each chat that follows an
 affected body, its region, its type or everything one message listing its news, through the bot's
 rate limiter; a chat that answers 403 loses its follows. The update is recorded in the state database
-for ``/latest``. A file that cannot be loaded changes nothing: the old engine keeps answering and the
+for ``/latest``, and a copy of the build is kept beside it, so that a build published while the bot
+was stopped is news too: at start-up the bot compares the knowledge base it opens with that copy. A file that cannot be loaded changes nothing: the old engine keeps answering and the
 administrators in ``ADMIN_IDS`` are told, once per bad file.
 """
 
@@ -24,6 +25,8 @@ import enum
 import html
 import logging
 import os
+import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 #: At most this many news messages are being sent at once (the rate limiter spaces them out further).
 SEND_CONCURRENCY = 8
+#: The copy of the last knowledge base put live is kept beside the state database, under its name plus this.
+LAST_LIVE_SUFFIX = ".last-live-kb"
 
 Signature = tuple[int, int, int]
 
@@ -85,18 +90,94 @@ def file_signature(path: Path) -> Signature | None:
 
 
 def data_sha(kb: KnowledgeBase) -> str:
+    """The fingerprint of the data a build was made from: equal fingerprints, equal facts."""
     return kb.meta().get("data_sha256", "")
 
 
-def record_start(data: BotData, kb: KnowledgeBase) -> None:
-    """At start-up: remember the knowledge base in use, if it is not the last one recorded."""
-    last = data.state.last_update()
-    sha = data_sha(kb)
-    if last is None or last.data_sha256 != sha:
-        signature = file_signature(kb.path)
-        at = (datetime.fromtimestamp(signature[1] / 1e9, UTC).replace(microsecond=0).isoformat()
-              if signature else None)
-        data.state.record_update(sha, _count(kb), None, at=at)
+def _built_at(path: Path) -> str | None:
+    signature = file_signature(path)
+    return datetime.fromtimestamp(signature[1] / 1e9, UTC).replace(microsecond=0).isoformat() if signature else None
+
+
+def last_live_copy(data: BotData) -> Path | None:
+    """Where a copy of the knowledge base last put live is kept (beside the state database), if anywhere."""
+    return None if data.state.path == ":memory:" else Path(data.state.path + LAST_LIVE_SUFFIX)
+
+
+def keep_copy(kb_path: Path, sha: str, target: Path) -> None:
+    """Copy the knowledge base now live to ``target``: what the next start compares against.
+
+    The copy is checked to be the build we mean (the file may have been replaced again meanwhile;
+    then the next reload makes the copy) and renamed into place, so it is never half written.
+    """
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(kb_path, tmp)
+    copy = KnowledgeBase(tmp)
+    try:
+        same = data_sha(copy) == sha
+    finally:
+        copy.close()
+    if same:
+        os.replace(tmp, target)
+    else:
+        tmp.unlink()
+
+
+def _changes_since_last_run(copy: Path | None, kb: KnowledgeBase) -> tuple[list[Change] | None, bool]:
+    """In a worker thread: what ``kb`` changes from the build live when the bot last ran (None: not known),
+    and whether the copy kept of that build is already this one."""
+    if copy is None or not copy.is_file():
+        return None, False
+    try:
+        before = KnowledgeBase(copy)
+    except KnowledgeBaseError as exc:
+        logger.warning("cannot read the copy of the last knowledge base put live (%s); no news this start", exc)
+        return None, False
+    try:
+        if data_sha(before) == data_sha(kb):
+            return [], True
+        return diff_builds(before, kb), False
+    finally:
+        before.close()
+
+
+async def catch_up(application: Application) -> None:  # type: ignore[type-arg]
+    """At start-up: a build published while the bot was stopped is news too. Record it, tell the followers.
+
+    Compared with the copy kept of the last build put live; on a first start there is none, and the
+    knowledge base in use is only recorded (and copied for next time).
+    """
+    data: BotData = application.bot_data
+    watch = data.kb_watch
+    if watch is None:
+        return
+    async with watch.lock:
+        kb = data.engine.kb
+        sha = data_sha(kb)
+        copy = last_live_copy(data)
+        changes, current = await asyncio.to_thread(_changes_since_last_run, copy, kb)
+        last = data.state.last_update()
+        if last is None or last.data_sha256 != sha:
+            data.state.record_update(sha, _count(kb), None if changes is None else [c.to_json() for c in changes],
+                                     at=_built_at(kb.path) if changes is None else None)
+        if changes:
+            logger.info("the knowledge base changed while the bot was stopped: %d change(s)", len(changes))
+            sent = await notify_followers(application, kb, changes)
+            logger.info("news sent to %d chat(s)", sent)
+        if copy is not None and not current:
+            await _keep(kb.path, sha, copy)
+
+
+async def _keep(kb_path: Path, sha: str, copy: Path) -> None:
+    try:
+        await asyncio.to_thread(keep_copy, kb_path, sha, copy)
+    except (OSError, KnowledgeBaseError) as exc:
+        logger.warning("could not keep a copy of the knowledge base put live: %s", exc)
+
+
+async def catch_up_job(context: Context) -> None:
+    """The one-off JobQueue job at start-up."""
+    await catch_up(context.application)
 
 
 def _count(kb: KnowledgeBase) -> int:
@@ -171,10 +252,15 @@ async def _look(application: Application, watch: KbWatch) -> Outcome:  # type: i
         logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
         return Outcome.SAME_DATA
     data.engine = engine  # the swap: every handler that starts from now on answers from the new build
-    data.state.record_update(data_sha(engine.kb), _count(engine.kb), [c.to_json() for c in changes])
     logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
+    try:
+        data.state.record_update(data_sha(engine.kb), _count(engine.kb), [c.to_json() for c in changes])
+    except sqlite3.Error as exc:  # /latest will be out of date; the news must still go out
+        logger.error("could not record the update in the state database: %s", exc)
     sent = await notify_followers(application, engine.kb, changes)
     logger.info("news sent to %d chat(s)", sent)
+    if (copy := last_live_copy(data)) is not None:
+        await _keep(watch.path, data_sha(engine.kb), copy)
     return Outcome.RELOADED
 
 
@@ -271,12 +357,16 @@ async def notify_followers(application: Application, kb: KnowledgeBase,  # type:
     gate = asyncio.Semaphore(SEND_CONCURRENCY)
 
     async def one(chat_id: int, targets: set[Target]) -> bool:
-        mine, reason = _news_for(changes, targets, kb)
-        if not mine:
+        try:
+            mine, reason = _news_for(changes, targets, kb)
+            if not mine:
+                return False
+            page = news_answer(kb, mine, reason).pages[0]
+            async with gate:
+                return await _deliver(application, chat_id, page)
+        except Exception:  # a fault with one chat's news must not cost the others theirs
+            logger.exception("could not send the news to one chat")
             return False
-        page = news_answer(kb, mine, reason).pages[0]
-        async with gate:
-            return await _deliver(application, chat_id, page)
 
     results = await asyncio.gather(*(one(chat_id, targets) for chat_id, targets in data.state.followers().items()))
     return sum(results)
@@ -342,8 +432,10 @@ def start_watching(application: Application, engine: object, interval: float) ->
     data: BotData = application.bot_data
     if not isinstance(kb, KnowledgeBase):
         return
-    record_start(data, kb)
     data.kb_watch = KbWatch(path=kb.path, signature=file_signature(kb.path))
-    if interval > 0 and application.job_queue is not None:
+    if application.job_queue is None:
+        return
+    application.job_queue.run_once(catch_up_job, when=0, name="kb-catch-up")
+    if interval > 0:
         application.job_queue.run_repeating(reload_job, interval=interval, first=interval, name="kb-reload",
                                             job_kwargs={"max_instances": 2, "coalesce": True})

@@ -266,3 +266,24 @@ async def test_the_same_data_rebuilt_is_not_news(api, live, live_bot):
     await api.settle()
     assert [c for c in api.calls_to("sendMessage") if is_news(c)] == []
     assert StateDB(live.state_path).last_update() == before
+
+
+async def test_a_build_published_while_the_bot_was_stopped_is_news_at_the_next_start(api, live):
+    from bot.reload import LAST_LIVE_SUFFIX
+
+    copy = Path(str(live.state_path) + LAST_LIVE_SUFFIX)
+    async with running_bot(live.settings(api), live.engine()):
+        await follow(api, "/follow Sheffield", chat_id=1001)
+        await eventually(copy.is_file, what="a copy of the live knowledge base")
+    added = new_sheffield_report(live.data)
+    await live.publish()  # while the bot is stopped
+    async with running_bot(live.settings(api), live.engine()):
+        (news,) = await api.wait_for("sendMessage", lambda c: is_news(c) and c.chat_id == 1001, timeout=10)
+        assert added["source_url"] in news.text
+        latest = await follow(api, "/latest", chat_id=1001)
+        assert "new inspection of Sheffield PDU" in latest.text
+    async with running_bot(live.settings(api), live.engine()):  # and a start with nothing new says nothing
+        await api.settle()
+        await asyncio.sleep(RELOAD_SECONDS * 5)
+        await api.settle(chat_id=999_998)
+    assert len([c for c in api.calls_to("sendMessage", 1001) if is_news(c)]) == 1
