@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install kb chat test eval bench clean
+.PHONY: help install kb chat test eval bench bench-reload clean
 
 help:
 	@echo "make chat   set up, build the knowledge base and chat with the bot in this terminal"
@@ -35,6 +35,9 @@ eval: kb
 
 bench: kb
 	$(BIN)/python -m benchmarks.run
+
+bench-reload: install
+	$(BIN)/python -m benchmarks.reload
 
 clean:
 	rm -rf $(VENV) knowledge/probation.db .pytest_cache .hypothesis build *.egg-info

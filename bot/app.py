@@ -35,7 +35,7 @@ from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
 from bot.reload import add_latest_handler, start_watching
 from bot.settings import Settings, SettingsError, derive_file_url, load_settings
-from bot.state import StateDB, StateError, default_state_path
+from bot.state import StateDB, StateError, state_path
 from responses import COMMANDS, Engine
 
 logger = logging.getLogger(__name__)
@@ -175,8 +175,7 @@ def run_bot(args: argparse.Namespace) -> int:
         return EXIT_SETTINGS
     configure_logging(settings.log_level, settings.token)
     engine = Engine(open_knowledge_base(settings.kb_path))
-    if not settings.state_db:
-        settings = replace(settings, state_db=str(default_state_path(engine.kb.path)))
+    settings = replace(settings, state_db=str(state_path(settings.state_db, engine.kb.path)))
     try:
         application = build_application(settings, engine)
     except StateError as exc:

@@ -21,7 +21,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -282,6 +282,12 @@ def _apply(data: BotData, chat_id: int, action: str, target: Target) -> str:
     return f"This chat doesn't follow {label}. /following shows what it does follow."
 
 
+async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """A plain-text reply with buttons (the question may have been deleted meanwhile: answer anyway)."""
+    await message.reply_text(text, parse_mode=None, reply_markup=markup,
+                             reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True))
+
+
 def _arguments(message: Message) -> str:
     """The text after the command (``/follow@ThisBot Sheffield`` -> ``Sheffield``)."""
     return (message.text or "").partition(" ")[2].strip()
@@ -305,7 +311,7 @@ async def _change_command(update: Update, context: Context, action: str) -> None
     text = _arguments(message)
     if action == "uf" and not text:
         body, markup = _following_view(data.state.follows(message.chat.id), engine.kb)
-        await message.reply_text(body, reply_markup=markup)
+        await _reply(message, body, markup)
         return
     found = resolve(text, engine)
     if found.problem:
@@ -313,7 +319,7 @@ async def _change_command(update: Update, context: Context, action: str) -> None
         return
     if found.choices:
         markup = _choices_markup(action, found.choices, engine.kb)
-        await message.reply_text(CHOOSE if action == "fo" else CHOOSE_STOP, reply_markup=markup)
+        await _reply(message, CHOOSE if action == "fo" else CHOOSE_STOP, markup)
         return
     assert found.target is not None
     await reply_note(message, _apply(data, message.chat.id, action, found.target))
@@ -336,7 +342,7 @@ async def on_following(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     body, markup = _following_view(data.state.follows(message.chat.id), data.engine.kb)
-    await message.reply_text(body, reply_markup=markup)
+    await _reply(message, body, markup)
 
 
 async def on_follow_button(update: Update, context: Context) -> None:

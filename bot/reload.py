@@ -13,7 +13,8 @@ handler holds it.
 It then works out what changed (:func:`knowledge.diff.diff_builds`) and sends each chat that follows an
 affected body, its region, its type or everything one message listing its news, through the bot's
 rate limiter; a chat that answers 403 loses its follows. The update is recorded in the state database
-for ``/latest``. A file that cannot be loaded changes nothing: the old engine keeps answering and the
+for ``/latest``, and a copy of the build is kept beside it, so that a build published while the bot
+was stopped is news too: at start-up the bot compares the knowledge base it opens with that copy. A file that cannot be loaded changes nothing: the old engine keeps answering and the
 administrators in ``ADMIN_IDS`` are told, once per bad file.
 """
 
@@ -24,6 +25,8 @@ import enum
 import html
 import logging
 import os
+import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +42,7 @@ from bot.follow import describe, forget_blocked
 from bot.guard import Verdict
 from bot.keyboards import answer_keyboard
 from bot.state import ALL, ORG, REGION, TYPE, KbUpdate, Target
+from knowledge.build import BuildError, build
 from knowledge.dates import describe_date
 from knowledge.diff import NEW, RATING, Change, diff_builds
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
@@ -50,6 +54,8 @@ logger = logging.getLogger(__name__)
 
 #: At most this many news messages are being sent at once (the rate limiter spaces them out further).
 SEND_CONCURRENCY = 8
+#: The copy of the last knowledge base put live is kept beside the state database, under its name plus this.
+LAST_LIVE_SUFFIX = ".last-live-kb"
 
 Signature = tuple[int, int, int]
 
@@ -87,15 +93,90 @@ def data_sha(kb: KnowledgeBase) -> str:
     return kb.meta().get("data_sha256", "")
 
 
-def record_start(data: BotData, kb: KnowledgeBase) -> None:
-    """At start-up: remember the knowledge base in use, if it is not the last one recorded."""
-    last = data.state.last_update()
-    sha = data_sha(kb)
-    if last is None or last.data_sha256 != sha:
-        signature = file_signature(kb.path)
-        at = (datetime.fromtimestamp(signature[1] / 1e9, UTC).replace(microsecond=0).isoformat()
-              if signature else None)
-        data.state.record_update(sha, _count(kb), None, at=at)
+def _built_at(path: Path) -> str | None:
+    signature = file_signature(path)
+    return datetime.fromtimestamp(signature[1] / 1e9, UTC).replace(microsecond=0).isoformat() if signature else None
+
+
+def last_live_copy(data: BotData) -> Path | None:
+    """Where a copy of the knowledge base last put live is kept (beside the state database), if anywhere."""
+    return None if data.state.path == ":memory:" else Path(data.state.path + LAST_LIVE_SUFFIX)
+
+
+def keep_copy(kb_path: Path, sha: str, target: Path) -> None:
+    """Copy the knowledge base now live to ``target``: what the next start compares against.
+
+    The copy is checked to be the build we mean (the file may have been replaced again meanwhile;
+    then the next reload makes the copy) and renamed into place, so it is never half written.
+    """
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(kb_path, tmp)
+    copy = KnowledgeBase(tmp)
+    try:
+        same = data_sha(copy) == sha
+    finally:
+        copy.close()
+    if same:
+        os.replace(tmp, target)
+    else:
+        tmp.unlink()
+
+
+def _changes_since_last_run(copy: Path | None, kb: KnowledgeBase) -> tuple[list[Change] | None, bool]:
+    """In a worker thread: what ``kb`` changes from the build live when the bot last ran (None: not known),
+    and whether the copy kept of that build is already this one."""
+    if copy is None or not copy.is_file():
+        return None, False
+    try:
+        before = KnowledgeBase(copy)
+    except KnowledgeBaseError as exc:
+        logger.warning("cannot read the copy of the last knowledge base put live (%s); no news this start", exc)
+        return None, False
+    try:
+        if data_sha(before) == data_sha(kb):
+            return [], True
+        return diff_builds(before, kb), False
+    finally:
+        before.close()
+
+
+async def catch_up(application: Application) -> None:  # type: ignore[type-arg]
+    """At start-up: a build published while the bot was stopped is news too. Record it, tell the followers.
+
+    Compared with the copy kept of the last build put live; on a first start there is none, and the
+    knowledge base in use is only recorded (and copied for next time).
+    """
+    data: BotData = application.bot_data
+    watch = data.kb_watch
+    if watch is None:
+        return
+    async with watch.lock:
+        kb = data.engine.kb
+        sha = data_sha(kb)
+        copy = last_live_copy(data)
+        changes, current = await asyncio.to_thread(_changes_since_last_run, copy, kb)
+        last = data.state.last_update()
+        if last is None or last.data_sha256 != sha:
+            data.state.record_update(sha, _count(kb), None if changes is None else [c.to_json() for c in changes],
+                                     at=_built_at(kb.path) if changes is None else None)
+        if changes:
+            logger.info("the knowledge base changed while the bot was stopped: %d change(s)", len(changes))
+            sent = await notify_followers(application, kb, changes)
+            logger.info("news sent to %d chat(s)", sent)
+        if copy is not None and not current:
+            await _keep(kb.path, sha, copy)
+
+
+async def _keep(kb_path: Path, sha: str, copy: Path) -> None:
+    try:
+        await asyncio.to_thread(keep_copy, kb_path, sha, copy)
+    except (OSError, KnowledgeBaseError) as exc:
+        logger.warning("could not keep a copy of the knowledge base put live: %s", exc)
+
+
+async def catch_up_job(context: Context) -> None:
+    """The one-off JobQueue job at start-up."""
+    await catch_up(context.application)
 
 
 def _count(kb: KnowledgeBase) -> int:
@@ -126,46 +207,88 @@ async def tell_admins(application: Application, text: str) -> None:  # type: ign
             logger.warning("could not tell an administrator: %s", exc.message)
 
 
-async def reload_now(application: Application) -> Outcome:  # type: ignore[type-arg]
-    """Look at the knowledge base file once and, if it is a new build, put it live and tell the followers."""
+async def reload_now(application: Application, *, wait: bool = False) -> Outcome:  # type: ignore[type-arg]
+    """Look at the knowledge base file once and, if it is a new build, put it live and tell the followers.
+
+    If another look is under way, return ``BUSY`` at once (the job), or wait for it and look again (``wait``).
+    """
     data: BotData = application.bot_data
     watch = data.kb_watch
     if watch is None:
         return Outcome.UNCHANGED
-    if watch.lock.locked():
+    if watch.lock.locked() and not wait:
         return Outcome.BUSY
     async with watch.lock:
-        signature = file_signature(watch.path)
-        if signature is None:
-            if watch.failed != "missing":
-                watch.failed = "missing"
-                logger.error("the knowledge base file %s is missing; still answering from the one loaded", watch.path)
-                await tell_admins(application, f"The knowledge base file {watch.path.name} is missing. "
-                                               "I am still answering from the one I loaded before.")
-            return Outcome.FAILED
-        if signature == watch.signature or signature == watch.failed:
-            return Outcome.UNCHANGED
-        old = data.engine
-        try:
-            engine, changes = await asyncio.to_thread(_prepare, watch.path, old.kb)
-        except Exception as exc:  # a bad file, or a fault in building on it: keep the old engine either way
-            watch.failed = signature
-            reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
-            logger.error("could not load the new knowledge base; still answering from the old one: %s", reason,
-                         exc_info=not isinstance(exc, KnowledgeBaseError))
-            await tell_admins(application, "A new knowledge base file could not be loaded, so I am still answering "
-                                           f"from the previous one. The problem: {reason[:500]}")
-            return Outcome.FAILED
-        watch.signature, watch.failed = signature, None
-        if engine is None:
-            logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
-            return Outcome.SAME_DATA
-        data.engine = engine  # the swap: every handler that starts from now on answers from the new build
+        return await _look(application, watch)
+
+
+async def _look(application: Application, watch: KbWatch) -> Outcome:  # type: ignore[type-arg]
+    """``reload_now``'s work, with ``watch.lock`` held by the caller."""
+    data: BotData = application.bot_data
+    signature = file_signature(watch.path)
+    if signature is None:
+        if watch.failed != "missing":
+            watch.failed = "missing"
+            logger.error("the knowledge base file %s is missing; still answering from the one loaded", watch.path)
+            await tell_admins(application, f"The knowledge base file {watch.path.name} is missing. "
+                                           "I am still answering from the one I loaded before.")
+        return Outcome.FAILED
+    if signature == watch.signature or signature == watch.failed:
+        return Outcome.UNCHANGED
+    old = data.engine
+    try:
+        engine, changes = await asyncio.to_thread(_prepare, watch.path, old.kb)
+    except Exception as exc:  # a bad file, or a fault in building on it: keep the old engine either way
+        watch.failed = signature
+        reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
+        logger.error("could not load the new knowledge base; still answering from the old one: %s", reason,
+                     exc_info=not isinstance(exc, KnowledgeBaseError))
+        await tell_admins(application, "A new knowledge base file could not be loaded, so I am still answering "
+                                       f"from the previous one. The problem: {reason[:500]}")
+        return Outcome.FAILED
+    watch.signature, watch.failed = signature, None
+    if engine is None:
+        logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
+        return Outcome.SAME_DATA
+    data.engine = engine  # the swap: every handler that starts from now on answers from the new build
+    logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
+    try:
         data.state.record_update(data_sha(engine.kb), _count(engine.kb), [c.to_json() for c in changes])
-        logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
-        sent = await notify_followers(application, engine.kb, changes)
-        logger.info("news sent to %d chat(s)", sent)
-        return Outcome.RELOADED
+    except sqlite3.Error as exc:  # /latest will be out of date; the news must still go out
+        logger.error("could not record the update in the state database: %s", exc)
+    sent = await notify_followers(application, engine.kb, changes)
+    logger.info("news sent to %d chat(s)", sent)
+    if (copy := last_live_copy(data)) is not None:
+        await _keep(watch.path, data_sha(engine.kb), copy)
+    return Outcome.RELOADED
+
+
+async def rebuild(application: Application, data_dir: Path) -> Outcome:  # type: ignore[type-arg]
+    """Build ``data_dir`` over the live knowledge base file and put it live now, news included.
+
+    For code in the bot that changes the data (approved feed items, say): the build runs in a worker
+    thread and is atomic, so invalid data writes nothing; then the problems go to the administrators
+    and the bot carries on with the knowledge base it has. The watch's lock is held throughout, so the
+    reload job cannot put the new file live first: the caller learns what became of its build.
+    """
+    data: BotData = application.bot_data
+    watch = data.kb_watch
+    if watch is None:
+        raise RuntimeError("this application does not answer from a knowledge base file")
+    async with watch.lock:
+        try:
+            await asyncio.to_thread(build, Path(data_dir), watch.path)
+        except BuildError as exc:
+            logger.error("the knowledge base was not rebuilt: %d problem(s) in the data", len(exc.problems))
+            listed = "\n".join(str(p) for p in exc.problems[:5])
+            await tell_admins(application, f"The knowledge base was not rebuilt: {len(exc.problems)} problem(s) "
+                                           f"in the data, so nothing changed.\n{listed}"[:4000])
+            return Outcome.FAILED
+        except OSError as exc:
+            logger.error("the knowledge base was not rebuilt: %s", exc)
+            await tell_admins(application, f"The knowledge base could not be written, so nothing changed: {exc}")
+            return Outcome.FAILED
+        return await _look(application, watch)
 
 
 async def reload_job(context: Context) -> None:
@@ -233,12 +356,16 @@ async def notify_followers(application: Application, kb: KnowledgeBase,  # type:
     gate = asyncio.Semaphore(SEND_CONCURRENCY)
 
     async def one(chat_id: int, targets: set[Target]) -> bool:
-        mine, reason = _news_for(changes, targets, kb)
-        if not mine:
+        try:
+            mine, reason = _news_for(changes, targets, kb)
+            if not mine:
+                return False
+            page = news_answer(kb, mine, reason).pages[0]
+            async with gate:
+                return await _deliver(application, chat_id, page)
+        except Exception:  # a fault with one chat's news must not cost the others theirs
+            logger.exception("could not send the news to one chat")
             return False
-        page = news_answer(kb, mine, reason).pages[0]
-        async with gate:
-            return await _deliver(application, chat_id, page)
 
     results = await asyncio.gather(*(one(chat_id, targets) for chat_id, targets in data.state.followers().items()))
     return sum(results)
@@ -304,8 +431,10 @@ def start_watching(application: Application, engine: object, interval: float) ->
     data: BotData = application.bot_data
     if not isinstance(kb, KnowledgeBase):
         return
-    record_start(data, kb)
     data.kb_watch = KbWatch(path=kb.path, signature=file_signature(kb.path))
-    if interval > 0 and application.job_queue is not None:
+    if application.job_queue is None:
+        return
+    application.job_queue.run_once(catch_up_job, when=0, name="kb-catch-up")
+    if interval > 0:
         application.job_queue.run_repeating(reload_job, interval=interval, first=interval, name="kb-reload",
                                             job_kwargs={"max_instances": 2, "coalesce": True})

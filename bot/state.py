@@ -84,6 +84,11 @@ def default_state_path(kb_path: str | Path) -> Path:
     return Path(kb_path).expanduser().resolve().parent / STATE_FILE_NAME
 
 
+def state_path(setting: str | None, kb_path: str | Path) -> Path:
+    """The state database to open: ``STATE_DB`` if set, else the default beside the knowledge base."""
+    return Path(setting).expanduser() if setting else default_state_path(kb_path)
+
+
 def utc_now() -> str:
     """The time now, as stored: ISO 8601 in UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

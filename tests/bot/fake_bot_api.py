@@ -181,6 +181,10 @@ class FakeBotApi:
     _changed: asyncio.Event | None = None
     confirmed_offset: int = 0
     _closing: bool = False
+    #: Group administrators by chat id (getChatMember answers "administrator" for them, "member" otherwise).
+    admins: dict[int, set[int]] = field(default_factory=dict)
+    #: Chats that have blocked the bot or removed it: every send to them is refused with 403.
+    blocked: set[int] = field(default_factory=set)
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -287,6 +291,15 @@ class FakeBotApi:
 
     def clear_failures(self) -> None:
         self._failures.clear()
+
+    def set_admins(self, chat_id: int, *user_ids: int) -> None:
+        """Make these users the administrators of group ``chat_id``."""
+        self.chat(chat_id)
+        self.admins[chat_id] = set(user_ids)
+
+    def block(self, chat_id: int) -> None:
+        """The user blocks the bot (or the group removes it): sends to ``chat_id`` now get 403."""
+        self.blocked.add(chat_id)
 
     # -- inspecting what the bot did ------------------------------------------------------------
     def calls_to(self, method: str, chat_id: int | None = None, *, ok_only: bool = False) -> list[Call]:
@@ -411,6 +424,9 @@ class FakeBotApi:
         chat_id = int(params["chat_id"])
         if chat_id not in self._chats:
             raise _ApiError(400, "Bad Request: chat not found")
+        if chat_id in self.blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user" if chat_id > 0
+                            else "Forbidden: bot was kicked from the supergroup chat")
         visible = self._visible_text(params.get("text", ""), params.get("parse_mode"))
         self._check_markup(params)
         message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
@@ -475,6 +491,19 @@ class FakeBotApi:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]) or not 1 <= len(command["description"]) <= 256:
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
+
+    async def _m_getChatMember(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        if chat_id not in self._chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        user = self.user(user_id)
+        if user_id not in self.admins.get(chat_id, set()):
+            return {"status": "member", "user": user}
+        rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                  "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
+                  "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories")
+        return {"status": "administrator", "user": user, **{r: r in ("can_manage_chat", "can_change_info")
+                                                             for r in rights}}
 
     async def _m_deleteWebhook(self, params: dict[str, Any], call: Call) -> bool:
         return True
