@@ -24,7 +24,8 @@ _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
 ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
-            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE")
+            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
+            "LOG_MESSAGES")
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 
 
@@ -47,6 +48,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
     chat_rate_per_minute: int = DEFAULT_CHAT_RATE_PER_MINUTE
+    log_messages: bool = False  # LOG_MESSAGES=1: log the bot's own answers (never what people wrote)
 
 
 def derive_file_url(base_url: str) -> str | None:
@@ -160,4 +162,5 @@ def load_settings(
         webhook_port=webhook_port,
         webhook_secret=webhook_secret,
         chat_rate_per_minute=_int(env, "CHAT_RATE_PER_MINUTE", DEFAULT_CHAT_RATE_PER_MINUTE, low=0, high=10_000),
+        log_messages=_int(env, "LOG_MESSAGES", 0, low=0, high=1) == 1,
     )

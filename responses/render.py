@@ -13,6 +13,7 @@ every page of a long answer; each page ends with the sources it cites.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -22,10 +23,42 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from knowledge import KnowledgeBase
-from responses.answer import MESSAGE_LIMIT, Citation, Page
+from knowledge.models import Inspection
+from responses.answer import GROUP_LIMIT, MESSAGE_LIMIT, Citation, Page
 from responses.names import short_name
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+_INSPECTIONS_BY_URL: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, Inspection]] = weakref.WeakKeyDictionary()
+
+
+def _inspection_citing(kb: KnowledgeBase, url: str) -> Inspection | None:
+    """The inspection whose own source is ``url`` (the latest, if several share it), worked out once per knowledge base."""
+    index = _INSPECTIONS_BY_URL.get(kb)
+    if index is None:
+        index = {}
+        for org_id in kb.organisations:
+            for insp in kb.history(org_id):
+                index[insp.source_url] = insp
+        _INSPECTIONS_BY_URL[kb] = index
+    return index.get(url)
+
+
+def citation_date(kb: KnowledgeBase, url: str) -> str:
+    """The date a citation shows: the page's own, else the date of the inspection the page is about, said as such.
+
+    Many pages in our sources carry no date we could see; a reader still wants to know which
+    inspection it was, so "inspection published 3 May 2024" beats a bare "date unknown".
+    """
+    src = kb.source(url)
+    if src.published:
+        return src.when()
+    insp = _inspection_citing(kb, url)
+    if insp is None or (insp.published is None and insp.year is None):
+        return "date unknown"
+    if insp.published:
+        return f"page undated; inspection published {insp.when()}"
+    return f"page undated; inspection {insp.estimated_year_words()}"
 
 
 class Citer:
@@ -45,7 +78,7 @@ class Citer:
     def citation(self, url: str) -> Citation:
         src = self.kb.source(url)
         return Citation(n=self.numbers[url], title=src.title, url=url, published=src.published,
-                        published_text=src.when(), publisher=src.publisher)
+                        published_text=citation_date(self.kb, url), publisher=src.publisher)
 
     def citations(self) -> list[Citation]:
         return [self.citation(url) for url in self.numbers]
@@ -149,11 +182,12 @@ class Renderer:
         html = _template(True, template).render(**context, **html_helpers)
         urls = list(self.citer.page_urls)
         text = _template(False, template).render(**context, **text_helpers)
+        body = _tidy(html)
         cites = [self.citer.citation(u) for u in urls]
         if cites:
             html += "\n\n" + _template(True, "_sources.j2").render(citations=cites, short=short_sources, **html_helpers)
             text += "\n\n" + _template(False, "_sources.j2").render(citations=cites, short=short_sources, **text_helpers)
-        return Page(html=_tidy(html), text=_tidy(text))
+        return Page(html=_tidy(html), text=_tidy(text), body_html=body)
 
     def pages(self, template: str, items: Sequence, per_page: int, *, short_sources: bool = True,
               **context) -> list[Page]:
@@ -168,7 +202,7 @@ class Renderer:
             if size == 1 or all(len(p.html) <= MESSAGE_LIMIT and len(p.text) <= MESSAGE_LIMIT for p in out):
                 return [fit(p) for p in out]
             self.citer.numbers = snapshot
-            size = max(1, size // 2)
+            size = max(1, min(size - 1, size * 4 // 5))
 
 
 def fit(page: Page) -> Page:
@@ -188,6 +222,51 @@ def fit(page: Page) -> Page:
         cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
     html = cut + note
     return Page(html=html, text=unescape(html))
+
+
+def visible_length(html: str) -> int:
+    """How many characters a reader sees of a Telegram HTML string."""
+    return len(strip_tags(html))
+
+
+def _chunks(page: Page, limit: int) -> list[Page]:
+    """A page's body (its sources list left out: every citation is a numbered link already) in pieces of at
+    most ``limit`` visible characters, cut between lines.
+
+    Templates keep every tag within one line, so a cut between lines never splits a tag; a single line
+    longer than ``limit`` stays whole (it still fits a message).
+    """
+    lines = (page.body_html or page.html).split("\n")
+    pieces: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        length = visible_length(line) + 1
+        if pieces[-1] and size + length > limit:
+            pieces.append([])
+            size = 0
+        if not pieces[-1] and not line.strip():
+            continue  # no piece starts with a blank line
+        pieces[-1].append(line)
+        size += length
+    out = []
+    for piece in pieces:
+        html = _tidy("\n".join(piece))
+        if html:
+            out.append(Page(html=html, text=strip_tags(html), body_html=html))
+    return out or [Page(html=page.html, text=page.text)]
+
+
+def group_pages(first: Sequence[Page], more: Sequence[Page] = (), limit: int = GROUP_LIMIT) -> list[Page]:
+    """What a group sees, one short message at a time: the compact answer's pages, then the fuller answer's.
+
+    In a busy group a long message buries the conversation, so every piece is at most ``limit``
+    visible characters; "More" shows the next piece in place, and the whole answer, with its list of
+    sources, is one tap away in a private chat.
+    """
+    out: list[Page] = []
+    for page in list(first) + list(more):
+        out.extend(_chunks(page, limit))
+    return out
 
 
 def strip_tags(html: str) -> str:
