@@ -205,6 +205,34 @@ class Renderer:
             size = max(1, min(size - 1, size * 4 // 5))
 
 
+@dataclass(frozen=True)
+class SharedFinding:
+    """One finding's words, shown once, with every record that carries them (the same sentence was recorded
+    for several organisations when one press release covered them all)."""
+
+    records: tuple
+
+    @property
+    def finding(self) -> str:
+        return self.records[0].finding
+
+    @property
+    def stance(self) -> str:
+        return self.records[0].stance
+
+    @property
+    def source_urls(self) -> list[str]:
+        return list(dict.fromkeys(f.source_url for f in self.records))
+
+
+def same_findings_once(findings: Sequence) -> list[SharedFinding]:
+    """``findings`` with each sentence once, in the order first met: an answer never says the same thing twice."""
+    groups: dict[str, list] = {}
+    for f in findings:
+        groups.setdefault(" ".join(f.finding.lower().split()), []).append(f)
+    return [SharedFinding(tuple(records)) for records in groups.values()]
+
+
 def fit(page: Page) -> Page:
     """Last guard: a page over Telegram's limit is cut at a line break and sent as escaped text.
 

@@ -659,12 +659,12 @@ def test_latest_lists_the_most_recent_publications_in_order(engine, kb, question
     assert str(kb.undated_count()) in answer.text  # says how many could not be placed
 
 
-@pytest.mark.parametrize("question", ["/help", "help", "what can you do?", "/start", "hello"])
+@pytest.mark.parametrize("question", ["/help", "help", "what can you do?"])
 def test_help_lists_the_commands(engine, question):
     from responses import COMMANDS
 
     answer = ask(engine, question)
-    assert answer.kind == ANSWER and answer.intent in {"help", "start", "greeting"}
+    assert answer.kind == ANSWER and answer.intent == "help"
     for name, _ in COMMANDS:
         assert f"/{name}" in answer.text
 
@@ -679,12 +679,16 @@ def test_about_gives_the_knowledge_bases_size(engine, kb, question):
 
 
 @pytest.mark.parametrize("question", ["/sources", "where do your facts come from?", "what sources do you use"])
-def test_sources_lists_every_source(engine, kb, question):
+def test_sources_gives_one_line_per_publisher(engine, kb, question):
     answer = ask(engine, question)
     assert (answer.kind, answer.intent) == (ANSWER, "sources")
-    html = "".join(p.html for p in answer.pages).replace("&amp;", "&")
-    missing = [s.url for s in kb.sources() if f'href="{s.url}"' not in html]
-    assert not missing, missing[:5]
+    lines = re.findall(r"^• (.+): (\d+) pages?$", answer.text, re.M)
+    names = [re.sub(r" \(https?://[^)]*\)$", "", name) for name, _ in lines]
+    assert len(names) == len(set(names)), "a publisher listed twice"
+    assert sum(int(n) for _, n in lines) == len(kb.sources())  # every page counted, once
+    # The same publisher spelt two ways in the data is still one line.
+    russell = [n for n in names if "russell webster" in n.lower()]
+    assert russell == ["Russell Webster"]
 
 
 # -- ambiguity ---------------------------------------------------------------------------------------------
