@@ -159,6 +159,45 @@ def _template(html: bool, name: str):
         t = _TEMPLATES[key] = (_HTML_ENV if html else _TEXT_ENV).get_template(name)
     return t
 _BLANK_LINES = re.compile(r"\n{3,}")
+#: Stretches that are not prose: tags and web addresses, left exactly as they are.
+_OPAQUE = re.compile(r"(<[^>]*>|https?://[^\s<>\"]+)")
+
+
+def flatten_brackets(s: str) -> str:
+    """Brackets inside brackets become a comma: "(pre-2018 (Quality & Impact))" -> "(pre-2018, Quality & Impact)".
+
+    Data fields carry their own brackets ("fieldwork: June (year not stated)") and templates put fields
+    in brackets; nested brackets are hard to read, so the inner pair gives way. Tags and addresses are
+    left alone, and each line is read on its own.
+    """
+    if s.count("(") < 2:
+        return s
+    out_lines = []
+    for line in s.split("\n"):
+        depth, closing, parts = 0, [], []
+        for k, part in enumerate(_OPAQUE.split(line)):
+            if k % 2:
+                parts.append(part)
+                continue
+            chars = []
+            for ch in part:
+                if ch == "(":
+                    depth += 1
+                    if depth > 1:
+                        while chars and chars[-1] == " ":
+                            chars.pop()
+                        chars.append(", ")
+                        closing.append(True)
+                        continue
+                    closing.append(False)
+                elif ch == ")" and closing:
+                    depth -= 1
+                    if closing.pop():
+                        continue
+                chars.append(ch)
+            parts.append("".join(chars))
+        out_lines.append("".join(parts))
+    return "\n".join(out_lines)
 
 
 def _tidy(s: str) -> str:
@@ -179,14 +218,16 @@ class Renderer:
         """Render one page of ``template`` in both forms, followed by the sources it cites."""
         self.citer.page_urls = []
         html_helpers, text_helpers = _html_helpers(self.citer), _text_helpers(self.citer)
-        html = _template(True, template).render(**context, **html_helpers)
+        html = flatten_brackets(_template(True, template).render(**context, **html_helpers))
         urls = list(self.citer.page_urls)
-        text = _template(False, template).render(**context, **text_helpers)
+        text = flatten_brackets(_template(False, template).render(**context, **text_helpers))
         body = _tidy(html)
         cites = [self.citer.citation(u) for u in urls]
         if cites:
-            html += "\n\n" + _template(True, "_sources.j2").render(citations=cites, short=short_sources, **html_helpers)
-            text += "\n\n" + _template(False, "_sources.j2").render(citations=cites, short=short_sources, **text_helpers)
+            html += "\n\n" + flatten_brackets(
+                _template(True, "_sources.j2").render(citations=cites, short=short_sources, **html_helpers))
+            text += "\n\n" + flatten_brackets(
+                _template(False, "_sources.j2").render(citations=cites, short=short_sources, **text_helpers))
         return Page(html=_tidy(html), text=_tidy(text), body_html=body)
 
     def pages(self, template: str, items: Sequence, per_page: int, *, short_sources: bool = True,
