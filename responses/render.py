@@ -332,10 +332,27 @@ def group_pages(first: Sequence[Page], more: Sequence[Page] = (), limit: int = G
     visible characters; "More" shows the next piece in place, and the whole answer, with its list of
     sources, is one tap away in a private chat.
     """
+    more = list(more)
+    if first and more:
+        more[0] = _without_repeat(first[0], more[0])
     out: list[Page] = []
-    for page in list(first) + list(more):
+    for page in list(first) + more:
         out.extend(_chunks(page, limit))
     return out
+
+
+def _without_repeat(shown: Page, fuller: Page) -> Page:
+    """``fuller`` without the lines it opens with that ``shown`` (its short form, already on screen) has
+    too; the first line, the title, stays, so the piece still says what it is about."""
+    seen = (shown.body_html or shown.html).split("\n")
+    lines = (fuller.body_html or fuller.html).split("\n")
+    same = 0
+    while same < min(len(seen), len(lines)) and seen[same] == lines[same]:
+        same += 1
+    if same < 2:
+        return fuller
+    body = _tidy("\n".join(lines[:1] + [""] + lines[same:]))
+    return Page(html=body, text=strip_tags(body), body_html=body)
 
 
 def strip_tags(html: str) -> str:
