@@ -161,6 +161,8 @@ def _template(html: bool, name: str):
 _BLANK_LINES = re.compile(r"\n{3,}")
 #: Stretches that are not prose: tags and web addresses, left exactly as they are.
 _OPAQUE = re.compile(r"(<[^>]*>|https?://[^\s<>\"]+)")
+#: An opening bracket followed, on the same line, by another before any closing one.
+_MAYBE_NESTED = re.compile(r"\([^()\n]*\(")
 
 
 def flatten_brackets(s: str) -> str:
@@ -170,7 +172,7 @@ def flatten_brackets(s: str) -> str:
     in brackets; nested brackets are hard to read, so the inner pair gives way. Tags and addresses are
     left alone, and each line is read on its own.
     """
-    if s.count("(") < 2:
+    if not _MAYBE_NESTED.search(s):  # the usual case, found at C speed
         return s
     out_lines = []
     for line in s.split("\n"):
@@ -243,7 +245,9 @@ class Renderer:
             if size == 1 or all(len(p.html) <= MESSAGE_LIMIT and len(p.text) <= MESSAGE_LIMIT for p in out):
                 return [fit(p) for p in out]
             self.citer.numbers = snapshot
-            size = max(1, min(size - 1, size * 4 // 5))
+            # Shrink in proportion to the longest page, so a long list is re-rendered once or twice, not halved blindly.
+            longest = max(max(len(p.html), len(p.text)) for p in out)
+            size = max(1, min(size - 1, int(size * MESSAGE_LIMIT * 0.95 / longest)))
 
 
 @dataclass(frozen=True)
