@@ -117,8 +117,11 @@ async def on_start_link(update: Update, context: Context) -> None:
         return
     started = time.perf_counter()
     data = context.bot_data
-    if data.guard.check(_guard_key(message)) is not Verdict.ANSWER:
-        return  # a link tapped again and again: the welcome-back is not worth a flood
+    verdict = data.guard.check(_guard_key(message))
+    if verdict is not Verdict.ANSWER:  # a link tapped again and again counts like any question
+        if verdict is Verdict.WARN:
+            await reply_note(message, SLOW_DOWN)
+        return
     answer = data.engine.from_ref(ref)
     shown = await _reply_answer(message, context, answer, group=False)
     _log_answered(data, message.chat.type, answer, started, via="start_link", shown=shown)
@@ -235,7 +238,7 @@ def _article(index: int, answer: Answer, *, plain: bool = False) -> InlineQueryR
         title=answer.title or answer.question,
         description=answer.description or None,
         input_message_content=content,
-        reply_markup=answer_keyboard(answer, 0),
+        reply_markup=answer_keyboard(answer, 0, examples=False),
     )
 
 
