@@ -346,17 +346,24 @@ def group_pages(first: Sequence[Page], more: Sequence[Page] = (), limit: int = G
 
 
 def _without_repeat(shown: Page, fuller: Page) -> Page:
-    """``fuller`` without the lines it opens with that ``shown`` (its short form, already on screen) has
-    too; the first line, the title, stays, so the piece still says what it is about."""
+    """``fuller`` without what ``shown`` (its short form, already on screen) said: the lines it opens with
+    in common, and any sentence said there word for word (the ordering rule, a finding). The first
+    line, the title, stays, so the piece still says what it is about."""
     seen = (shown.body_html or shown.html).split("\n")
     lines = (fuller.body_html or fuller.html).split("\n")
     same = 0
     while same < min(len(seen), len(lines)) and seen[same] == lines[same]:
         same += 1
-    if same < 2:
+    sentences = {line for line in seen if len(strip_tags(line)) >= _SENTENCE}
+    rest = [line for line in lines[max(same, 1):] if line not in sentences]
+    if same < 2 and len(rest) == len(lines) - 1:
         return fuller
-    body = _tidy("\n".join(lines[:1] + [""] + lines[same:]))
+    body = _tidy("\n".join(lines[:1] + [""] + rest))
     return Page(html=body, text=strip_tags(body), body_html=body)
+
+
+#: A line at least this long is a sentence worth not repeating (a short row such as "Good 3" may recur).
+_SENTENCE = 60
 
 
 def strip_tags(html: str) -> str:

@@ -200,3 +200,15 @@ def test_group_pieces_are_short_and_keep_their_links(engine):
         cited = set(re.findall(r"\[(\d+)\]", "".join(p.html for p in answer.pages)))
         shown = set(re.findall(r"\[(\d+)\]</a>", "".join(p.html for p in pieces)))
         assert cited <= shown | set(re.findall(r"\[(\d+)\]", "".join(p.html for p in more))), q
+
+
+def test_a_groups_pieces_never_say_the_same_sentence_twice(engine):
+    for q in ("/league", "/league crc", "how did Sheffield do?", "how did Durham Tees Valley CRC do?"):
+        answer = engine.ask(q, compact=True)
+        more = engine.from_ref(answer.more_ref).pages if answer.more_ref else []
+        # Each piece's first line is its title, kept on purpose; every other long line is said once.
+        lines = [line for piece in group_pages(answer.pages, more) for line in piece.text.splitlines()[1:]
+                 if len(line) >= 60]
+        assert len(lines) == len(set(lines)), (q, [line for line in lines if lines.count(line) > 1][:2])
+    pieces = group_pages(engine.ask("/league", compact=True).pages, engine.ask("/league").pages)
+    assert sum(p.text.count("Ordered by overall rating") for p in pieces) == 1
