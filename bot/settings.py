@@ -25,7 +25,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
 ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
             "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
-            "STATE_DB", "KB_RELOAD_SECONDS", "FEED_URL", "FEED_SECONDS", "LOCAL_DATA")
+            "STATE_DB", "KB_RELOAD_SECONDS", "FEED_URL", "FEED_SECONDS", "LOCAL_DATA",
+            "LOG_MESSAGES")
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 DEFAULT_KB_RELOAD_SECONDS = 60.0
 DEFAULT_FEED_SECONDS = 3600.0
@@ -61,6 +62,7 @@ class Settings:
     feed_seconds: float = DEFAULT_FEED_SECONDS
     #: Where rows approved from the feed are written, merged into every build; needed with ``feed_url``.
     local_data: str | None = None
+    log_messages: bool = False  # LOG_MESSAGES=1: log the bot's own answers (never what people wrote)
 
 
 def derive_file_url(base_url: str) -> str | None:
@@ -209,4 +211,5 @@ def load_settings(
         feed_url=feed_url,
         feed_seconds=_seconds(env, "FEED_SECONDS", DEFAULT_FEED_SECONDS),
         local_data=env.get("LOCAL_DATA"),
+        log_messages=_int(env, "LOG_MESSAGES", 0, low=0, high=1) == 1,
     )

@@ -92,10 +92,10 @@ class Engine:
         try:
             return self._cached(question, compact)
         except KnowledgeBaseError as exc:
-            log.error("knowledge base error answering %r: %s", question[:80], exc)
+            log.error("knowledge base error while answering: %s", exc)  # never the question: chats are private
             return self._calm(question, "The knowledge base is not available just now. Please try again later.")
         except Exception:  # a bug must cost one answer, not the bot
-            log.exception("failed to answer %r", question[:80])
+            log.exception("failed to answer a question of %d characters", len(question))
             return self._calm(question, "Sorry, something went wrong while answering that. Please try rephrasing it.")
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
@@ -157,7 +157,7 @@ class Engine:
         if intent == "search":
             return self._search(q, compact)
         if intent == "unknown_command":
-            return info.no_match(ctx, q, f"I don't know the command /{q.command}. Try /help.", intent="usage")
+            return info.no_match(ctx, q, f"I don't know the command /{q.command}, but /help lists the ones I do.", intent="usage")
         return info.no_match(ctx, q)
 
     def _search(self, q: Query, compact: bool) -> Answer:
