@@ -97,4 +97,6 @@ def group_keyboard(answer: Answer, page: int, total: int, private_link: str | No
         rows.append(buttons)
     if private_link and answer.kind != CHOICES:
         rows.append([InlineKeyboardButton(PRIVATE_LABEL, url=private_link)])
+    if follow := follow_button(answer):
+        rows.append([follow])
     return InlineKeyboardMarkup(rows) if rows else None
