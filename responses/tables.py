@@ -118,7 +118,7 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A league table: in full, grouped under rating headings; compact (groups), a summary with the full table behind "More"."""
     f = _filters(q, "pdu")
     rows = _probation_only(ctx.kb.league(**f), f)
-    worst_first = bool(re.search(r"(worst|bottom|lowest|weakest)", q.norm) and not re.search(r"best", q.norm))
+    worst_first = bool(re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm))
     ranked = rank_rows(rows, worst_first)
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
     heading = f"League of {what} {_describe(f)}".strip() + f": {len(rows)} by latest rating"
