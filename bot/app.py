@@ -24,6 +24,7 @@ from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, Com
 
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.callbacks import Action, is_action
+from bot.charts import ChartSender, on_chart_button
 from bot.context import CONTEXT_TYPES, BotData, Context
 from bot.errors import on_error
 from bot.feed import start_feed
@@ -102,6 +103,7 @@ def add_handlers(application: BotApplication, admin_ids: frozenset[int]) -> None
     application.add_handler(CallbackQueryHandler(on_more_button, pattern=is_action(Action.MORE)))
     application.add_handler(CallbackQueryHandler(on_ask_button, pattern=is_action(Action.ASK)))
     application.add_handler(CallbackQueryHandler(on_label_button, pattern=is_action(Action.NOOP)))
+    application.add_handler(CallbackQueryHandler(on_chart_button, pattern=is_action(Action.CHART)))
     application.add_handler(CallbackQueryHandler(on_unknown_button))
 
     application.add_handler(InlineQueryHandler(on_inline_query))
@@ -135,6 +137,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     if settings.state_db:
         data.state = StateDB(settings.state_db)
     data.log_messages = settings.log_messages
+    data.charts = ChartSender()  # type: ignore[attr-defined]  # draws and caches pictures (bot.charts)
     add_handlers(application, settings.admin_ids)
     start_watching(application, engine, settings.kb_reload_seconds)
     start_feed(application, settings.feed_url, settings.feed_seconds, settings.local_data)

@@ -11,6 +11,7 @@ kept in memory between messages. Formats (``ref`` last, so it may contain ``:``)
     c:<ref> / cc:<ref>  a choice between organisations: show answer ``ref`` (full / compact)
     m:<ref>           "More detail": show the full answer ``ref``
     a:<ref> / ac:<ref>  an example question: answer ``ref`` in a new message (full / compact)
+    g:<ref>           "Chart": send the picture ``ref`` (a "/chart ..." command) into the chat
     x                 the "2/5" label between the page buttons: does nothing
 
 A "Full answer in private" button is a link, not callback data: ``t.me/<bot>?start=<payload>``, where
@@ -34,7 +35,7 @@ CALLBACK_DATA_LIMIT = 64
 MAX_PAGE = 999
 
 _PAGE = re.compile(r"^p(c?):(\d{1,3}):([\x20-\x7e]+)$")
-_REF_ONLY = re.compile(r"^(cc|c|m|ac|a):([\x20-\x7e]+)$")
+_REF_ONLY = re.compile(r"^(cc|c|m|ac|a|g):([\x20-\x7e]+)$")
 
 
 class ButtonDataError(ValueError):
@@ -46,6 +47,7 @@ class Action(enum.Enum):
     CHOICE = "c"
     MORE = "m"
     ASK = "a"
+    CHART = "g"
     NOOP = "x"
 
 
@@ -72,6 +74,8 @@ class ButtonData:
             data = f"{'cc' if self.compact else 'c'}:{self.ref}"
         elif self.action is Action.ASK:
             data = f"{'ac' if self.compact else 'a'}:{self.ref}"
+        elif self.action is Action.CHART:
+            data = f"g:{self.ref}"
         else:
             data = f"m:{self.ref}"
         if len(data.encode("ascii")) > CALLBACK_DATA_LIMIT:
@@ -93,6 +97,8 @@ class ButtonData:
                 return cls(Action.MORE, ref=ref)
             if kind in ("a", "ac"):
                 return cls(Action.ASK, ref=ref, compact=kind == "ac")
+            if kind == "g":
+                return cls(Action.CHART, ref=ref)
             return cls(Action.CHOICE, ref=ref, compact=kind == "cc")
         return None
 

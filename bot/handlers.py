@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 
 from bot.addressing import question_text
 from bot.callbacks import ButtonData
+from bot.charts import send_chart
 from bot.context import BotData, Context
 from bot.delivery import NO_PREVIEW, edit_page, is_parse_error, reply_note, reply_page
 from bot.guard import Verdict
@@ -100,6 +101,9 @@ async def _answer_message(message: Message, context: Context, text: str) -> None
         return
     group = chat.type in _GROUP_TYPES
     answer = data.engine.ask(question_text(text, context.bot.username), compact=group)
+    if await send_chart(message, context, answer):  # a chart request: the picture is the answer
+        _log_answered(data, chat.type, answer, started, via="chart")
+        return
     shown = await _reply_answer(message, context, answer, group=group)
     _log_answered(data, chat.type, answer, started, via="message", shown=shown)
 
@@ -158,6 +162,9 @@ async def _show(update: Update, context: Context, ref: str, page: int, compact: 
     if answer.kind == NO_MATCH:
         # A stale ref (the data changed since the button was made): keep the message, tell the presser.
         await query.answer(STALE_BUTTON)
+        return
+    if isinstance(query.message, Message) and await send_chart(query.message, context, answer):
+        await query.answer()  # a choice between bodies for a chart: send the picture, keep the choices
         return
     if compact:
         pieces = group_view(context.bot_data.engine, answer)

@@ -1,4 +1,4 @@
-"""The inline keyboard under an answer: choices, page buttons, "More detail", and a group's "More" and link.
+"""The inline keyboard under an answer: choices, page buttons, "More detail", "Chart", and a group's "More" and link.
 
 Every button carries a :class:`~bot.callbacks.ButtonData` built from the answer's ``ref``, so the
 keyboard is a pure function of (answer, page shown, compact or not) and pressing a button later
@@ -23,6 +23,7 @@ MORE_LABEL = "More detail"
 GROUP_MORE_LABEL = "More"
 GROUP_BACK_LABEL = "‹ Back"
 PRIVATE_LABEL = "Full answer in private"
+CHART_LABEL = "Chart"
 
 
 def _button(label: str, data: ButtonData) -> InlineKeyboardButton | None:
@@ -65,6 +66,8 @@ def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False,
     for example in answer.examples if examples else []:
         if button := _button(example.label, ButtonData(Action.ASK, example.ref, compact=compact)):
             rows.append([button])
+    if chart := chart_button(answer):
+        rows.append([chart])  # above the page buttons, which stay last where thumbs expect them
     if nav := page_row(answer, page, compact=compact):
         rows.append(nav)
     if answer.more_ref and (button := _button(MORE_LABEL, ButtonData(Action.MORE, answer.more_ref))):
@@ -72,6 +75,13 @@ def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False,
     if follow := follow_button(answer):
         rows.append([follow])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def chart_button(answer: Answer) -> InlineKeyboardButton | None:
+    """ "Chart" under a league, history or compare answer: sends the picture of the same thing."""
+    if answer.charts and answer.intent != "chart":
+        return _button(CHART_LABEL, ButtonData(Action.CHART, answer.charts[0]))
+    return None
 
 
 def group_keyboard(answer: Answer, page: int, total: int, private_link: str | None) -> InlineKeyboardMarkup | None:
@@ -97,6 +107,8 @@ def group_keyboard(answer: Answer, page: int, total: int, private_link: str | No
         rows.append(buttons)
     if private_link and answer.kind != CHOICES:
         rows.append([InlineKeyboardButton(PRIVATE_LABEL, url=private_link)])
+    if chart := chart_button(answer):  # a league, history or comparison: its picture, for the whole group
+        rows.append([chart])
     if follow := follow_button(answer):
         rows.append([follow])
     return InlineKeyboardMarkup(rows) if rows else None

@@ -80,6 +80,7 @@ class Answer:
     #: Bodies of the other kind the name also fits (a youth justice service beside a probation PDU): buttons.
     see_also: list[Choice] = field(default_factory=list)
     examples: list[Choice] = field(default_factory=list)  # example questions to offer as buttons (/start)
+    charts: list[str] = field(default_factory=list)  # refs of the charts this answer offers ("/chart league pdu")
 
     @property
     def html(self) -> str:
@@ -111,4 +112,5 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "choices": [c.to_json() for c in self.choices],
             "see_also": [c.to_json() for c in self.see_also],
+            "charts": list(self.charts),
         }

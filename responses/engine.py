@@ -14,6 +14,7 @@ from functools import lru_cache
 from knowledge import KnowledgeBase, KnowledgeBaseError
 from knowledge.resolve import Resolver, is_english_word
 from responses import info, organisation, search, tables
+from responses.charts import request as charts
 from responses.answer import NO_MATCH, Answer, Page
 from responses.context import Ctx
 from responses.understand import Query, Understander
@@ -29,6 +30,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("compare", "Compare organisations: /compare A vs B"),
     ("latest", "The most recently published inspections"),
     ("find", "What inspectors said on a topic: /find TOPIC"),
+    ("chart", "A picture: /chart league | years | NAME | A vs B"),
     ("sources", "Where the facts come from"),
     ("about", "About this bot and its data"),
 ]
@@ -119,8 +121,11 @@ class Engine:
     # -- internals ---------------------------------------------------------------------------------
     def _answer_uncached(self, question: str, compact: bool) -> Answer:
         started = time.perf_counter()
+        if charts.is_chart_question(question) and (drawn := charts.answer(self, question)) is not None:
+            return drawn
         q = self.understander.understand(question)
         answer = organisation.offer_see_also(self.ctx, q, self._dispatch(q, compact))
+        answer.charts = charts.offered(self, answer)
         log.debug("answered %s in %.2f ms", q.intent, (time.perf_counter() - started) * 1000)
         return answer
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Inspection
 from knowledge.ratings import RATING_POINTS
@@ -51,7 +52,13 @@ def _filters(q: Query, default_type: str | None) -> dict:
 def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
     """A ranking that does not name a kind ranks probation bodies only: youth services have their own
     scale and their own table (``/league youth``), and are never ranked against a PDU."""
-    return rows if f["org_type"] else [i for i in rows if i.org_type != "yjs"]
+    youth_programme = (f.get("programme") or "").startswith("youth")
+    return rows if f["org_type"] or youth_programme else [i for i in rows if i.org_type != "yjs"]
+
+
+def league_rows(kb: KnowledgeBase, f: dict) -> list[Inspection]:
+    """The inspections a league with filters ``f`` ranks, best first: the table and its chart share them."""
+    return _probation_only(kb.league(**f), f)
 
 
 def _describe(f: dict) -> str:
@@ -117,7 +124,7 @@ _LEAGUE_RULE = ("Ordered by overall rating, {direction}; within a rating, by sco
 def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A league table: in full, grouped under rating headings; compact (groups), a summary with the full table behind "More"."""
     f = _filters(q, "pdu")
-    rows = _probation_only(ctx.kb.league(**f), f)
+    rows = league_rows(ctx.kb, f)
     worst_first = bool(re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm))
     ranked = rank_rows(rows, worst_first)
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"

@@ -180,6 +180,7 @@ class FakeBotApi:
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event | None = None
     confirmed_offset: int = 0
+    photos: dict[str, bytes] = field(default_factory=dict)  # file_id -> the PNG a sendPhoto uploaded
     _closing: bool = False
     #: Group administrators by chat id (getChatMember answers "administrator" for them, "member" otherwise).
     admins: dict[int, set[int]] = field(default_factory=dict)
@@ -442,6 +443,40 @@ class FakeBotApi:
                                    "_source": params.get("text")}
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self._messages[(chat_id, message["message_id"])] = message
+        call.result_message_id = message["message_id"]
+        return _public(message)
+
+    async def _m_sendPhoto(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        """A photo uploaded as a multipart file part (checked to be a PNG), or re-sent by a file_id we gave out."""
+        chat_id = int(params["chat_id"])
+        if chat_id not in self._chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        photo = params.get("photo")
+        if isinstance(photo, str):
+            if photo not in self.photos:
+                raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            file_id, data = photo, self.photos[photo]
+        elif hasattr(photo, "file"):
+            data = photo.file.read()
+            file_id = f"photo-{len(self.photos) + 1}"
+        else:
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+            raise _ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise _ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        caption = params.get("caption", "")
+        visible = self._visible_text(caption, params.get("parse_mode")) if caption else ""
+        if utf16_len(visible) > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        self._check_markup(params)
+        self.photos[file_id] = data
+        size = {"file_id": file_id, "file_unique_id": file_id, "width": width, "height": height, "file_size": len(data)}
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+                                   "chat": self._chats[chat_id], "from": self.bot_user, "photo": [size],
+                                   "caption": visible}
         self._messages[(chat_id, message["message_id"])] = message
         call.result_message_id = message["message_id"]
         return _public(message)

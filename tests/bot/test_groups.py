@@ -101,7 +101,8 @@ async def test_league_in_a_group_is_one_short_message_and_the_link_opens_it_in_p
     assert group_sends(api) == [sent]  # one message
     visible = strip_tags(sent.text)
     assert len(visible) <= GROUP_FIRST_MESSAGE_MAX, len(visible)
-    assert labels(sent) == [["More"], ["Full answer in private"]]
+    # The two buttons of a group answer, and the league's picture (issue 11) below them.
+    assert labels(sent) == [["More"], ["Full answer in private"], ["Chart"]]
     assert "\nSources\n" not in visible  # citations are the numbered links themselves
     assert re.search(r'<a href="https?://[^"]+">\[1\]</a>', sent.text)
 
