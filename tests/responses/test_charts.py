@@ -23,7 +23,7 @@ LATEST_RATED = """
                     and (:org_type is null or org_type = :org_type) and (:region is null or region = :region)
                     and (:programme is null or programme = :programme) and (:year is null or year = :year)
                     -- a league that names no kind ranks probation bodies only (youth services have their own)
-                    and (:org_type is not null or programme like 'youth%' or org_type != 'yjs')),
+                    and (:org_type is not null or coalesce(:programme, '') like 'youth%' or org_type != 'yjs')),
          ranked as (select *, row_number() over (partition by org_id order by sort_date desc, inspection_id desc) rn
                     from picked)
     select org_id, overall_rating, rating_points, published, year from ranked where rn = 1
