@@ -30,6 +30,7 @@ from bot.handlers import (on_ask_button, on_choice_button, on_inline_query, on_l
                           on_page_button, on_question, on_start_link, on_stats, on_unknown_button)
 from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
+from bot.processor import PerChatUpdateProcessor
 from bot.settings import Settings, SettingsError, derive_file_url, load_settings
 from responses import COMMANDS, Engine
 
@@ -111,6 +112,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .rate_limiter(GroupFairRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .get_updates_request(TolerantUpdatesRequest(connection_pool_size=1))
         .post_init(register_commands)
+        # Chats are answered side by side while each waits for Telegram; one chat's updates stay in order.
+        .concurrent_updates(PerChatUpdateProcessor())
         .job_queue(None)  # nothing is scheduled; the chat guard keeps its own timestamps
     )
     if settings.base_url:
