@@ -7,6 +7,7 @@ test can assert on it and a failure says exactly what was wrong and where.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 from responses.answer import MESSAGE_LIMIT, REF_LIMIT, Answer
@@ -73,8 +74,10 @@ def html_problems(html: str) -> list[str]:
     problems = list(checker.problems)
     if checker.stack:
         problems.append(f"unclosed tags {checker.stack}")
-    if len(html) > MESSAGE_LIMIT:
-        problems.append(f"{len(html)} characters, over Telegram's {MESSAGE_LIMIT}")
+    # Telegram counts the text after parsing the markup (tags gone, entities read), not the markup.
+    visible = len(unescape(re.sub(r"<[^>]+>", "", html)))
+    if visible > MESSAGE_LIMIT:
+        problems.append(f"{visible} characters, over Telegram's {MESSAGE_LIMIT}")
     return problems
 
 
