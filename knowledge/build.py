@@ -85,7 +85,8 @@ def write_database(ds: Dataset, path: Path) -> None:
         "year_estimated": int, "owner": str, "region": str, "programme": str, "fieldwork": str,
         "published": str, "overall_rating": str, "rating_status": str, "previous_rating": str, "supervised_qualifier": str,
         "supervised_asof": str, "score": str, "source_title": str, "notes": str})
-    for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"]):
+    for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"],
+                 ["score_points", "sort_date"]):
         db["inspections"].create_index(cols)
 
     db["subjects"].insert_all((r.values for r in ds.subjects), pk="subject_id",

@@ -45,7 +45,7 @@ def about(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 def sources(ctx: Ctx, q: Query, compact: bool) -> Answer:
     srcs = ctx.kb.sources()
-    publishers = Counter(s.publisher for s in srcs).most_common(6)
+    publishers = ctx.kb.publishers[:6]
     r = ctx.renderer()
     shown = srcs[:300]  # every page at today's size; bounded for a much larger knowledge base
     pages = r.pages("sources.j2", shown, 15, publishers=publishers, total_sources=len(srcs), left_out=len(srcs) - len(shown))

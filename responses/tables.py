@@ -146,16 +146,18 @@ def _left_out(n: int) -> str | None:
     return f"{n} more are not listed here: narrow the question by type, region or year." if n else None
 
 
-def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str]) -> list[Inspection]:
-    """Organisations rated ``rating`` at an earlier inspection but not at their latest."""
-    out = []
-    for org in ctx.kb.organisations.values():
-        if org.org_id in exclude or (f["org_type"] and org.org_type != f["org_type"]):
+def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str], limit: int = 12) -> list[Inspection]:
+    """Up to ``limit`` organisations rated ``rating`` at an earlier inspection but not at their latest."""
+    out: list[Inspection] = []
+    seen = set(exclude)
+    for h in ctx.kb.earlier_rated(rating):  # an index of earlier ratings: never every organisation
+        if h.org_id in seen or (f["org_type"] and ctx.kb.organisation(h.org_id).org_type != f["org_type"]):
             continue
-        for h in ctx.kb.history(org.org_id)[:-1]:
-            if h.overall_rating == rating and (not f["region"] or h.region == f["region"]) \
-                    and (not f["programme"] or h.programme == f["programme"]) and (not f["year"] or h.year == f["year"]):
-                out.append(h)
+        if (not f["region"] or h.region == f["region"]) and (not f["programme"] or h.programme == f["programme"]) \
+                and (not f["year"] or h.year == f["year"]):
+            out.append(h)
+            seen.add(h.org_id)
+            if len(out) == limit:
                 break
     return out
 
@@ -244,18 +246,21 @@ def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
 def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if q.score is not None:
         points, out_of = q.score
-        rows = ctx.kb.inspections_with_score(points, out_of)
-        heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {len(rows)}"
+        # Counted and cut to what is shown by the knowledge base (one more, so ``cap`` sees the cut).
+        rows = ctx.kb.inspections_with_score(points, out_of, limit=MAX_ROWS + 1)
+        total = ctx.kb.count_scored(points, out_of)
+        heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {total}"
         ref = f"/score_list {points} of {out_of}" if out_of else None
     else:
-        rows = ctx.kb.scored_inspections()
-        heading = f"Inspections whose score in points is published, lowest first: {len(rows)}"
+        rows = ctx.kb.scored_inspections(limit=MAX_ROWS + 1)
+        total = ctx.kb.count_scored()
+        heading = f"Inspections whose score in points is published, lowest first: {total}"
         ref = "/score_list"
     footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
                 "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
     r = ctx.renderer()
-    shown, left_out = cap(rows)
-    footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x)
+    shown, _ = cap(rows)
+    footnote = " ".join(x for x in (footnote, _left_out(total - len(shown))) if x)
     pages = r.pages("rating_list.j2", shown, 20, heading=heading, footnote=footnote, earlier=[], rating=None)
     return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
 
@@ -265,13 +270,12 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     down = bool(re.search(r"declin|worse|down|deteriorat", q.norm))
     f = _filters(q, None)
     rows = []
-    for org in ctx.kb.organisations.values():
+    for first, last in ctx.kb.rating_changes:  # an index of organisations rated twice or more
+        org = ctx.kb.organisation(first.org_id)
         if f["org_type"] and org.org_type != f["org_type"] or f["region"] and org.region != f["region"]:
             continue
-        rated = [h for h in ctx.kb.history(org.org_id) if h.overall_rating]
-        if len(rated) >= 2 and (rated[-1].rating_points < rated[0].rating_points if down
-                                else rated[-1].rating_points > rated[0].rating_points):
-            rows.append({"first": rated[0], "last": rated[-1]})
+        if last.rating_points < first.rating_points if down else last.rating_points > first.rating_points:
+            rows.append({"first": first, "last": last})
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
     verb = "fell" if down else "rose"
     heading = " ".join(f"{what} {_describe(f)} whose overall rating {verb} between inspections: {len(rows)}".split())
