@@ -105,7 +105,7 @@ def write_database(ds: Dataset, path: Path) -> None:
         pk="id", foreign_keys=[("inspection_id", "inspections", "inspection_id"),
                                ("org_id", "organisations", "org_id"), ("source_url", "sources", "url")],
         columns={"inspection_id": str, "org_id": str, "figure": str})
-    for cols in (["inspection_id"], ["org_id"], ["topic"], ["subject_id"]):
+    for cols in (["inspection_id"], ["org_id"], ["topic"], ["topic", "org_id"], ["subject_id"]):
         db["findings"].create_index(cols)
     db["findings"].enable_fts(["finding", "topic", "figure"], fts_version="FTS5", tokenize="porter")
 

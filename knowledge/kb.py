@@ -34,7 +34,7 @@ _ROW_PLANS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
 _LATEST_MEMO_SIZE = 256
 #: The most full-text matches ranked for one search: past it, the first matches found are ranked, so a
 #: common word in a knowledge base many times today's size costs no more than this many.
-FTS_CANDIDATES = 2000
+FTS_CANDIDATES = 1000
 
 
 def _from_row(cls: type[T], row: sqlite3.Row) -> T:
@@ -214,16 +214,23 @@ class KnowledgeBase:
         # without a query and a new object per row (which took 3 ms at 1x and 400 ms at 100x).
         if isinstance(year, str) and year.strip().lstrip("-").isdigit():
             year = int(year)  # SQLite's integer column would have read it as a number
-        key = (org_type or None, region or None, programme or None, year or None, rating or None, rated_only, order)
+        key = (org_type or None, region or None, programme or None, year or None, rated_only, order)
         found = self._latest_memo.get(key)
         if found is None:
             found = self._latest_memo[key] = self._latest_uncached(*key)
             while len(self._latest_memo) > _LATEST_MEMO_SIZE:
                 self._latest_memo.pop(next(iter(self._latest_memo)))
-        return list(found)
+        # The rating is read from the latest inspections, so keeping one rating keeps the order.
+        return [i for i in found if i.overall_rating == rating] if rating else list(found)
+
+    def prepare(self) -> None:
+        """Work out now, not during somebody's question, the sets every league and count of a type starts from."""
+        for org_type in [None, *self._histories_of_type]:
+            for rated_only in (True, False):
+                self.latest_inspections(org_type=org_type, rated_only=rated_only)
 
     def _latest_uncached(self, org_type: str | None, region: str | None, programme: str | None, year: int | None,
-                         rating: str | None, rated_only: bool, order: str) -> tuple[Inspection, ...]:
+                         rated_only: bool, order: str) -> tuple[Inspection, ...]:
         """``latest_inspections`` worked out: only the histories of the type asked for are read."""
         histories = self._histories_of_type.get(org_type, ()) if org_type else self._histories.values()
         latest: list[Inspection] = []
@@ -232,8 +239,7 @@ class KnowledgeBase:
                 if ((not org_type or insp.org_type == org_type) and (not region or insp.region == region)
                         and (not programme or insp.programme == programme) and (not year or insp.year == year)
                         and (not rated_only or insp.overall_rating is not None)):
-                    if not rating or insp.overall_rating == rating:
-                        latest.append(insp)
+                    latest.append(insp)
                     break
         return tuple(_ordered(latest, order, self._inspection_index[1]))
 
@@ -370,9 +376,12 @@ class KnowledgeBase:
         q = _fts_query(text)
         if q is None:
             return []
-        if org_id:  # one organisation's findings are few: rank them all
-            sql = ("select findings.* from findings join findings_fts on findings_fts.rowid = findings.id "
-                   "where findings_fts match ? and findings.org_id = ? order by findings_fts.rank, findings.id limit ?")
+        if org_id:
+            # One organisation's findings are few: rank each of them (an indexed lookup by rowid) rather
+            # than every finding in the knowledge base that shares a word with the question.
+            sql = ("select * from (select findings.*, (select rank from findings_fts where findings_fts match ? "
+                   "and rowid = findings.id) as fts_rank from findings where org_id = ?) "
+                   "where fts_rank is not null order by fts_rank, id limit ?")
             return [_from_row(Finding, r) for r in self._rows(sql, (q, org_id, limit))]
         # Rank at most FTS_CANDIDATES matches (the first found), not every finding that shares a word.
         sql = ("select findings.* from (select rowid, rank from findings_fts where findings_fts match ? limit ?) m "
@@ -395,12 +404,12 @@ class KnowledgeBase:
         if org_id:
             where.append("f.org_id = ?"); params.append(org_id)
         if region:
-            where.append("o.region = ?"); params.append(region)
+            where.append("f.org_id in (select org_id from organisations where region = ?)"); params.append(region)
         if org_type:
-            where.append("(o.org_type = ? or (f.org_id is null and instr(upper(coalesce(s.title, '')), ?) > 0))")
+            where.append("(f.org_id in (select org_id from organisations where org_type = ?) or (f.org_id is null "
+                         "and f.subject_id in (select subject_id from subjects where instr(upper(title), ?) > 0)))")
             params += [org_type, org_type.upper()]
-        body = ("from findings f left join organisations o on o.org_id = f.org_id "
-                "left join subjects s on s.subject_id = f.subject_id where " + " and ".join(where))
+        body = "from findings f where " + " and ".join(where)
         total = self._rows("select count(*) " + body, params)[0][0]
         ranked = list(dict.fromkeys(first))
         rows: list[sqlite3.Row] = []

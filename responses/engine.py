@@ -82,6 +82,7 @@ class Engine:
         is_english_word("warm")
         for org_id in list(kb.organisations)[:1]:
             kb.history(org_id)
+        kb.prepare()
 
     # -- public API --------------------------------------------------------------------------------
     def ask(self, question: str, *, compact: bool = False, form: str = "html") -> Answer:
