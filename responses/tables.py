@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from knowledge.loader import TYPE_LABELS
+from knowledge.ratings import RATING_POINTS
 from knowledge.models import Inspection
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
@@ -197,13 +199,15 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
         sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
             f"; by latest rating: {parts}. Each is listed below with its source.")
-        items = sorted(rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
+        # Only the rows shown are put in order (best rating, then name), not every organisation counted.
+        items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
     figures = _matching_figures(ctx, f, q.rating)
     footnote = None
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating else []
-    shown, left_out = cap(items)
+    shown, _ = cap(items)
+    left_out = (len(items) if q.rating else len(rated)) - len(shown)
     footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x) or None
     pages = r.pages("count.j2", shown, 10 if compact else 20, sentence=sentence, figures=figures,
                     footnote=footnote, earlier=earlier[:12], rating=q.rating)
@@ -212,8 +216,6 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def ctx_points(rating: str) -> int:
-    from knowledge.ratings import RATING_POINTS
-
     return RATING_POINTS.get(rating, -1)
 
 
