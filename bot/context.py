@@ -30,6 +30,9 @@ class GroupPicture(Protocol):
     Called with the question's message, the compact answer, the first short piece and its keyboard;
     returns True if it sent the picture (with the piece as caption and the same keyboard), False to
     let the bot send the piece as text. ``BotData.group_picture`` is None until charts provide one.
+    Note for the provider: Telegram allows 1,024 characters in a caption (a piece may have up to
+    ``GROUP_LIMIT``), and "More" under a picture edits the message in place, which for a photo means
+    its caption (``bot.delivery.edit_page`` edits text only today).
     """
 
     async def __call__(self, message: Message, answer: Answer, first: Page,

@@ -50,13 +50,27 @@ def _log_answered(data: BotData, chat_type: str, answer: Answer, started: float,
         logger.info("answer text (LOG_MESSAGES=1): %s", shown.text)
 
 
-def _guard_key(message: Message) -> object:
-    """Whose allowance a message counts against: the private chat, or one member of a group (so one busy
+def _guard_key(chat_id: int, chat_type: str, sender_id: int | None) -> object:
+    """Whose allowance a question counts against: the private chat, or one member of a group (so one busy
     member never silences the rest)."""
-    if message.chat.type not in _GROUP_TYPES:
-        return message.chat.id
+    return (chat_id, sender_id) if chat_type in _GROUP_TYPES else chat_id
+
+
+def _message_key(message: Message) -> object:
     sender = message.from_user or message.sender_chat
-    return (message.chat.id, sender.id if sender is not None else None)
+    return _guard_key(message.chat.id, message.chat.type, sender.id if sender is not None else None)
+
+
+async def _allowed(message: Message, context: Context, key: object) -> bool:
+    """Count one question against ``key``'s allowance; over it, one short note (the first time) and then silence."""
+    guard = context.bot_data.guard
+    verdict = guard.check(key)
+    if verdict is Verdict.WARN:
+        logger.info("throttled chat=%s: over %d answers a minute; told to slow down", message.chat.type, guard.limit)
+        await reply_note(message, SLOW_DOWN)
+    elif verdict is Verdict.SILENT:
+        logger.debug("throttled chat=%s: still over the limit; not answered", message.chat.type)
+    return verdict is Verdict.ANSWER
 
 
 def _private_link(context: Context, answer: Answer) -> str | None:
@@ -82,13 +96,7 @@ async def _answer_message(message: Message, context: Context, text: str) -> None
     started = time.perf_counter()
     chat = message.chat
     data = context.bot_data
-    verdict = data.guard.check(_guard_key(message))
-    if verdict is Verdict.WARN:
-        logger.info("throttled chat=%s: over %d answers a minute; told to slow down", chat.type, data.guard.limit)
-        await reply_note(message, SLOW_DOWN)
-        return
-    if verdict is Verdict.SILENT:
-        logger.debug("throttled chat=%s: still over the limit; not answered", chat.type)
+    if not await _allowed(message, context, _message_key(message)):
         return
     group = chat.type in _GROUP_TYPES
     answer = data.engine.ask(question_text(text, context.bot.username), compact=group)
@@ -117,8 +125,8 @@ async def on_start_link(update: Update, context: Context) -> None:
         return
     started = time.perf_counter()
     data = context.bot_data
-    if data.guard.check(_guard_key(message)) is not Verdict.ANSWER:
-        return  # a link tapped again and again: the welcome-back is not worth a flood
+    if not await _allowed(message, context, _message_key(message)):  # a link tapped again and again counts too
+        return
     answer = data.engine.from_ref(ref)
     shown = await _reply_answer(message, context, answer, group=False)
     _log_answered(data, message.chat.type, answer, started, via="start_link", shown=shown)
@@ -202,9 +210,8 @@ async def on_ask_button(update: Update, context: Context) -> None:
     started = time.perf_counter()
     data = context.bot_data
     group = message.chat.type in _GROUP_TYPES
-    key = (message.chat.id, query.from_user.id) if group else message.chat.id
-    if data.guard.check(key) is not Verdict.ANSWER:
-        await query.answer(SLOW_DOWN)
+    if data.guard.check(_guard_key(message.chat.id, message.chat.type, query.from_user.id)) is not Verdict.ANSWER:
+        await query.answer(SLOW_DOWN)  # a notice to the presser alone, not a message to the chat
         return
     await query.answer()
     answer = data.engine.from_ref(_button(update).ref, compact=group)
@@ -235,7 +242,7 @@ def _article(index: int, answer: Answer, *, plain: bool = False) -> InlineQueryR
         title=answer.title or answer.question,
         description=answer.description or None,
         input_message_content=content,
-        reply_markup=answer_keyboard(answer, 0),
+        reply_markup=answer_keyboard(answer, 0, examples=False),
     )
 
 

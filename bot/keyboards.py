@@ -47,14 +47,18 @@ def page_row(answer: Answer, page: int, *, compact: bool) -> list[InlineKeyboard
     return [b for b in row if b is not None]
 
 
-def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False) -> InlineKeyboardMarkup | None:
-    """The keyboard to show under page ``page`` of ``answer``, or None when it needs none."""
+def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False,
+                    examples: bool = True) -> InlineKeyboardMarkup | None:
+    """The keyboard to show under page ``page`` of ``answer``, or None when it needs none.
+
+    ``examples=False`` leaves out example questions: under an inline message there is no chat to
+    answer them in."""
     rows: list[list[InlineKeyboardButton]] = []
     if answer.kind == CHOICES:
         for choice in answer.choices:
             if button := _button(choice.label, ButtonData(Action.CHOICE, choice.ref, compact=compact)):
                 rows.append([button])
-    for example in answer.examples:
+    for example in answer.examples if examples else []:
         if button := _button(example.label, ButtonData(Action.ASK, example.ref, compact=compact)):
             rows.append([button])
     if nav := page_row(answer, page, compact=compact):

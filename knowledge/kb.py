@@ -460,14 +460,6 @@ class KnowledgeBase:
     def _sources_sorted(self) -> tuple[Source, ...]:
         return tuple(sorted(self._sources.values(), key=lambda s: s.url))
 
-    @cached_property
-    def publishers(self) -> list[tuple[str, int]]:
-        """How many sources each publisher has, most first."""
-        counts: dict[str, int] = {}
-        for src in self._sources_sorted:
-            counts[src.publisher] = counts.get(src.publisher, 0) + 1
-        return sorted(counts.items(), key=lambda kv: -kv[1])
-
     # -- figures about the database itself -----------------------------------------------------
     def meta(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self._rows("select key, value from meta")}

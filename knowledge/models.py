@@ -75,6 +75,12 @@ class Inspection:
             return f"published {describe_date(self.published)}"
         return self.estimated_year_words()
 
+    def in_year(self) -> str:
+        """The year for the middle of a sentence: "in 2019", or "probably in 2024" when it is an estimate."""
+        if self.year is None:
+            return "in a year not known"
+        return f"probably in {self.year}" if self.year_estimated else f"in {self.year}"
+
     def year_label(self) -> str:
         """A short year for tables: ``2019``; an estimate in words, never ``2024?``."""
         if self.year is not None and not self.year_estimated:

@@ -166,7 +166,7 @@ class Engine:
         if intent == "search":
             return self._search(q, compact)
         if intent == "unknown_command":
-            return info.no_match(ctx, q, f"I don't know the command /{q.command}. Try /help.", intent="usage")
+            return info.no_match(ctx, q, f"I don't know the command /{q.command}, but /help lists the ones I do.", intent="usage")
         return info.no_match(ctx, q)
 
     def _search(self, q: Query, compact: bool) -> Answer:

@@ -159,6 +159,47 @@ def _template(html: bool, name: str):
         t = _TEMPLATES[key] = (_HTML_ENV if html else _TEXT_ENV).get_template(name)
     return t
 _BLANK_LINES = re.compile(r"\n{3,}")
+#: Stretches that are not prose: tags and web addresses, left exactly as they are.
+_OPAQUE = re.compile(r"(<[^>]*>|https?://[^\s<>\"]+)")
+#: An opening bracket followed, on the same line, by another before any closing one.
+_MAYBE_NESTED = re.compile(r"\([^()\n]*\(")
+
+
+def flatten_brackets(s: str) -> str:
+    """Brackets inside brackets become a comma: "(pre-2018 (Quality & Impact))" -> "(pre-2018, Quality & Impact)".
+
+    Data fields carry their own brackets ("fieldwork: June (year not stated)") and templates put fields
+    in brackets; nested brackets are hard to read, so the inner pair gives way. Tags and addresses are
+    left alone, and each line is read on its own.
+    """
+    if not _MAYBE_NESTED.search(s):  # the usual case, found at C speed
+        return s
+    out_lines = []
+    for line in s.split("\n"):
+        depth, closing, parts = 0, [], []
+        for k, part in enumerate(_OPAQUE.split(line)):
+            if k % 2:
+                parts.append(part)
+                continue
+            chars = []
+            for ch in part:
+                if ch == "(":
+                    depth += 1
+                    if depth > 1:
+                        while chars and chars[-1] == " ":
+                            chars.pop()
+                        chars.append(", ")
+                        closing.append(True)
+                        continue
+                    closing.append(False)
+                elif ch == ")" and closing:
+                    depth -= 1
+                    if closing.pop():
+                        continue
+                chars.append(ch)
+            parts.append("".join(chars))
+        out_lines.append("".join(parts))
+    return "\n".join(out_lines)
 
 
 def _tidy(s: str) -> str:
@@ -287,12 +328,13 @@ class Renderer:
                 self._render(earlier, False)
         self.citer.page_urls = []
         helpers = _html_helpers(self.citer) if html else _text_helpers(self.citer)
-        body = _template(html, page.template).render(**page.context, **helpers)
+        body = flatten_brackets(_template(html, page.template).render(**page.context, **helpers))
         page.cites = list(self.citer.page_urls)
         out = body
         if page.cites:
             cites = [self.citer.citation(u) for u in page.cites]
-            out += "\n\n" + _template(html, "_sources.j2").render(citations=cites, short=page.short_sources, **helpers)
+            out += "\n\n" + flatten_brackets(
+                _template(html, "_sources.j2").render(citations=cites, short=page.short_sources, **helpers))
         if html:
             page._html, page._body_html = _tidy(out), _tidy(body)
             if visible_length(page._html) > MESSAGE_LIMIT:  # the last guard: see ``fit``
@@ -319,6 +361,34 @@ def _shortened_html(text: str) -> str:
     else:
         cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
     return cut + _SHORTENED
+
+
+@dataclass(frozen=True)
+class SharedFinding:
+    """One finding's words, shown once, with every record that carries them (the same sentence was recorded
+    for several organisations when one press release covered them all)."""
+
+    records: tuple
+
+    @property
+    def finding(self) -> str:
+        return self.records[0].finding
+
+    @property
+    def stance(self) -> str:
+        return self.records[0].stance
+
+    @property
+    def source_urls(self) -> list[str]:
+        return list(dict.fromkeys(f.source_url for f in self.records))
+
+
+def same_findings_once(findings: Sequence) -> list[SharedFinding]:
+    """``findings`` with each sentence once, in the order first met: an answer never says the same thing twice."""
+    groups: dict[str, list] = {}
+    for f in findings:
+        groups.setdefault(" ".join(f.finding.lower().split()), []).append(f)
+    return [SharedFinding(tuple(records)) for records in groups.values()]
 
 
 def fit(page: Page) -> Page:
@@ -374,10 +444,34 @@ def group_pages(first: Sequence[Page], more: Sequence[Page] = (), limit: int = G
     visible characters; "More" shows the next piece in place, and the whole answer, with its list of
     sources, is one tap away in a private chat.
     """
+    more = list(more)
+    if first and more:
+        more[0] = _without_repeat(first[0], more[0])
     out: list[Page] = []
-    for page in list(first) + list(more):
+    for page in list(first) + more:
         out.extend(_chunks(page, limit))
     return out
+
+
+def _without_repeat(shown: Page, fuller: Page) -> Page:
+    """``fuller`` without what ``shown`` (its short form, already on screen) said: the lines it opens with
+    in common, and any sentence said there word for word (the ordering rule, a finding). The first
+    line, the title, stays, so the piece still says what it is about."""
+    seen = (shown.body_html or shown.html).split("\n")
+    lines = (fuller.body_html or fuller.html).split("\n")
+    same = 0
+    while same < min(len(seen), len(lines)) and seen[same] == lines[same]:
+        same += 1
+    sentences = {line for line in seen if len(strip_tags(line)) >= _SENTENCE}
+    rest = [line for line in lines[max(same, 1):] if line not in sentences]
+    if same < 2 and len(rest) == len(lines) - 1:
+        return fuller
+    body = _tidy("\n".join(lines[:1] + [""] + rest))
+    return Page(html=body, text=strip_tags(body), body_html=body)
+
+
+#: A line at least this long is a sentence worth not repeating (a short row such as "Good 3" may recur).
+_SENTENCE = 60
 
 
 def strip_tags(html: str) -> str:

@@ -117,10 +117,12 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
         heading += ", worst first"
     rule = _LEAGUE_RULE.format(direction="worst first" if worst_first else "best first")
     others = "Other tables: /league crc, /league nps, /league pdu, /league region, /league 2019."
-    ref = _ref("/league", f) + (" worst" if worst_first else "")
+    named = [o for o in q.org_ids if any(row["insp"].org_id == o for row in ranked)]
+    keys = "".join(f" #{ctx.kb.organisation(o).short_key}" for o in named[:2])
+    ref = _ref("/league", f) + (" worst" if worst_first else "") + keys
     r = ctx.renderer()
     if compact:
-        page = r.page("league_summary.j2", **league_summary(ranked, q.org_ids), heading=heading, rule=rule)
+        page = r.page("league_summary.j2", **league_summary(ranked, named), heading=heading, rule=rule)
         return ctx.answer(ANSWER, "league", q, heading, [page], r, ref=ref, more_ref=ref)
     shown, _ = cap(ranked, both_ends=True)
     pages = r.pages("league.j2", shown, 20, heading=heading, rule=rule, others=others, show_full_names=False)

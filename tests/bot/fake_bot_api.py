@@ -226,10 +226,10 @@ class FakeBotApi:
     def user(user_id: int) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
 
-    def chat(self, chat_id: int) -> dict[str, Any]:
+    def chat(self, chat_id: int, title: str = "Union reps") -> dict[str, Any]:
         if chat_id not in self._chats:
             self._chats[chat_id] = ({"id": chat_id, "type": "private", "first_name": f"User{chat_id}"} if chat_id > 0
-                                    else {"id": chat_id, "type": "supergroup", "title": "Union reps"})
+                                    else {"id": chat_id, "type": "supergroup", "title": title})
         return self._chats[chat_id]
 
     def push(self, update: dict[str, Any]) -> int:
@@ -286,6 +286,14 @@ class FakeBotApi:
         self.push({"callback_query": {"id": query_id, "from": self.user(user_id), "message": _public(message),
                                       "chat_instance": f"ci{message['chat']['id']}", "data": data}})
         return query_id
+
+    def open_link(self, url: str, user_id: int = 1001) -> dict[str, Any]:
+        """Tap a ``https://t.me/<bot>?start=<payload>`` link: Telegram opens the private chat and sends
+        ``/start <payload>`` from the user (the parameter is at most 64 of ``A-Z a-z 0-9 _ -``)."""
+        m = re.fullmatch(rf"https://t\.me/{re.escape(self.username)}\?start=([A-Za-z0-9_-]{{1,64}})", url)
+        if m is None:
+            raise AssertionError(f"not a deep link Telegram would open for @{self.username}: {url}")
+        return self.private(f"/start {m.group(1)}", user_id=user_id)
 
     def inline(self, query: str, user_id: int = 1001) -> str:
         query_id = f"iq{next(self._ids)}"
