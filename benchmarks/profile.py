@@ -20,7 +20,7 @@ STAGES = (
     ("parse the question (understand)", (("responses/understand.py", "understand"),)),
     ("  of which: resolve names (knowledge/resolve.py)", (("knowledge/resolve.py", "resolve"),)),
     ("build the answer (dispatch)", (("responses/engine.py", "_dispatch"),)),
-    ("  of which: render templates (render.py page)", (("responses/render.py", "page"),)),
+    ("render the page shown (render.py _render)", (("responses/render.py", "_render"),)),
     ("  of which: knowledge base queries (kb.py)", (("knowledge/kb.py", "_rows"), ("knowledge/kb.py", "_from_row"),
                                                     ("knowledge/kb.py", "_inspection_index"))),
 )

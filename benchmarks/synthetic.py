@@ -28,7 +28,7 @@ _ONSET = ("br", "th", "h", "w", "k", "m", "d", "gr", "st", "l", "c", "f", "p", "
 _VOWEL = ("a", "e", "i", "o", "u", "ea", "ou", "ai")
 _CODA = ("ck", "rn", "ll", "sh", "nd", "m", "rt", "x", "lb", "sk")
 _ENDING = ("moor", "ford", "ley", "by", "wick", "ton", "field", "bury", "ham", "stead", "worth", "mouth",
-           "dale", "cott", "hurst", "ridge")
+           "dale", "cott", "hurst", "ridge", "combe", "wood", "thorpe", "holm")
 #: How each organisation type is written after its place name (name, alias).
 _TYPE_WORDS = {
     "CRC": ("Community Rehabilitation Company", "CRC"),

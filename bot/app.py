@@ -34,6 +34,7 @@ from bot.handlers import (on_ask_button, on_choice_button, on_inline_query, on_l
                           on_page_button, on_question, on_start_link, on_stats, on_unknown_button)
 from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
+from bot.processor import PerChatUpdateProcessor
 from bot.reload import add_latest_handler, start_watching
 from bot.settings import Settings, SettingsError, derive_file_url, load_settings
 from bot.state import StateDB, StateError, state_path
@@ -122,6 +123,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .get_updates_request(TolerantUpdatesRequest(connection_pool_size=1))
         .post_init(register_commands)
         .post_shutdown(close_state)
+        # Chats are answered side by side while each waits for Telegram; one chat's updates stay in order.
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)

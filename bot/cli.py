@@ -35,10 +35,10 @@ def _print_answer(answer, as_json: bool) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args.db)
     if args.question:
-        _print_answer(engine.ask(" ".join(args.question)), args.json)
+        _print_answer(engine.ask(" ".join(args.question), form="text"), args.json)
         return 0
     for line in sys.stdin:
-        _print_answer(engine.ask(line.rstrip("\r\n")), args.json)
+        _print_answer(engine.ask(line.rstrip("\r\n"), form="text"), args.json)
     return 0
 
 

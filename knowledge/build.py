@@ -105,7 +105,8 @@ def write_database(ds: Dataset, path: Path) -> None:
         "year_estimated": int, "owner": str, "region": str, "programme": str, "fieldwork": str,
         "published": str, "overall_rating": str, "rating_status": str, "previous_rating": str, "supervised_qualifier": str,
         "supervised_asof": str, "score": str, "source_title": str, "notes": str})
-    for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"]):
+    for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"],
+                 ["score_points", "sort_date"]):
         db["inspections"].create_index(cols)
 
     db["subjects"].insert_all((r.values for r in ds.subjects), pk="subject_id",
@@ -124,7 +125,7 @@ def write_database(ds: Dataset, path: Path) -> None:
         pk="id", foreign_keys=[("inspection_id", "inspections", "inspection_id"),
                                ("org_id", "organisations", "org_id"), ("source_url", "sources", "url")],
         columns={"inspection_id": str, "org_id": str, "figure": str})
-    for cols in (["inspection_id"], ["org_id"], ["topic"], ["subject_id"]):
+    for cols in (["inspection_id"], ["org_id"], ["topic"], ["topic", "org_id"], ["subject_id"]):
         db["findings"].create_index(cols)
     db["findings"].enable_fts(["finding", "topic", "figure"], fts_version="FTS5", tokenize="porter")
 

@@ -30,6 +30,11 @@ LEAGUE_ORDER = ("rating_points desc nulls last, "
 
 
 _ROW_PLANS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+#: How many filtered sets of latest inspections are remembered (see ``latest_inspections``).
+_LATEST_MEMO_SIZE = 256
+#: The most full-text matches ranked for one search: past it, the first matches found are ranked, so a
+#: common word in a knowledge base many times today's size costs no more than this many.
+FTS_CANDIDATES = 1000
 
 
 def _from_row(cls: type[T], row: sqlite3.Row) -> T:
@@ -63,6 +68,11 @@ def _ordered(rows: list[Inspection], order: str, sort_date: dict[str, str | None
             i.score_points * 1.0 / i.score_max if i.score_points is not None and i.score_max else None))
         rows.sort(key=lambda i: _desc_nulls_last(i.rating_points))
     return rows
+
+
+def _no_limit(limit: int | None) -> int:
+    """SQLite's LIMIT for "no limit" (-1) when ``limit`` is None."""
+    return -1 if limit is None else limit
 
 
 def read_only_uri(path: str | Path) -> str:
@@ -204,16 +214,51 @@ class KnowledgeBase:
         # without a query and a new object per row (which took 3 ms at 1x and 400 ms at 100x).
         if isinstance(year, str) and year.strip().lstrip("-").isdigit():
             year = int(year)  # SQLite's integer column would have read it as a number
+        key = (org_type or None, region or None, programme or None, year or None, rated_only, order)
+        found = self._latest_memo.get(key)
+        if found is None:
+            found = self._latest_memo[key] = self._latest_uncached(*key)
+            while len(self._latest_memo) > _LATEST_MEMO_SIZE:
+                self._latest_memo.pop(next(iter(self._latest_memo)))
+        # The rating is read from the latest inspections, so keeping one rating keeps the order.
+        return [i for i in found if i.overall_rating == rating] if rating else list(found)
+
+    def prepare(self) -> None:
+        """Work out now, not during somebody's question, the sets every league and count of a type starts from."""
+        for org_type in [None, *self._histories_of_type]:
+            for rated_only in (True, False):
+                self.latest_inspections(org_type=org_type, rated_only=rated_only)
+
+    def _latest_uncached(self, org_type: str | None, region: str | None, programme: str | None, year: int | None,
+                         rated_only: bool, order: str) -> tuple[Inspection, ...]:
+        """``latest_inspections`` worked out: only the histories of the type asked for are read."""
+        histories = self._histories_of_type.get(org_type, ()) if org_type else self._histories.values()
         latest: list[Inspection] = []
-        for history in self._histories.values():
+        for history in histories:
             for insp in reversed(history):  # newest first: (sort_date, inspection_id) descending
                 if ((not org_type or insp.org_type == org_type) and (not region or insp.region == region)
                         and (not programme or insp.programme == programme) and (not year or insp.year == year)
                         and (not rated_only or insp.overall_rating is not None)):
-                    if not rating or insp.overall_rating == rating:
-                        latest.append(insp)
+                    latest.append(insp)
                     break
-        return _ordered(latest, order, self._inspection_index[1])
+        return tuple(_ordered(latest, order, self._inspection_index[1]))
+
+    @cached_property
+    def _histories_of_type(self) -> dict[str, list[tuple[Inspection, ...]]]:
+        """The histories of each organisation type (the type of an organisation's inspections), an index
+        so that a league of CRCs reads the CRCs' histories and not every organisation's."""
+        out: dict[str, list[tuple[Inspection, ...]]] = {}
+        for history in self._histories.values():
+            for org_type in dict.fromkeys(i.org_type for i in history):
+                out.setdefault(org_type, []).append(history)
+        return out
+
+    @cached_property
+    def _latest_memo(self) -> dict[tuple, tuple[Inspection, ...]]:
+        # The file never changes under this connection, so a set once worked out stays right. A league
+        # at 100 times today's data reads thousands of histories; the same filters come up again and
+        # again (every league, list and count of PDUs), so each set is worked out once.
+        return {}
 
     def league(self, **filters) -> list[Inspection]:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
@@ -249,6 +294,30 @@ class KnowledgeBase:
         wanted = set(fields) if fields is not None else None
         return [text for field, text in self._caveats.get(inspection_id, []) if wanted is None or field in wanted]
 
+    def earlier_rated(self, rating: str) -> list[Inspection]:
+        """Inspections rated ``rating`` that are not their organisation's latest, organisations in id order
+        and each one's oldest first: an index, so "rated Good before" reads only Good ratings."""
+        return self._earlier_by_rating.get(rating, [])
+
+    @cached_property
+    def _earlier_by_rating(self) -> dict[str, list[Inspection]]:
+        out: dict[str, list[Inspection]] = {}
+        for org_id in self.organisations:
+            for insp in self._histories.get(org_id, ())[:-1]:
+                if insp.overall_rating:
+                    out.setdefault(insp.overall_rating, []).append(insp)
+        return out
+
+    @cached_property
+    def rating_changes(self) -> list[tuple[Inspection, Inspection]]:
+        """(first rated, latest rated) inspection of each organisation rated at least twice, in id order."""
+        out = []
+        for org_id in self.organisations:
+            rated = [h for h in self._histories.get(org_id, ()) if h.overall_rating]
+            if len(rated) >= 2:
+                out.append((rated[0], rated[-1]))
+        return out
+
     def undated_count(self) -> int:
         """How many inspections have no publication date in our sources."""
         return self._rows("select count(*) from inspections where published is null")[0][0]
@@ -260,17 +329,27 @@ class KnowledgeBase:
             counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
         return counts
 
-    def inspections_with_score(self, points: int, out_of: int | None = None) -> list[Inspection]:
+    def inspections_with_score(self, points: int, out_of: int | None = None, limit: int | None = None) -> list[Inspection]:
         sql = "select * from inspections where score_points = ?"
         params: list = [points]
         if out_of is not None:
             sql += " and score_max = ?"
             params.append(out_of)
-        return [_from_row(Inspection, r) for r in self._rows(sql + " order by sort_date", params)]
+        return [_from_row(Inspection, r) for r in self._rows(sql + " order by sort_date limit ?", params + [_no_limit(limit)])]
 
-    def scored_inspections(self) -> list[Inspection]:
+    def scored_inspections(self, limit: int | None = None) -> list[Inspection]:
         return [_from_row(Inspection, r) for r in self._rows(
-            "select * from inspections where score_points is not null order by score_points, sort_date")]
+            "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
+            (_no_limit(limit),))]
+
+    def count_scored(self, points: int | None = None, out_of: int | None = None) -> int:
+        """How many inspections have a published score (of ``points``, out of ``out_of``, when given)."""
+        sql, params = "select count(*) from inspections where score_points is not null", []
+        if points is not None:
+            sql += " and score_points = ?"; params.append(points)
+        if out_of is not None:
+            sql += " and score_max = ?"; params.append(out_of)
+        return self._rows(sql, params)[0][0]
 
     def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
         return [_from_row(StandardRating, r) for r in self._rows(
@@ -298,14 +377,53 @@ class KnowledgeBase:
         q = _fts_query(text)
         if q is None:
             return []
-        sql = ("select findings.* from findings join findings_fts on findings_fts.rowid = findings.id "
-               "where findings_fts match ?")
-        params: list = [q]
         if org_id:
-            sql += " and findings.org_id = ?"; params.append(org_id)
-        sql += " order by findings_fts.rank, findings.id limit ?"
-        params.append(limit)
-        return [_from_row(Finding, r) for r in self._rows(sql, params)]
+            # One organisation's findings are few: rank each of them (an indexed lookup by rowid) rather
+            # than every finding in the knowledge base that shares a word with the question.
+            sql = ("select * from (select findings.*, (select rank from findings_fts where findings_fts match ? "
+                   "and rowid = findings.id) as fts_rank from findings where org_id = ?) "
+                   "where fts_rank is not null order by fts_rank, id limit ?")
+            return [_from_row(Finding, r) for r in self._rows(sql, (q, org_id, limit))]
+        # Rank at most FTS_CANDIDATES matches (the first found), not every finding that shares a word.
+        sql = ("select findings.* from (select rowid, rank from findings_fts where findings_fts match ? limit ?) m "
+               "join findings on findings.id = m.rowid order by m.rank, findings.id limit ?")
+        return [_from_row(Finding, r) for r in self._rows(sql, (q, FTS_CANDIDATES, limit))]
+
+    def findings_on(self, topics: Sequence[str], *, org_id: str | None = None, region: str | None = None,
+                    org_type: str | None = None, first: Sequence[int] = (), limit: int = 30) -> tuple[int, list[Finding]]:
+        """How many findings on ``topics`` there are (of one organisation, region or type), and the first
+        ``limit`` of them: those whose ids are in ``first``, in that order, then the rest by id.
+
+        Counted and cut in SQL over the topic index, so a common topic in a large knowledge base never
+        becomes thousands of objects for the thirty an answer shows. A national report counts for a
+        type when its title names the type (a thematic report on CRCs).
+        """
+        if not topics:
+            return 0, []
+        where = [f"f.topic in ({', '.join('?' * len(topics))})"]
+        params: list = list(topics)
+        if org_id:
+            where.append("f.org_id = ?"); params.append(org_id)
+        if region:
+            where.append("f.org_id in (select org_id from organisations where region = ?)"); params.append(region)
+        if org_type:
+            where.append("(f.org_id in (select org_id from organisations where org_type = ?) or (f.org_id is null "
+                         "and f.subject_id in (select subject_id from subjects where instr(upper(title), ?) > 0)))")
+            # Youth justice services' national reports say "youth" in their titles, not the type's code.
+            params += [org_type, "YOUTH" if org_type == "yjs" else org_type.upper()]
+        body = "from findings f where " + " and ".join(where)
+        total = self._rows("select count(*) " + body, params)[0][0]
+        ranked = list(dict.fromkeys(first))
+        rows: list[sqlite3.Row] = []
+        if ranked:
+            place = {fid: k for k, fid in enumerate(ranked)}
+            hits = self._rows(f"select f.* {body} and f.id in ({', '.join('?' * len(ranked))})", params + ranked)
+            rows = sorted(hits, key=lambda r: place[r["id"]])[:limit]
+        if len(rows) < limit:
+            taken = [r["id"] for r in rows]
+            skip = f" and f.id not in ({', '.join('?' * len(taken))})" if taken else ""
+            rows += self._rows(f"select f.* {body}{skip} order by f.id limit ?", params + taken + [limit - len(rows)])
+        return total, [_from_row(Finding, r) for r in rows]
 
     def search_figures(self, text: str, limit: int = 10) -> list[Figure]:
         """National and aggregate figures matching the words of ``text``, best first."""
@@ -338,7 +456,11 @@ class KnowledgeBase:
         return self._sources[url]
 
     def sources(self) -> list[Source]:
-        return sorted(self._sources.values(), key=lambda s: s.url)
+        return list(self._sources_sorted)
+
+    @cached_property
+    def _sources_sorted(self) -> tuple[Source, ...]:
+        return tuple(sorted(self._sources.values(), key=lambda s: s.url))
 
     # -- figures about the database itself -----------------------------------------------------
     def meta(self) -> dict[str, str]:

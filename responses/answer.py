@@ -10,7 +10,9 @@ still works after a restart and nothing is kept in memory between messages.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Telegram's limit on one message's text.
 MESSAGE_LIMIT = 4096
@@ -51,17 +53,99 @@ class Choice:
         return {"label": self.label, "id": self.id}
 
 
-@dataclass(frozen=True)
 class Page:
     """One message's worth of an answer, in both renderings.
 
     ``body_html`` is ``html`` without its closing list of sources (empty when the page has none or
     was not made by the renderer): a group message shows the body alone, with numbered links.
+
+    A page made by the renderer (``responses.render``) is rendered in each form only when that form
+    is first read: Telegram reads ``html``, the terminal and ``--json`` read ``text``, and the pages
+    nobody turns to are never rendered at all. A page built from strings holds them as they are.
     """
 
-    html: str
-    text: str
-    body_html: str = ""
+    __slots__ = ("_html", "_text", "_body_html")
+
+    def __init__(self, html: str | None, text: str | None, body_html: str = "") -> None:
+        self._html, self._text, self._body_html = html, text, body_html
+
+    def _render(self, html: bool) -> None:
+        """Fill in a form not yet rendered; only pages that defer rendering leave one empty."""
+        raise ValueError("a Page built from strings needs both its html and its text")
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            self._render(True)
+        assert self._html is not None
+        return self._html
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._render(False)
+        assert self._text is not None
+        return self._text
+
+    @property
+    def body_html(self) -> str:
+        if self._html is None:
+            self._render(True)
+        return self._body_html
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Page):
+            return NotImplemented
+        return (self.html, self.text, self.body_html) == (other.html, other.text, other.body_html)
+
+    def __hash__(self) -> int:
+        return hash((self.html, self.text))
+
+    def __repr__(self) -> str:
+        return f"Page(html={self.html!r}, text={self.text!r})"
+
+
+class DeferredList(list):  # type: ignore[type-arg]
+    """A list worked out on first use: an answer's citations, which are numbered in order of first use
+    across all its pages, so knowing them means rendering every page (``--json`` does; a chat rarely)."""
+
+    def __init__(self, make: Callable[[], list[Any]]) -> None:
+        super().__init__()
+        self._make: Callable[[], list[Any]] | None = make
+
+    def _fill(self) -> None:
+        if self._make is not None:
+            make, self._make = self._make, None
+            super().extend(make())
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def __iter__(self) -> Iterator[Any]:
+        self._fill()
+        return super().__iter__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._fill()
+        return super().__getitem__(index)
+
+    def __contains__(self, item: object) -> bool:
+        self._fill()
+        return super().__contains__(item)
+
+    def __eq__(self, other: object) -> bool:
+        self._fill()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __repr__(self) -> str:
+        self._fill()
+        return super().__repr__()
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge import KnowledgeBase
-from responses.answer import REF_LIMIT, Answer, Page
+from responses.answer import REF_LIMIT, Answer, DeferredList, Page
 from responses.names import short_name  # noqa: F401  (re-exported for the builders)
 from responses.render import Renderer
 from responses.understand import Query
@@ -29,5 +29,5 @@ class Ctx:
             first = pages[0]
             pages = [Page(html=first.html + "\n\n<i>" + note + "</i>", text=first.text + "\n\n" + note)] + pages[1:]
         return Answer(kind=kind, intent=intent, question=q.text, title=title, pages=pages,
-                      citations=renderer.citer.citations() if renderer else [], choices=list(choices or []),
+                      citations=DeferredList(renderer.citations) if renderer else [], choices=list(choices or []),
                       ref=ref, more_ref=more_ref)

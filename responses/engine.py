@@ -84,15 +84,24 @@ class Engine:
         is_english_word("warm")
         for org_id in list(kb.organisations)[:1]:
             kb.history(org_id)
+        kb.prepare()
 
     # -- public API --------------------------------------------------------------------------------
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
-        """Answer one question (free text or a slash command). Never raises."""
+    def ask(self, question: str, *, compact: bool = False, form: str = "html") -> Answer:
+        """Answer one question (free text or a slash command). Never raises.
+
+        Pages are rendered when read; the first is rendered here, in the ``form`` it will be shown in
+        ("html" for Telegram, "text" for the terminal and JSON), so a fault in a template costs a calm
+        answer here rather than the caller's.
+        """
         if not isinstance(question, str):
             question = "" if question is None else str(question)
         question = question.replace("\x00", " ")
         try:
-            return self._cached(question, compact)
+            answer = self._cached(question, compact)
+            first = answer.pages[0]
+            _ = first.html if form == "html" else first.text
+            return answer
         except KnowledgeBaseError as exc:
             log.error("knowledge base error while answering: %s", exc)  # never the question: chats are private
             return self._calm(question, "The knowledge base is not available just now. Please try again later.")
@@ -100,11 +109,11 @@ class Engine:
             log.exception("failed to answer a question of %d characters", len(question))
             return self._calm(question, "Sorry, something went wrong while answering that. Please try rephrasing it.")
 
-    def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
+    def from_ref(self, ref: str, *, compact: bool = False, form: str = "html") -> Answer:
         """Re-create an answer from its ``ref`` (button data). Refs are commands, so this is ``ask``."""
         if not isinstance(ref, str) or not ref.startswith("/"):
             return self._calm(str(ref), "That button has expired. Please ask again.", intent="expired")
-        return self.ask(ref, compact=compact)
+        return self.ask(ref, compact=compact, form=form)
 
     def inline(self, query: str, limit: int = 5) -> list[Answer]:
         """Answers to offer in inline mode: one, or one per organisation when the name is ambiguous."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from html import unescape
 from pathlib import Path
 from typing import Callable, Sequence
@@ -206,48 +206,161 @@ def _tidy(s: str) -> str:
     return _BLANK_LINES.sub("\n\n", s).strip()
 
 
+#: The most fixed wording a list template adds to one page (heading, rule, notes), in characters.
+_PAGE_WORDING = 400
+#: A citation's line in a page's list of sources, beyond its title and URL: "[12] ", the date, spacing.
+_SOURCE_LINE = 60
+#: What each kind of row can show of itself; anything else counts every field.
+_SHOWN_FIELDS: dict[str, tuple[str, ...]] = {
+    "Inspection": ("organisation", "overall_rating", "owner"),
+    "Finding": ("finding", "topic", "figure", "subject_id"),
+    "Source": ("title", "url", "publisher"),
+    "Figure": ("subject", "metric", "value", "as_of"),
+    "StandardRating": ("standard_name", "rating"),
+    "Organisation": ("name", "type_label", "region"),
+}
+
+
+def _chars(kb: KnowledgeBase, value: object, short: bool = False) -> int:
+    """A generous count of the characters ``value`` can put on a page in plain text, its citation's line
+    included (``short``: the short form of that line, publisher and date).
+
+    Plain text is the longer rendering that counts: Telegram's limit is on the text a reader sees, and
+    the HTML's visible text is the plain text without the URLs the plain text spells out.
+    """
+    if value is None or callable(value) or isinstance(value, bool):
+        return 0
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, (int, float)):
+        return 8
+    if isinstance(value, dict):
+        return sum(_chars(kb, v, short) + 2 for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_chars(kb, v, short) + 2 for v in value)
+    if is_dataclass(value):
+        shown = _SHOWN_FIELDS.get(type(value).__name__) or tuple(f.name for f in fields(value))
+        n = 30 + sum(_chars(kb, getattr(value, name, None), short) + 2 for name in shown)
+        url = getattr(value, "source_url", None)
+        if isinstance(url, str) and url:
+            src = kb.source(url)
+            n += _SOURCE_LINE + len(url) + len(src.publisher if short else src.title)
+        return n
+    return len(str(value))
+
+
+def page_size(kb: KnowledgeBase, items: Sequence, per_page: int, context: dict, short: bool = False) -> int:
+    """How many items go on each page: ``per_page``, or fewer where a page of the longest could pass the limit.
+
+    Worked out from the items themselves, without rendering anything, so an answer knows its pages
+    (and "page 2 of 5") while rendering only the one shown; the same items always give the same pages,
+    so a page button brings back the page it promised. Words given beside the items (headings) count
+    on every page; lists given beside them (earlier ratings, figures) only on the first and last,
+    where the templates show them.
+    """
+    size = max(1, per_page)
+    every = _PAGE_WORDING + sum(_chars(kb, v) for v in context.values() if isinstance(v, str))
+    ends = sum(_chars(kb, v, short) for v in context.values() if not isinstance(v, str))
+    rows = [_chars(kb, item, short) for item in items]
+
+    def too_long(size: int) -> bool:
+        starts = range(0, len(rows), size)
+        return any(every + (ends if k in (0, len(starts) - 1) else 0) + sum(rows[i:i + size]) > MESSAGE_LIMIT
+                   for k, i in enumerate(starts))
+
+    while size > 1 and too_long(size):
+        size = max(1, min(size - 1, size * 4 // 5))
+    return size
+
+
+class _DeferredPage(Page):
+    """A page of an answer whose forms the renderer fills in when they are first read."""
+
+    __slots__ = ("renderer", "position", "template", "short_sources", "context", "cites")
+
+    def __init__(self, renderer: "Renderer", position: int, template: str, short_sources: bool, context: dict) -> None:
+        super().__init__(None, None)
+        self.renderer, self.position = renderer, position  # its place among the renderer's pages
+        self.template, self.short_sources, self.context = template, short_sources, context
+        self.cites: list[str] | None = None  # the URLs it cites, in order, once rendered in either form
+
+    def _render(self, html: bool) -> None:
+        self.renderer._render(self, html)
+
+
 @dataclass
 class Renderer:
-    """Renders one answer: a template per page, with shared citation numbering."""
+    """Renders one answer: a template per page, with shared citation numbering, each page when it is read."""
 
     kb: KnowledgeBase
     citer: Citer = field(init=False)
+    _pages: list[_DeferredPage] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.citer = Citer(self.kb)
 
     def page(self, template: str, *, short_sources: bool = False, **context) -> Page:
-        """Render one page of ``template`` in both forms, followed by the sources it cites."""
-        self.citer.page_urls = []
-        html_helpers, text_helpers = _html_helpers(self.citer), _text_helpers(self.citer)
-        html = flatten_brackets(_template(True, template).render(**context, **html_helpers))
-        urls = list(self.citer.page_urls)
-        text = flatten_brackets(_template(False, template).render(**context, **text_helpers))
-        body = _tidy(html)
-        cites = [self.citer.citation(u) for u in urls]
-        if cites:
-            html += "\n\n" + flatten_brackets(
-                _template(True, "_sources.j2").render(citations=cites, short=short_sources, **html_helpers))
-            text += "\n\n" + flatten_brackets(
-                _template(False, "_sources.j2").render(citations=cites, short=short_sources, **text_helpers))
-        return Page(html=_tidy(html), text=_tidy(text), body_html=body)
+        """A page of ``template`` followed by the sources it cites; rendered, in the form read, when read."""
+        made = _DeferredPage(self, len(self._pages), template, short_sources, context)
+        self._pages.append(made)
+        return made
 
     def pages(self, template: str, items: Sequence, per_page: int, *, short_sources: bool = True,
               **context) -> list[Page]:
-        """Render ``items`` in chunks of ``per_page``, shrinking chunks until every page fits a message."""
-        size = max(1, per_page)
-        while True:
-            snapshot = dict(self.citer.numbers)
-            chunks = [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
-            out = [self.page(template, short_sources=short_sources, items=chunk, first=k * size, page_no=k + 1, page_count=len(chunks),
-                             total=len(items), **context) for k, chunk in enumerate(chunks)]
-            # Both renderings must fit: the plain text is what the bot sends if Telegram rejects the HTML.
-            if size == 1 or all(len(p.html) <= MESSAGE_LIMIT and len(p.text) <= MESSAGE_LIMIT for p in out):
-                return [fit(p) for p in out]
-            self.citer.numbers = snapshot
-            # Shrink in proportion to the longest page, so a long list is re-rendered once or twice, not halved blindly.
-            longest = max(max(len(p.html), len(p.text)) for p in out)
-            size = max(1, min(size - 1, int(size * MESSAGE_LIMIT * 0.95 / longest)))
+        """``items`` in pages of at most ``per_page`` (fewer where long items need it: ``page_size``)."""
+        size = page_size(self.kb, items, per_page, context, short_sources)
+        chunks = [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+        return [self.page(template, short_sources=short_sources, items=chunk, first=k * size, page_no=k + 1,
+                          page_count=len(chunks), total=len(items), **context) for k, chunk in enumerate(chunks)]
+
+    def citations(self) -> list[Citation]:
+        """Every citation of the answer, numbered: every page is numbered first (in plain text if unread)."""
+        for page in self._pages:
+            if page.cites is None:
+                self._render(page, False)
+        return self.citer.citations()
+
+    def _render(self, page: _DeferredPage, html: bool) -> None:
+        """Render one form of ``page``. Sources are numbered in order of first use across the answer, so the
+        pages before it are numbered first (in plain text, the cheaper form, when they are not yet rendered)."""
+        for earlier in self._pages[: page.position]:
+            if earlier.cites is None:
+                self._render(earlier, False)
+        self.citer.page_urls = []
+        helpers = _html_helpers(self.citer) if html else _text_helpers(self.citer)
+        body = flatten_brackets(_template(html, page.template).render(**page.context, **helpers))
+        page.cites = list(self.citer.page_urls)
+        out = body
+        if page.cites:
+            cites = [self.citer.citation(u) for u in page.cites]
+            out += "\n\n" + flatten_brackets(
+                _template(html, "_sources.j2").render(citations=cites, short=page.short_sources, **helpers))
+        if html:
+            page._html, page._body_html = _tidy(out), _tidy(body)
+            if visible_length(page._html) > MESSAGE_LIMIT:  # the last guard: see ``fit``
+                page._html = page._body_html = _shortened_html(page.text)
+        else:
+            page._text = _tidy(out)
+            if len(page._text) > MESSAGE_LIMIT:
+                page._text = unescape(_shortened_html(page._text))
+
+
+_SHORTENED = "\n…(shortened)"
+
+
+def _shortened_html(text: str) -> str:
+    """``text`` escaped, then cut at a line break to fit a message with a note that it was cut.
+
+    Escaping first means escaping cannot push it back over the limit, and cutting at a line break
+    means the cut never splits an entity such as ``&amp;``.
+    """
+    escaped = str(escape(text))
+    cut = escaped[: MESSAGE_LIMIT - len(_SHORTENED)]
+    if "\n" in cut:
+        cut = cut.rsplit("\n", 1)[0]
+    else:
+        cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
+    return cut + _SHORTENED
 
 
 @dataclass(frozen=True)
@@ -281,19 +394,14 @@ def same_findings_once(findings: Sequence) -> list[SharedFinding]:
 def fit(page: Page) -> Page:
     """Last guard: a page over Telegram's limit is cut at a line break and sent as escaped text.
 
-    The text is escaped first and then cut, so escaping cannot push it back over the limit, and the cut
-    falls at a line break, so it never splits an entity such as ``&amp;``.
+    A page the renderer made guards itself as each form is rendered, so it is left as it is (and
+    unrendered). Telegram counts the text a reader sees, so the HTML is measured without its tags.
     """
-    if len(page.html) <= MESSAGE_LIMIT and len(page.text) <= MESSAGE_LIMIT:
+    if isinstance(page, _DeferredPage):
         return page
-    note = "\n…(shortened)"
-    escaped = str(escape(page.text))
-    cut = escaped[: MESSAGE_LIMIT - len(note)]
-    if "\n" in cut:
-        cut = cut.rsplit("\n", 1)[0]
-    else:
-        cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
-    html = cut + note
+    if visible_length(page.html) <= MESSAGE_LIMIT and len(page.text) <= MESSAGE_LIMIT:
+        return page
+    html = _shortened_html(page.text)
     return Page(html=html, text=unescape(html))
 
 

@@ -61,29 +61,25 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
         words_list.pop()
     rank_text = " ".join(words_list)
     topics = find_topics(rank_text) if rank_text else q.topics
-    rows: list[Finding] = ctx.kb.findings(org_id=org_id, topics=topics) if topics else []
-    if q.region and not org:
-        rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).region == q.region]
-    if q.org_type and not org:
-        rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).org_type == q.org_type
-                or not f.org_id and q.org_type.upper() in ctx.kb.subject_titles.get(f.subject_id, "").upper()
-                or not f.org_id and q.org_type == "yjs" and "youth" in ctx.kb.subject_titles.get(f.subject_id, "").lower()]
     # Rank: findings that share the question's own words first (e.g. "caseloads" within "workloads").
     words = content_words(rank_text) - {"crc", "nps", "pdu", "region"}
     searched = ctx.kb.search_findings(rank_text, org_id=org_id, limit=200)
-    order = {f.id: k for k, f in enumerate(searched)}
-    if rows:
-        # Full-text matches (which share a stemmed word with the question) first, best first.
-        rows.sort(key=lambda f: (order.get(f.id, len(order)), f.id))
-    elif not topics:
+    # On a topic: counted, and cut to what is shown, by the knowledge base; full-text matches (which share
+    # a stemmed word with the question) first, best first, then the rest in order.
+    total, rows = ctx.kb.findings_on(topics, org_id=org_id, region=None if org else q.region,
+                                     org_type=None if org else q.org_type, first=[f.id for f in searched],
+                                     limit=MAX_FINDINGS) if topics else (0, [])
+    if not rows and not topics:
         rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
+        total = len(rows)
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
     scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
                                                       "in NPS divisions" if q.org_type == "nps" else
                                                       "at youth justice services" if q.org_type == "yjs" else "across all inspections")
-    heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
+    heading = f"What inspectors found on {topic_words} {scope}: {total}"
     if not rows and org:
         rows = ctx.kb.findings(org_id=org_id)[:4]
+        total = len(rows)
         # A heading must not say "no findings on X" above a finding that speaks of X.
         if any(content_words(f.finding + " " + f.topic.replace("-", " ")) & words for f in rows):
             heading = f"What inspectors found at {short_name(org.name)}"
@@ -91,9 +87,7 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
             heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
             if rows:
                 heading += "; here is what they do say"
-    left_out = 0
-    if len(rows) > MAX_FINDINGS:
-        left_out, rows = len(rows) - MAX_FINDINGS, rows[:MAX_FINDINGS]
+    left_out = max(0, total - len(rows))
     r = ctx.renderer()
     pages = r.pages("findings.j2", same_findings_once(rows), 4 if compact else 6, short_sources=False,
                     heading=heading, subject_name=_subject_namer(ctx), left_out=left_out)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
+from knowledge.ratings import RATING_POINTS
 from knowledge.models import Inspection
 from knowledge.ratings import RATING_POINTS
 from responses.answer import ANSWER, Answer
@@ -172,16 +174,18 @@ def _left_out(n: int) -> str | None:
     return f"{n} more are not listed here: narrow the question by type, region or year." if n else None
 
 
-def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str]) -> list[Inspection]:
-    """Organisations rated ``rating`` at an earlier inspection but not at their latest."""
-    out = []
-    for org in ctx.kb.organisations.values():
-        if org.org_id in exclude or (f["org_type"] and org.org_type != f["org_type"]):
+def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str], limit: int = 12) -> list[Inspection]:
+    """Up to ``limit`` organisations rated ``rating`` at an earlier inspection but not at their latest."""
+    out: list[Inspection] = []
+    seen = set(exclude)
+    for h in ctx.kb.earlier_rated(rating):  # an index of earlier ratings: never every organisation
+        if h.org_id in seen or (f["org_type"] and ctx.kb.organisation(h.org_id).org_type != f["org_type"]):
             continue
-        for h in ctx.kb.history(org.org_id)[:-1]:
-            if h.overall_rating == rating and (not f["region"] or h.region == f["region"]) \
-                    and (not f["programme"] or h.programme == f["programme"]) and (not f["year"] or h.year == f["year"]):
-                out.append(h)
+        if (not f["region"] or h.region == f["region"]) and (not f["programme"] or h.programme == f["programme"]) \
+                and (not f["year"] or h.year == f["year"]):
+            out.append(h)
+            seen.add(h.org_id)
+            if len(out) == limit:
                 break
     return out
 
@@ -221,13 +225,15 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
         sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
             f"; by latest rating: {parts}. Each is listed below with its source." if parts else ".")
-        items = sorted(rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
+        # Only the rows shown are put in order (best rating, then name), not every organisation counted.
+        items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
     figures = _matching_figures(ctx, f, q.rating)
     footnote = None
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating else []
-    shown, left_out = cap(items)
+    shown, _ = cap(items)
+    left_out = (len(items) if q.rating else len(rated)) - len(shown)
     footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x) or None
     pages = r.pages("count.j2", shown, 10 if compact else 20, sentence=sentence, figures=figures,
                     footnote=footnote, earlier=earlier[:12], rating=q.rating)
@@ -236,8 +242,6 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def ctx_points(rating: str) -> int:
-    from knowledge.ratings import RATING_POINTS
-
     return RATING_POINTS.get(rating, -1)
 
 
@@ -282,21 +286,23 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows = ctx.kb.inspections_with_score(points, out_of)
         if q.org_type:
             rows = [i for i in rows if i.org_type == q.org_type]
-        heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {len(rows)}"
+        total = len(rows)
+        heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {total}"
         ref = f"/score_list {points} of {out_of}" if out_of else None
     else:
         # Each scale on its own (out of 27, then 36, then 39): a youth score is not ranked against a PDU's.
         rows = sorted((i for i in ctx.kb.scored_inspections() if not q.org_type or i.org_type == q.org_type),
                       key=lambda i: (i.score_max or 0, i.score_points or 0))
-        heading = f"Inspections whose score in points is published, lowest first on each scale: {len(rows)}"
+        total = len(rows)
+        heading = f"Inspections whose score in points is published, lowest first on each scale: {total}"
         ref = "/score_list"
     footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
                 "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
     if any(i.org_type == "yjs" for i in rows):
         footnote += _YOUTH_LEAGUE_NOTE
     r = ctx.renderer()
-    shown, left_out = cap(rows)
-    footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x)
+    shown, _ = cap(rows)
+    footnote = " ".join(x for x in (footnote, _left_out(total - len(shown))) if x)
     pages = r.pages("rating_list.j2", shown, 20, heading=heading, footnote=footnote, earlier=[], rating=None)
     return ctx.answer(ANSWER, "score_list", q, heading, pages, r, ref=ref)
 

@@ -17,7 +17,7 @@ import pytest
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.settings import Settings
-from tests.bot.fake_bot_api import TOKEN, FakeBotApi
+from tests.bot.fake_bot_api import TOKEN, FakeBotApi, serving
 from tests.bot.scripted_engine import ScriptedEngine
 
 #: Longest any start or stop may take before the test fails instead of hanging.
@@ -48,9 +48,14 @@ async def running_bot(settings: Settings, engine: Any) -> AsyncIterator[Any]:
         await application.updater.start_polling(poll_interval=0.0, timeout=dtm.timedelta(seconds=1),
                                                 allowed_updates=ALLOWED_UPDATES)
         await application.start()
+    server = serving(settings.base_url)  # None when the server runs in another process (benchmarks)
+    if server is not None:
+        server.application = application
     try:
         yield application
     finally:
+        if server is not None and server.application is application:
+            server.application = None
         async with asyncio.timeout(LIFECYCLE_TIMEOUT):
             await application.updater.stop()
             await application.stop()

@@ -34,6 +34,14 @@ BOT_ID = 123456
 BOT_USERNAME = "ProbationTestBot"
 GROUP_ID = -1001234567890
 
+#: Servers running in this process, by base URL, so the harness can tell one which bot it serves.
+_SERVING: dict[str, "FakeBotApi"] = {}
+
+
+def serving(base_url: str | None) -> "FakeBotApi | None":
+    """The server in this process answering at ``base_url``, if any."""
+    return _SERVING.get(base_url or "")
+
 #: Parameters the Bot API takes as JSON-serialised values (python-telegram-bot sends them as form fields).
 _JSON_PARAMS = {"reply_markup", "reply_parameters", "results", "commands", "link_preview_options",
                 "allowed_updates", "entities", "button", "scope", "input_message_content"}
@@ -181,6 +189,9 @@ class FakeBotApi:
     _changed: asyncio.Event | None = None
     confirmed_offset: int = 0
     photos: dict[str, bytes] = field(default_factory=dict)  # file_id -> the PNG a sendPhoto uploaded
+    last_update_id: int = 0
+    #: The bot under test (``tests.bot.conftest.running_bot`` sets it), which ``settle`` asks when it is done.
+    application: Any = None
     _closing: bool = False
     #: Group administrators by chat id (getChatMember answers "administrator" for them, "member" otherwise).
     admins: dict[int, set[int]] = field(default_factory=dict)
@@ -197,9 +208,11 @@ class FakeBotApi:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        _SERVING[self.base_url] = self
 
     async def stop(self) -> None:
         self._closing = True  # release any long poll still waiting, so shutdown is quick
+        _SERVING.pop(self.base_url, None)
         if self._changed is not None:
             self._changed.set()
         if self._runner is not None:
@@ -226,7 +239,7 @@ class FakeBotApi:
 
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update (its ``update_id`` is assigned here) and return the id."""
-        update_id = next(self._ids)
+        update_id = self.last_update_id = next(self._ids)
         self._updates.append({"update_id": update_id, **update})
         assert self._changed is not None
         self._changed.set()
@@ -336,13 +349,22 @@ class FakeBotApi:
             and (c.params.get("reply_parameters") or {}).get("message_id") == message_id, timeout=timeout)
         return call
 
-    async def settle(self, chat_id: int = 999_999) -> None:
-        """Wait until the bot has finished with everything queued so far.
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has taken every update queued so far and finished handling each one,
+        error handlers included: for checking that something did *not* happen.
 
-        The application handles updates one at a time in order, so once it has answered a new
-        question from another chat, every earlier update is done, error handlers included.
+        The bot handles updates from different chats concurrently, so no reply in one chat says
+        anything about another. This asks the application itself (``tests.bot.conftest.running_bot``
+        hands it over): once the bot has asked for updates past the last one queued, every one is in
+        its update queue, which counts each until its handling is done. A test that expects a reply
+        waits for that reply instead (``reply_to``, ``wait_for``).
         """
-        await self.reply_to(self.private("/about", user_id=chat_id))
+        assert self.application is not None, "settle() needs the bot started by tests.bot.conftest.running_bot"
+        last = self.last_update_id
+        async with asyncio.timeout(timeout):
+            while any(u["update_id"] <= last for u in self._updates):  # not yet confirmed by the bot
+                await asyncio.sleep(0.01)
+            await self.application.update_queue.join()
 
     # -- the server -----------------------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict[str, Any]:

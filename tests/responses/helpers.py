@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 from responses.answer import MESSAGE_LIMIT, REF_LIMIT, Answer
@@ -74,8 +75,10 @@ def html_problems(html: str) -> list[str]:
     problems = list(checker.problems)
     if checker.stack:
         problems.append(f"unclosed tags {checker.stack}")
-    if len(html) > MESSAGE_LIMIT:
-        problems.append(f"{len(html)} characters, over Telegram's {MESSAGE_LIMIT}")
+    # Telegram counts the text after parsing the markup (tags gone, entities read), not the markup.
+    visible = len(unescape(re.sub(r"<[^>]+>", "", html)))
+    if visible > MESSAGE_LIMIT:
+        problems.append(f"{visible} characters, over Telegram's {MESSAGE_LIMIT}")
     return problems
 
 

@@ -224,7 +224,7 @@ def test_renderer_escapes_html_and_never_evaluates_template_syntax(kb):
 
 def test_renderer_fails_loudly_on_a_missing_value(kb):
     with pytest.raises(jinja2.UndefinedError):
-        Renderer(kb).page("no_match.j2", message="x")
+        Renderer(kb).page("no_match.j2", message="x").text  # rendered when read
 
 
 def test_citer_numbers_in_order_of_first_use(kb):
