@@ -16,10 +16,10 @@ from knowledge.diff import NEW, Change
 from knowledge.kb import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Inspection
-from responses.answer import ANSWER, MESSAGE_LIMIT, Answer
+from responses.answer import ANSWER, Answer
 from responses.names import short_name
 from responses.organisation import unrated_reason
-from responses.render import Renderer, fit
+from responses.render import Renderer, fit, overflows
 
 
 @dataclass
@@ -85,7 +85,7 @@ def news_answer(kb: KnowledgeBase, changes: list[Change], reason: str) -> Answer
         renderer = Renderer(kb)
         more = sum(len(b.lines) for b in blocks[shown:])
         page = renderer.page("news.j2", heading=_heading(changes), blocks=blocks[:shown], more=more, reason=reason)
-        if shown <= 1 or (len(page.html) <= MESSAGE_LIMIT and len(page.text) <= MESSAGE_LIMIT):
+        if shown <= 1 or not overflows(page):
             break
         shown -= 1
     return Answer(kind=ANSWER, intent="news", question="", title=_heading(changes), pages=[fit(page)],

@@ -276,13 +276,14 @@ def page_size(kb: KnowledgeBase, items: Sequence, per_page: int, context: dict, 
 class _DeferredPage(Page):
     """A page of an answer whose forms the renderer fills in when they are first read."""
 
-    __slots__ = ("renderer", "position", "template", "short_sources", "context", "cites")
+    __slots__ = ("renderer", "position", "template", "short_sources", "context", "cites", "shortened")
 
     def __init__(self, renderer: "Renderer", position: int, template: str, short_sources: bool, context: dict) -> None:
         super().__init__(None, None)
         self.renderer, self.position = renderer, position  # its place among the renderer's pages
         self.template, self.short_sources, self.context = template, short_sources, context
         self.cites: list[str] | None = None  # the URLs it cites, in order, once rendered in either form
+        self.shortened = False  # the last guard had to cut a form of it to fit a message
 
     def _render(self, html: bool) -> None:
         self.renderer._render(self, html)
@@ -339,10 +340,12 @@ class Renderer:
             page._html, page._body_html = _tidy(out), _tidy(body)
             if visible_length(page._html) > MESSAGE_LIMIT:  # the last guard: see ``fit``
                 page._html = page._body_html = _shortened_html(page.text)
+                page.shortened = True
         else:
             page._text = _tidy(out)
             if len(page._text) > MESSAGE_LIMIT:
                 page._text = unescape(_shortened_html(page._text))
+                page.shortened = True
 
 
 _SHORTENED = "\n…(shortened)"
@@ -403,6 +406,15 @@ def fit(page: Page) -> Page:
         return page
     html = _shortened_html(page.text)
     return Page(html=html, text=unescape(html))
+
+
+def overflows(page: Page) -> bool:
+    """True when ``page``, rendered in both forms, is over a message: too long as it stands, or cut by the
+    renderer's last guard (which a caller that can drop content itself would rather avoid)."""
+    html, text = page.html, page.text
+    if isinstance(page, _DeferredPage) and page.shortened:
+        return True
+    return visible_length(html) > MESSAGE_LIMIT or len(text) > MESSAGE_LIMIT
 
 
 def visible_length(html: str) -> int:
