@@ -137,7 +137,9 @@ async def test_chat_guard_limits_one_chat_and_warns_once(api, scripted):
             api.private(f"question {n}", user_id=1001)
         other = await api.reply_to(api.group(f"@{BOT_USERNAME} meanwhile, in the group"))
         await api.settle()
-        texts = [c.text for c in sends(api)]
+        # One private chat gets four messages at once: past Telegram's burst the fake server answers 429 and
+        # the rate limiter waits and resends, so only the accepted sends count.
+        texts = [c.text for c in sends(api) if c.status == 200]
         assert len(texts) == 4
         assert [t.split("</b>")[0] for t in texts[:3]] == [f"<b>You asked: question {n}" for n in range(3)]
         assert texts[3] == SLOW_DOWN  # once; then silence

@@ -1,0 +1,146 @@
+"""Mutation testing of the modules where a bug does most harm: ``python -m benchmarks.mutate``.
+
+A test suite is only as good as the bugs it catches. mutmut makes small deliberate bugs (a ``<``
+turned into ``<=``, a string changed, a call dropped) in one module at a time and runs that module's
+tests against each; a mutant the tests do not notice "survived". The score is killed ÷ (killed +
+survived); mutants that hang count as killed (the bug was noticed), mutants mutmut could not test
+(no test reaches the code) count as survived.
+
+Each module is mutated in a sandbox of its own (a copy of the source and tests, with ``../shared``
+linked beside it as in a worktree), with only the tests that are about it, so the runs are short
+and never touch the working tree. Results go to ``benchmarks/mutation.json``: ``killed``,
+``survived`` and ``score`` per module and overall.
+
+Usage: ``python -m benchmarks.mutate [MODULE ...] [--jobs N]``; ``make mutate`` runs every module
+at the lowest CPU priority. Naming modules re-scores only those and keeps the others' figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "mutation.json"
+
+#: Each module and the tests that are about it (the narrowest selection that exercises it fully).
+MODULES: dict[str, list[str]] = {
+    "bot/addressing.py": ["tests/bot/test_addressing.py", "tests/bot/test_text_and_logs.py"],
+    "bot/logs.py": ["tests/bot/test_logs.py", "tests/bot/test_text_and_logs.py", "tests/bot/test_token_in_logs.py"],
+    "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
+    "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_engine.py"],
+    "knowledge/resolve.py": ["tests/knowledge/test_resolve.py"],
+    "responses/understand.py": ["tests/responses/test_understand.py", "tests/responses/test_engine.py"],
+}
+
+#: What a sandbox needs besides the packages (tests read the data and templates inside them).
+COPIED = ("bot", "responses", "knowledge", "tests", "benchmarks/__init__.py")
+#: mutmut's names for its verdicts, grouped into what the score counts.
+KILLED = ("killed", "timeout", "segfault")
+SURVIVED = ("survived", "no_tests", "suspicious")
+
+
+def _pyproject(module: str, tests: list[str]) -> str:
+    """This project's pyproject.toml with a [tool.mutmut] section for one module."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    selection = json.dumps([t for t in tests if (ROOT / t).exists()])
+    return text + (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["bot", "responses", "knowledge"]\n'
+        f'only_mutate = ["{module}"]\n'
+        f"pytest_add_cli_args_test_selection = {selection}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
+        "use_git_change_detection = false\n"
+    )
+
+
+def _sandbox(module: str, tests: list[str], where: Path) -> Path:
+    project = where / "project"
+    project.mkdir()
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.db", ".probation.db.*"))
+        elif source.exists():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, project / name)
+    (project / "pyproject.toml").write_text(_pyproject(module, tests), encoding="utf-8")
+    # Tests find ../shared beside the project root; mutmut runs them from project/mutants.
+    shared = ROOT.parent / "shared"
+    for base in (where, project):
+        (base / "shared").symlink_to(shared, target_is_directory=True)
+    return project
+
+
+def _counts(project: Path) -> dict[str, int]:
+    """Verdicts per status, read from mutmut's own CI/CD summary."""
+    subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=project, check=True,
+                   stdout=subprocess.DEVNULL)
+    return json.loads((project / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
+
+
+def _survivors(project: Path) -> list[str]:
+    out = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=project, capture_output=True, text=True)
+    return [line.split(":")[0].strip() for line in out.stdout.splitlines() if line.strip().endswith(("survived", "no tests"))]
+
+
+def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, object]:
+    """Run mutmut on one module in a fresh sandbox; its killed, survived and score."""
+    with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+        project = _sandbox(module, MODULES[module], Path(tmp))
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)], cwd=project, env=env,
+                       stdout=subprocess.DEVNULL if keep is None else None, check=False)
+        counts = _counts(project)
+        survivors = _survivors(project)
+        if keep is not None:
+            shutil.copytree(project / "mutants", keep / module.replace("/", "_"), dirs_exist_ok=True)
+    killed = sum(int(counts.get(k, 0)) for k in KILLED)
+    survived = sum(int(counts.get(k, 0)) for k in SURVIVED)
+    tested = killed + survived
+    return {"killed": killed, "survived": survived, "score": round(killed / tested, 3) if tested else None,
+            "survivors": survivors}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help=f"modules to score (default: all of {', '.join(MODULES)})")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1)")
+    parser.add_argument("--keep", type=Path, help="copy each sandbox's mutants/ folder here, to inspect survivors")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"not a module we score: {unknown}")
+    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    modules: dict[str, dict] = dict(previous.get("modules", {}))
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    for module in args.modules or list(MODULES):
+        print(f"mutating {module} ...", flush=True)
+        result = score_module(module, args.jobs, args.keep)
+        result["commit"] = commit
+        result["when"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+        modules[module] = result
+        print(f"  {module}: {result['killed']} killed, {result['survived']} survived, score {result['score']}",
+              flush=True)
+    modules = {m: modules[m] for m in MODULES if m in modules}
+    killed = sum(int(r["killed"]) for r in modules.values())
+    survived = sum(int(r["survived"]) for r in modules.values())
+    overall = {"killed": killed, "survived": survived,
+               "score": round(killed / (killed + survived), 3) if killed + survived else None}
+    args.out.write_text(json.dumps({"tool": "mutmut", "overall": overall, "modules": modules}, indent=2) + "\n",
+                        encoding="utf-8")
+    print(f"mutation score: {overall['score']:.1%} ({killed} killed, {survived} survived) -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
