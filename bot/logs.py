@@ -24,6 +24,9 @@ REDACTED = "<redacted>"
 
 #: Loggers that log every HTTP request, with the URL (and so the token) in it.
 NOISY_LOGGERS = ("httpx", "httpcore")
+#: python-telegram-bot logs every update and every request's parameters at DEBUG: what people wrote, their
+#: names and ids, group titles. Its loggers stay at INFO or above whatever LOG_LEVEL says.
+PRIVATE_AT_DEBUG = ("telegram",)
 
 _secrets: set[str] = set()
 _install_lock = threading.Lock()
@@ -104,5 +107,7 @@ def configure_logging(level: str, token: str) -> None:
         handler.addFilter(_filter)  # belt and braces: records made before the factory was hooked
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in PRIVATE_AT_DEBUG:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
     # The scheduler of python-telegram-bot's job queue announces every start and stop at INFO.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
