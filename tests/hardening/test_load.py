@@ -102,7 +102,6 @@ async def test_a_burst_through_the_configured_rate_limiter_loses_nothing(engine)
     """As built for Telegram (30 messages a second overall): a burst is queued, not dropped, and the rate limiter
     keeps within the flood limits the fake server enforces as Telegram does (no 429 at all, checked in _check)."""
     api, sent = await _flood(engine, chats=50, per_chat=3, timeout=60)
+    # No timing here: had the rate limiter let the burst through faster than Telegram's 30 a second, the fake
+    # server would have answered 429, which _check refuses.
     _check(api, sent)
-    times = sorted(c.at for c in api.calls_to("sendMessage"))
-    # 150 replies cannot come faster than the limiter's 30 a second after its first burst of 30.
-    assert times[-1] - times[0] >= (150 - 30) / 30 * 0.8
