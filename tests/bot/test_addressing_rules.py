@@ -83,6 +83,8 @@ def test_a_text_mention_of_the_bot_counts_and_of_anyone_else_does_not():
 
 def test_a_bot_without_a_username_matches_no_mention():
     assert not mentions_bot(message("@ab Leeds", username=None))
+    assert not mentions_bot(message("@XXXX Leeds", username=None,
+                                    entities=[{"type": "mention", "offset": 0, "length": 5}]))
     assert not mentions_bot(message("/league@", username=None))
 
 
@@ -114,6 +116,8 @@ def test_a_reply_to_a_message_without_a_sender_is_not_to_us():
     (f"/league@{BOT_USERNAME}XYZ crc", f"/league@{BOT_USERNAME}XYZ crc"),  # not our name: left alone
     (f"see /league@{BOT_USERNAME}", f"see /league@{BOT_USERNAME}"),  # only a leading command is cleaned
     (f"@{BOT_USERNAME}: how did Leeds do?", "how did Leeds do?"),
+    (f"@{BOT_USERNAME.lower()} how did Leeds do?", "how did Leeds do?"),
+    ("X", "X"),  # a one-letter question is still a question, not a call for help
     (f"@{BOT_USERNAME}, Leeds", "Leeds"),
     (f"Leeds @{BOT_USERNAME}", "Leeds"),
     (f"ask @{BOT_USERNAME}XYZ about Leeds", f"ask @{BOT_USERNAME}XYZ about Leeds"),
