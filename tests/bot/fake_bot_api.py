@@ -543,8 +543,8 @@ class FakeBotApi:
         message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
                                    "chat": self._chats[chat_id], "from": self.bot_user, "text": visible,
                                    "_source": params.get("text")}
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        if markup := _keyboard(params):
+            message["reply_markup"] = markup
         self._messages[(chat_id, message["message_id"])] = message
         call.result_message_id = message["message_id"]
         return _public(message)
@@ -560,7 +560,7 @@ class FakeBotApi:
             raise _ApiError(400, "Bad Request: message to edit not found")
         visible = self._visible_text(params.get("text", ""), params.get("parse_mode"), params.get("entities"))
         self._check_markup(params)
-        markup = params.get("reply_markup")
+        markup = _keyboard(params)
         if message["_source"] == params.get("text") and message.get("reply_markup") == markup:
             raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
                                  "markup are exactly the same as a current content and reply markup of the message")
@@ -579,8 +579,8 @@ class FakeBotApi:
         message = self._messages.get(key)
         if message is None:
             raise _ApiError(400, "Bad Request: message to edit not found")
-        markup = params.get("reply_markup") or None
-        if (message.get("reply_markup") or None) == markup:
+        markup = _keyboard(params)
+        if message.get("reply_markup") == markup:
             raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
                                  "markup are exactly the same as a current content and reply markup of the message")
         if markup:
@@ -662,6 +662,12 @@ def _check_entities(entities: Any, visible: str) -> None:
             raise bad
         if entity["type"] == "text_link" and not entity.get("url"):
             raise bad
+
+
+def _keyboard(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The inline keyboard a request asks for; one without buttons is no keyboard, as in Telegram."""
+    markup = params.get("reply_markup")
+    return markup if markup and any(markup.get("inline_keyboard") or []) else None
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:
