@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import RedactTokenFilter, configure_logging, install_redaction
+from bot.logs import RedactTokenFilter, configure_logging, install_redaction, redact
 from tests.bot.conftest import make_settings, running_bot
 from tests.bot.fake_bot_api import BOT_USERNAME, GROUP_ID, TOKEN
 
@@ -75,3 +75,68 @@ async def test_at_debug_the_log_holds_no_question_user_or_group(api, engine, con
     for private in ("Quixotically", "Zanzibarish", "Sheffield", "Doncaster", str(person), f"User{person}",
                     "Union reps", str(GROUP_ID), TOKEN):
         assert private not in log, f"{private!r} is in the log"
+
+
+def test_a_token_in_the_message_itself_is_redacted():
+    install_redaction(SECRET)
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, f"calling /bot{SECRET}/getMe", None, None)
+    RedactTokenFilter().filter(record)
+    assert record.getMessage() == "calling /bot<redacted>/getMe"
+
+
+def test_a_bad_format_string_is_left_for_logging_to_report():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "%d apples", ("many",), None)
+    assert RedactTokenFilter().filter(record) is True  # kept: logging's own error report names the bad call
+    assert record.msg == "%d apples" and record.args == ("many",)
+
+
+def test_a_secret_containing_another_is_redacted_whole():
+    """Longer secrets first: redacting "s3cret" inside "my-s3cret-long" first would leave "my-" and "-long"."""
+    install_redaction("s3cret", "my-s3cret-long")
+    assert redact("key my-s3cret-long end") == "key <redacted> end"
+    assert redact("key s3cret end") == "key <redacted> end"
+
+
+FRESH_PROCESS = r"""
+import logging, sys
+from bot.logs import configure_logging, install_redaction
+
+def tagged(*args, **kwargs):  # a record factory installed before ours must keep working
+    record = previous(*args, **kwargs)
+    record.tag = "tagged"
+    return record
+
+previous = logging.getLogRecordFactory()
+logging.setLogRecordFactory(tagged)
+install_redaction("11:first-secret")
+hooked = logging.getLogRecordFactory()
+install_redaction("22:second-secret")
+assert logging.getLogRecordFactory() is hooked, "installed twice"
+configure_logging(sys.argv[1], "33:configured-token-secret")
+log = logging.getLogger("probe")
+log.warning("a %s b %s c %s", "11:first-secret", "22:second-secret", "33:configured-token-secret")
+log.info("at info, %s", logging.getLogger().getEffectiveLevel())
+log.debug("at debug")
+print(logging.getLogRecordFactory()("n", logging.INFO, "f", 1, "m", None, None).tag)
+print(logging.getLogger("apscheduler").level, logging.getLogger("httpx").level, logging.getLogger("telegram").level)
+"""
+
+
+@pytest.mark.parametrize("level, shown", [("WARNING", ["WARNING"]), ("NOSUCHLEVEL", ["WARNING", "INFO"]),
+                                          ("DEBUG", ["WARNING", "INFO", "DEBUG"])])
+def test_configure_logging_in_a_fresh_process(level, shown):
+    """In a process of its own (the record factory is hooked once per process): every secret redacted, one
+    line per record on standard error in the documented format, the level as asked (INFO when unknown), the
+    chatty libraries held back, and a record factory set before ours still applied."""
+    import re
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", FRESH_PROCESS, level], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stderr.splitlines()
+    assert [re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (\w+) probe: ", line).group(1) for line in lines] == shown
+    assert lines[0].endswith(" probe: a <redacted> b <redacted> c <redacted>")
+    assert "secret" not in out.stderr + out.stdout
+    tag, levels = out.stdout.splitlines()
+    assert tag == "tagged"
+    assert levels == f"{logging.WARNING} {logging.WARNING} {max(logging.INFO, getattr(logging, level, logging.INFO))}"
