@@ -47,21 +47,29 @@ KILLED = ("killed", "timeout", "segfault")
 SURVIVED = ("survived", "no_tests", "suspicious")
 
 
-def _pyproject(module: str, tests: list[str]) -> str:
+def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
     """This project's pyproject.toml with a [tool.mutmut] section for one module."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    selection = json.dumps([t for t in tests if (ROOT / t).exists()])
+    selection = json.dumps(tests)
+    args = json.dumps(["-p", "no:cacheprovider", "-q", "-x"] + [a for t in deselect for a in ("--deselect", t)])
     return text + (
         "\n[tool.mutmut]\n"
         'source_paths = ["bot", "responses", "knowledge"]\n'
         f'only_mutate = ["{module}"]\n'
         f"pytest_add_cli_args_test_selection = {selection}\n"
-        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x"]\n'
+        f"pytest_add_cli_args = {args}\n"
         "use_git_change_detection = false\n"
     )
 
 
-def _sandbox(module: str, tests: list[str], where: Path) -> Path:
+def _failing(project: Path, tests: list[str]) -> list[str]:
+    """Tests of the selection that fail on the unmutated code (mutmut needs a green run to start from)."""
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *tests], cwd=project,
+                         capture_output=True, text=True)
+    return [line.split()[1] for line in out.stdout.splitlines() if line.startswith("FAILED ")]
+
+
+def _sandbox(module: str, tests: list[str], where: Path) -> tuple[Path, list[str]]:
     project = where / "project"
     project.mkdir()
     for name in COPIED:
@@ -71,12 +79,15 @@ def _sandbox(module: str, tests: list[str], where: Path) -> Path:
         elif source.exists():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, project / name)
-    (project / "pyproject.toml").write_text(_pyproject(module, tests), encoding="utf-8")
     # Tests find ../shared beside the project root; mutmut runs them from project/mutants.
     shared = ROOT.parent / "shared"
     for base in (where, project):
         (base / "shared").symlink_to(shared, target_is_directory=True)
-    return project
+    tests = [t for t in tests if (ROOT / t).exists()]
+    (project / "pyproject.toml").write_text(_pyproject(module, tests, []), encoding="utf-8")
+    deselect = _failing(project, tests)
+    (project / "pyproject.toml").write_text(_pyproject(module, tests, deselect), encoding="utf-8")
+    return project, deselect
 
 
 def _counts(project: Path) -> dict[str, int]:
@@ -94,7 +105,9 @@ def _survivors(project: Path) -> list[str]:
 def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, object]:
     """Run mutmut on one module in a fresh sandbox; its killed, survived and score."""
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
-        project = _sandbox(module, MODULES[module], Path(tmp))
+        project, deselected = _sandbox(module, MODULES[module], Path(tmp))
+        if deselected:
+            print(f"  left out, failing before any mutation: {deselected}", flush=True)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)], cwd=project, env=env,
                        stdout=subprocess.DEVNULL if keep is None else None, check=False)
@@ -106,7 +119,7 @@ def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, 
     survived = sum(int(counts.get(k, 0)) for k in SURVIVED)
     tested = killed + survived
     return {"killed": killed, "survived": survived, "score": round(killed / tested, 3) if tested else None,
-            "survivors": survivors}
+            "tests": MODULES[module], "failing_before_mutation": deselected, "survivors": survivors}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import CALLBACK_DATA_LIMIT, Action, ButtonData, ButtonDataError
+from bot.callbacks import Action, ButtonData, ButtonDataError
+from tests.telegram_facts import CALLBACK_DATA_LIMIT
 from bot.keyboards import answer_keyboard
 from responses import CHOICES, Answer, Choice, Page
 

@@ -9,7 +9,8 @@ import re
 import jinja2
 import pytest
 
-from responses.answer import MESSAGE_LIMIT, Page
+from responses.answer import Page
+from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, strip_tags
 from tests.responses.helpers import SAMPLE_QUESTIONS, citation_problems, html_problems, page_problems, ref_problems
 
