@@ -249,8 +249,21 @@ def test_league_has_every_organisation_in_rating_order(engine, kb, question, fil
     ("/league", "/league pdu"),
     ("first round CRC league", "/league crc first round"),
 ])
-def test_a_sentence_and_its_command_give_the_same_league(engine, sentence, command):
-    assert ask(engine, sentence).text == ask(engine, command).text
+def test_a_sentence_and_its_command_give_the_same_league(engine, kb, sentence, command):
+    answer = ask(engine, sentence)
+    assert answer.text == ask(engine, command).text
+    # ...and that league is the right one: one row per organisation rated in that set, counted by SQL here.
+    org_type, programme = {"/league crc": ("crc", None), "/league nps": ("nps", None), "/league pdu": ("pdu", None),
+                           "/league crc first round": ("crc", "2018-19 first round")}[command]
+    import sqlite3
+
+    sql = "select count(distinct org_id) from inspections where org_type = ? and overall_rating is not null"
+    params: tuple = (org_type,)
+    if programme:
+        sql, params = sql + " and programme = ?", (org_type, programme)
+    expected = sqlite3.connect(kb.path).execute(sql, params).fetchone()[0]
+    rows = re.findall(r"^\d+\. .+?: (?:Outstanding|Good|Requires improvement|Inadequate)\b", answer.text, re.M)
+    assert expected > 0 and len(rows) == expected
 
 
 def test_default_league_is_todays_probation_service(engine, kb):
