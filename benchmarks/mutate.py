@@ -56,6 +56,7 @@ def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
         "\n[tool.mutmut]\n"
         'source_paths = ["bot", "responses", "knowledge"]\n'
         f'only_mutate = ["{module}"]\n'
+        'also_copy = ["benchmarks"]\n'
         f"pytest_add_cli_args_test_selection = {selection}\n"
         f"pytest_add_cli_args = {args}\n"
         "use_git_change_detection = false\n"

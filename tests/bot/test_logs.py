@@ -8,6 +8,7 @@ import io
 import logging
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -124,14 +125,21 @@ print(logging.getLogger("apscheduler").level, logging.getLogger("httpx").level, 
 
 @pytest.mark.parametrize("level, shown", [("WARNING", ["WARNING"]), ("NOSUCHLEVEL", ["WARNING", "INFO"]),
                                           ("DEBUG", ["WARNING", "INFO", "DEBUG"])])
-def test_configure_logging_in_a_fresh_process(level, shown):
+def test_configure_logging_in_a_fresh_process(level, shown, configured_at_debug):
     """In a process of its own (the record factory is hooked once per process): every secret redacted, one
     line per record on standard error in the documented format, the level as asked (INFO when unknown), the
-    chatty libraries held back, and a record factory set before ours still applied."""
+    chatty libraries held back, and a record factory set before ours still applied.
+
+    (``configured_at_debug`` also configures this process, so a mutation tool sees the test reach the code.)
+    """
     import re
     import subprocess
 
-    out = subprocess.run([sys.executable, "-c", FRESH_PROCESS, level], capture_output=True, text=True, timeout=60)
+    import bot.logs
+
+    here = Path(bot.logs.__file__).resolve().parents[1]  # the same copy of the code this process imported
+    out = subprocess.run([sys.executable, "-c", FRESH_PROCESS, level], capture_output=True, text=True, timeout=60,
+                         cwd=here)
     assert out.returncode == 0, out.stderr
     lines = out.stderr.splitlines()
     assert [re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (\w+) probe: ", line).group(1) for line in lines] == shown
