@@ -35,9 +35,9 @@ MODULES: dict[str, list[str]] = {
     "bot/addressing.py": ["tests/bot/test_addressing_rules.py", "tests/bot/test_text_and_logs.py"],
     "bot/logs.py": ["tests/bot/test_text_and_logs.py", "tests/bot/test_logs.py"],
     "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
-    "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_engine.py"],
+    "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_paging.py"],
     "knowledge/resolve.py": ["tests/knowledge/test_resolve.py"],
-    "responses/understand.py": ["tests/responses/test_understand.py", "tests/responses/test_engine.py"],
+    "responses/understand.py": ["tests/responses/test_understand.py"],
 }
 
 #: What a sandbox needs besides the packages (tests read the data and templates inside them).

@@ -1,0 +1,192 @@
+"""Answers about sets of organisations (league tables, lists by rating, counts, changes, scores, latest),
+checked against SQL written here over the knowledge base, never against the engine's own answers.
+
+Rows are read from the plain text; which inspection a row is about is read from its citation (the
+source URL), so organisation names need not match the short names the answers use.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import make_synthetic_data
+from knowledge.build import build
+from knowledge.kb import KnowledgeBase
+from responses import Engine
+
+RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
+LEAGUE_ROW = re.compile(r"^(\d+)\. (.+?): (Outstanding|Good|Requires improvement|Inadequate)\b(.*)$", re.M)
+BULLET_ROW = re.compile(r"^• (.+?): (Outstanding|Good|Requires improvement|Inadequate)\b(.*)$", re.M)
+CITE = re.compile(r"\[(\d+)\]")
+
+
+def sql(kb: KnowledgeBase, query: str, *params) -> list[tuple]:
+    return sqlite3.connect(kb.path).execute(query, params).fetchall()
+
+
+def latest_rated(kb: KnowledgeBase, org_type: str, programme: str | None = None) -> list[tuple]:
+    """(org_id, rating, source_url, score_points, sort_date) of each organisation's latest rated inspection."""
+    where = "org_type = ? and overall_rating is not null" + (" and programme = ?" if programme else "")
+    params = (org_type, programme) if programme else (org_type,)
+    return sql(kb, f"""
+        select org_id, overall_rating, source_url, score_points, sort_date from (
+            select *, row_number() over (partition by org_id order by sort_date desc) as rn
+            from inspections where {where})
+        where rn = 1""", *params)
+
+
+def rows_with_urls(answer, pattern: re.Pattern) -> list[tuple[re.Match, str]]:
+    """Each row of every page, with the URL its citation points to."""
+    urls = {c.n: c.url for c in answer.citations}
+    out = []
+    for page in answer.pages:
+        for m in pattern.finditer(page.text):
+            numbers = CITE.findall(m.group(0))
+            out.append((m, urls[int(numbers[-1])] if numbers else ""))
+    return out
+
+
+# -- league tables ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, org_type", [("/league crc", "crc"), ("/league nps", "nps"),
+                                                ("/league pdu", "pdu"), ("/league region", "region"),
+                                                ("league table of CRCs", "crc")])
+def test_a_league_lists_each_latest_rating_best_first_with_shared_ranks(engine, kb, question, org_type):
+    expected = latest_rated(kb, org_type)
+    answer = engine.ask(question)
+    rows = rows_with_urls(answer, LEAGUE_ROW)
+    assert answer.intent == "league" and len(rows) == len(expected)
+    assert sorted(url for _, url in rows) == sorted(r[2] for r in expected)
+    ratings = [m.group(3) for m, _ in rows]
+    assert ratings == sorted(ratings, key=RATINGS.index)
+    for position, (m, _) in enumerate(rows, 1):
+        better = sum(1 for r in ratings if POINTS[r] > POINTS[m.group(3)])
+        assert int(m.group(1)) == better + 1, f"row {position} {m.group(0)!r}: equal ratings share a rank"
+    assert f"{len(expected)}" in answer.title
+
+
+def test_within_a_rating_a_better_published_score_comes_first(engine, kb):
+    """PDUs with a published score: among equal ratings, the higher score ranks first."""
+    expected = Counter((r[1], r[3]) for r in latest_rated(kb, "pdu") if r[3] is not None)
+    rows = rows_with_urls(engine.ask("/league pdu"), LEAGUE_ROW)
+    shown = [(m.group(3), int(s.group(1))) for m, _ in rows if (s := re.search(r"\((\d+) of 27\)", m.group(4)))]
+    assert Counter(shown) == expected and len(shown) >= 3
+    for rating in RATINGS:
+        scores = [score for r, score in shown if r == rating]
+        assert scores == sorted(scores, reverse=True), rating
+
+
+def test_the_worst_first_league_starts_at_the_bottom_and_keeps_the_ranks(engine, kb):
+    expected = latest_rated(kb, "pdu")
+    answer = engine.ask("what is the worst rated PDU?")
+    rows = rows_with_urls(answer, LEAGUE_ROW)
+    assert "worst first" in answer.title and len(rows) == len(expected)
+    ratings = [m.group(3) for m, _ in rows]
+    assert ratings == sorted(ratings, key=RATINGS.index, reverse=True)
+    lowest = min(r[3] for r in expected if r[1] == ratings[0] and r[3] is not None)
+    assert f"({lowest} of 27)" in rows[0][0].group(0), "the lowest published score comes first"
+    worst_rank = 1 + sum(1 for r in expected if POINTS[r[1]] > POINTS[ratings[0]])
+    assert int(rows[0][0].group(1)) == worst_rank
+
+
+# -- lists, counts, changes, scores, latest ---------------------------------------------------------------
+
+@pytest.mark.parametrize("question, org_type, rating", [
+    ("which CRCs were rated inadequate?", "crc", "Inadequate"),
+    ("which PDUs were rated inadequate?", "pdu", "Inadequate"),
+    ("which NPS divisions were rated good?", "nps", "Good"),
+])
+def test_a_list_by_rating_names_exactly_those_whose_latest_rating_it_is(engine, kb, question, org_type, rating):
+    expected = [r for r in latest_rated(kb, org_type) if r[1] == rating]
+    answer = engine.ask(question)
+    rows = rows_with_urls(answer, BULLET_ROW)
+    assert answer.intent == "list" and answer.title.endswith(f": {len(expected)}")
+    assert len(rows) == len(expected) and all(m.group(2) == rating for m, _ in rows)
+    assert {url for _, url in rows} == {r[2] for r in expected}  # one source may cover several
+
+
+@pytest.mark.parametrize("question, org_type, rating, programme", [
+    ("how many NPS divisions were rated good?", "nps", "Good", None),
+    ("how many CRCs were rated good in the first round?", "crc", "Good", "2018-19 first round"),
+    ("how many PDUs were rated inadequate?", "pdu", "Inadequate", None),
+])
+def test_a_count_is_the_number_in_the_data(engine, kb, question, org_type, rating, programme):
+    rated = latest_rated(kb, org_type, programme)
+    hits = [r for r in rated if r[1] == rating]
+    answer = engine.ask(question)
+    assert answer.intent == "count"
+    assert answer.pages[0].text.startswith(f"{len(hits)} of the {len(rated)} ")
+    assert {url for m, url in rows_with_urls(answer, BULLET_ROW)} == {r[2] for r in hits}
+
+
+def test_a_count_without_a_rating_breaks_them_down_by_rating(engine, kb):
+    rated = latest_rated(kb, "pdu")
+    orgs = sql(kb, "select count(*) from organisations where org_type = 'pdu'")[0][0]
+    text = engine.ask("how many PDUs are there?").pages[0].text
+    breakdown = ", ".join(f"{n} {r}" for r, n in sorted(Counter(r[1] for r in rated).items(),
+                                                         key=lambda kv: -POINTS[kv[0]]))
+    assert text.startswith(f"Our sources have {orgs} PDUs; by latest rating: {breakdown}.")
+
+
+@pytest.mark.parametrize("question, org_type, rose", [("which CRCs improved?", "crc", True),
+                                                      ("which PDUs got worse?", "pdu", False),
+                                                      ("which PDUs improved?", "pdu", True)])
+def test_changes_compare_the_first_and_latest_rated_inspections(engine, kb, question, org_type, rose):
+    first_last: dict[str, list] = {}
+    for org_id, rating in sql(kb, "select org_id, overall_rating from inspections where org_type = ? and "
+                                  "overall_rating is not null order by org_id, sort_date", org_type):
+        first_last.setdefault(org_id, []).append(POINTS[rating])
+    expected = sum(1 for p in first_last.values() if len(p) > 1 and ((p[-1] > p[0]) if rose else (p[-1] < p[0])))
+    answer = engine.ask(question)
+    assert answer.intent == "changed" and answer.title.endswith(f": {expected}")
+    verb = "rose" if rose else "fell"
+    assert verb in answer.title
+    arrows = [line for line in answer.text.splitlines() if line.startswith("• ") and "→" in line]
+    assert len(arrows) == expected
+    for line in arrows:
+        before, after = (next(r for r in RATINGS if r in part) for part in line.split("→"))
+        assert (POINTS[after] > POINTS[before]) if rose else (POINTS[after] < POINTS[before]), line
+
+
+def test_a_score_question_lists_the_inspections_with_that_score(engine, kb):
+    expected = {r[0] for r in sql(kb, "select source_url from inspections where score_points = 0 and score_max = 27")}
+    answer = engine.ask("which PDU scored 0 out of 27?")
+    assert answer.intent == "score_list" and answer.title.endswith(f": {len(expected)}")
+    assert {url for _, url in rows_with_urls(answer, BULLET_ROW)} == expected
+
+
+def test_latest_lists_the_newest_publications_first(engine, kb):
+    expected = [r[0] for r in sql(kb, "select source_url from inspections where published is not null "
+                                      "order by published desc, inspection_id limit 10")]
+    answer = engine.ask("/latest")
+    urls = {c.n: c.url for c in answer.citations}
+    shown = [urls[int(CITE.findall(line)[-1])] for line in answer.text.splitlines()
+             if line.startswith("• ") and CITE.search(line)]
+    assert shown[:len(expected)] == expected
+
+
+# -- long lists are capped ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def doubled_engine(tmp_path_factory) -> Engine:
+    """Every organisation twice (the real one and a synthetic twin): lists longer than any cap."""
+    folder: Path = tmp_path_factory.mktemp("doubled-tables")
+    make_synthetic_data(folder / "data", factor=2)
+    build(folder / "data", folder / "kb.db")
+    return Engine(KnowledgeBase(folder / "kb.db"))
+
+
+def test_a_long_list_is_cut_and_says_how_many_are_left_out(doubled_engine):
+    expected = latest_rated(doubled_engine.kb, "pdu")
+    answer = doubled_engine.ask("how many PDUs are there?")
+    shown = rows_with_urls(answer, BULLET_ROW)
+    assert len(expected) > len(shown) > 0
+    assert f"{len(expected) - len(shown)} more are not listed here" in answer.text
+    ratings = [m.group(2) for m, _ in shown]
+    assert ratings == sorted(ratings, key=RATINGS.index)  # the best kept, the rest left out
