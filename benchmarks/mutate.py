@@ -41,7 +41,7 @@ MODULES: dict[str, list[str]] = {
 }
 
 #: What a sandbox needs besides the packages (tests read the data and templates inside them).
-COPIED = ("bot", "responses", "knowledge", "tests", "benchmarks/__init__.py")
+COPIED = ("bot", "responses", "knowledge", "tests", "benchmarks")
 #: mutmut's names for its verdicts, grouped into what the score counts.
 KILLED = ("killed", "timeout", "segfault")
 SURVIVED = ("survived", "no_tests", "suspicious")
@@ -76,7 +76,7 @@ def _sandbox(module: str, tests: list[str], where: Path) -> tuple[Path, list[str
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.db", ".probation.db.*"))
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.db", ".probation.db.*", "synthetic", "results.json"))
         elif source.exists():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, project / name)
@@ -123,6 +123,18 @@ def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, 
             "tests": MODULES[module], "failing_before_mutation": deselected, "survivors": survivors}
 
 
+def _write(out: Path, modules: dict[str, dict]) -> dict[str, object]:
+    """Write the per-module and overall figures; return the overall ones."""
+    modules = {m: modules[m] for m in MODULES if m in modules}
+    killed = sum(int(r["killed"]) for r in modules.values())
+    survived = sum(int(r["survived"]) for r in modules.values())
+    overall = {"killed": killed, "survived": survived,
+               "score": round(killed / (killed + survived), 3) if killed + survived else 0.0}
+    out.write_text(json.dumps({"tool": "mutmut", "overall": overall, "modules": modules}, indent=2) + "\n",
+                   encoding="utf-8")
+    return overall
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"modules to score (default: all of {', '.join(MODULES)})")
@@ -145,14 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         modules[module] = result
         print(f"  {module}: {result['killed']} killed, {result['survived']} survived, score {result['score']}",
               flush=True)
-    modules = {m: modules[m] for m in MODULES if m in modules}
-    killed = sum(int(r["killed"]) for r in modules.values())
-    survived = sum(int(r["survived"]) for r in modules.values())
-    overall = {"killed": killed, "survived": survived,
-               "score": round(killed / (killed + survived), 3) if killed + survived else None}
-    args.out.write_text(json.dumps({"tool": "mutmut", "overall": overall, "modules": modules}, indent=2) + "\n",
-                        encoding="utf-8")
-    print(f"mutation score: {overall['score']:.1%} ({killed} killed, {survived} survived) -> {args.out}")
+        overall = _write(args.out, modules)  # after each module, so a long run keeps what it has done
+    print(f"mutation score: {overall['score']:.1%} ({overall['killed']} killed, {overall['survived']} survived) "
+          f"-> {args.out}")
     return 0
 
 
