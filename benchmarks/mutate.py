@@ -60,6 +60,10 @@ def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
         f"pytest_add_cli_args_test_selection = {selection}\n"
         f"pytest_add_cli_args = {args}\n"
         "use_git_change_detection = false\n"
+        # Each mutant runs in a process forked before any test ran: the engine caches answers, and a
+        # process that had answered a question already would never run the mutated code for it.
+        'process_isolation = "forkserver"\n'
+        'forkserver_warmup = "none"\n'
     )
 
 
@@ -67,7 +71,11 @@ def _failing(project: Path, tests: list[str]) -> list[str]:
     """Tests of the selection that fail on the unmutated code (mutmut needs a green run to start from)."""
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *tests], cwd=project,
                          capture_output=True, text=True)
-    return [line.split()[1] for line in out.stdout.splitlines() if line.startswith("FAILED ")]
+    failed = [line.removeprefix("FAILED ") for line in out.stdout.splitlines() if line.startswith("FAILED ")]
+    # A test id may hold spaces ("test_x[how many?]"), so each line is matched against the collected ids.
+    listed = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *tests],
+                            cwd=project, capture_output=True, text=True).stdout.splitlines()
+    return [max((i for i in listed if line.startswith(i)), key=len, default=line.split(" - ")[0]) for line in failed]
 
 
 def _sandbox(module: str, tests: list[str], where: Path) -> tuple[Path, list[str]]:
