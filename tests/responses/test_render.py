@@ -274,3 +274,46 @@ def test_each_answer_shape_has_its_template():
     assert {"summary.j2", "history.j2", "compare.j2", "league.j2", "rating_list.j2", "count.j2", "fact.j2",
             "findings.j2", "figures.j2", "latest.j2", "help.j2", "about.j2", "sources.j2", "choices.j2",
             "no_match.j2", "_sources.j2"} <= names
+
+
+# -- paging, checked against counts worked out here ------------------------------------------------------------
+
+def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
+    return [{"rank": n, "insp": insp, "name": insp.organisation} for n, insp in enumerate(kb.league(org_type=org_type), 1)]
+
+
+def _rows_per_page(pages) -> list[int]:
+    return [len(re.findall(r"^\d+\. ", p.text, re.M)) for p in pages]
+
+
+def test_pages_hold_exactly_per_page_items_when_they_fit(kb):
+    rows = _league_rows(kb)[:25]
+    pages = Renderer(kb).pages("league.j2", rows, 10, heading="H", footnote="Zfootnote", show_full_names=False)
+    assert _rows_per_page(pages) == [10, 10, 5]
+    assert [f"(page {k} of 3)" in p.text for k, p in enumerate(pages, 1)] == [True] * 3
+    assert ["Zfootnote" in p.text for p in pages] == [False, False, True]  # the footnote ends the last page
+
+
+def test_pages_that_do_not_fit_are_halved_until_they_do(kb):
+    rows = _league_rows(kb)
+    assert len(rows) > 50
+    pages = Renderer(kb).pages("league.j2", rows, 100, heading="H", footnote="F", show_full_names=False)
+    counts = _rows_per_page(pages)
+    assert sum(counts) == len(rows) and len(pages) > 1
+    assert counts[0] in {50, 25, 12, 6, 3} and set(counts[:-1]) == {counts[0]}, counts
+    for page in pages:
+        assert len(page.text) <= MESSAGE_LIMIT and len(page.html) <= MESSAGE_LIMIT
+
+
+def test_list_pages_cite_their_sources_in_the_short_form(engine):
+    """Long lists end each page with short source lines ("[n] Publisher, date: url"), to leave room for rows."""
+    for page in engine.ask("/league pdu").pages:
+        sources = page.text.split("\nSources\n")[1].splitlines()
+        assert sources and all(re.fullmatch(r"\[\d+\] [^\n]+, [^\n]+: https?://\S+", line) for line in sources), sources
+
+
+def test_fit_cuts_a_page_whose_html_alone_is_too_long():
+    page = fit(Page(html="<b>" + "x" * (MESSAGE_LIMIT + 10) + "</b>", text="a short plain text"))
+    assert len(page.html) <= MESSAGE_LIMIT and page.text.startswith("a short plain text")
+    page = fit(Page(html="<b>short</b>", text="y" * (MESSAGE_LIMIT + 10)))
+    assert len(page.text) <= MESSAGE_LIMIT and page.text.endswith("(shortened)")
