@@ -317,3 +317,16 @@ def test_fit_cuts_a_page_whose_html_alone_is_too_long():
     assert len(page.html) <= MESSAGE_LIMIT and page.text.startswith("a short plain text")
     page = fit(Page(html="<b>short</b>", text="y" * (MESSAGE_LIMIT + 10)))
     assert len(page.text) <= MESSAGE_LIMIT and page.text.endswith("(shortened)")
+
+
+def test_fit_leaves_a_page_of_exactly_the_limit_alone():
+    page = Page(html="x" * MESSAGE_LIMIT, text="y" * MESSAGE_LIMIT)
+    assert fit(page) is page
+
+
+def test_fit_keeps_only_whole_lines():
+    lines = [f"line {k}: Tom & Jerry <3" for k in range(600)]
+    page = fit(Page(html="<b>" + "\n".join(lines) + "</b>", text="\n".join(lines)))
+    kept = page.text.splitlines()
+    assert kept[-1] == "…(shortened)" and len(kept) > 10
+    assert kept[:-1] == lines[:len(kept) - 1]  # whole lines from the top, none cut in the middle
