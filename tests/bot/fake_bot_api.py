@@ -451,6 +451,8 @@ class FakeBotApi:
         except _ApiError as exc:
             extra = {"parameters": {"retry_after": exc.retry_after}} if exc.retry_after else {}
             return self._error(call, exc.status, exc.description, **extra)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:  # a missing or ill-typed parameter
+            return self._error(call, 400, f"Bad Request: invalid parameters ({type(exc).__name__})")
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod

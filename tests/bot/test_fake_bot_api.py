@@ -100,6 +100,13 @@ async def test_malformed_entities_are_a_400_not_a_500(server, entities):
     assert status == 400 and body["ok"] is False, body
 
 
+@pytest.mark.parametrize("params", [{"text": "no chat"}, {"chat_id": "not-a-number", "text": "x"},
+                                    {"chat_id": str(CHAT), "text": "x", "reply_markup": [1, 2]}])
+async def test_missing_or_ill_typed_parameters_are_a_400_not_a_500(server, params):
+    status, body = await call(server, "sendMessage", **params)
+    assert status == 400 and body["ok"] is False, body
+
+
 async def test_entities_within_the_text_counted_in_utf16_are_accepted(server):
     # "👍" is two UTF-16 units: "ok" starts at offset 3.
     status, body = await send(server, "👍 ok", entities=[{"type": "bold", "offset": 3, "length": 2}])
