@@ -445,7 +445,7 @@ class FakeBotApi:
             return self._error(call, status, description.format(retry_after=failure.retry_after), **extra)
         handler = getattr(self, f"_m_{method}", None)
         try:
-            if method.startswith("send") and self._flood is not None and "chat_id" in params:
+            if _is_a_message(method) and self._flood is not None and "chat_id" in params:
                 self._check_flood(int(params["chat_id"]))
             result = await handler(params, call) if handler else True
         except _ApiError as exc:
@@ -515,7 +515,11 @@ class FakeBotApi:
 
     def _visible_text(self, text: str, parse_mode: str | None, entities: Any = None, *,
                       limit: int = facts.MESSAGE_TEXT_LIMIT, what: str = "message text") -> str:
-        """The text a reader would see; 400 for what Telegram refuses (judged on the visible text)."""
+        """The text a reader would see; 400 for what Telegram refuses (judged on the visible text).
+
+        For a media caption: ``_visible_text(caption, parse_mode, caption_entities, limit=facts.CAPTION_LIMIT,
+        what="caption")`` (an empty caption is allowed there: check ``caption`` before calling).
+        """
         if not isinstance(text, str):
             raise _ApiError(400, f"Bad Request: {what} must be a string")
         visible = text
@@ -664,6 +668,11 @@ def _check_entities(entities: Any, visible: str) -> None:
             raise bad
         if entity["type"] == "text_link" and not entity.get("url"):
             raise bad
+
+
+def _is_a_message(method: str) -> bool:
+    """Methods that put a message in a chat, and so count against the flood limits (sendPhoto too)."""
+    return method.startswith("send") and method != "sendChatAction"
 
 
 def _keyboard(params: dict[str, Any]) -> dict[str, Any] | None:
