@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 import jinja2
+import markupsafe
 import pytest
 
-from responses.answer import Page
+from responses.answer import Citation, Page
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, strip_tags
 from tests.responses.helpers import SAMPLE_QUESTIONS, citation_problems, html_problems, page_problems, ref_problems
@@ -325,8 +326,55 @@ def test_fit_leaves_a_page_of_exactly_the_limit_alone():
 
 
 def test_fit_keeps_only_whole_lines():
-    lines = [f"line {k}: Tom & Jerry <3" for k in range(600)]
+    lines = [f"line {k}: Tom & Jerry <3" + " and more" * (k % 5) for k in range(600)]
     page = fit(Page(html="<b>" + "\n".join(lines) + "</b>", text="\n".join(lines)))
     kept = page.text.splitlines()
     assert kept[-1] == "…(shortened)" and len(kept) > 10
     assert kept[:-1] == lines[:len(kept) - 1]  # whole lines from the top, none cut in the middle
+
+
+# -- the exact markup of an answer, against facts copied from the data -------------------------------------------
+# inspections.csv, pdu-sheffield-2024: Inadequate, published 2024-10-24, with its source's title
+SHEFFIELD_URL = "https://hmiprobation.justiceinspectorates.gov.uk/?p=570"
+SHEFFIELD_TITLE = "Despite improvements, Sheffield Probation Delivery Unit remains ‘Inadequate’"
+# inspections.csv, pdu-dyfed-powys-2025: published 2025-10-28 (the first row of today's PDU league)
+DYFED_POWYS_URL = "https://hmiprobation.justiceinspectorates.gov.uk/document/an-inspection-of-probation-services-in-dyfed-powys-pdu-2025"
+
+
+def test_the_markup_of_a_summary(engine):
+    answer = engine.ask("how did Sheffield PDU do?")
+    html, text = answer.pages[0].html, answer.pages[0].text
+    assert html.startswith("<b>Sheffield Probation Delivery Unit</b> (PDU, Yorkshire and the Humber)")
+    assert f'Latest rating: <b>Inadequate</b> <a href="{SHEFFIELD_URL}">[1]</a>, published 24 October 2024' in html
+    assert f'\n[1] <a href="{SHEFFIELD_URL}">{SHEFFIELD_TITLE}</a>, 24 October 2024\n' in html
+    assert "Latest rating: Inadequate [1], published 24 October 2024" in text
+    assert f"\n[1] {SHEFFIELD_TITLE}, 24 October 2024\n    {SHEFFIELD_URL}\n" in text
+    assert answer.citations[0] == Citation(1, SHEFFIELD_TITLE, SHEFFIELD_URL, "2024-10-24", "24 October 2024",
+                                           "HM Inspectorate of Probation")
+    assert "&#39;Inadequate&#39;" in html and "'Inadequate'" in text  # a title's quotes escaped in HTML only
+
+
+def test_the_markup_of_a_league_page(engine):
+    pages = engine.ask("/league pdu").pages
+    assert f'\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>' in pages[0].html
+    assert f"\n[1] HM Inspectorate of Probation, 28 October 2025: {DYFED_POWYS_URL}" in pages[0].text
+    assert "1. Dyfed Powys PDU: <b>Requires improvement</b>, 2025 <a href=" in pages[0].html
+    assert "\n<i>Ordered by overall rating (Outstanding, Good" in pages[-1].html
+    assert "\nOrdered by overall rating (Outstanding, Good" in pages[-1].text
+
+
+def test_fit_keeps_as_many_whole_lines_as_fit():
+    lines = [f"line {k}: Tom & Jerry <3" + " and more" * (k % 5) for k in range(600)]
+    page = fit(Page(html="<b>" + "\n".join(lines) + "</b>", text="\n".join(lines)))
+    kept = len(page.text.splitlines()) - 1
+    one_more = len(str(markupsafe.escape(lines[kept]))) + 1
+    assert len(page.html) + one_more > MESSAGE_LIMIT, "another whole line would have fitted"
+
+
+def test_fit_never_cuts_an_entity_in_a_page_without_line_breaks():
+    # 13 characters, then "Tom &amp; Jerry " (16 escaped) repeated: the cut falls inside an "&amp;".
+    text = "x" * 13 + "Tom & Jerry " * 1000
+    page = fit(Page(html="<b>" + text + "</b>", text=text))
+    assert len(page.html) <= MESSAGE_LIMIT and len(page.html) > MESSAGE_LIMIT - 30
+    assert not re.search(r"&(?!amp;|lt;|gt;|quot;|#\d+;)", page.html), page.html[-40:]
+    assert page.text.startswith("x" * 13 + "Tom & Jerry") and page.text.endswith("…(shortened)")
