@@ -346,9 +346,9 @@ def test_the_markup_of_a_summary(engine):
     html, text = answer.pages[0].html, answer.pages[0].text
     assert html.startswith("<b>Sheffield Probation Delivery Unit</b> (PDU, Yorkshire and the Humber)")
     assert f'Latest rating: <b>Inadequate</b> <a href="{SHEFFIELD_URL}">[1]</a>, published 24 October 2024' in html
-    assert f'\n[1] <a href="{SHEFFIELD_URL}">{SHEFFIELD_TITLE}</a>, 24 October 2024\n' in html
+    assert f'\n\n<b>Sources</b>\n[1] <a href="{SHEFFIELD_URL}">{SHEFFIELD_TITLE}</a>, 24 October 2024\n' in html
     assert "Latest rating: Inadequate [1], published 24 October 2024" in text
-    assert f"\n[1] {SHEFFIELD_TITLE}, 24 October 2024\n    {SHEFFIELD_URL}\n" in text
+    assert f"\n\nSources\n[1] {SHEFFIELD_TITLE}, 24 October 2024\n    {SHEFFIELD_URL}\n" in text
     assert answer.citations[0] == Citation(1, SHEFFIELD_TITLE, SHEFFIELD_URL, "2024-10-24", "24 October 2024",
                                            "HM Inspectorate of Probation")
     assert "&#39;Inadequate&#39;" in html and "'Inadequate'" in text  # a title's quotes escaped in HTML only
@@ -356,8 +356,9 @@ def test_the_markup_of_a_summary(engine):
 
 def test_the_markup_of_a_league_page(engine):
     pages = engine.ask("/league pdu").pages
-    assert f'\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>' in pages[0].html
-    assert f"\n[1] HM Inspectorate of Probation, 28 October 2025: {DYFED_POWYS_URL}" in pages[0].text
+    assert f'\n\n<b>Sources</b>\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>' \
+        in pages[0].html
+    assert f"\n\nSources\n[1] HM Inspectorate of Probation, 28 October 2025: {DYFED_POWYS_URL}" in pages[0].text
     assert "1. Dyfed Powys PDU: <b>Requires improvement</b>, 2025 <a href=" in pages[0].html
     assert "\n<i>Ordered by overall rating (Outstanding, Good" in pages[-1].html
     assert "\nOrdered by overall rating (Outstanding, Good" in pages[-1].text
