@@ -190,3 +190,101 @@ def test_a_long_list_is_cut_and_says_how_many_are_left_out(doubled_engine):
     assert f"{len(expected) - len(shown)} more are not listed here" in answer.text
     ratings = [m.group(2) for m, _ in shown]
     assert ratings == sorted(ratings, key=RATINGS.index)  # the best kept, the rest left out
+
+
+# -- what each answer is called, and the ref its buttons carry ------------------------------------------------
+# Counts come from SQL here; headings and refs are written out in full, as a reader and a button see them.
+
+def _count(kb, where: str, *params) -> int:
+    return sql(kb, f"select count(distinct org_id) from inspections where {where}", *params)[0][0]
+
+
+def _latest_count(kb, org_type: str, rating: str | None = None, region: str | None = None,
+                  programme: str | None = None, year: int | None = None) -> int:
+    rows = sql(kb, """
+        select overall_rating, region, programme, year from (
+            select *, row_number() over (partition by org_id order by sort_date desc) as rn
+            from inspections where overall_rating is not null and (? is null or org_type = ?)
+              and (? is null or programme = ?) and (? is null or year = ?))
+        where rn = 1""", org_type, org_type, programme, programme, year, year)
+    return sum(1 for r in rows if (rating is None or r[0] == rating) and (region is None or r[1] == region))
+
+
+@pytest.mark.parametrize("question, intent, ref, heading", [
+    ("/league crc", "league", "/league crc", "League of CRCs: {crc} by latest rating"),
+    ("league of pdus in wales", "league", "/league pdu Wales", "League of PDUs in Wales: {pdu_wales} by latest rating"),
+    ("first round CRC league", "league", "/league crc first round",
+     "League of CRCs (2018-19 first round): {crc_first} by latest rating"),
+    ("/league 2019", "league", "/league 2019", "League of all organisations published in 2019: {all_2019} by latest rating"),
+    ("/league", "league", "/league pdu", "Today's Probation Service: each PDU's latest rating ({pdu} PDUs)"),
+    ("which CRCs were rated inadequate?", "list", "/list crc inadequate",
+     "CRCs whose latest rating is Inadequate: {crc_inadequate}"),
+    ("which PDUs in Yorkshire and the Humber were rated inadequate?", "list",
+     "/list pdu inadequate Yorkshire and the Humber",
+     "PDUs in Yorkshire and the Humber whose latest rating is Inadequate: {pdu_yh_inadequate}"),
+    ("how many NPS divisions were rated good?", "count", "/count nps good",
+     "{nps_good} of the {nps} NPS divisions with a rating in our sources had Good as their latest rating:"),
+    ("which PDU scored 0 out of 27?", "score_list", "/score_list 0 of 27",
+     "Inspections with a published score of 0 out of 27: {score_0_27}"),
+    ("which inspections scored 3?", "score_list", None, "Inspections with a published score of 3: {score_3}"),
+    ("/score_list", "score_list", "/score_list", "Inspections whose score in points is published, lowest first: {scored}"),
+    ("which CRCs improved?", "changed", "/changed crc improved", "CRCs whose overall rating rose between inspections: {crc_rose}"),
+    ("which organisations got worse?", "changed", "/changed declined",
+     "Organisations whose overall rating fell between inspections: {all_fell}"),
+    ("which PDUs in Wales improved?", "changed", "/changed pdu improved Wales",
+     "PDUs in Wales whose overall rating rose between inspections: {pdu_wales_rose}"),
+    ("/latest", "latest", "/latest", "Most recently published inspections"),
+])
+def test_headings_and_refs(engine, kb, question, intent, ref, heading):
+    def changed(org_type: str | None, region: str | None, rose: bool) -> int:
+        ratings: dict[str, list[int]] = {}
+        for org_id, rating in sql(kb, "select i.org_id, i.overall_rating from inspections i join organisations o "
+                                      "using (org_id) where i.overall_rating is not null and (? is null or o.org_type = ?)"
+                                      " and (? is null or o.region = ?) order by i.org_id, i.sort_date",
+                                  org_type, org_type, region, region):
+            ratings.setdefault(org_id, []).append(POINTS[rating])
+        return sum(1 for p in ratings.values() if len(p) > 1 and (p[-1] > p[0] if rose else p[-1] < p[0]))
+
+    counts = {
+        "crc": _latest_count(kb, "crc"), "pdu": _latest_count(kb, "pdu"), "nps": _latest_count(kb, "nps"),
+        "pdu_wales": _latest_count(kb, "pdu", region="Wales"),
+        "crc_first": _latest_count(kb, "crc", programme="2018-19 first round"),
+        "all_2019": _latest_count(kb, None, year=2019),
+        "crc_inadequate": _latest_count(kb, "crc", "Inadequate"),
+        "pdu_yh_inadequate": _latest_count(kb, "pdu", "Inadequate", region="Yorkshire and the Humber"),
+        "nps_good": _latest_count(kb, "nps", "Good"),
+        "score_0_27": _count(kb, "score_points = 0 and score_max = 27"),
+        "score_3": len(sql(kb, "select 1 from inspections where score_points = 3")),
+        "scored": len(sql(kb, "select 1 from inspections where score_points is not null")),
+        "crc_rose": changed("crc", None, True), "all_fell": changed(None, None, False),
+        "pdu_wales_rose": changed("pdu", "Wales", True),
+    }
+    answer = engine.ask(question)
+    expected = heading.format(**counts)
+    assert (answer.kind, answer.intent, answer.ref) == ("answer", intent, ref)
+    assert answer.title == expected.rstrip(":") or answer.title == expected
+    assert answer.pages[0].text.startswith(expected)
+
+
+def test_latest_in_full_and_compact(engine, kb):
+    undated = sql(kb, "select count(*) from inspections where published is null")[0][0]
+    full, compact = engine.ask("/latest"), engine.ask("/latest", compact=True)
+    bullets = [len([l for l in a.text.splitlines() if l.startswith("• ")]) for a in (full, compact)]
+    assert bullets == [10, 4]
+    assert f"{undated} more inspections have no publication date in our sources" in full.text
+
+
+def test_a_score_list_explains_the_score(engine):
+    text = engine.ask("/score_list").text
+    assert ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
+            "Inadequate 0, so the total is out of 27.") in text
+
+
+def test_a_list_by_rating_is_newest_first(engine, kb):
+    expected = [r[2] for r in sorted((r for r in latest_rated(kb, "pdu") if r[1] == "Inadequate"),
+                                     key=lambda r: r[4] or "", reverse=True)]
+    answer = engine.ask("which PDUs were rated inadequate?")
+    shown = [url for _, url in rows_with_urls(answer, BULLET_ROW)]
+    dates = {r[2]: r[4] or "" for r in latest_rated(kb, "pdu")}
+    assert [dates[u] for u in shown] == sorted((dates[u] for u in shown), reverse=True)
+    assert set(shown) == set(expected)
