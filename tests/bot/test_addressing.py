@@ -83,7 +83,9 @@ async def test_a_text_mention_counts_only_when_it_is_the_bot(api, real_bot):
 
 
 async def test_a_command_for_another_bot_is_left_alone_even_in_a_reply_to_us(api, real_bot):
-    """``/league@OtherBot`` belongs to the other bot whatever it replies to; the rest of the reply is ours."""
+    """``/league@OtherBot`` belongs to the other bot whatever it replies to (the README promises the bot
+    ignores it); any other reply to us is ours."""
     ours = message_from(api, {**api.bot_user}, "Sheffield PDU ...")
-    await assert_silent(api, api.group("/league@OtherHelperBot", user_id=2003))
+    await assert_silent(api, api.group("/league@OtherHelperBot", user_id=2003),
+                        api.group("/league@OtherHelperBot crc", user_id=2003, reply_to=ours))
     await assert_answered_about(api, api.group("how did Doncaster do?", reply_to=ours), "Doncaster")

@@ -97,6 +97,14 @@ def test_only_replies_to_our_own_messages_count():
     assert not is_reply_to_bot(message("and Leeds?"))
 
 
+def test_a_command_for_another_bot_is_theirs_even_in_a_reply_to_us():
+    assert not addressed(message("/league@OtherHelperBot crc", reply_to=earlier(OURS)))
+    assert not addressed(message(f"/league@{BOT_USERNAME}x", reply_to=earlier(OURS)))
+    assert addressed(message(f"/league@{BOT_USERNAME.lower()} crc", reply_to=earlier(OURS)))
+    assert addressed(message("/league crc", reply_to=earlier(OURS)))  # no name: ours, as a reply to us
+    assert addressed(message("see /league@OtherHelperBot", reply_to=earlier(OURS)))  # not a command: a reply
+
+
 def test_a_reply_in_a_forum_topic_the_bot_opened_is_not_a_reply_to_the_bot():
     opening = earlier(OURS, forum_topic_created={"name": "Questions", "icon_color": 1})
     assert not is_reply_to_bot(message("Leeds?", reply_to=opening))
