@@ -56,11 +56,38 @@ KILLED = ("killed", "timeout", "segfault")
 SURVIVED = ("survived", "no_tests", "suspicious")
 
 
+#: A pytest plugin put in each sandbox: every test starts with empty caches. The engine caches answers and
+#: the resolver memoises; a test that asked what an earlier test asked would never run the code under
+#: mutation, and mutmut, which runs for each mutant only the tests that reached its function, would not
+#: even try it.
+FRESH_CACHES = '''"""Empty every cache of the code under test before each test (written by benchmarks/mutate.py)."""
+import sys
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(request):
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in ("bot", "responses", "knowledge"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+    for fixture in ("engine", "recorded"):
+        if fixture in request.fixturenames:
+            engine = getattr(request.getfixturevalue(fixture), "engine", None) or request.getfixturevalue(fixture)
+            cached = getattr(engine, "_cached", None)
+            if cached is not None:
+                cached.cache_clear()
+'''
+
+
 def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
     """This project's pyproject.toml with a [tool.mutmut] section for one module."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     selection = json.dumps(tests)
-    args = json.dumps(["-p", "no:cacheprovider", "-q", "-x"] + [a for t in deselect for a in ("--deselect", t)])
+    args = json.dumps(["-p", "no:cacheprovider", "-p", "tests._fresh_caches", "-q", "-x"]
+                      + [a for t in deselect for a in ("--deselect", t)])
     return text + (
         "\n[tool.mutmut]\n"
         'source_paths = ["bot", "responses", "knowledge"]\n'
@@ -78,7 +105,8 @@ def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
 
 def _failing(project: Path, tests: list[str]) -> list[str]:
     """Tests of the selection that fail on the unmutated code (mutmut needs a green run to start from)."""
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *tests], cwd=project,
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests._fresh_caches",
+                          "-rf", *tests], cwd=project,
                          capture_output=True, text=True)
     failed = [line.removeprefix("FAILED ") for line in out.stdout.splitlines() if line.startswith("FAILED ")]
     # A test id may hold spaces ("test_x[how many?]"), so each line is matched against the collected ids.
@@ -102,6 +130,7 @@ def _sandbox(module: str, tests: list[str], where: Path) -> tuple[Path, list[str
     for base in (where, project):
         (base / "shared").symlink_to(shared, target_is_directory=True)
     tests = [t for t in tests if (ROOT / t).exists()]
+    (project / "tests" / "_fresh_caches.py").write_text(FRESH_CACHES, encoding="utf-8")
     (project / "pyproject.toml").write_text(_pyproject(module, tests, []), encoding="utf-8")
     deselect = _failing(project, tests)
     (project / "pyproject.toml").write_text(_pyproject(module, tests, deselect), encoding="utf-8")
