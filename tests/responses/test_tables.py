@@ -288,3 +288,65 @@ def test_a_list_by_rating_is_newest_first(engine, kb):
     dates = {r[2]: r[4] or "" for r in latest_rated(kb, "pdu")}
     assert [dates[u] for u in shown] == sorted((dates[u] for u in shown), reverse=True)
     assert set(shown) == set(expected)
+
+
+def test_a_count_of_none_says_so_in_a_sentence(engine, kb):
+    crcs = _latest_count(kb, "crc")
+    text = engine.ask("how many CRCs were rated outstanding?").pages[0].text
+    assert text.startswith(f"0 of the {crcs} CRCs with a rating in our sources had Outstanding as their latest rating.\n")
+
+
+@pytest.mark.parametrize("org_type, question", [("nps", "how many NPS divisions were rated requires improvement?"),
+                                                (None, "how many organisations were rated outstanding?")])
+def test_a_count_says_how_many_have_no_rating(engine, kb, org_type, question):
+    everyone = sql(kb, "select count(distinct org_id) from inspections where (? is null or org_type = ?)",
+                   org_type, org_type)[0][0]
+    rated = _latest_count(kb, org_type)
+    answer = engine.ask(question)
+    assert everyone > rated
+    assert f"{everyone - rated} more have no overall rating in our sources and are not counted." in answer.text
+
+
+def test_lists_and_counts_over_every_type_say_organisations(engine, kb):
+    outstanding = _latest_count(kb, None, "Outstanding")
+    assert engine.ask("which organisations were rated outstanding?").title == \
+        f"Organisations whose latest rating is Outstanding: {outstanding}"
+    assert engine.ask("how many organisations were rated outstanding?").pages[0].text.startswith(
+        f"{outstanding} of the {_latest_count(kb, None)} organisations with a rating in our sources had Outstanding")
+
+
+def test_a_compact_count_shows_ten_at_a_time(engine, kb):
+    assert _latest_count(kb, "pdu", "Inadequate") > 10
+    compact = engine.ask("how many PDUs were rated inadequate?", compact=True)
+    assert compact.pages[0].text.count("\n• ") == 10
+
+
+# figures.csv: the inspectorate's own counts for the first round
+@pytest.mark.parametrize("question, lines", [
+    ("how many CRCs were rated inadequate?", ["• CRCs rated Inadequate overall: 1 ", "• CRCs rated Inadequate: 1 "]),
+    ("how many NPS divisions were rated good?", ["• NPS divisions rated Good overall: 5 ", "• divisions rated Good: 5 "]),
+    ("how many CRCs were rated outstanding?", ["• CRCs rated Outstanding overall: 0 "]),
+])
+def test_a_count_of_crcs_or_divisions_adds_the_inspectorates_own(engine, question, lines):
+    text = engine.ask(question).text
+    assert "The inspectorate's own count:" in text
+    for line in lines:
+        assert line in text, line
+
+
+def test_a_count_of_pdus_has_no_inspectorate_count_to_add(engine):
+    assert "The inspectorate's own count" not in engine.ask("how many PDUs were rated inadequate?").text
+
+
+def test_a_list_names_those_rated_so_only_at_an_earlier_inspection(engine, kb):
+    history: dict[str, list[tuple[str, str]]] = {}
+    for org_id, rating, url in sql(kb, "select org_id, overall_rating, source_url from inspections where "
+                                       "org_type = 'pdu' and overall_rating is not null order by org_id, sort_date"):
+        history.setdefault(org_id, []).append((rating, url))
+    expected = {next(url for rating, url in h[:-1] if rating == "Inadequate")
+                for h in history.values() if h[-1][0] != "Inadequate" and any(r == "Inadequate" for r, _ in h[:-1])}
+    answer = engine.ask("which PDUs were rated inadequate?")
+    urls = {c.n: c.url for c in answer.citations}
+    tail = answer.text.split("Also rated Inadequate at an earlier inspection, but not at their latest:")[1]
+    shown = {urls[int(CITE.findall(line)[-1])] for line in tail.split("\n\n")[0].splitlines() if line.startswith("• ")}
+    assert expected and shown == expected
