@@ -350,3 +350,17 @@ def test_a_list_names_those_rated_so_only_at_an_earlier_inspection(engine, kb):
     tail = answer.text.split("Also rated Inadequate at an earlier inspection, but not at their latest:")[1]
     shown = {urls[int(CITE.findall(line)[-1])] for line in tail.split("\n\n")[0].splitlines() if line.startswith("• ")}
     assert expected and shown == expected
+
+
+@pytest.mark.parametrize("question, owner", [("who owned CRCs run by Sodexo Justice Services?", "Sodexo Justice Services"),
+                                             ("which organisations did Purple Futures own?", "Purple Futures")])
+def test_organisations_an_owner_ran(engine, kb, question, owner):
+    expected = sql(kb, """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc)
+                          as rn from inspections where owner like ?) where rn = 1""", f"%{owner}%")
+    answer = engine.ask(question)
+    assert (answer.intent, answer.ref) == ("owned_by", f"/owned_by {owner}")
+    assert answer.title == f"Organisations our sources say {owner} owned or led: {len(expected)}"
+    rows = [line for line in answer.text.splitlines() if line.startswith("• ")]
+    assert len(rows) == len(expected) and all(f"owner {owner}" in row for row in rows)
+    assert {c.url for c in answer.citations} >= {r[0] for r in expected}
+    assert "Ownership is as each cited page states it at the time of that inspection." in answer.text
