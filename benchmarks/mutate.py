@@ -182,13 +182,27 @@ def _write(out: Path, modules: dict[str, dict]) -> dict[str, object]:
     return overall
 
 
+def markdown_table(results: dict) -> str:
+    """The figures as the README shows them."""
+    lines = ["| module | killed | survived | score | scored at |", "|---|---|---|---|---|"]
+    for module, r in results["modules"].items():
+        lines.append(f"| `{module}` | {r['killed']} | {r['survived']} | {(r['score'] or 0):.1%} | {r['commit']}, {r['when']} |")
+    o = results["overall"]
+    lines.append(f"| **overall** | {o['killed']} | {o['survived']} | **{o['score']:.1%}** | |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help=f"modules to score (default: all of {', '.join(MODULES)})")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2, at nice 19)")
     parser.add_argument("--keep", type=Path, help="copy each sandbox's mutants/ folder here, to inspect survivors")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--table", action="store_true", help="print the figures in --out as a Markdown table, and stop")
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"not a module we score: {unknown}")
