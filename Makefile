@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install kb chat test eval bench bench-reload clean
+.PHONY: help install kb chat test eval bench bench-reload mutate clean
 
 help:
 	@echo "make chat   set up, build the knowledge base and chat with the bot in this terminal"
@@ -12,6 +12,7 @@ help:
 	@echo "make eval   run the shared question set (../shared/eval)"
 	@echo "make bench  run the benchmarks and write benchmarks/results.json"
 	@echo "make kb     (re)build the knowledge base from knowledge/data"
+	@echo "make mutate mutation-test the riskiest modules; prints the score, writes benchmarks/mutation.json"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,9 @@ bench: kb
 
 bench-reload: install
 	$(BIN)/python -m benchmarks.reload
+# Slow and CPU-hungry: lowest priority, one mutant at a time. MODULES="bot/logs.py ..." scores only those.
+mutate: install
+	nice -n 19 $(BIN)/python -m benchmarks.mutate $(MODULES)
 
 clean:
 	rm -rf $(VENV) knowledge/probation.db .pytest_cache .hypothesis build *.egg-info

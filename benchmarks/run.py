@@ -49,6 +49,7 @@ SYNTHETIC_DIR = HERE / "synthetic"  # git-ignored
 
 TARGETS = {  # key: (limit, "max" | "min")
     "answer_p99_ms": (1.0, "max"),
+    "answer_mean_ms": (50.0, "max"),  # was a timed assertion in the test suite; timings belong here
     "answer_p99_ms_100x": (20.0, "max"),
     "e2e_ratio": (0.8, "min"),
     "rtt_hiding_ratio": (0.6, "min"),

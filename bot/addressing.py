@@ -46,13 +46,24 @@ def mentions_bot(message: Message) -> bool:
     return False
 
 
+def commands_another_bot(message: Message) -> bool:
+    """Whether ``message`` starts with a command addressed by name to another bot (``/league@OtherBot``),
+    which is that bot's to answer even when it replies to ours."""
+    _, username = _bot_identity(message)
+    for entity, text in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+        if entity.offset == 0 and "@" in text:
+            return text.split("@", 1)[1].lower() != username
+    return False
+
+
 class _AddressedToBot(filters.MessageFilter):
-    """Messages that mention the bot, address a command to it by name, or reply to it."""
+    """Messages that mention the bot, address a command to it by name, or reply to it (unless they are
+    a command for another bot)."""
 
     __slots__ = ()
 
     def filter(self, message: Message) -> bool:
-        return is_reply_to_bot(message) or mentions_bot(message)
+        return not commands_another_bot(message) and (is_reply_to_bot(message) or mentions_bot(message))
 
 
 ADDRESSED_TO_BOT = _AddressedToBot(name="AddressedToBot")

@@ -37,6 +37,9 @@ PRIVATE_LOGGERS = ("telegram", "tornado", "apscheduler")
 WITHHELD = "<withheld>"
 #: Arguments a library log line may keep: a method or state name, never free text.
 _PLAIN_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,40}$")
+#: python-telegram-bot logs every update and every request's parameters at DEBUG: what people wrote, their
+#: names and ids, group titles. Besides withholding those arguments, its loggers stay at INFO or above.
+PRIVATE_AT_DEBUG = ("telegram",)
 
 _secrets: set[str] = set()
 _install_lock = threading.Lock()
@@ -149,5 +152,7 @@ def configure_logging(level: str, token: str) -> None:
         handler.addFilter(_filter)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in PRIVATE_AT_DEBUG:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLogger().level))
     # The scheduler of python-telegram-bot's job queue announces every start and stop at INFO.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

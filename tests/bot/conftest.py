@@ -70,14 +70,45 @@ async def api() -> AsyncIterator[FakeBotApi]:
     await server.stop()
 
 
+class RecordingEngine:
+    """The real engine, noting each question the bot put to it: what the bot made of a message."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.asked: list[tuple[str, bool]] = []  # every (question, compact), in order
+
+    def ask(self, question: str, *, compact: bool = False) -> Any:
+        self.asked.append((question, compact))
+        return self.engine.ask(question, compact=compact)
+
+    def from_ref(self, ref: str, *, compact: bool = False) -> Any:
+        return self.engine.from_ref(ref, compact=compact)
+
+    def inline(self, query: str, limit: int = 5) -> Any:
+        return self.engine.inline(query, limit=limit)
+
+
 @pytest.fixture
 def scripted() -> ScriptedEngine:
     return ScriptedEngine()
 
 
 @pytest.fixture
-async def bot(api: FakeBotApi, scripted: ScriptedEngine) -> AsyncIterator[Any]:
-    """The bot answering with the scripted engine (mechanics tests)."""
+def recorded(engine: Any) -> RecordingEngine:
+    return RecordingEngine(engine)
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, recorded: RecordingEngine) -> AsyncIterator[Any]:
+    """The bot answering with the real engine over the real knowledge base, its questions recorded."""
+    async with running_bot(make_settings(api), recorded) as application:
+        yield application
+
+
+@pytest.fixture
+async def scripted_bot(api: FakeBotApi, scripted: ScriptedEngine) -> AsyncIterator[Any]:
+    """The bot answering with canned answers: only for tests of transport and failure handling, which need
+    answers the real engine never gives (one that raises, HTML Telegram refuses)."""
     async with running_bot(make_settings(api), scripted) as application:
         yield application
 

@@ -6,10 +6,17 @@ server exactly as it would to ``api.telegram.org`` (``/bot<token>/<method>``). T
 * hands out updates the test queues, through long-polling ``getUpdates`` with Telegram's offset
   rules (an update is dropped once the bot asks for a higher offset);
 * records every request it receives (:class:`Call`), so tests assert on what the bot *sent*;
-* behaves like Telegram where a bot could get it wrong: it rejects HTML Telegram would reject
-  (400 "can't parse entities"), callback data over 64 bytes, texts over 4096 characters, edits of
-  unknown messages and edits that change nothing, messages to chats it has never seen, and a
-  wrong token (401);
+* behaves like Telegram where a bot could get it wrong (every limit and rule from
+  :mod:`tests.telegram_facts`, never from the code under test): it rejects HTML outside Telegram's
+  subset (400 "can't parse entities": unknown tags, ``<span>`` other than the spoiler, ``<tg-emoji>``
+  without an id, ``<a>`` without an href, malformed or unknown entities, more than 100 entities),
+  texts that are empty once parsed or longer than 4096 characters, callback data over 64 bytes,
+  edits of unknown messages, text or markup edits that change nothing ("message is not modified"),
+  callback answers that are late, repeated or for unknown queries ("query is too old"), messages
+  to chats it has never seen, and a wrong token (401);
+* enforces the flood limits (about one message a second per chat, 20 a minute per group, 30 a
+  second overall) with 429 and ``retry_after``, as :class:`FloodLimits` says (a test may relax them);
+* hands out only the update kinds the bot asked for with ``allowed_updates``;
 * can be told to fail the next call(s) to a method with 429 (``retry_after``), 400 "can't parse
   entities" or 403 "bot was blocked by the user".
 
@@ -21,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -28,6 +36,8 @@ from typing import Any
 from collections.abc import Callable
 
 from aiohttp import web
+
+from tests import telegram_facts as facts
 
 TOKEN = "123456:TEST-token-not-real"
 BOT_ID = 123456
@@ -48,14 +58,13 @@ _JSON_PARAMS = {"reply_markup", "reply_parameters", "results", "commands", "link
 
 # -- Telegram's HTML subset ----------------------------------------------------------------------
 
-_ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-                 "tg-emoji", "code", "pre", "blockquote"}
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_NAMED_ENTITIES = facts.HTML_NAMED_ENTITIES
 _TOKEN = re.compile(
     r"<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>"
     r"|&(?P<entity>#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);"
     r"|(?P<bare>[<&])"
 )
+_ATTR = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 
 
 class HtmlError(ValueError):
@@ -66,7 +75,7 @@ def parse_telegram_html(text: str) -> str:
     """The visible text of ``text`` in Telegram's HTML subset; ``HtmlError`` where Telegram would refuse it."""
     out: list[str] = []
     stack: list[str] = []
-    pos = 0
+    pos = entities = 0
     for m in _TOKEN.finditer(text):
         out.append(text[pos:m.start()])
         pos = m.end()
@@ -75,10 +84,11 @@ def parse_telegram_html(text: str) -> str:
             raise HtmlError(f"Unsupported start tag or unescaped {m.group('bare')!r} at byte offset {offset}")
         if m.group("entity"):
             name = m.group("entity")
-            if name.startswith("#x"):
-                out.append(chr(int(name[2:], 16)))
-            elif name.startswith("#"):
-                out.append(chr(int(name[1:])))
+            if name.startswith("#"):
+                code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
+                if not 0 < code <= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+                    raise HtmlError(f'Invalid character reference "&{name};" at byte offset {offset}')
+                out.append(chr(code))
             elif name in _NAMED_ENTITIES:
                 out.append(_NAMED_ENTITIES[name])
             else:
@@ -91,15 +101,31 @@ def parse_telegram_html(text: str) -> str:
                 raise HtmlError(f"Unmatched end tag at byte offset {offset}: expected </{expected}>, found </{tag}>")
             stack.pop()
             continue
-        if tag not in _ALLOWED_TAGS:
+        if tag not in facts.HTML_TAGS:
             raise HtmlError(f'Unsupported start tag "{tag}" at byte offset {offset}')
-        if tag == "a" and "href=" not in m.group("attrs").replace(" ", ""):
-            raise HtmlError(f"Can't find href of the link at byte offset {offset}")
+        _check_attributes(tag, _attributes(m.group("attrs")), offset)
         stack.append(tag)
+        entities += 1
+        if entities > facts.ENTITY_LIMIT:
+            raise HtmlError(f"Too many entities: more than {facts.ENTITY_LIMIT}")
     out.append(text[pos:])
     if stack:
         raise HtmlError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(out)
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    return {m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTR.finditer(raw)}
+
+
+def _check_attributes(tag: str, attrs: dict[str, str], offset: int) -> None:
+    """The attribute rules of Telegram's HTML: what makes a span, an emoji or a link acceptable."""
+    if tag == "span" and attrs.get("class") != "tg-spoiler":
+        raise HtmlError(f'Unsupported start tag "span" at byte offset {offset}')
+    if tag == "tg-emoji" and not attrs.get("emoji-id", "").isdigit():
+        raise HtmlError(f"Custom emoji identifier must be specified at byte offset {offset}")
+    if tag == "a" and not attrs.get("href"):
+        raise HtmlError(f"Can't find href of the link at byte offset {offset}")
 
 
 def utf16_len(text: str) -> int:
@@ -168,6 +194,60 @@ _FAILURES: dict[str, tuple[int, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class FloodLimits:
+    """How many messages the server accepts before answering 429: (burst, seconds) token buckets.
+
+    A bucket holds ``burst`` messages and gets back one every ``seconds / burst``: Telegram's own
+    description ("about one message a second" in a chat, "20 a minute" in a group, "30 a second"
+    overall, a short burst tolerated). The defaults are Telegram's (:mod:`tests.telegram_facts`). A
+    test that floods on purpose can pass looser limits, or ``flood=None`` to the server for none.
+    """
+
+    per_chat: tuple[int, float] = (3, 3.0 / facts.PER_CHAT_PER_SECOND)
+    per_group: tuple[int, float] = (facts.PER_GROUP_PER_MINUTE, 60.0)
+    overall: tuple[int, float] = (facts.OVERALL_PER_SECOND, 1.0)
+
+
+class _Bucket:
+    def __init__(self, burst: int, seconds: float, now: float):
+        self.burst, self.rate, self.tokens, self.last = burst, burst / seconds, float(burst), now
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more message fits (0 if it fits now)."""
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        return max(0.0, (1 - self.tokens) / self.rate)
+
+
+class _Flood:
+    """Telegram's three flood limits: one bucket overall, one per chat, one more per group."""
+
+    def __init__(self, limits: FloodLimits):
+        self.limits = limits
+        self.overall: _Bucket | None = None
+        self.chats: dict[int, _Bucket] = {}
+        self.groups: dict[int, _Bucket] = {}
+
+    #: A sender keeping to the limits on its own clock is seen a little off by ours (the request's trip, the
+    #: event loop): Telegram does not count to the millisecond either.
+    TOLERANCE = 0.05
+
+    def wait(self, chat_id: int, now: float) -> float:
+        """Seconds until a message to ``chat_id`` would be accepted; 0 if it is accepted now (and counted)."""
+        if self.overall is None:
+            self.overall = _Bucket(*self.limits.overall, now)
+        buckets = [self.overall, self.chats.setdefault(chat_id, _Bucket(*self.limits.per_chat, now))]
+        if chat_id < 0:
+            buckets.append(self.groups.setdefault(chat_id, _Bucket(*self.limits.per_group, now)))
+        wait = max(b.wait(now) for b in buckets)
+        if wait > self.TOLERANCE:
+            return wait
+        for bucket in buckets:
+            bucket.tokens -= 1
+        return 0.0
+
+
 @dataclass
 class FakeBotApi:
     """The server. ``await start()``, then point the bot at :attr:`base_url`."""
@@ -176,6 +256,8 @@ class FakeBotApi:
     bot_id: int = BOT_ID
     username: str = BOT_USERNAME
     max_poll_wait: float = 0.5  # longest a getUpdates waits when there is nothing to hand out
+    flood: FloodLimits | None = field(default_factory=FloodLimits)  # None: no flood limits at all
+    callback_answer_seconds: float = facts.CALLBACK_ANSWER_SECONDS  # after this, "query is too old"
 
     calls: list[Call] = field(default_factory=list)
     port: int = 0
@@ -192,15 +274,19 @@ class FakeBotApi:
     last_update_id: int = 0
     #: The bot under test (``tests.bot.conftest.running_bot`` sets it), which ``settle`` asks when it is done.
     application: Any = None
-    _closing: bool = False
     #: Group administrators by chat id (getChatMember answers "administrator" for them, "member" otherwise).
     admins: dict[int, set[int]] = field(default_factory=dict)
     #: Chats that have blocked the bot or removed it: every send to them is refused with 403.
     blocked: set[int] = field(default_factory=set)
+    allowed_updates: list[str] | None = None  # as the bot last asked; None: Telegram's default set
+    _closing: bool = False
+    _queries: dict[str, float] = field(default_factory=dict)  # open callback queries: id -> when pressed
+    _flood: _Flood | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
         self._changed = asyncio.Event()
+        self._flood = _Flood(self.flood) if self.flood is not None else None
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -288,6 +374,7 @@ class FakeBotApi:
                 raise AssertionError(f"no button {label!r} on message {message['message_id']}: "
                                      f"{message.get('reply_markup')}")
         query_id = f"cq{next(self._ids)}"
+        self._queries[query_id] = time.monotonic()
         self.push({"callback_query": {"id": query_id, "from": self.user(user_id), "message": _public(message),
                                       "chat_instance": f"ci{message['chat']['id']}", "data": data}})
         return query_id
@@ -376,16 +463,22 @@ class FakeBotApi:
         params: dict[str, Any] = {}
         for key, value in raw.items():
             if key in _JSON_PARAMS and isinstance(value, str):
-                value = json.loads(value)
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    raise _ApiError(400, f"Bad Request: can't parse {key} JSON object") from None
             params[key] = value
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         token = request.match_info["token"]
-        params = await self._params(request)
-        call = Call(method=method, params=params, at=time.monotonic(), token=token)
+        call = Call(method=method, params={}, at=time.monotonic(), token=token)
         self.calls.append(call)
+        try:
+            call.params = params = await self._params(request)
+        except _ApiError as exc:
+            return self._error(call, exc.status, exc.description)
         if token != self.token:
             return self._error(call, 401, "Unauthorized")
         queued = self._failures.get(method)
@@ -396,9 +489,14 @@ class FakeBotApi:
             return self._error(call, status, description.format(retry_after=failure.retry_after), **extra)
         handler = getattr(self, f"_m_{method}", None)
         try:
+            if _is_a_message(method) and self._flood is not None and "chat_id" in params:
+                self._check_flood(int(params["chat_id"]))
             result = await handler(params, call) if handler else True
         except _ApiError as exc:
-            return self._error(call, exc.status, exc.description)
+            extra = {"parameters": {"retry_after": exc.retry_after}} if exc.retry_after else {}
+            return self._error(call, exc.status, exc.description, **extra)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:  # a missing or ill-typed parameter
+            return self._error(call, 400, f"Bad Request: invalid parameters ({type(exc).__name__})")
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -413,6 +511,8 @@ class FakeBotApi:
                 "supports_inline_queries": True}
 
     async def _m_getUpdates(self, params: dict[str, Any], call: Call) -> list[dict[str, Any]]:
+        if "allowed_updates" in params:
+            self._set_allowed_updates(params["allowed_updates"])
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         wait = min(float(params.get("timeout") or 0), self.max_poll_wait)
@@ -427,18 +527,45 @@ class FakeBotApi:
                 await asyncio.wait_for(self._changed.wait(), remaining)
             except TimeoutError:
                 break
-        return self._updates[:limit]
+        return [u for u in self._updates if self._is_allowed(u)][:limit]
+
+    def _set_allowed_updates(self, kinds: Any) -> None:
+        """An empty list means "the default set" again, as in Telegram; unknown kinds are refused."""
+        if not isinstance(kinds, list) or not set(kinds) <= facts.UPDATE_KINDS:
+            raise _ApiError(400, "Bad Request: invalid allowed_updates")
+        self.allowed_updates = list(kinds) or None
+
+    def _is_allowed(self, update: dict[str, Any]) -> bool:
+        kind = next((k for k in update if k != "update_id"), None)
+        if kind is None:
+            return True
+        if self.allowed_updates is None:
+            return kind not in facts.NOT_SENT_BY_DEFAULT
+        return kind in self.allowed_updates
+
+    def _check_flood(self, chat_id: int) -> None:
+        assert self._flood is not None
+        wait = self._flood.wait(chat_id, time.monotonic())
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            raise _ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
 
     def _check_markup(self, params: dict[str, Any]) -> None:
         for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data")
-                if data is not None and not 1 <= len(data.encode()) <= 64:
+                if data is not None and not 1 <= len(data.encode()) <= facts.CALLBACK_DATA_LIMIT:
                     raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
-    def _visible_text(self, text: str, parse_mode: str | None) -> str:
-        if not text.strip():
-            raise _ApiError(400, "Bad Request: message text is empty")
+    def _visible_text(self, text: str, parse_mode: str | None, entities: Any = None, *,
+                      limit: int = facts.MESSAGE_TEXT_LIMIT, what: str = "message text") -> str:
+        """The text a reader would see; 400 for what Telegram refuses (judged on the visible text).
+
+        For a media caption: ``_visible_text(caption, parse_mode, caption_entities, limit=facts.CAPTION_LIMIT,
+        what="caption")`` (an empty caption is allowed there: check ``caption`` before calling).
+        """
+        if not isinstance(text, str):
+            raise _ApiError(400, f"Bad Request: {what} must be a string")
         visible = text
         if parse_mode == "HTML":
             try:
@@ -447,8 +574,14 @@ class FakeBotApi:
                 raise _ApiError(400, f"Bad Request: can't parse entities: {exc}") from None
         elif parse_mode:
             raise _ApiError(400, f"Bad Request: unsupported parse_mode {parse_mode}")
-        if utf16_len(visible) > 4096:
-            raise _ApiError(400, "Bad Request: message is too long")
+        if entities is not None:
+            if parse_mode:
+                raise _ApiError(400, "Bad Request: can't use entities together with parse_mode")
+            _check_entities(entities, visible)
+        if not visible.strip():
+            raise _ApiError(400, f"Bad Request: {what} is empty")
+        if utf16_len(visible) > limit:
+            raise _ApiError(400, f"Bad Request: {what} is too long")
         return visible
 
     async def _m_sendMessage(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -458,13 +591,13 @@ class FakeBotApi:
         if chat_id in self.blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user" if chat_id > 0
                             else "Forbidden: bot was kicked from the supergroup chat")
-        visible = self._visible_text(params.get("text", ""), params.get("parse_mode"))
+        visible = self._visible_text(params.get("text", ""), params.get("parse_mode"), params.get("entities"))
         self._check_markup(params)
         message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
                                    "chat": self._chats[chat_id], "from": self.bot_user, "text": visible,
                                    "_source": params.get("text")}
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        if markup := _keyboard(params):
+            message["reply_markup"] = markup
         self._messages[(chat_id, message["message_id"])] = message
         call.result_message_id = message["message_id"]
         return _public(message)
@@ -505,16 +638,16 @@ class FakeBotApi:
 
     async def _m_editMessageText(self, params: dict[str, Any], call: Call) -> dict[str, Any] | bool:
         if "inline_message_id" in params:
-            self._visible_text(params.get("text", ""), params.get("parse_mode"))
+            self._visible_text(params.get("text", ""), params.get("parse_mode"), params.get("entities"))
             self._check_markup(params)
             return True
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self._messages.get(key)
         if message is None:
             raise _ApiError(400, "Bad Request: message to edit not found")
-        visible = self._visible_text(params.get("text", ""), params.get("parse_mode"))
+        visible = self._visible_text(params.get("text", ""), params.get("parse_mode"), params.get("entities"))
         self._check_markup(params)
-        markup = params.get("reply_markup")
+        markup = _keyboard(params)
         if message["_source"] == params.get("text") and message.get("reply_markup") == markup:
             raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
                                  "markup are exactly the same as a current content and reply markup of the message")
@@ -527,23 +660,37 @@ class FakeBotApi:
 
     async def _m_editMessageReplyMarkup(self, params: dict[str, Any], call: Call) -> dict[str, Any] | bool:
         self._check_markup(params)
+        if "inline_message_id" in params:
+            return True
         key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
-        if key in self._messages:
-            self._messages[key]["reply_markup"] = params.get("reply_markup")
-            return _public(self._messages[key])
-        return True
+        message = self._messages.get(key)
+        if message is None:
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        markup = _keyboard(params)
+        if message.get("reply_markup") == markup:
+            raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
+                                 "markup are exactly the same as a current content and reply markup of the message")
+        if markup:
+            message["reply_markup"] = markup
+        else:
+            message.pop("reply_markup", None)
+        return _public(message)
 
     async def _m_answerCallbackQuery(self, params: dict[str, Any], call: Call) -> bool:
-        if len(params.get("text") or "") > 200:
+        """A query can be answered once, within the time Telegram waits; after that it is "too old"."""
+        pressed = self._queries.pop(str(params.get("callback_query_id")), None)
+        if pressed is None or time.monotonic() - pressed > self.callback_answer_seconds:
+            raise _ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if len(params.get("text") or "") > facts.CALLBACK_ANSWER_LIMIT:
             raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
     async def _m_answerInlineQuery(self, params: dict[str, Any], call: Call) -> bool:
         results = params.get("results") or []
-        if len(results) > 50:
+        if len(results) > facts.INLINE_RESULTS_LIMIT:
             raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
         ids = [r.get("id", "") for r in results]
-        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= facts.INLINE_RESULT_ID_LIMIT for i in ids):
             raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
         for result in results:
             content = result.get("input_message_content") or {}
@@ -553,7 +700,8 @@ class FakeBotApi:
 
     async def _m_setMyCommands(self, params: dict[str, Any], call: Call) -> bool:
         for command in params.get("commands") or []:
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]) or not 1 <= len(command["description"]) <= 256:
+            if not re.fullmatch(facts.COMMAND_PATTERN, command["command"]) \
+                    or not 1 <= len(command["description"]) <= facts.COMMAND_DESCRIPTION_LIMIT:
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
@@ -574,6 +722,8 @@ class FakeBotApi:
         return True
 
     async def _m_setWebhook(self, params: dict[str, Any], call: Call) -> bool:
+        if "allowed_updates" in params:
+            self._set_allowed_updates(params["allowed_updates"])
         return True
 
     async def _m_getWebhookInfo(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
@@ -587,9 +737,42 @@ class FakeBotApi:
 
 
 class _ApiError(Exception):
-    def __init__(self, status: int, description: str):
+    def __init__(self, status: int, description: str, *, retry_after: int = 0):
         super().__init__(description)
-        self.status, self.description = status, description
+        self.status, self.description, self.retry_after = status, description, retry_after
+
+
+_ENTITY_TYPES = {"mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold", "italic",
+                 "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote", "code", "pre",
+                 "text_link", "text_mention", "custom_emoji"}
+
+
+def _check_entities(entities: Any, visible: str) -> None:
+    """Explicit ``entities``: a list of known types, each inside the text (UTF-16 offsets), at most 100."""
+    bad = _ApiError(400, "Bad Request: can't parse entities: malformed entities")
+    if not isinstance(entities, list) or len(entities) > facts.ENTITY_LIMIT:
+        raise bad
+    size = utf16_len(visible)
+    for entity in entities:
+        if not isinstance(entity, dict) or entity.get("type") not in _ENTITY_TYPES:
+            raise bad
+        offset, length = entity.get("offset"), entity.get("length")
+        if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length < 1 \
+                or offset + length > size:
+            raise bad
+        if entity["type"] == "text_link" and not entity.get("url"):
+            raise bad
+
+
+def _is_a_message(method: str) -> bool:
+    """Methods that put a message in a chat, and so count against the flood limits (sendPhoto too)."""
+    return method.startswith("send") and method != "sendChatAction"
+
+
+def _keyboard(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The inline keyboard a request asks for; one without buttons is no keyboard, as in Telegram."""
+    markup = params.get("reply_markup")
+    return markup if markup and any(markup.get("inline_keyboard") or []) else None
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:

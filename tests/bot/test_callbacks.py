@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import CALLBACK_DATA_LIMIT, Action, ButtonData, ButtonDataError, ref_from_payload, start_payload
+from bot.callbacks import Action, ButtonData, ButtonDataError, ref_from_payload, start_payload
+from tests.telegram_facts import CALLBACK_DATA_LIMIT
 from bot.keyboards import answer_keyboard
 from bot.views import LongRefs
 from responses import CHOICES, Answer, Choice, Page

@@ -2,7 +2,8 @@
 
 httpx logs every request URL, and the token is in every URL; python-telegram-bot puts it in the
 message of ``InvalidToken``. Here every logger runs at DEBUG, httpx included (the bot normally
-silences it), so the redaction itself is what is tested.
+silences it), so the redaction itself is what is tested. The engine is the scripted one: a transport
+test, which needs an engine that raises on demand to put a traceback in the log.
 """
 
 from __future__ import annotations

@@ -35,12 +35,12 @@ def test_webhook_options_take_the_path_from_the_url_and_always_set_a_secret(tmp_
     assert options["allowed_updates"] == ALLOWED_UPDATES
 
 
-async def test_webhook_mode_answers_what_telegram_posts(api, scripted):
+async def test_webhook_mode_answers_what_telegram_posts(api, recorded):
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/updates"
     settings = make_settings(api, webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port,
                              webhook_secret=SECRET)
-    application = build_application(settings, scripted)
+    application = build_application(settings, recorded)
     async with asyncio.timeout(LIFECYCLE_TIMEOUT):
         await application.initialize()
         await application.post_init(application)
@@ -52,7 +52,7 @@ async def test_webhook_mode_answers_what_telegram_posts(api, scripted):
         assert registered.params["secret_token"] == SECRET
         assert registered.params["allowed_updates"] == ALLOWED_UPDATES
 
-        genuine = api.make_message("how did Sheffield do?", chat_id=1001)
+        genuine = api.make_message("how did Sheffield PDU do?", chat_id=1001)
         forged = api.make_message("forged question", chat_id=1002)
         async with aiohttp.ClientSession() as session:
             async with session.post(url, json={"update_id": 1, "message": forged},
@@ -62,9 +62,10 @@ async def test_webhook_mode_answers_what_telegram_posts(api, scripted):
                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
                 assert response.status == 200
         reply = await api.reply_to(genuine)
-        assert "You asked: how did Sheffield do?" in reply.text
+        # inspections.csv, pdu-sheffield-2024: Inadequate
+        assert "Sheffield" in reply.text and "Inadequate" in reply.text
         assert api.calls_to("sendMessage", 1002) == []
-        assert scripted.asked == [("how did Sheffield do?", False)]
+        assert recorded.asked == [("how did Sheffield PDU do?", False)]
     finally:
         async with asyncio.timeout(LIFECYCLE_TIMEOUT):
             await application.updater.stop()

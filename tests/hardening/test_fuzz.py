@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from responses import KINDS, NO_MATCH
-from responses.answer import MESSAGE_LIMIT
+from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from tests.bot.fake_bot_api import HtmlError, parse_telegram_html
 from tests.hardening.telegram_html import telegram_html_problems, utf16_length, visible_text
 
@@ -78,7 +78,18 @@ def answer_problems(answer) -> list[str]:
             problems.append(f"page {k}: {utf16_length(visible_text(page.html))} UTF-16 units of visible text")
         if not page.text.strip():
             problems.append(f"page {k}: empty plain text")
+        if utf16_length(page.text) > MESSAGE_LIMIT:  # the fallback when Telegram refuses the HTML
+            problems.append(f"page {k}: {utf16_length(page.text)} UTF-16 units of plain text")
+        if not parse_visible(page.html).strip():
+            problems.append(f"page {k}: the HTML shows nothing, which Telegram refuses")
     return problems
+
+
+def parse_visible(html: str) -> str:
+    try:
+        return parse_telegram_html(html)
+    except HtmlError:
+        return "(refused, reported above)"
 
 
 @FUZZ

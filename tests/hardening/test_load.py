@@ -43,9 +43,10 @@ def _lift_overall_limit(monkeypatch: pytest.MonkeyPatch) -> None:
                         lambda **kwargs: real(overall_max_rate=0, overall_time_period=0, **kwargs))
 
 
-async def _flood(engine: Any, chats: int, per_chat: int, timeout: float) -> tuple[FakeBotApi, dict[int, list[int]]]:
+async def _flood(engine: Any, chats: int, per_chat: int, timeout: float,
+                 api: FakeBotApi | None = None) -> tuple[FakeBotApi, dict[int, list[int]]]:
     """Queue ``per_chat`` messages from each of ``chats`` private chats at once; wait for every reply."""
-    api = FakeBotApi()
+    api = api or FakeBotApi()
     await api.start()
     try:
         async with running_bot(make_settings(api), engine):
@@ -91,15 +92,16 @@ def _check(api: FakeBotApi, sent: dict[int, list[int]]) -> None:
 async def test_a_thousand_messages_from_fifty_chats_all_answered_once_in_order(engine, monkeypatch):
     assert DEFAULT_CHAT_RATE_PER_MINUTE >= 20
     _lift_overall_limit(monkeypatch)
-    api, sent = await _flood(engine, chats=50, per_chat=20, timeout=90)
+    # Throughput, not flood control, is under test here: the server's flood limits are off too.
+    api, sent = await _flood(engine, chats=50, per_chat=20, timeout=90, api=FakeBotApi(flood=None))
     assert sum(len(v) for v in sent.values()) == 1000
     _check(api, sent)
 
 
 async def test_a_burst_through_the_configured_rate_limiter_loses_nothing(engine):
-    """As built for Telegram (30 messages a second overall): a burst is queued, not dropped."""
+    """As built for Telegram (30 messages a second overall): a burst is queued, not dropped, and the rate limiter
+    keeps within the flood limits the fake server enforces as Telegram does (no 429 at all, checked in _check)."""
     api, sent = await _flood(engine, chats=50, per_chat=3, timeout=60)
+    # No timing here: had the rate limiter let the burst through faster than Telegram's 30 a second, the fake
+    # server would have answered 429, which _check refuses.
     _check(api, sent)
-    times = sorted(c.at for c in api.calls_to("sendMessage"))
-    # 150 replies cannot come faster than the limiter's 30 a second after its first burst of 30.
-    assert times[-1] - times[0] >= (150 - 30) / 30 * 0.8

@@ -11,7 +11,8 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-from responses.answer import MESSAGE_LIMIT, REF_LIMIT, Answer
+from responses.answer import REF_LIMIT, Answer
+from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 
 #: The tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",

