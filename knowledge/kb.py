@@ -467,5 +467,10 @@ class KnowledgeBase:
         return {r["key"]: r["value"] for r in self._rows("select key, value from meta")}
 
     def counts(self) -> dict[str, int]:
+        """Rows in each table (counted once: SQLite counts a table by reading all of it, and the file never changes)."""
+        return dict(self._counts)
+
+    @cached_property
+    def _counts(self) -> dict[str, int]:
         return {t: self._rows(f"select count(*) from {t}")[0][0]
                 for t in ("organisations", "inspections", "standard_ratings", "findings", "figures", "sources", "aliases")}

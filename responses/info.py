@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from knowledge import KnowledgeBase
 from knowledge.resolve import Match, normalise
 from knowledge.sources import host_of, publisher_of
 from responses.answer import ANSWER, CHOICES, NO_MATCH, Answer, Choice
@@ -63,9 +65,15 @@ def glossary(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "glossary", q, "What the terms mean", [page], r, ref="/glossary")
 
 
+@lru_cache(maxsize=4)
+def _date_precisions(kb: KnowledgeBase) -> Counter[str]:
+    """How many inspections are dated to the day, to the month, or not at all: once per knowledge base."""
+    return Counter(i.published_precision for o in kb.organisations.values() for i in kb.history(o.org_id))
+
+
 def about(ctx: Ctx, q: Query, compact: bool) -> Answer:
     counts = ctx.kb.counts()
-    precision = Counter(i.published_precision for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id))
+    precision = _date_precisions(ctx.kb)
     r = ctx.renderer()
     youth = [o for o in ctx.kb.organisations.values() if o.org_type == "yjs"]
     page = r.page("about.j2", counts=counts, dated=precision.get("day", 0), month_only=precision.get("month", 0),
@@ -84,16 +92,24 @@ def publisher_name(url: str, publisher: str) -> str:
     return name[4:] if name.startswith("www.") else name
 
 
-def sources(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    """/sources: one line per publisher, with how many of its pages we hold and a link to its site."""
-    srcs = ctx.kb.sources()
+@lru_cache(maxsize=4)
+def _publisher_rows(kb: KnowledgeBase) -> tuple[int, tuple[dict, ...]]:
+    """How many sources there are, and one row per publisher, most pages first: worked out once per knowledge
+    base (its file never changes under it), not by reading every source for every /sources."""
+    srcs = kb.sources()
     by_publisher: dict[str, list[str]] = {}
     for src in srcs:
         by_publisher.setdefault(publisher_name(src.url, src.publisher), []).append(src.url)
     rows = sorted(({"name": name, "count": len(urls), "site": _site(urls)} for name, urls in by_publisher.items()),
                   key=lambda row: (-row["count"], row["name"].lower()))
+    return len(srcs), tuple(rows)
+
+
+def sources(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """/sources: one line per publisher, with how many of its pages we hold and a link to its site."""
+    total, rows = _publisher_rows(ctx.kb)
     r = ctx.renderer()
-    pages = r.pages("sources.j2", rows, 40, total_sources=len(srcs), publishers=len(rows))
+    pages = r.pages("sources.j2", list(rows), 40, total_sources=total, publishers=len(rows))
     return ctx.answer(ANSWER, "sources", q, "Where the facts come from", pages, r, ref="/sources")
 
 
