@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from knowledge.build import BuildError, build, is_current
-from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, _display_path, _read_csv, load_dataset
+from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, display_path, read_csv, load_dataset
 
 INSPECTIONS = "inspections.csv"
 _Origin = dict[tuple[str, int], tuple[str, int]]  # (file name, merged line) -> (shown path, line there)
@@ -52,13 +52,13 @@ def _write_rows(path: Path, header: list[str], rows: list[tuple[str, int, dict[s
 def _merge_file(name: str, data_dir: Path, local_dir: Path, merged: Path, origin: _Origin,
                 problems: list[Problem]) -> None:
     repo_path, local_path = data_dir / name, local_dir / name
-    repo_rows = _read_csv(repo_path, problems)
-    local_rows = _read_csv(local_path, problems)
+    repo_rows = read_csv(repo_path, problems)
+    local_rows = read_csv(local_path, problems)
     if repo_rows is None or local_rows is None:
         return
     with repo_path.open(encoding="utf-8-sig", newline="") as f:
         header = [c.strip() for c in next(csv.reader(f))]
-    repo_shown, local_shown = _display_path(repo_path), _display_path(local_path)
+    repo_shown, local_shown = display_path(repo_path), display_path(local_path)
     replacing = {}
     if name == INSPECTIONS:
         replacing = {r["inspection_id"]: (line, r) for line, r in local_rows if r.get("inspection_id")}
@@ -112,9 +112,9 @@ def merged_folder(data_dir: Path, local_dir: Path) -> Iterator[tuple[Path, _Orig
 def _located(problem: Problem, merged: Path, data_dir: Path, origin: _Origin) -> Problem:
     """``problem`` found in the merged folder, moved to the file and line the row really came from."""
     for name in REQUIRED_COLUMNS:
-        if problem.path == _display_path(merged / name):
+        if problem.path == display_path(merged / name):
             shown, line = origin.get((name, problem.line), (None, problem.line))
-            return Problem(shown or _display_path(data_dir / name), line, problem.message)
+            return Problem(shown or display_path(data_dir / name), line, problem.message)
     return problem
 
 
@@ -167,7 +167,7 @@ def read_inspection_row(data_dir: Path, local_dir: Path | None, inspection_id: s
     for folder in (data_dir, local_dir):
         if folder is None or not (Path(folder) / INSPECTIONS).is_file():
             continue
-        for _, row in _read_csv(Path(folder) / INSPECTIONS, []) or []:
+        for _, row in read_csv(Path(folder) / INSPECTIONS, []) or []:
             if row.get("inspection_id") == inspection_id:
                 found = row
     return found
@@ -178,7 +178,7 @@ def inspection_ids(folder: Path) -> set[str]:
     path = Path(folder) / INSPECTIONS
     if not path.is_file():
         return set()
-    return {r["inspection_id"] for _, r in _read_csv(path, []) or [] if r.get("inspection_id")}
+    return {r["inspection_id"] for _, r in read_csv(path, []) or [] if r.get("inspection_id")}
 
 
 def save_inspection_row(local_dir: Path, row: dict[str, str]) -> Path:
@@ -192,7 +192,7 @@ def save_inspection_row(local_dir: Path, row: dict[str, str]) -> Path:
     header = list(REQUIRED_COLUMNS[INSPECTIONS])
     rows: list[dict[str, str]] = []
     if path.is_file():
-        rows = [r for _, r in (_read_csv(path, []) or []) if r.get("inspection_id") != row["inspection_id"]]
+        rows = [r for _, r in (read_csv(path, []) or []) if r.get("inspection_id") != row["inspection_id"]]
     rows.append(row)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")
