@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.guard import ChatGuard
 from bot.settings import DEFAULT_CHAT_RATE_PER_MINUTE
@@ -63,4 +63,7 @@ class BotData:
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+#: The application as ``bot.app.build_application`` makes it: its ``bot_data`` is a ``BotData``. (The
+#: context and job queue types are left open: ``context.application`` does not name them.)
+App = Application[ExtBot[None], Any, dict[Any, Any], dict[Any, Any], BotData, Any]
 CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)

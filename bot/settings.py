@@ -23,9 +23,24 @@ TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
-ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
-            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
-            "STATE_DB", "KB_RELOAD_SECONDS", "FEED_URL", "FEED_SECONDS", "LOCAL_DATA")
+ENV_VARS = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_BASE_URL",
+    "TELEGRAM_BASE_FILE_URL",
+    "PROBATION_KB",
+    "ADMIN_IDS",
+    "LOG_LEVEL",
+    "WEBHOOK_URL",
+    "WEBHOOK_LISTEN",
+    "WEBHOOK_PORT",
+    "WEBHOOK_SECRET",
+    "CHAT_RATE_PER_MINUTE",
+    "STATE_DB",
+    "KB_RELOAD_SECONDS",
+    "FEED_URL",
+    "FEED_SECONDS",
+    "LOCAL_DATA",
+)
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 DEFAULT_KB_RELOAD_SECONDS = 60.0
 DEFAULT_FEED_SECONDS = 3600.0
@@ -185,8 +200,8 @@ def load_settings(
     webhook_secret = env.get("WEBHOOK_SECRET")
     if webhook_secret and not _SECRET_PATTERN.match(webhook_secret):
         raise SettingsError("WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256 of them)")
-    webhook_port = (int(given["webhook_port"]) if "webhook_port" in given  # type: ignore[call-overload]
-                    else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535))
+    port = given.get("webhook_port")
+    webhook_port = int(str(port)) if port is not None else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535)
 
     feed_url = _url(env, "FEED_URL")
     if feed_url and not env.get("LOCAL_DATA"):

@@ -7,6 +7,7 @@ or invalid build leaves the previous database untouched and a running bot never 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -17,8 +18,8 @@ from typing import Any
 import sqlite_utils
 
 from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, load_dataset, short_key
-from knowledge.rows import InspectionRow, YouthRegionRow
 from knowledge.ratings import rating_points
+from knowledge.rows import InspectionRow, YouthRegionRow
 from knowledge.sources import collect_sources
 
 SCHEMA_VERSION = 4
@@ -68,30 +69,54 @@ def _organisations(ds: Dataset) -> list[dict[str, Any]]:
         history = sorted(by_org[org_id], key=_sort_key)
         latest = history[-1]
         region_row = regions.get(org_id)
-        orgs.append({
-            "org_id": org_id,
-            "name": latest.organisation,
-            "org_type": latest.org_type,
-            "type_label": TYPE_LABELS[latest.org_type],
-            "region": next((h.region for h in reversed(history) if h.region), None),
-            "region_source": region_row.source_url if region_row else None,
-            "short_key": short_key(org_id),
-            "inspection_count": len(history),
-            "latest_inspection_id": latest.inspection_id,
-        })
+        orgs.append(
+            {
+                "org_id": org_id,
+                "name": latest.organisation,
+                "org_type": latest.org_type,
+                "type_label": TYPE_LABELS[latest.org_type],
+                "region": next((h.region for h in reversed(history) if h.region), None),
+                "region_source": region_row.source_url if region_row else None,
+                "short_key": short_key(org_id),
+                "inspection_count": len(history),
+                "latest_inspection_id": latest.inspection_id,
+            }
+        )
     return orgs
 
 
 def _write_sources(db: sqlite_utils.Database, ds: Dataset) -> None:
-    db.table("sources").insert_all((asdict(s) for s in collect_sources(ds)), pk="url", columns={
-        "url": str, "title": str, "title_basis": str, "publisher": str, "published": str, "published_basis": str})
+    db.table("sources").insert_all(
+        (asdict(s) for s in collect_sources(ds)),
+        pk="url",
+        columns={
+            "url": str,
+            "title": str,
+            "title_basis": str,
+            "publisher": str,
+            "published": str,
+            "published_basis": str,
+        },
+    )
 
 
 def _write_organisations(db: sqlite_utils.Database, ds: Dataset) -> None:
     table = db.table("organisations")
-    table.insert_all(_organisations(ds), pk="org_id", columns={
-        "org_id": str, "name": str, "org_type": str, "type_label": str, "region": str, "region_source": str,
-        "short_key": str, "inspection_count": int, "latest_inspection_id": str})
+    table.insert_all(
+        _organisations(ds),
+        pk="org_id",
+        columns={
+            "org_id": str,
+            "name": str,
+            "org_type": str,
+            "type_label": str,
+            "region": str,
+            "region_source": str,
+            "short_key": str,
+            "inspection_count": int,
+            "latest_inspection_id": str,
+        },
+    )
     table.create_index(["org_type"])
     table.create_index(["short_key"], unique=True)
 
@@ -107,29 +132,56 @@ def _write_inspections(db: sqlite_utils.Database, ds: Dataset) -> int:
         record["sort_date"] = _sort_date(row)
         inspections.append(record)
     table = db.table("inspections")
-    table.insert_all(inspections, pk="inspection_id", foreign_keys=[
-        ("org_id", "organisations", "org_id"), ("source_url", "sources", "url")], columns={
-        "people_supervised": int, "score_points": int, "score_max": int, "rating_points": int, "year": int,
-        "year_estimated": int, "owner": str, "region": str, "programme": str, "fieldwork": str,
-        "published": str, "overall_rating": str, "rating_status": str, "previous_rating": str,
-        "supervised_qualifier": str, "supervised_asof": str, "score": str, "source_title": str, "notes": str})
+    table.insert_all(
+        inspections,
+        pk="inspection_id",
+        foreign_keys=[("org_id", "organisations", "org_id"), ("source_url", "sources", "url")],
+        columns={
+            "people_supervised": int,
+            "score_points": int,
+            "score_max": int,
+            "rating_points": int,
+            "year": int,
+            "year_estimated": int,
+            "owner": str,
+            "region": str,
+            "programme": str,
+            "fieldwork": str,
+            "published": str,
+            "overall_rating": str,
+            "rating_status": str,
+            "previous_rating": str,
+            "supervised_qualifier": str,
+            "supervised_asof": str,
+            "score": str,
+            "source_title": str,
+            "notes": str,
+        },
+    )
     for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"]):
         table.create_index(cols)
     return len(inspections)
 
 
 def _write_subjects(db: sqlite_utils.Database, ds: Dataset) -> None:
-    db.table("subjects").insert_all((r.record() for r in ds.subjects), pk="subject_id",
-                                    columns={"subject_id": str, "title": str, "kind": str, "year": int})
+    db.table("subjects").insert_all(
+        (r.record() for r in ds.subjects),
+        pk="subject_id",
+        columns={"subject_id": str, "title": str, "kind": str, "year": int},
+    )
 
 
 def _write_standard_ratings(db: sqlite_utils.Database, ds: Dataset) -> None:
     table = db.table("standard_ratings")
     table.insert_all(
-        ({"id": i + 1, **r.record(), "rating_points": rating_points(r.rating)}
-         for i, r in enumerate(ds.standard_ratings)),
-        pk="id", foreign_keys=[("inspection_id", "inspections", "inspection_id"), ("source_url", "sources", "url")],
-        columns={"standard_code": str})
+        (
+            {"id": i + 1, **r.record(), "rating_points": rating_points(r.rating)}
+            for i, r in enumerate(ds.standard_ratings)
+        ),
+        pk="id",
+        foreign_keys=[("inspection_id", "inspections", "inspection_id"), ("source_url", "sources", "url")],
+        columns={"standard_code": str},
+    )
     table.create_index(["inspection_id"])
 
 
@@ -139,9 +191,14 @@ def _write_findings(db: sqlite_utils.Database, ds: Dataset) -> None:
     table = db.table("findings")
     table.insert_all(
         ({"id": i + 1, **r.record(), "org_id": org_of.get(r.subject_id)} for i, r in enumerate(ds.findings)),
-        pk="id", foreign_keys=[("inspection_id", "inspections", "inspection_id"),
-                               ("org_id", "organisations", "org_id"), ("source_url", "sources", "url")],
-        columns={"inspection_id": str, "org_id": str, "figure": str})
+        pk="id",
+        foreign_keys=[
+            ("inspection_id", "inspections", "inspection_id"),
+            ("org_id", "organisations", "org_id"),
+            ("source_url", "sources", "url"),
+        ],
+        columns={"inspection_id": str, "org_id": str, "figure": str},
+    )
     for cols in (["inspection_id"], ["org_id"], ["topic"], ["subject_id"]):
         table.create_index(cols)
     table.enable_fts(["finding", "topic", "figure"], fts_version="FTS5", tokenize="porter")
@@ -151,9 +208,22 @@ def _write_figures(db: sqlite_utils.Database, ds: Dataset) -> None:
     """Write the figures (their page titles go to the sources table) and index their words."""
     table = db.table("figures")
     table.insert_all(
-        ({"id": i + 1, "subject": r.subject, "metric": r.metric, "value": r.value, "unit": r.unit,
-          "as_of": r.as_of, "source_url": r.source_url} for i, r in enumerate(ds.figures)),
-        pk="id", foreign_keys=[("source_url", "sources", "url")], columns={"unit": str, "as_of": str})
+        (
+            {
+                "id": i + 1,
+                "subject": r.subject,
+                "metric": r.metric,
+                "value": r.value,
+                "unit": r.unit,
+                "as_of": r.as_of,
+                "source_url": r.source_url,
+            }
+            for i, r in enumerate(ds.figures)
+        ),
+        pk="id",
+        foreign_keys=[("source_url", "sources", "url")],
+        columns={"unit": str, "as_of": str},
+    )
     table.create_index(["subject"])
     table.enable_fts(["subject", "metric", "value"], fts_version="FTS5", tokenize="porter")
 
@@ -170,26 +240,33 @@ def _write_aliases(db: sqlite_utils.Database, ds: Dataset) -> None:
     table = db.table("aliases")
     table.insert_all(
         ({"alias": a, "org_id": o, **meta} for (a, o), meta in sorted(aliases.items())),
-        pk=("alias", "org_id"), foreign_keys=[("org_id", "organisations", "org_id")])
+        pk=("alias", "org_id"),
+        foreign_keys=[("org_id", "organisations", "org_id")],
+    )
     table.create_index(["org_id"])
 
 
 def _write_caveats(db: sqlite_utils.Database, ds: Dataset) -> None:
     table = db.table("caveats")
     table.insert_all(
-        ({"id": i + 1, **r.record()} for i, r in enumerate(ds.caveats)), pk="id",
+        ({"id": i + 1, **r.record()} for i, r in enumerate(ds.caveats)),
+        pk="id",
         foreign_keys=[("inspection_id", "inspections", "inspection_id")],
-        columns={"id": int, "inspection_id": str, "field": str, "caveat": str})
+        columns={"id": int, "inspection_id": str, "field": str, "caveat": str},
+    )
     table.create_index(["inspection_id"])
 
 
 def _write_meta(db: sqlite_utils.Database, ds: Dataset, inspections: int) -> None:
     """Write what the database was built from, so ``is_current`` can tell when it is stale."""
-    db.table("meta").insert_all([
-        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-        {"key": "data_sha256", "value": data_fingerprint(ds.data_dir)},
-        {"key": "inspections", "value": str(inspections)},
-    ], pk="key")
+    db.table("meta").insert_all(
+        [
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "data_sha256", "value": data_fingerprint(ds.data_dir)},
+            {"key": "inspections", "value": str(inspections)},
+        ],
+        pk="key",
+    )
 
 
 def write_database(ds: Dataset, path: Path) -> None:
@@ -234,10 +311,8 @@ def build(data_dir: Path, out: Path) -> Dataset:
         os.replace(tmp, out)
     except BaseException:
         for leftover in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(leftover)
-            except FileNotFoundError:
-                pass
         raise
     return ds
 

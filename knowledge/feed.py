@@ -42,11 +42,17 @@ DEFAULT_MAX_BYTES = 5_000_000
 USER_AGENT = "probation-bot feed watcher (+https://github.com/)"
 
 #: The source data's ``org_type`` label for each of our type codes (the inverse of loader.ORG_TYPES).
-SOURCE_TYPE_LABELS = {"crc": "CRC", "nps": "NPS division", "pdu": "PDU", "region": "Probation region",
-                      "yjs": "Youth justice service"}
+SOURCE_TYPE_LABELS = {
+    "crc": "CRC",
+    "nps": "NPS division",
+    "pdu": "PDU",
+    "region": "Probation region",
+    "yjs": "Youth justice service",
+}
 
 
 # -- fetching -----------------------------------------------------------------------------------
+
 
 class FeedError(Exception):
     """The feed could not be read this time; ``kind`` says why in one word, for a log line."""
@@ -76,37 +82,49 @@ class Fetched:
         return self.body is None
 
 
-async def fetch_feed(url: str, previous: Validators | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-                     max_bytes: int = DEFAULT_MAX_BYTES) -> Fetched:
+async def fetch_feed(
+    url: str,
+    previous: Validators | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Fetched:
     """GET ``url`` once, conditionally when ``previous`` validators are known; raise ``FeedError``.
 
     The whole fetch, not just each read, is bounded by ``timeout``: a server trickling bytes would
     otherwise hold the bot's job for ever. The body is read in pieces and dropped past ``max_bytes``.
     """
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml, text/xml"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, application/xml, text/xml",
+    }
     if previous and previous.etag:
         headers["If-None-Match"] = previous.etag
     if previous and previous.last_modified:
         headers["If-Modified-Since"] = previous.last_modified
     try:
-        async with asyncio.timeout(timeout):
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
-                async with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 304:
-                        return Fetched(None, previous or Validators())
-                    if response.status_code != 200:
-                        raise FeedError("http", f"the feed answered HTTP {response.status_code}")
-                    declared = response.headers.get("Content-Length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise FeedError("too-large", f"the feed is {int(declared)} bytes, over the limit of {max_bytes}")
-                    chunks, size = [], 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise FeedError("too-large", f"the feed is over the limit of {max_bytes} bytes")
-                        chunks.append(chunk)
-                    return Fetched(b"".join(chunks), Validators(response.headers.get("ETag"),
-                                                                response.headers.get("Last-Modified")))
+        async with (
+            asyncio.timeout(timeout),
+            httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5) as client,
+            client.stream("GET", url, headers=headers) as response,
+        ):
+            if response.status_code == 304:
+                return Fetched(None, previous or Validators())
+            if response.status_code != 200:
+                raise FeedError("http", f"the feed answered HTTP {response.status_code}")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise FeedError("too-large", f"the feed is {int(declared)} bytes, over the limit of {max_bytes}")
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FeedError("too-large", f"the feed is over the limit of {max_bytes} bytes")
+                chunks.append(chunk)
+            return Fetched(
+                b"".join(chunks),
+                Validators(response.headers.get("ETag"), response.headers.get("Last-Modified")),
+            )
     except TimeoutError:
         raise FeedError("timeout", f"the feed did not answer within {timeout:g} seconds") from None
     except httpx.TimeoutException:
@@ -118,6 +136,7 @@ async def fetch_feed(url: str, previous: Validators | None = None, *, timeout: f
 
 
 # -- reading ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FeedItem:
@@ -167,8 +186,15 @@ def parse_feed(body: bytes) -> list[FeedItem]:
         title = _plain(entry.get("title", ""))
         if not url or not title:
             continue
-        items.append(FeedItem(key=(entry.get("id") or url).strip(), title=title,
-                              summary=_plain(entry.get("summary", "")), url=url, published=_item_date(entry)))
+        items.append(
+            FeedItem(
+                key=(entry.get("id") or url).strip(),
+                title=title,
+                summary=_plain(entry.get("summary", "")),
+                url=url,
+                published=_item_date(entry),
+            )
+        )
     return items
 
 
@@ -178,14 +204,22 @@ def parse_feed(body: bytes) -> list[FeedItem]:
 _NOT_A_REPORT = re.compile(
     r"\b(thematic|speech|speaks|keynote|conference|vacanc(?:y|ies)|jobs?|recruit\w*|careers?|annual report|"
     r"consultation|podcast|webinar|newsletter|blog|guidance|research|effective practice|academic insights?|"
-    r"call for evidence|corporate plan|business plan|chief inspector'?s? (?:report|review))\b", re.I)
+    r"call for evidence|corporate plan|business plan|chief inspector'?s? (?:report|review))\b",
+    re.I,
+)
 _INSPECTED = re.compile(r"\b(inspect\w*|rated|rating)\b", re.I)
 ANY_KIND = "?"
 #: The kinds of body the knowledge base holds, as news items name them; the first found wins.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("pdu", re.compile(r"\b(probation delivery units?|PDUs?)\b", re.I)),
-    ("yjs", re.compile(r"\b(youth justice (?:services?|partnerships?)|youth offending (?:services?|teams?)|"
-                       r"YOTs?|YOS|YJS)\b", re.I)),
+    (
+        "yjs",
+        re.compile(
+            r"\b(youth justice (?:services?|partnerships?)|youth offending (?:services?|teams?)|"
+            r"YOTs?|YOS|YJS)\b",
+            re.I,
+        ),
+    ),
     ("crc", re.compile(r"\b(community rehabilitation compan(?:y|ies)|CRCs?)\b", re.I)),
     ("region", re.compile(r"\b(region)\b", re.I)),
     # "Essex North probation service", "probation service in Cheshire East": the kind is left to the name.
@@ -198,9 +232,39 @@ _RESOLVER_KIND_WORD = {"pdu": "PDU", "crc": "CRC", "region": "region", "yjs": ""
 _DIPP = re.compile(r"\b(dynamic inspection|public protection)\b", re.I)
 _CONNECTORS = {"and", "of", "upon", "&", "the"}
 #: Capitalised words that begin a headline but are not part of a name.
-_LEADING_NOISE = {"an", "a", "the", "inspection", "inspections", "inspectors", "inspector", "report", "reports",
-                  "of", "and", "hm", "hmi", "new", "latest", "our", "probation", "service", "in", "at", "on", "for",
-                  "why", "how", "today", "chief", "positive", "improvements", "progress", "concerns", "findings"}
+_LEADING_NOISE = {
+    "an",
+    "a",
+    "the",
+    "inspection",
+    "inspections",
+    "inspectors",
+    "inspector",
+    "report",
+    "reports",
+    "of",
+    "and",
+    "hm",
+    "hmi",
+    "new",
+    "latest",
+    "our",
+    "probation",
+    "service",
+    "in",
+    "at",
+    "on",
+    "for",
+    "why",
+    "how",
+    "today",
+    "chief",
+    "positive",
+    "improvements",
+    "progress",
+    "concerns",
+    "findings",
+}
 _NAME_TOKEN = re.compile(r"[\w'’&.\-]+|[–—]")
 
 _RATING_ALT = r"(outstanding|good|requires? improvement|inadequate)"
@@ -208,21 +272,27 @@ _RATING_ALT = r"(outstanding|good|requires? improvement|inadequate)"
 _RATING_IN_CONTEXT = re.compile(
     rf"\b(?:rated(?:\s+(?:the|it|this|them)(?:\s+[a-z]+)?)?|rating(?: of)?|judged(?: to be)?|graded|assessed as|"
     rf"found to be|overall)\s+(?:as\s+)?"
-    rf"(?:an?\s+)?(?:overall\s+)?['\"‘’“”]?{_RATING_ALT}\b", re.I)
+    rf"(?:an?\s+)?(?:overall\s+)?['\"‘’“”]?{_RATING_ALT}\b",
+    re.I,
+)
 _RATING_OVERALL = re.compile(rf"\b{_RATING_ALT}\s+overall\b", re.I)
 _RATING_QUOTED = re.compile(rf"['\"‘“]{_RATING_ALT}['\"’”]", re.I)
-_RATING_PREDICATE = re.compile(r"\b(?:is|was|are|been)\s+(?:now\s+|still\s+)?(inadequate|outstanding)\b|\b(requires improvement)\b", re.I)
+_RATING_PREDICATE = re.compile(
+    r"\b(?:is|was|are|been)\s+(?:now\s+|still\s+)?(inadequate|outstanding)\b|\b(requires improvement)\b", re.I
+)
 _EARLIER = re.compile(r"\b(previously|last time|formerly|earlier|in 20\d\d|up from|down from|from)\W*$", re.I)
 
 
 def stated_rating(title: str, summary: str) -> str | None:
     """The overall rating the item states, or None when it states none or more than one."""
     found: set[str] = set()
-    for text, patterns in ((title, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL, _RATING_PREDICATE)),
-                           (summary, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL))):
+    for text, patterns in (
+        (title, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL, _RATING_PREDICATE)),
+        (summary, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL)),
+    ):
         for pattern in patterns:
             for m in pattern.finditer(text):
-                if _EARLIER.search(text[max(0, m.start() - 25):m.start()]):
+                if _EARLIER.search(text[max(0, m.start() - 25) : m.start()]):
                     continue  # "previously rated Good" is history, not this report's rating
                 word = next(g for g in m.groups() if g).lower().replace("require improvement", "requires improvement")
                 found.add(word)
@@ -237,7 +307,7 @@ def _name_before(text: str, end: int) -> str:
     tokens = _NAME_TOKEN.findall(text[:end])
     run: list[str] = []
     for token in reversed(tokens):
-        if token[0].isupper() or token[0].isdigit() and run or token.lower() in _CONNECTORS:
+        if token[0].isupper() or (token[0].isdigit() and run) or token.lower() in _CONNECTORS:
             run.insert(0, token)
         else:
             break
@@ -257,8 +327,8 @@ def _name_after(text: str, start: int) -> str:
     if not m:
         return ""
     run: list[str] = []
-    for token in _NAME_TOKEN.findall(text[start + m.end():]):
-        if token[0].isupper() or token.lower() in _CONNECTORS and run:
+    for token in _NAME_TOKEN.findall(text[start + m.end() :]):
+        if token[0].isupper() or (token.lower() in _CONNECTORS and run):
             run.append(token)
         else:
             break
@@ -304,6 +374,7 @@ def _new_org_id(code: str, name: str, dipp: bool = False) -> str:
 
 
 # -- candidates --------------------------------------------------------------------------------
+
 
 @dataclass
 class Candidate:
@@ -380,9 +451,15 @@ def _held_match(history: list[Inspection], item: FeedItem) -> Inspection | None:
     for insp in reversed(history):
         if insp.source_url == item.url:
             return insp
-        if item.published and insp.published:
-            if insp.published == item.published or (len(insp.published) == 7 and item.published.startswith(insp.published)):
-                return insp
+        if (
+            item.published
+            and insp.published
+            and (
+                insp.published == item.published
+                or (len(insp.published) == 7 and item.published.startswith(insp.published))
+            )
+        ):
+            return insp
         if item.published and not insp.published and insp.year and str(insp.year) == item.published[:4]:
             return insp
     return None
@@ -400,8 +477,9 @@ def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver
     reading = Reading()
     taken = {i.inspection_id for h in (kb.history(o) for o in kb.organisations) for i in h}
     for item in items:
-        if _NOT_A_REPORT.search(item.title) or not (_INSPECTED.search(f"{item.title} {item.summary}")
-                                                     or stated_rating(item.title, item.summary)):
+        if _NOT_A_REPORT.search(item.title) or not (
+            _INSPECTED.search(f"{item.title} {item.summary}") or stated_rating(item.title, item.summary)
+        ):
             reading.skipped["not an inspection report"] += 1
             continue
         found = _kind_and_name(item)
@@ -433,10 +511,22 @@ def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver
                 if not adds:
                     reading.skipped["already held"] += 1
                     continue
-                reading.candidates.append(Candidate(
-                    key=item.key, title=item.title, url=item.url, published=item.published, org_id=org_id,
-                    organisation=org.name, org_type=code, new_organisation=False, rating=rating,
-                    inspection_id=held.inspection_id, adds_to=held.inspection_id, adds=adds))
+                reading.candidates.append(
+                    Candidate(
+                        key=item.key,
+                        title=item.title,
+                        url=item.url,
+                        published=item.published,
+                        org_id=org_id,
+                        organisation=org.name,
+                        org_type=code,
+                        new_organisation=False,
+                        rating=rating,
+                        inspection_id=held.inspection_id,
+                        adds_to=held.inspection_id,
+                        adds=adds,
+                    )
+                )
                 continue
             organisation, new = org.name, False
         else:
@@ -446,14 +536,27 @@ def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver
             org_id, new = _new_org_id(code, name, dipp), True
         inspection_id = _unique_id(f"{org_id}-{year}" if year else org_id, taken)
         taken.add(inspection_id)
-        reading.candidates.append(Candidate(
-            key=item.key, title=item.title, url=item.url, published=item.published, org_id=org_id,
-            organisation=organisation, org_type=code, new_organisation=new, rating=rating,
-            inspection_id=inspection_id, may_be=near if new else [], type_guessed=guessed and new))
+        reading.candidates.append(
+            Candidate(
+                key=item.key,
+                title=item.title,
+                url=item.url,
+                published=item.published,
+                org_id=org_id,
+                organisation=organisation,
+                org_type=code,
+                new_organisation=new,
+                rating=rating,
+                inspection_id=inspection_id,
+                may_be=near if new else [],
+                type_guessed=guessed and new,
+            )
+        )
     return reading
 
 
 # -- approved rows -------------------------------------------------------------------------------
+
 
 def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dict[str, str]:
     """The ``inspections.csv`` row an approved candidate becomes, with the item's page as its source.
@@ -488,12 +591,26 @@ def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dic
     elif not candidate.rating:
         note += " The item did not state a rating."
     return {
-        "inspection_id": candidate.inspection_id, "org_id": candidate.org_id,
-        "organisation": candidate.organisation, "org_type": candidate.source_type, "aliases": "", "owner": "",
-        "region": "", "programme": "", "fieldwork": "", "published": candidate.published or "",
-        "overall_rating": candidate.rating or "", "rating_status": rating_status, "previous_rating": "",
-        "people_supervised": "", "supervised_qualifier": "", "supervised_asof": "", "score": "",
-        "source_url": candidate.url, "source_title": candidate.title, "notes": note,
+        "inspection_id": candidate.inspection_id,
+        "org_id": candidate.org_id,
+        "organisation": candidate.organisation,
+        "org_type": candidate.source_type,
+        "aliases": "",
+        "owner": "",
+        "region": "",
+        "programme": "",
+        "fieldwork": "",
+        "published": candidate.published or "",
+        "overall_rating": candidate.rating or "",
+        "rating_status": rating_status,
+        "previous_rating": "",
+        "people_supervised": "",
+        "supervised_qualifier": "",
+        "supervised_asof": "",
+        "score": "",
+        "source_url": candidate.url,
+        "source_title": candidate.title,
+        "notes": note,
     }
 
 

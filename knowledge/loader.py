@@ -57,10 +57,26 @@ CAVEAT_FIELDS = ("rating", "score", "people", "date", "owner", "standards")
 #: Columns each file must have (more are allowed and ignored).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "inspections.csv": (
-        "inspection_id", "org_id", "organisation", "org_type", "aliases", "owner", "region",
-        "programme", "fieldwork", "published", "overall_rating", "rating_status", "previous_rating",
-        "people_supervised", "supervised_qualifier", "supervised_asof", "score",
-        "source_url", "source_title", "notes",
+        "inspection_id",
+        "org_id",
+        "organisation",
+        "org_type",
+        "aliases",
+        "owner",
+        "region",
+        "programme",
+        "fieldwork",
+        "published",
+        "overall_rating",
+        "rating_status",
+        "previous_rating",
+        "people_supervised",
+        "supervised_qualifier",
+        "supervised_asof",
+        "score",
+        "source_url",
+        "source_title",
+        "notes",
     ),
     "standard_ratings.csv": ("inspection_id", "standard_code", "standard_name", "rating", "source_url"),
     "findings.csv": ("inspection_id", "topic", "stance", "finding", "figure", "source_url"),
@@ -73,8 +89,18 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Where a youth justice service can be: the nine English regions (as the ONS names them, with our
 #: spelling of "Yorkshire and the Humber", which the probation data uses) and Wales.
-YOUTH_REGIONS = ("North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
-                 "East of England", "London", "South East", "South West", "Wales")
+YOUTH_REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+    "Wales",
+)
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
@@ -139,7 +165,7 @@ def _decode(data: bytes, shown: str, problems: list[Problem]) -> str:
     checked rather than lost behind one stray byte.
     """
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -148,7 +174,9 @@ def _decode(data: bytes, shown: str, problems: list[Problem]) -> str:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            problems.append(Problem(shown, number, f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)"))
+            problems.append(
+                Problem(shown, number, f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)")
+            )
     return data.decode("utf-8", errors="replace")
 
 
@@ -201,7 +229,7 @@ def read_csv(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, s
         if len(cells) != len(header):
             problems.append(Problem(shown, start, f"{len(cells)} cells for {len(header)} columns"))
             continue
-        rows.append((start, {k: v.strip() for k, v in zip(header, cells)}))
+        rows.append((start, {k: v.strip() for k, v in zip(header, cells, strict=True)}))
     if header is None:
         problems.append(Problem(shown, 1, "empty file: no header row"))
         return None
@@ -262,8 +290,9 @@ class CheckedInspections:
         return orgs
 
 
-def _identity_faults(r: dict[str, str], line: int, seen_ids: dict[str, int],
-                     org_types: dict[str, tuple[str, int]]) -> list[str | None]:
+def _identity_faults(
+    r: dict[str, str], line: int, seen_ids: dict[str, int], org_types: dict[str, tuple[str, int]]
+) -> list[str | None]:
     """Faults in the ids, name and type of an inspection; records the ids and types seen so far."""
     iid, org_id = r["inspection_id"], r["org_id"]
     faults: list[str | None] = []
@@ -281,8 +310,9 @@ def _identity_faults(r: dict[str, str], line: int, seen_ids: dict[str, int],
     if org_type is None:
         faults.append(f"unknown org_type {r['org_type']!r} (expected one of: {', '.join(ORG_TYPES)})")
     elif org_id in org_types and org_types[org_id][0] != org_type:
-        faults.append(f"org_id {org_id!r} has org_type {r['org_type']!r} here but another type on line "
-                      f"{org_types[org_id][1]}")
+        faults.append(
+            f"org_id {org_id!r} has org_type {r['org_type']!r} here but another type on line {org_types[org_id][1]}"
+        )
     else:
         org_types.setdefault(org_id, (org_type, line))
     return faults
@@ -350,24 +380,47 @@ def _published(raw: str) -> tuple[PartialDate | None, str | None]:
         return None, f"published: {exc}"
 
 
-def _inspection_row(line: int, r: dict[str, str], published: PartialDate, ratings: _Ratings,
-                    people: int | None, score: tuple[int, int] | None) -> InspectionRow:
+def _inspection_row(
+    line: int,
+    r: dict[str, str],
+    published: PartialDate,
+    ratings: _Ratings,
+    people: int | None,
+    score: tuple[int, int] | None,
+) -> InspectionRow:
     """A checked inspection; an undated one takes an estimated year from the ``-YYYY`` end of its id."""
     year, year_estimated = published.year, False
     if year is None:
         m = _YEAR_SUFFIX_RE.search(r["inspection_id"])
         year, year_estimated = (int(m.group(1)), True) if m else (None, False)
     return InspectionRow(
-        line, r["inspection_id"], r["org_id"], r["organisation"], ORG_TYPES[r["org_type"]],
+        line,
+        r["inspection_id"],
+        r["org_id"],
+        r["organisation"],
+        ORG_TYPES[r["org_type"]],
         aliases=tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
-        owner=r["owner"] or None, region=r["region"] or None, programme=r["programme"] or None,
-        fieldwork=r["fieldwork"] or None, published=published.iso, published_precision=published.precision,
-        year=year, year_estimated=int(year_estimated), overall_rating=ratings.overall,
-        rating_status=ratings.status, previous_rating=ratings.previous, people_supervised=people,
+        owner=r["owner"] or None,
+        region=r["region"] or None,
+        programme=r["programme"] or None,
+        fieldwork=r["fieldwork"] or None,
+        published=published.iso,
+        published_precision=published.precision,
+        year=year,
+        year_estimated=int(year_estimated),
+        overall_rating=ratings.overall,
+        rating_status=ratings.status,
+        previous_rating=ratings.previous,
+        people_supervised=people,
         supervised_qualifier=r["supervised_qualifier"] or ("exact" if people is not None else None),
-        supervised_asof=r["supervised_asof"] or None, score=r["score"] or None,
-        score_points=score[0] if score else None, score_max=score[1] if score else None,
-        source_url=r["source_url"], source_title=r["source_title"] or None, notes=r["notes"] or None)
+        supervised_asof=r["supervised_asof"] or None,
+        score=r["score"] or None,
+        score_points=score[0] if score else None,
+        score_max=score[1] if score else None,
+        source_url=r["source_url"],
+        source_title=r["source_title"] or None,
+        notes=r["notes"] or None,
+    )
 
 
 def check_inspections(records: Records | None, report: _Report) -> CheckedInspections:
@@ -388,31 +441,38 @@ def check_inspections(records: Records | None, report: _Report) -> CheckedInspec
     for row in rows:
         other = org_of_key.setdefault(short_key(row.org_id), row.org_id)
         if other != row.org_id:
-            report.faults(row.line, [f"org_id {row.org_id!r} has the same short key as {other!r}; choose another org_id"])
+            report.faults(
+                row.line, [f"org_id {row.org_id!r} has the same short key as {other!r}; choose another org_id"]
+            )
     if records is None:
         return CheckedInspections(rows, None, None)
     return CheckedInspections(rows, set(seen_ids), set(org_types))
 
 
-def check_subjects(records: Records | None, report: _Report, inspection_ids: set[str] | None
-                   ) -> tuple[list[SubjectRow], set[str] | None]:
+def check_subjects(
+    records: Records | None, report: _Report, inspection_ids: set[str] | None
+) -> tuple[list[SubjectRow], set[str] | None]:
     """Check subjects.csv (national reports and other subjects of findings); returns its rows and ids."""
     rows: list[SubjectRow] = []
     ids: set[str] = set()
     for line, r in records or []:
         sid = r["subject_id"]
-        fault = _id_fault("subject_id", sid) or (
-            f"duplicate subject_id {sid!r}" if sid in ids or sid in (inspection_ids or set()) else None) or (
-            None if r["title"] else "row has no title")
+        fault = (
+            _id_fault("subject_id", sid)
+            or (f"duplicate subject_id {sid!r}" if sid in ids or sid in (inspection_ids or set()) else None)
+            or (None if r["title"] else "row has no title")
+        )
         if report.faults(line, [fault]):
             ids.add(sid)
-            rows.append(SubjectRow(line, sid, r["title"], r["kind"] or None,
-                                   int(r["year"]) if r["year"].isdigit() else None))
+            rows.append(
+                SubjectRow(line, sid, r["title"], r["kind"] or None, int(r["year"]) if r["year"].isdigit() else None)
+            )
     return rows, None if records is None else ids
 
 
-def check_standard_ratings(records: Records | None, report: _Report,
-                           inspection_ids: set[str] | None) -> list[StandardRatingRow]:
+def check_standard_ratings(
+    records: Records | None, report: _Report, inspection_ids: set[str] | None
+) -> list[StandardRatingRow]:
     """Check standard_ratings.csv: each rating names a known inspection, a standard, a rating and a page."""
     rows: list[StandardRatingRow] = []
     for line, r in records or []:
@@ -423,34 +483,57 @@ def check_standard_ratings(records: Records | None, report: _Report,
             rating_fault = None if rating else "row has no rating"
         except ValueError as exc:
             rating_fault = f"rating: {exc}"
-        faults = [f"rating for unknown inspection {r['inspection_id']!r}" if unknown else None,
-                  None if r["standard_name"] else "row has no standard_name",
-                  rating_fault, _url_fault(r["source_url"])]
+        faults = [
+            f"rating for unknown inspection {r['inspection_id']!r}" if unknown else None,
+            None if r["standard_name"] else "row has no standard_name",
+            rating_fault,
+            _url_fault(r["source_url"]),
+        ]
         if report.faults(line, faults) and rating:
-            rows.append(StandardRatingRow(line, r["inspection_id"], r["standard_code"] or None,
-                                          r["standard_name"], rating, r["source_url"]))
+            rows.append(
+                StandardRatingRow(
+                    line, r["inspection_id"], r["standard_code"] or None, r["standard_name"], rating, r["source_url"]
+                )
+            )
     return rows
 
 
-def check_findings(records: Records | None, report: _Report, inspection_ids: set[str] | None,
-                   subject_ids: set[str] | None) -> list[FindingRow]:
+def check_findings(
+    records: Records | None, report: _Report, inspection_ids: set[str] | None, subject_ids: set[str] | None
+) -> list[FindingRow]:
     """Check findings.csv: each finding is about a known inspection or subject and cites a page."""
     rows: list[FindingRow] = []
     for line, r in records or []:
         subject = r["inspection_id"]
-        unknown = (inspection_ids is not None and subject_ids is not None
-                   and subject not in inspection_ids and subject not in subject_ids)
-        faults = [f"finding for unknown inspection {subject!r} (not in inspections.csv or subjects.csv)"
-                  if unknown else None,
-                  None if r["topic"] else "row has no topic",
-                  None if r["stance"] in STANCES
-                  else f"unknown stance {r['stance']!r} (expected one of: {', '.join(STANCES)})",
-                  None if r["finding"] else "row has no finding",
-                  _url_fault(r["source_url"])]
+        unknown = (
+            inspection_ids is not None
+            and subject_ids is not None
+            and subject not in inspection_ids
+            and subject not in subject_ids
+        )
+        faults = [
+            f"finding for unknown inspection {subject!r} (not in inspections.csv or subjects.csv)" if unknown else None,
+            None if r["topic"] else "row has no topic",
+            None
+            if r["stance"] in STANCES
+            else f"unknown stance {r['stance']!r} (expected one of: {', '.join(STANCES)})",
+            None if r["finding"] else "row has no finding",
+            _url_fault(r["source_url"]),
+        ]
         if report.faults(line, faults):
             is_inspection = inspection_ids is not None and subject in inspection_ids
-            rows.append(FindingRow(line, subject, subject if is_inspection else None, r["topic"], r["stance"],
-                                   r["finding"], r["figure"] or None, r["source_url"]))
+            rows.append(
+                FindingRow(
+                    line,
+                    subject,
+                    subject if is_inspection else None,
+                    r["topic"],
+                    r["stance"],
+                    r["finding"],
+                    r["figure"] or None,
+                    r["source_url"],
+                )
+            )
     return rows
 
 
@@ -460,8 +543,18 @@ def check_figures(records: Records | None, report: _Report) -> list[FigureRow]:
     for line, r in records or []:
         faults = [None if r[col] else f"row has no {col}" for col in ("subject", "metric", "value")]
         if report.faults(line, [*faults, _url_fault(r["source_url"])]):
-            rows.append(FigureRow(line, r["subject"], r["metric"], r["value"], r["unit"] or None,
-                                  r["as_of"] or None, r["source_url"], r["source_title"] or None))
+            rows.append(
+                FigureRow(
+                    line,
+                    r["subject"],
+                    r["metric"],
+                    r["value"],
+                    r["unit"] or None,
+                    r["as_of"] or None,
+                    r["source_url"],
+                    r["source_title"] or None,
+                )
+            )
     return rows
 
 
@@ -470,8 +563,16 @@ def check_seed_sources(records: Records | None, report: _Report) -> list[SeedSou
     rows: list[SeedSourceRow] = []
     for line, r in records or []:
         if report.faults(line, [_url_fault(r["url"], "url"), _published(r["published"])[1]]):
-            rows.append(SeedSourceRow(line, r["seed_file"] or None, r["title"] or None, r["url"],
-                                      r["published"] or None, r["publisher"] or None))
+            rows.append(
+                SeedSourceRow(
+                    line,
+                    r["seed_file"] or None,
+                    r["title"] or None,
+                    r["url"],
+                    r["published"] or None,
+                    r["publisher"] or None,
+                )
+            )
     return rows
 
 
@@ -482,10 +583,15 @@ def check_aliases(records: Records | None, report: _Report, org_ids: set[str] | 
     for line, r in records or []:
         alias, org_id = r["alias"], r["org_id"]
         key = (alias.lower(), org_id)
-        fault = ("row has no alias" if not alias else
-                 f"alias {alias!r} points to unknown org_id {org_id!r}"
-                 if org_ids is not None and org_id not in org_ids else
-                 f"duplicate alias {alias!r} for {org_id!r} (first on line {seen[key]})" if key in seen else None)
+        fault = (
+            "row has no alias"
+            if not alias
+            else f"alias {alias!r} points to unknown org_id {org_id!r}"
+            if org_ids is not None and org_id not in org_ids
+            else f"duplicate alias {alias!r} for {org_id!r} (first on line {seen[key]})"
+            if key in seen
+            else None
+        )
         if report.faults(line, [fault]):
             seen[key] = line
             rows.append(AliasRow(line, alias, org_id, r["kind"] or "alias"))
@@ -502,9 +608,15 @@ def check_caveats(records: Records | None, report: _Report, inspection_ids: set[
     for line, r in records or []:
         if inspection_ids is None:
             continue
-        fault = (f"caveat for unknown inspection {r['inspection_id']!r}" if r["inspection_id"] not in inspection_ids
-                 else f"unknown field {r['field']!r} (expected one of: {', '.join(CAVEAT_FIELDS)})"
-                 if r["field"] not in CAVEAT_FIELDS else None if r["caveat"] else "row has no caveat")
+        fault = (
+            f"caveat for unknown inspection {r['inspection_id']!r}"
+            if r["inspection_id"] not in inspection_ids
+            else f"unknown field {r['field']!r} (expected one of: {', '.join(CAVEAT_FIELDS)})"
+            if r["field"] not in CAVEAT_FIELDS
+            else None
+            if r["caveat"]
+            else "row has no caveat"
+        )
         if report.faults(line, [fault]):
             rows.append(CaveatRow(line, r["inspection_id"], r["field"], r["caveat"]))
     return rows
@@ -534,13 +646,14 @@ def load_dataset(data_dir: Path) -> Dataset:
     ds.aliases = check_aliases(*read("aliases.csv"), inspections.org_ids)
     ds.caveats = check_caveats(*read("caveats.csv"), inspections.inspection_ids)
     ds.youth_regions = check_local_authority_regions(
-        data_dir, read_csv(data_dir / "local_authority_regions.csv", ds.problems), inspections.youth_orgs(),
-        ds.problems)
+        data_dir, read_csv(data_dir / "local_authority_regions.csv", ds.problems), inspections.youth_orgs(), ds.problems
+    )
     return ds
 
 
-def check_local_authority_regions(data_dir: Path, rows: Records | None,
-                                  youth_orgs: dict[str, int] | None, problems: list[Problem]) -> list[YouthRegionRow]:
+def check_local_authority_regions(
+    data_dir: Path, rows: Records | None, youth_orgs: dict[str, int] | None, problems: list[Problem]
+) -> list[YouthRegionRow]:
     """Check our table of youth justice services' regions and return its good rows.
 
     Youth inspections mostly give no region, so the build takes each service's region from this
@@ -555,13 +668,17 @@ def check_local_authority_regions(data_dir: Path, rows: Records | None,
     seen: dict[str, int] = {}
     for line, r in rows or []:
         org_id, region = r["org_id"], r["region"]
-        faults = [f"org_id {org_id!r} is not a youth justice service in inspections.csv"
-                  if youth_orgs is not None and org_id not in youth_orgs else None,
-                  f"duplicate org_id {org_id!r} (first on line {seen.get(org_id)})" if org_id in seen else None,
-                  None if r["local_authorities"] else "row has no local_authorities",
-                  None if region in YOUTH_REGIONS
-                  else f"unknown region {region!r} (expected one of: {', '.join(YOUTH_REGIONS)})",
-                  _url_fault(r["source_url"])]
+        faults = [
+            f"org_id {org_id!r} is not a youth justice service in inspections.csv"
+            if youth_orgs is not None and org_id not in youth_orgs
+            else None,
+            f"duplicate org_id {org_id!r} (first on line {seen.get(org_id)})" if org_id in seen else None,
+            None if r["local_authorities"] else "row has no local_authorities",
+            None
+            if region in YOUTH_REGIONS
+            else f"unknown region {region!r} (expected one of: {', '.join(YOUTH_REGIONS)})",
+            _url_fault(r["source_url"]),
+        ]
         seen.setdefault(org_id, line)
         if report.faults(line, faults):
             out.append(YouthRegionRow(line, org_id, r["local_authorities"], region, r["source_url"]))

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from knowledge.build import BuildError, build, is_current
-from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, display_path, read_csv, load_dataset
+from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, display_path, load_dataset, read_csv
 
 INSPECTIONS = "inspections.csv"
 _Origin = dict[tuple[str, int], tuple[str, int]]  # (file name, merged line) -> (shown path, line there)
@@ -34,8 +34,9 @@ def has_local_rows(local_dir: Path | None) -> bool:
     return local_dir is not None and any((Path(local_dir) / name).is_file() for name in REQUIRED_COLUMNS)
 
 
-def _write_rows(path: Path, header: list[str], rows: list[tuple[str, int, dict[str, str]]],
-                name: str, origin: _Origin) -> None:
+def _write_rows(
+    path: Path, header: list[str], rows: list[tuple[str, int, dict[str, str]]], name: str, origin: _Origin
+) -> None:
     """Write ``rows`` (shown path, line, values) under ``header``, remembering where each record came from."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -49,8 +50,9 @@ def _write_rows(path: Path, header: list[str], rows: list[tuple[str, int, dict[s
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def _merge_file(name: str, data_dir: Path, local_dir: Path, merged: Path, origin: _Origin,
-                problems: list[Problem]) -> None:
+def _merge_file(
+    name: str, data_dir: Path, local_dir: Path, merged: Path, origin: _Origin, problems: list[Problem]
+) -> None:
     repo_path, local_path = data_dir / name, local_dir / name
     repo_rows = read_csv(repo_path, problems)
     local_rows = read_csv(local_path, problems)
@@ -73,8 +75,9 @@ def _merge_file(name: str, data_dir: Path, local_dir: Path, merged: Path, origin
     if name == INSPECTIONS:
         held = {r["inspection_id"] for _, r in repo_rows} | {r["source_url"] for _, r in repo_rows}
         held |= {(r["org_id"], r["published"]) for _, r in repo_rows if r["published"]}
-    rows.extend((local_shown, line, r) for line, r in local_rows
-                if not (name == INSPECTIONS and _already_held(r, held)))
+    rows.extend(
+        (local_shown, line, r) for line, r in local_rows if not (name == INSPECTIONS and _already_held(r, held))
+    )
     _write_rows(merged / name, header, rows, name, origin)
 
 
@@ -84,8 +87,11 @@ def _already_held(row: dict[str, str], held: set[object]) -> bool:
     Once the shared data gains an inspection first approved from the feed, the repository's row wins,
     so the one inspection is never counted twice.
     """
-    return (row.get("inspection_id") in held or row.get("source_url") in held
-            or bool(row.get("published")) and (row.get("org_id"), row.get("published")) in held)
+    return (
+        row.get("inspection_id") in held
+        or row.get("source_url") in held
+        or (bool(row.get("published")) and (row.get("org_id"), row.get("published")) in held)
+    )
 
 
 @contextmanager

@@ -26,8 +26,23 @@ PUBLISHERS = {
 REGION_LOOKUP_TITLE = "ONS Open Geography Portal: lookup of local authority districts to regions and countries"
 
 #: Words in URLs that are sections of a site, not a title ("uk-england-hampshire-53421217").
-_URL_FILLER = {"uk", "england", "wales", "scotland", "news", "article", "articles", "index", "page", "document",
-               "hampshire", "norfolk", "politics", "crime", "local"}
+_URL_FILLER = {
+    "uk",
+    "england",
+    "wales",
+    "scotland",
+    "news",
+    "article",
+    "articles",
+    "index",
+    "page",
+    "document",
+    "hampshire",
+    "norfolk",
+    "politics",
+    "crime",
+    "local",
+}
 _PATH_MONTH_RE = re.compile(r"/(20\d{2})/(0[1-9]|1[0-2])/")
 
 
@@ -128,13 +143,15 @@ def collect_sources(ds: Dataset) -> list[SourceRecord]:
             if m:
                 published, basis = f"{m.group(1)}-{m.group(2)}", "month in the URL"
         title = titles.get(url)
-        out.append(SourceRecord(
-            url=url,
-            # A page we cite for a table of our own (the ONS lookup) is named in our words, and says so.
-            title=title or ours.get(url) or title_from_url(url),
-            title_basis="page" if title else "ours" if url in ours else "URL",
-            publisher=publishers.get(url) or publisher_of(url),
-            published=published,
-            published_basis=basis,
-        ))
+        out.append(
+            SourceRecord(
+                url=url,
+                # A page we cite for a table of our own (the ONS lookup) is named in our words, and says so.
+                title=title or ours.get(url) or title_from_url(url),
+                title_basis="page" if title else "ours" if url in ours else "URL",
+                publisher=publishers.get(url) or publisher_of(url),
+                published=published,
+                published_basis=basis,
+            )
+        )
     return out
