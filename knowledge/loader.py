@@ -155,6 +155,10 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
+#: A file's records as ``read_csv`` gives them: ``(line, cells by column)``.
+Records = list[tuple[int, dict[str, str]]]
+
+
 _LINE_BREAK_RE = re.compile(rb"\r\n|\r|\n")
 
 
@@ -180,7 +184,7 @@ def _decode(data: bytes, shown: str, problems: list[Problem]) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def read_csv(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, str]]] | None:
+def read_csv(path: Path, problems: list[Problem]) -> Records | None:
     """Return ``(line, row)`` for each record, with the line where the record starts.
 
     Problems (bytes that are not UTF-8, bad quoting, ragged rows) are reported and the rows concerned
@@ -200,7 +204,7 @@ def read_csv(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, s
     offset = 0  # lines before the ones the current reader reads
     reader = csv.reader(physical, strict=True)
     header: list[str] | None = None
-    rows: list[tuple[int, dict[str, str]]] = []
+    rows: Records = []
     previous_end = 0
     while True:
         start = previous_end + 1
@@ -236,13 +240,9 @@ def read_csv(path: Path, problems: list[Problem]) -> list[tuple[int, dict[str, s
     return rows
 
 
-#: A file's records as ``read_csv`` gives them: ``(line, cells by column)``.
-Records = list[tuple[int, dict[str, str]]]
-
-
 @dataclass(frozen=True)
-class _Report:
-    """Where the faults of one data file go."""
+class FileReport:
+    """Where the faults of one data file go: the file's name as shown, and the shared list of problems."""
 
     shown: str
     problems: list[Problem]
@@ -423,7 +423,7 @@ def _inspection_row(
     )
 
 
-def check_inspections(records: Records | None, report: _Report) -> CheckedInspections:
+def check_inspections(records: Records | None, report: FileReport) -> CheckedInspections:
     """Check inspections.csv: ids, types, dates, ratings, numbers and links; then the short keys."""
     seen_ids: dict[str, int] = {}
     org_types: dict[str, tuple[str, int]] = {}
@@ -450,7 +450,7 @@ def check_inspections(records: Records | None, report: _Report) -> CheckedInspec
 
 
 def check_subjects(
-    records: Records | None, report: _Report, inspection_ids: set[str] | None
+    records: Records | None, report: FileReport, inspection_ids: set[str] | None
 ) -> tuple[list[SubjectRow], set[str] | None]:
     """Check subjects.csv (national reports and other subjects of findings); returns its rows and ids."""
     rows: list[SubjectRow] = []
@@ -471,7 +471,7 @@ def check_subjects(
 
 
 def check_standard_ratings(
-    records: Records | None, report: _Report, inspection_ids: set[str] | None
+    records: Records | None, report: FileReport, inspection_ids: set[str] | None
 ) -> list[StandardRatingRow]:
     """Check standard_ratings.csv: each rating names a known inspection, a standard, a rating and a page."""
     rows: list[StandardRatingRow] = []
@@ -499,7 +499,7 @@ def check_standard_ratings(
 
 
 def check_findings(
-    records: Records | None, report: _Report, inspection_ids: set[str] | None, subject_ids: set[str] | None
+    records: Records | None, report: FileReport, inspection_ids: set[str] | None, subject_ids: set[str] | None
 ) -> list[FindingRow]:
     """Check findings.csv: each finding is about a known inspection or subject and cites a page."""
     rows: list[FindingRow] = []
@@ -537,7 +537,7 @@ def check_findings(
     return rows
 
 
-def check_figures(records: Records | None, report: _Report) -> list[FigureRow]:
+def check_figures(records: Records | None, report: FileReport) -> list[FigureRow]:
     """Check figures.csv: each figure has a subject, a metric, a value and a page."""
     rows: list[FigureRow] = []
     for line, r in records or []:
@@ -558,7 +558,7 @@ def check_figures(records: Records | None, report: _Report) -> list[FigureRow]:
     return rows
 
 
-def check_seed_sources(records: Records | None, report: _Report) -> list[SeedSourceRow]:
+def check_seed_sources(records: Records | None, report: FileReport) -> list[SeedSourceRow]:
     """Check seed_sources.csv: each page has a link and, if given, a date of one of the data's forms."""
     rows: list[SeedSourceRow] = []
     for line, r in records or []:
@@ -576,7 +576,7 @@ def check_seed_sources(records: Records | None, report: _Report) -> list[SeedSou
     return rows
 
 
-def check_aliases(records: Records | None, report: _Report, org_ids: set[str] | None) -> list[AliasRow]:
+def check_aliases(records: Records | None, report: FileReport, org_ids: set[str] | None) -> list[AliasRow]:
     """Check aliases.csv: each alias names a known organisation, once."""
     rows: list[AliasRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -598,7 +598,7 @@ def check_aliases(records: Records | None, report: _Report, org_ids: set[str] | 
     return rows
 
 
-def check_caveats(records: Records | None, report: _Report, inspection_ids: set[str] | None) -> list[CaveatRow]:
+def check_caveats(records: Records | None, report: FileReport, inspection_ids: set[str] | None) -> list[CaveatRow]:
     """Check caveats.csv (our own words on doubts about one value of one inspection).
 
     A caveat is kept only when its inspection is known; when inspections.csv could not be read the
@@ -633,8 +633,8 @@ def load_dataset(data_dir: Path) -> Dataset:
     data_dir = Path(data_dir)
     ds = Dataset(data_dir=data_dir)
 
-    def read(name: str) -> tuple[Records | None, _Report]:
-        return read_csv(data_dir / name, ds.problems), _Report(display_path(data_dir / name), ds.problems)
+    def read(name: str) -> tuple[Records | None, FileReport]:
+        return read_csv(data_dir / name, ds.problems), FileReport(display_path(data_dir / name), ds.problems)
 
     inspections = check_inspections(*read("inspections.csv"))
     ds.inspections = inspections.rows
@@ -663,7 +663,7 @@ def check_local_authority_regions(
     when inspections.csv could not be read, and then only the table's own shape is checked.
     """
     name = "local_authority_regions.csv"
-    report = _Report(display_path(data_dir / name), problems)
+    report = FileReport(display_path(data_dir / name), problems)
     out: list[YouthRegionRow] = []
     seen: dict[str, int] = {}
     for line, r in rows or []:
@@ -683,7 +683,7 @@ def check_local_authority_regions(
         if report.faults(line, faults):
             out.append(YouthRegionRow(line, org_id, r["local_authorities"], region, r["source_url"]))
     if rows is not None and youth_orgs is not None:
-        inspections = _Report(display_path(data_dir / "inspections.csv"), problems)
+        inspections = FileReport(display_path(data_dir / "inspections.csv"), problems)
         for org_id, line in youth_orgs.items():
             if org_id not in seen:
                 inspections.faults(line, [f"youth justice service {org_id!r} has no row in {name}"])
@@ -707,7 +707,9 @@ __all__ = [
     "TYPE_LABELS",
     "YOUTH_REGIONS",
     "Dataset",
+    "FileReport",
     "Problem",
+    "Records",
     "data_fingerprint",
     "display_path",
     "load_dataset",
