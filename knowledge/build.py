@@ -11,9 +11,8 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
@@ -58,8 +57,23 @@ def _with_youth_region(row: InspectionRow, regions: dict[str, YouthRegionRow]) -
     return replace(row, region=found.region) if found else row
 
 
-def _organisations(ds: Dataset) -> list[dict[str, Any]]:
-    """One record per organisation: its latest name and type, and the last region any inspection gave."""
+@dataclass(frozen=True)
+class _OrganisationRow:
+    """A row of the organisations table (fields in column order)."""
+
+    org_id: str
+    name: str
+    org_type: str
+    type_label: str
+    region: str | None
+    region_source: str | None
+    short_key: str
+    inspection_count: int
+    latest_inspection_id: str
+
+
+def _organisations(ds: Dataset) -> list[_OrganisationRow]:
+    """One row per organisation: its latest name and type, and the last region any inspection gave."""
     by_org: dict[str, list[InspectionRow]] = {}
     regions = _youth_regions(ds)
     for row in ds.inspections:
@@ -70,17 +84,17 @@ def _organisations(ds: Dataset) -> list[dict[str, Any]]:
         latest = history[-1]
         region_row = regions.get(org_id)
         orgs.append(
-            {
-                "org_id": org_id,
-                "name": latest.organisation,
-                "org_type": latest.org_type,
-                "type_label": TYPE_LABELS[latest.org_type],
-                "region": next((h.region for h in reversed(history) if h.region), None),
-                "region_source": region_row.source_url if region_row else None,
-                "short_key": short_key(org_id),
-                "inspection_count": len(history),
-                "latest_inspection_id": latest.inspection_id,
-            }
+            _OrganisationRow(
+                org_id=org_id,
+                name=latest.organisation,
+                org_type=latest.org_type,
+                type_label=TYPE_LABELS[latest.org_type],
+                region=next((h.region for h in reversed(history) if h.region), None),
+                region_source=region_row.source_url if region_row else None,
+                short_key=short_key(org_id),
+                inspection_count=len(history),
+                latest_inspection_id=latest.inspection_id,
+            )
         )
     return orgs
 
@@ -103,7 +117,7 @@ def _write_sources(db: sqlite_utils.Database, ds: Dataset) -> None:
 def _write_organisations(db: sqlite_utils.Database, ds: Dataset) -> None:
     table = db.table("organisations")
     table.insert_all(
-        _organisations(ds),
+        (asdict(o) for o in _organisations(ds)),
         pk="org_id",
         columns={
             "org_id": str,

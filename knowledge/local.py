@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.build import BuildError, build, is_current
@@ -34,18 +35,25 @@ def has_local_rows(local_dir: Path | None) -> bool:
     return local_dir is not None and any((Path(local_dir) / name).is_file() for name in REQUIRED_COLUMNS)
 
 
-def _write_rows(
-    path: Path, header: list[str], rows: list[tuple[str, int, dict[str, str]]], name: str, origin: _Origin
-) -> None:
-    """Write ``rows`` (shown path, line, values) under ``header``, remembering where each record came from."""
+@dataclass(frozen=True)
+class _Placed:
+    """A record and where it really came from: a file (as shown in messages) and a line there."""
+
+    shown: str
+    line: int
+    cells: dict[str, str]
+
+
+def _write_rows(path: Path, header: list[str], rows: list[_Placed], name: str, origin: _Origin) -> None:
+    """Write ``rows`` under ``header``, remembering where each record came from."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     line = 2
-    for shown, source_line, values in rows:
+    for row in rows:
         start = out.tell()
-        writer.writerow([values.get(column, "") for column in header])
-        origin[(name, line)] = (shown, source_line)
+        writer.writerow([row.cells.get(column, "") for column in header])
+        origin[(name, line)] = (row.shown, row.line)
         line += out.getvalue()[start:].count("\n")
     path.write_text(out.getvalue(), encoding="utf-8")
 
@@ -64,19 +72,19 @@ def _merge_file(
     replacing = {}
     if name == INSPECTIONS:
         replacing = {r["inspection_id"]: (line, r) for line, r in local_rows if r.get("inspection_id")}
-    rows: list[tuple[str, int, dict[str, str]]] = []
+    rows: list[_Placed] = []
     for line, r in repo_rows:
         if name == INSPECTIONS and r["inspection_id"] in replacing:
             local_line, local_row = replacing.pop(r["inspection_id"])
-            rows.append((local_shown, local_line, local_row))
+            rows.append(_Placed(local_shown, local_line, local_row))
         else:
-            rows.append((repo_shown, line, r))
+            rows.append(_Placed(repo_shown, line, r))
     held: set[object] = set()
     if name == INSPECTIONS:
         held = {r["inspection_id"] for _, r in repo_rows} | {r["source_url"] for _, r in repo_rows}
         held |= {(r["org_id"], r["published"]) for _, r in repo_rows if r["published"]}
     rows.extend(
-        (local_shown, line, r) for line, r in local_rows if not (name == INSPECTIONS and _already_held(r, held))
+        _Placed(local_shown, line, r) for line, r in local_rows if not (name == INSPECTIONS and _already_held(r, held))
     )
     _write_rows(merged / name, header, rows, name, origin)
 
