@@ -12,7 +12,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +184,30 @@ def _decode(data: bytes, shown: str, problems: list[Problem]) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _split_records(physical: list[str]) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """Each record that is not blank, with the line it starts on; a badly quoted one as its error.
+
+    After a bad quote, reading resumes on the next line, so one stray quote does not hide the
+    records after it.
+    """
+    offset = previous_end = 0  # offset: the lines before the ones the current reader reads
+    reader = csv.reader(physical, strict=True)
+    while True:
+        start = previous_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield start, exc
+            offset = previous_end = start
+            reader = csv.reader(physical[offset:], strict=True)
+            continue
+        previous_end = offset + reader.line_num
+        if any(c.strip() for c in cells):  # a blank line in a hand-edited file is no record
+            yield start, cells
+
+
 def read_csv(path: Path, problems: list[Problem]) -> Records | None:
     """Return ``(line, row)`` for each record, with the line where the record starts.
 
@@ -201,28 +225,14 @@ def read_csv(path: Path, problems: list[Problem]) -> Records | None:
         problems.append(Problem(shown, 0, f"cannot read file: {exc.strerror or exc}"))
         return None
     physical = io.StringIO(_decode(data, shown, problems), newline="").readlines()
-    offset = 0  # lines before the ones the current reader reads
-    reader = csv.reader(physical, strict=True)
     header: list[str] | None = None
     rows: Records = []
-    previous_end = 0
-    while True:
-        start = previous_end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(shown, start, f"malformed CSV: {exc}"))
+    for start, cells in _split_records(physical):
+        if isinstance(cells, csv.Error):
+            problems.append(Problem(shown, start, f"malformed CSV: {cells}"))
             if header is None:
                 return None
-            # Carry on from the next line, so a bad quote does not hide the records after it.
-            offset = previous_end = start
-            reader = csv.reader(physical[offset:], strict=True)
             continue
-        previous_end = offset + reader.line_num
-        if not any(c.strip() for c in cells):
-            continue  # a blank line in a hand-edited file
         if header is None:
             header = [c.strip() for c in cells]
             missing = [c for c in required if c not in header]

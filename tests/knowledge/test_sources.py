@@ -58,15 +58,15 @@ def test_one_source_per_distinct_url_sorted(ds: Dataset, sources: list[SourceRec
 
 
 def test_titles_are_the_pages_own_or_say_they_come_from_the_url(ds: Dataset, sources: list[SourceRecord]) -> None:
-    given = defaultdict(set)
-    for r in ds.inspections:
-        if r.source_title:
-            given[r.source_url].add(r.source_title)
-    for r in ds.figures:
-        if r.source_title:
-            given[r.source_url].add(r.source_title)
-    for r in ds.seed_sources:
-        given[r.url].add(r.title)
+    given: defaultdict[str, set[str | None]] = defaultdict(set)
+    for insp in ds.inspections:
+        if insp.source_title:
+            given[insp.source_url].add(insp.source_title)
+    for figure in ds.figures:
+        if figure.source_title:
+            given[figure.source_url].add(figure.source_title)
+    for seed in ds.seed_sources:
+        given[seed.url].add(seed.title)
     for s in sources:
         assert s.title and s.publisher
         assert "title not shown" not in s.title.lower()
