@@ -472,84 +472,118 @@ def _unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
+def _is_report(item: FeedItem) -> bool:
+    """An item reporting an inspection: it says so or states a rating, and is no announcement or thematic."""
+    if _NOT_A_REPORT.search(item.title):
+        return False
+    return bool(_INSPECTED.search(f"{item.title} {item.summary}") or stated_rating(item.title, item.summary))
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The body an item names: a held organisation (``org_id``) or a new one, with its type code."""
+
+    org_id: str | None
+    code: str
+    name: str
+    kind_words: str
+    dipp: bool
+    guessed: bool  # the type is our guess: the item said only "probation service"
+    near: list[str]  # held bodies the name nearly matches, for a new one
+
+
+def _body(item: FeedItem, kb: KnowledgeBase, resolver: Resolver) -> _Body | None:
+    """The body the item names, matched to a held organisation where the whole name identifies one."""
+    found = _kind_and_name(item)
+    if found is None:
+        return None
+    code, name, kind_words = found
+    dipp = code in ("region", ANY_KIND) and bool(_DIPP.search(f"{item.title} {item.summary}"))
+    org_id, near = _resolve(resolver, code, name, dipp)
+    guessed = False
+    if org_id is not None:
+        code = kb.organisations[org_id].org_type
+    elif code == ANY_KIND:
+        code, guessed = ("region" if dipp else "pdu"), True
+    if org_id is None and kb.organisations.get(_new_org_id(code, name, dipp)) is not None:
+        org_id = _new_org_id(code, name, dipp)  # named in words the resolver does not know, but the same body
+        guessed = False
+    return _Body(org_id, code, name, kind_words, dipp, guessed, near)
+
+
+def _additions(item: FeedItem, held: Inspection, rating: str | None) -> dict[str, str]:
+    """What the item adds to an inspection we hold: a more precise date, or a rating our sources lacked."""
+    adds: dict[str, str] = {}
+    if item.published and (not held.published or len(held.published) < len(item.published)):
+        adds["published"] = item.published
+    if rating and held.overall_rating is None and held.rating_status == "not found":
+        adds["overall_rating"] = rating
+    return adds
+
+
+def _new_inspection(item: FeedItem, body: _Body, kb: KnowledgeBase, rating: str | None, taken: set[str]) -> Candidate:
+    """A candidate for an inspection we do not hold, of a held body or a new one; its id is added to ``taken``."""
+    if body.org_id is not None:
+        org_id, organisation, new = body.org_id, kb.organisations[body.org_id].name, False
+    else:
+        organisation = _full_name(body.code, body.name, body.kind_words)
+        if body.dipp:
+            organisation += " (Dynamic Inspection of Public Protection)"
+        org_id, new = _new_org_id(body.code, body.name, body.dipp), True
+    year = (item.published or "")[:4] or None
+    inspection_id = _unique_id(f"{org_id}-{year}" if year else org_id, taken)
+    taken.add(inspection_id)
+    return Candidate(
+        key=item.key,
+        title=item.title,
+        url=item.url,
+        published=item.published,
+        org_id=org_id,
+        organisation=organisation,
+        org_type=body.code,
+        new_organisation=new,
+        rating=rating,
+        inspection_id=inspection_id,
+        may_be=body.near if new else [],
+        type_guessed=body.guessed and new,
+    )
+
+
 def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver) -> Reading:
     """Sort feed items into candidates and skipped ones (not a report, no body named, already held)."""
     reading = Reading()
     taken = {i.inspection_id for h in (kb.history(o) for o in kb.organisations) for i in h}
     for item in items:
-        if _NOT_A_REPORT.search(item.title) or not (
-            _INSPECTED.search(f"{item.title} {item.summary}") or stated_rating(item.title, item.summary)
-        ):
+        if not _is_report(item):
             reading.skipped["not an inspection report"] += 1
             continue
-        found = _kind_and_name(item)
-        if found is None:
+        body = _body(item, kb, resolver)
+        if body is None:
             reading.skipped["no body named"] += 1
             continue
-        code, name, kind_words = found
         rating = stated_rating(item.title, item.summary)
-        dipp = code in ("region", ANY_KIND) and bool(_DIPP.search(f"{item.title} {item.summary}"))
-        org_id, near = _resolve(resolver, code, name, dipp)
-        guessed = False
-        if org_id is not None:
-            code = kb.organisations[org_id].org_type
-        elif code == ANY_KIND:
-            code, guessed = ("region" if dipp else "pdu"), True
-        if org_id is None and kb.organisations.get(_new_org_id(code, name, dipp)) is not None:
-            org_id = _new_org_id(code, name, dipp)  # named in words the resolver does not know, but the same body
-            guessed = False
-        year = (item.published or "")[:4] or None
-        if org_id is not None:
-            org = kb.organisations[org_id]
-            held = _held_match(kb.history(org_id), item)
-            if held is not None:
-                adds = {}
-                if item.published and (not held.published or len(held.published) < len(item.published)):
-                    adds["published"] = item.published
-                if rating and held.overall_rating is None and held.rating_status == "not found":
-                    adds["overall_rating"] = rating
-                if not adds:
-                    reading.skipped["already held"] += 1
-                    continue
-                reading.candidates.append(
-                    Candidate(
-                        key=item.key,
-                        title=item.title,
-                        url=item.url,
-                        published=item.published,
-                        org_id=org_id,
-                        organisation=org.name,
-                        org_type=code,
-                        new_organisation=False,
-                        rating=rating,
-                        inspection_id=held.inspection_id,
-                        adds_to=held.inspection_id,
-                        adds=adds,
-                    )
-                )
-                continue
-            organisation, new = org.name, False
-        else:
-            organisation = _full_name(code, name, kind_words)
-            if dipp:
-                organisation += " (Dynamic Inspection of Public Protection)"
-            org_id, new = _new_org_id(code, name, dipp), True
-        inspection_id = _unique_id(f"{org_id}-{year}" if year else org_id, taken)
-        taken.add(inspection_id)
+        held = _held_match(kb.history(body.org_id), item) if body.org_id is not None else None
+        if held is None:
+            reading.candidates.append(_new_inspection(item, body, kb, rating, taken))
+            continue
+        adds = _additions(item, held, rating)
+        if not adds:
+            reading.skipped["already held"] += 1
+            continue
         reading.candidates.append(
             Candidate(
                 key=item.key,
                 title=item.title,
                 url=item.url,
                 published=item.published,
-                org_id=org_id,
-                organisation=organisation,
-                org_type=code,
-                new_organisation=new,
+                org_id=held.org_id,
+                organisation=kb.organisations[held.org_id].name,
+                org_type=body.code,
+                new_organisation=False,
                 rating=rating,
-                inspection_id=inspection_id,
-                may_be=near if new else [],
-                type_guessed=guessed and new,
+                inspection_id=held.inspection_id,
+                adds_to=held.inspection_id,
+                adds=adds,
             )
         )
     return reading
