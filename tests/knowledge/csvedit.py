@@ -92,7 +92,7 @@ def insert_line(path: Path, line: int, text: str) -> int:
 def drop_column(path: Path, column: str) -> None:
     all_lines = lines(path)
     index = header(path).index(column)
-    out = []
+    out: list[str] = []
     for text in all_lines:
         if not text:
             out.append(text)

@@ -118,7 +118,7 @@ def test_build_into_a_folder_fails_in_one_line_and_leaves_no_temporary_file(
 
 def _precision_counts() -> dict[str, int]:
     """Exact / month-only / unknown publication dates, counted straight from the CSV."""
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for rec in ed.records(DATA_DIR / "inspections.csv"):
         p = rec["published"]
         kinds["exact day" if len(p) == 10 else "month only" if len(p) == 7 else "unknown" if not p else "other"] += 1
