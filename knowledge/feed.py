@@ -600,23 +600,33 @@ def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dic
     and the notes say where the row came from (and, for a copy, which page the older values came from).
     """
     note = f"From the inspectorate's news feed item '{candidate.title}', approved by an administrator."
-    if candidate.adds_to:
-        row = read_inspection_row(data_dir, local_dir, candidate.adds_to)
-        if row is None:
-            raise ValueError(f"inspection {candidate.adds_to!r} is no longer in the data")
-        row = dict(row)
-        added = []
-        if "published" in candidate.adds:
-            row["published"] = candidate.adds["published"]
-            added.append("the publication date")
-        if "overall_rating" in candidate.adds:
-            row["overall_rating"], row["rating_status"] = candidate.adds["overall_rating"], "rated"
-            added.append("the rating")
-        if row["source_url"] != candidate.url:
-            note += f" It added {' and '.join(added)}; the other values came from {row['source_url']}."
-        row["source_url"], row["source_title"] = candidate.url, candidate.title
-        row["notes"] = " ".join(x for x in (row.get("notes", ""), note) if x)
-        return row
+    if not candidate.adds_to:
+        return _new_row(candidate, note)
+    held = read_inspection_row(data_dir, local_dir, candidate.adds_to)
+    if held is None:
+        raise ValueError(f"inspection {candidate.adds_to!r} is no longer in the data")
+    return _completed_row(candidate, held, note)
+
+
+def _completed_row(candidate: Candidate, held: dict[str, str], note: str) -> dict[str, str]:
+    """A copy of a held inspection's row with what the item adds, the item's page now its source."""
+    row = dict(held)
+    added = []
+    if "published" in candidate.adds:
+        row["published"] = candidate.adds["published"]
+        added.append("the publication date")
+    if "overall_rating" in candidate.adds:
+        row["overall_rating"], row["rating_status"] = candidate.adds["overall_rating"], "rated"
+        added.append("the rating")
+    if row["source_url"] != candidate.url:
+        note += f" It added {' and '.join(added)}; the other values came from {row['source_url']}."
+    row["source_url"], row["source_title"] = candidate.url, candidate.title
+    row["notes"] = " ".join(x for x in (row.get("notes", ""), note) if x)
+    return row
+
+
+def _new_row(candidate: Candidate, note: str) -> dict[str, str]:
+    """The row of an inspection we did not hold, saying in its notes what the item left unsaid."""
     rating_status = "rated" if candidate.rating else "not rated" if candidate.not_rated else "not found"
     if not candidate.published:
         note += " The item gave no date."
