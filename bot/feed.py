@@ -25,7 +25,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
@@ -329,53 +329,68 @@ async def on_feed_button(update: Update, context: Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def _on_feed_button(update: Update, context: Context) -> None:
-    """Approve, Reject, Edit rating (and the rating chosen), from an administrator only."""
-    query = update.callback_query
-    if query is None:
-        return
+@dataclass(frozen=True)
+class _Press:
+    """A press of one of a proposal's buttons: what it asks (``action``, and a rating code for ``s``)."""
+
+    action: str
+    extra: str | None
+    item_id: int
+    candidate: Candidate
+
+
+async def _press(update: Update, context: Context, query: CallbackQuery) -> _Press | None:
+    """The press, when it is an administrator's on a proposal still open; else answered here and None."""
     data = context.bot_data
     user = update.effective_user
     if user is None or user.id not in data.admin_ids:
         await query.answer(ONLY_ADMINS, show_alert=True)
-        return
+        return None
     parts = (query.data or "").split(":")
     try:
         action, item_id = parts[1], int(parts[2])
     except (IndexError, ValueError):
         await query.answer("That button is not one of mine.")
-        return
+        return None
     found = _proposal(data.state, item_id)
     if found is None:
         await query.answer("I no longer know that proposal.")
-        return
+        return None
     status, candidate = found
     if status != PROPOSED:
         await query.answer(f"Already {status}.")
         await _show_everywhere(context.application, item_id, _outcome_text(candidate, status), None)
+        return None
+    return _Press(action, parts[3] if len(parts) == 4 else None, item_id, candidate)
+
+
+async def _on_feed_button(update: Update, context: Context) -> None:
+    """Approve, Reject, Edit rating (and the rating chosen), from an administrator only."""
+    query = update.callback_query
+    if query is None:
         return
-    if action == "e":
+    press = await _press(update, context, query)
+    if press is None:
+        return
+    item_id, candidate, app = press.item_id, press.candidate, context.application
+    if press.action == "e":
         await query.answer()
-        await _show_everywhere(context.application, item_id, proposal_text(candidate), rating_keyboard(item_id))
-    elif action == "b":
+        await _show_everywhere(app, item_id, proposal_text(candidate), rating_keyboard(item_id))
+    elif press.action == "b":
         await query.answer()
-        await _show_everywhere(
-            context.application, item_id, proposal_text(candidate), proposal_keyboard(item_id, candidate)
-        )
-    elif action == "s" and len(parts) == 4 and parts[3] in _RATING_CODES:
-        rating = _RATING_CODES[parts[3]]
+        await _show_everywhere(app, item_id, proposal_text(candidate), proposal_keyboard(item_id, candidate))
+    elif press.action == "s" and press.extra is not None and press.extra in _RATING_CODES:
+        rating = _RATING_CODES[press.extra]
         candidate.rating, candidate.not_rated, candidate.rating_from_admin = rating, rating is None, True
-        _update(data.state, item_id, candidate=candidate)
+        _update(context.bot_data.state, item_id, candidate=candidate)
         await query.answer(f"Rating set: {rating or 'not rated'}")
-        await _show_everywhere(
-            context.application, item_id, proposal_text(candidate), proposal_keyboard(item_id, candidate)
-        )
-    elif action == "r":
-        _update(data.state, item_id, status=REJECTED)
+        await _show_everywhere(app, item_id, proposal_text(candidate), proposal_keyboard(item_id, candidate))
+    elif press.action == "r":
+        _update(context.bot_data.state, item_id, status=REJECTED)
         logger.info("a feed proposal was rejected")
         await query.answer("Rejected")
-        await _show_everywhere(context.application, item_id, _outcome_text(candidate, REJECTED), None)
-    elif action == "a":
+        await _show_everywhere(app, item_id, _outcome_text(candidate, REJECTED), None)
+    elif press.action == "a":
         await _approve(update, context, item_id, candidate)
     else:
         await query.answer("That button is not one of mine.")
