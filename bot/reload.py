@@ -244,27 +244,39 @@ async def _look(application: App, watch: KbWatch) -> Outcome:
         return Outcome.FAILED
     if signature == watch.signature or signature == watch.failed:
         return Outcome.UNCHANGED
-    old = data.engine
+    old = data.engine.kb
     try:
-        engine, changes = await asyncio.to_thread(_prepare, watch.path, old.kb)
+        engine, changes = await asyncio.to_thread(_prepare, watch.path, old)
     except Exception as exc:  # a bad file, or a fault in building on it: keep the old engine either way
         watch.failed = signature
-        reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
-        logger.error(
-            "could not load the new knowledge base; still answering from the old one: %s",
-            reason,
-            exc_info=not isinstance(exc, KnowledgeBaseError),
-        )
-        await tell_admins(
-            application,
-            "A new knowledge base file could not be loaded, so I am still answering "
-            f"from the previous one. The problem: {reason[:500]}",
-        )
+        await _report_unloadable(application, exc)
         return Outcome.FAILED
     watch.signature, watch.failed = signature, None
     if engine is None:
         logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
         return Outcome.SAME_DATA
+    await _go_live(application, watch, engine, changes)
+    return Outcome.RELOADED
+
+
+async def _report_unloadable(application: App, exc: Exception) -> None:
+    """Log why a new file could not be loaded (with the trace unless it is a plain bad file) and tell the admins."""
+    reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
+    logger.error(
+        "could not load the new knowledge base; still answering from the old one: %s",
+        reason,
+        exc_info=not isinstance(exc, KnowledgeBaseError),
+    )
+    await tell_admins(
+        application,
+        "A new knowledge base file could not be loaded, so I am still answering "
+        f"from the previous one. The problem: {reason[:500]}",
+    )
+
+
+async def _go_live(application: App, watch: KbWatch, engine: Engine, changes: list[Change]) -> None:
+    """Swap in the new engine, record the update, send the news and keep a copy of the build."""
+    data: BotData = application.bot_data
     data.engine = engine  # the swap: every handler that starts from now on answers from the new build
     logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
     try:
@@ -275,7 +287,6 @@ async def _look(application: App, watch: KbWatch) -> Outcome:
     logger.info("news sent to %d chat(s)", sent)
     if (copy := last_live_copy(data)) is not None:
         await _keep(watch.path, data_sha(engine.kb), copy)
-    return Outcome.RELOADED
 
 
 async def rebuild(application: App, data_dir: Path) -> Outcome:
