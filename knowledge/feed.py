@@ -82,6 +82,20 @@ class Fetched:
         return self.body is None
 
 
+async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
+    """The body, refused as soon as it is declared or found to be over ``max_bytes``."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FeedError("too-large", f"the feed is {int(declared)} bytes, over the limit of {max_bytes}")
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FeedError("too-large", f"the feed is over the limit of {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def fetch_feed(
     url: str,
     previous: Validators | None = None,
@@ -112,17 +126,8 @@ async def fetch_feed(
                 return Fetched(None, previous or Validators())
             if response.status_code != 200:
                 raise FeedError("http", f"the feed answered HTTP {response.status_code}")
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise FeedError("too-large", f"the feed is {int(declared)} bytes, over the limit of {max_bytes}")
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FeedError("too-large", f"the feed is over the limit of {max_bytes} bytes")
-                chunks.append(chunk)
             return Fetched(
-                b"".join(chunks),
+                await _read_body(response, max_bytes),
                 Validators(response.headers.get("ETag"), response.headers.get("Last-Modified")),
             )
     except TimeoutError:
