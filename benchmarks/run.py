@@ -9,10 +9,12 @@ What is measured (``benchmarks/README.md`` says how to read it):
 3. start-up: ``probation-bot ask`` to its answer, and ``probation-bot run`` to its first sendMessage;
 4. end to end: messages per second through the real Application against the fake Bot API server,
    with the real engine and with an echo engine, in the same run;
-5. 100x: a synthetic knowledge base with 100 times the organisations, inspections and findings:
+5. charts (``benchmarks/charts.py``): the first chart (matplotlib import included), warm render
+   p50/p99 over every kind, and another chat's answer latency while a chart is being drawn;
+6. 100x: a synthetic knowledge base with 100 times the organisations, inspections and findings:
    build time, and answer latency over the same questions plus questions about synthetic bodies.
 
-Options: ``--quick`` (fewer questions and rounds, for trying the harness), ``--skip-e2e``, ``--skip-100x``,
+Options: ``--quick`` (fewer questions and rounds, for trying the harness), ``--skip-e2e``, ``--skip-100x``, ``--skip-charts``,
 ``--out PATH``. Nothing here contacts Telegram: the only server is the fake one on 127.0.0.1.
 """
 
@@ -36,7 +38,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.paths import DATA_DIR
 from responses import Engine
 
-from benchmarks import e2e, latency, probes
+from benchmarks import charts, e2e, latency, probes
 from benchmarks.profile import print_stages, profile_answers
 from benchmarks.questions import all_questions, generated_questions, shared_questions
 from benchmarks.synthetic import SYNTHETIC_PREFIX, make_synthetic_data
@@ -50,6 +52,8 @@ TARGETS = {  # key: (limit, "max" | "min")
     "answer_p99_ms_100x": (20.0, "max"),
     "e2e_ratio": (0.8, "min"),
     "rss_mb": (150.0, "max"),
+    "chart_render_p99_ms": (150.0, "max"),
+    "chart_other_chat_ratio_p99": (2.0, "max"),
 }
 
 
@@ -234,6 +238,18 @@ def bench_startup(db: Path, quick: bool, results: dict[str, Any], details: dict[
         f"{rss['answers_cached']} answers in the engine's cache at the end)")
 
 
+def bench_charts(db: Path, engine: Engine, quick: bool, results: dict[str, Any], details: dict[str, Any]) -> None:
+    measured = charts.run(db, engine, quick, log=log)
+    warm, others = measured["warm"], measured["other_chats"]
+    results.update(chart_first_s=measured["first"]["first_chart_s"],
+                   chart_first_in_bot_s=others["first_in_bot"]["max_ms"] / 1000, chart_render_p50_ms=warm["all"]["p50_ms"],
+                   chart_render_p99_ms=warm["all"]["p99_ms"], chart_render_cpu_p99_ms=warm["cpu"]["p99_ms"],
+                   chart_other_chat_idle_p99_ms=others["idle"]["p99_ms"],
+                   chart_other_chat_busy_p99_ms=others["busy"]["p99_ms"],
+                   chart_other_chat_ratio_p50=others["ratio_p50"], chart_other_chat_ratio_p99=others["ratio_p99"])
+    details["charts"] = measured
+
+
 def check_targets(results: dict[str, Any]) -> dict[str, Any]:
     verdicts = {}
     for key, (limit, kind) in TARGETS.items():
@@ -248,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer questions and rounds (not for the committed figures)")
     parser.add_argument("--skip-e2e", action="store_true")
     parser.add_argument("--skip-100x", action="store_true")
+    parser.add_argument("--skip-charts", action="store_true")
     parser.add_argument("--out", default=str(HERE / "results.json"))
     args = parser.parse_args(argv)
 
@@ -264,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_e2e:
             log("end to end (real Application, fake Bot API server in its own process, 50 private chats):")
             bench_e2e(engine, questions, args.quick, results, details)
+        if not args.skip_charts:
+            bench_charts(db, engine, args.quick, results, details)
         engine.kb.close()
         if not args.skip_100x:
             bench_100x(questions, args.quick, results, details)

@@ -24,13 +24,14 @@ from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, Com
 
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.callbacks import Action, is_action
+from bot.charts import ChartSender, on_chart_button
 from bot.context import CONTEXT_TYPES, BotData, Context
 from bot.errors import on_error
 from bot.feed import start_feed
 from bot.follow import FOLLOW_COMMANDS, add_follow_handlers
 from bot.guard import ChatGuard
-from bot.handlers import (on_choice_button, on_inline_query, on_label_button, on_more_button, on_page_button,
-                          on_question, on_stats, on_unknown_button)
+from bot.handlers import (on_ask_button, on_choice_button, on_inline_query, on_label_button, on_more_button,
+                          on_page_button, on_question, on_start_link, on_stats, on_unknown_button)
 from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
 from bot.reload import add_latest_handler, start_watching
@@ -42,8 +43,28 @@ logger = logging.getLogger(__name__)
 
 #: The only updates the bot acts on; asking for no others saves Telegram sending them.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
-#: How often a request refused with 429 is retried (after waiting retry_after) before giving up.
-RATE_LIMIT_RETRIES = 3
+#: How often a request refused with 429 is retried (after waiting retry_after) before giving up. The
+#: limiter queues sends to stay inside Telegram's limits, so a 429 is rare; retrying patiently means a
+#: busy group's answers arrive late rather than not at all.
+RATE_LIMIT_RETRIES = 5
+#: Bot API methods that change a message already sent: a button press paging an answer in place.
+_EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"})
+
+
+class GroupFairRateLimiter(AIORateLimiter):
+    """python-telegram-bot's ``AIORateLimiter``, with edits kept out of each group's 20-a-minute queue.
+
+    Telegram's cap of 20 messages a minute to one group is about new messages; the limiter queues
+    (never drops) every request with a group's chat id behind it, edits included, so one member paging
+    an answer twenty times would make everybody else's answers wait. Edits still share the bot-wide
+    limit of 30 requests a second and are retried on 429 like everything else.
+    """
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+        if endpoint in _EDITS and "chat_id" in data:
+            data = {key: value for key, value in data.items() if key != "chat_id"}
+            data["chat_id"] = 0  # counts against the bot-wide limit, not any group's
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 EXIT_SETTINGS, EXIT_TELEGRAM = 2, 1
 
 BotApplication = Application[Any, Context, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -69,6 +90,9 @@ def add_handlers(application: BotApplication, admin_ids: frozenset[int]) -> None
     add_latest_handler(application)
     application.add_handler(CommandHandler(
         "stats", on_stats, filters=new_message & filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)))
+    # "/start <payload>": the "Full answer in private" link under a group answer.
+    application.add_handler(CommandHandler("start", on_start_link, filters=new_message & filters.ChatType.PRIVATE,
+                                           has_args=1))
     application.add_handler(CommandHandler([name for name, _ in COMMANDS], on_question, filters=new_message))
     application.add_handler(MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT, on_question))
     application.add_handler(MessageHandler(
@@ -77,7 +101,9 @@ def add_handlers(application: BotApplication, admin_ids: frozenset[int]) -> None
     application.add_handler(CallbackQueryHandler(on_page_button, pattern=is_action(Action.PAGE)))
     application.add_handler(CallbackQueryHandler(on_choice_button, pattern=is_action(Action.CHOICE)))
     application.add_handler(CallbackQueryHandler(on_more_button, pattern=is_action(Action.MORE)))
+    application.add_handler(CallbackQueryHandler(on_ask_button, pattern=is_action(Action.ASK)))
     application.add_handler(CallbackQueryHandler(on_label_button, pattern=is_action(Action.NOOP)))
+    application.add_handler(CallbackQueryHandler(on_chart_button, pattern=is_action(Action.CHART)))
     application.add_handler(CallbackQueryHandler(on_unknown_button))
 
     application.add_handler(InlineQueryHandler(on_inline_query))
@@ -92,7 +118,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
         .token(settings.token)
         .context_types(CONTEXT_TYPES)
         # Flood control: queue our requests within Telegram's limits, and on a 429 wait retry_after and retry.
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(GroupFairRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .get_updates_request(TolerantUpdatesRequest(connection_pool_size=1))
         .post_init(register_commands)
         .post_shutdown(close_state)
@@ -110,6 +136,8 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     data.admin_ids = settings.admin_ids
     if settings.state_db:
         data.state = StateDB(settings.state_db)
+    data.log_messages = settings.log_messages
+    data.charts = ChartSender()  # type: ignore[attr-defined]  # draws and caches pictures (bot.charts)
     add_handlers(application, settings.admin_ids)
     start_watching(application, engine, settings.kb_reload_seconds)
     start_feed(application, settings.feed_url, settings.feed_seconds, settings.local_data)

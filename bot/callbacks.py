@@ -7,18 +7,26 @@ everything needed to redraw the message: the engine's ``ref`` (which re-creates 
 kept in memory between messages. Formats (``ref`` last, so it may contain ``:``)::
 
     p:<page>:<ref>    page <page> (from 0) of the full answer ``ref``
-    pc:<page>:<ref>   the same, of the compact answer
+    pc:<page>:<ref>   the same, of the short pieces a group sees (``bot.views``)
     c:<ref> / cc:<ref>  a choice between organisations: show answer ``ref`` (full / compact)
     m:<ref>           "More detail": show the full answer ``ref``
+    a:<ref> / ac:<ref>  an example question: answer ``ref`` in a new message (full / compact)
+    g:<ref>           "Chart": send the picture ``ref`` (a "/chart ..." command) into the chat
     x                 the "2/5" label between the page buttons: does nothing
+
+A "Full answer in private" button is a link, not callback data: ``t.me/<bot>?start=<payload>``, where
+the payload (at most 64 characters of ``A-Z a-z 0-9 _ -``) encodes a ref; see :func:`start_payload`.
 
 This module needs no telegram import.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import enum
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,7 +35,7 @@ CALLBACK_DATA_LIMIT = 64
 MAX_PAGE = 999
 
 _PAGE = re.compile(r"^p(c?):(\d{1,3}):([\x20-\x7e]+)$")
-_REF_ONLY = re.compile(r"^(cc|c|m):([\x20-\x7e]+)$")
+_REF_ONLY = re.compile(r"^(cc|c|m|ac|a|g):([\x20-\x7e]+)$")
 
 
 class ButtonDataError(ValueError):
@@ -38,6 +46,8 @@ class Action(enum.Enum):
     PAGE = "p"
     CHOICE = "c"
     MORE = "m"
+    ASK = "a"
+    CHART = "g"
     NOOP = "x"
 
 
@@ -62,6 +72,10 @@ class ButtonData:
             data = f"p{'c' if self.compact else ''}:{self.page}:{self.ref}"
         elif self.action is Action.CHOICE:
             data = f"{'cc' if self.compact else 'c'}:{self.ref}"
+        elif self.action is Action.ASK:
+            data = f"{'ac' if self.compact else 'a'}:{self.ref}"
+        elif self.action is Action.CHART:
+            data = f"g:{self.ref}"
         else:
             data = f"m:{self.ref}"
         if len(data.encode("ascii")) > CALLBACK_DATA_LIMIT:
@@ -81,6 +95,10 @@ class ButtonData:
             kind, ref = m.groups()
             if kind == "m":
                 return cls(Action.MORE, ref=ref)
+            if kind in ("a", "ac"):
+                return cls(Action.ASK, ref=ref, compact=kind == "ac")
+            if kind == "g":
+                return cls(Action.CHART, ref=ref)
             return cls(Action.CHOICE, ref=ref, compact=kind == "cc")
         return None
 
@@ -93,3 +111,58 @@ def is_action(action: Action) -> Callable[[object], bool]:
         return decoded is not None and decoded.action is action
 
     return matches
+
+
+# -- deep links ------------------------------------------------------------------------------------
+
+#: Telegram's limit on a /start parameter, and the characters it allows.
+START_PARAMETER_LIMIT = 64
+_START_SAFE = re.compile(r"[A-Za-z0-9]")
+_START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def start_payload(ref: str) -> str | None:
+    """A /start parameter that carries ``ref`` (a command such as ``/league pdu``), or None if none fits.
+
+    Readable first: ``r`` then the ref without its slash, a space as ``_`` and any other character as
+    ``-`` and two hex digits (``/inspection #sheffield-pdu`` -> ``rinspection_-23sheffield-2dpdu``).
+    When that is too long, ``z`` then the ref compressed and base64url-encoded.
+    """
+    if not ref.startswith("/") or not ref.isascii():
+        return None
+    body = "".join(c if _START_SAFE.fullmatch(c) else "_" if c == " " else f"-{ord(c):02x}" for c in ref[1:])
+    for payload in ("r" + body, "z" + base64.urlsafe_b64encode(zlib.compress(ref.encode(), 9)).decode().rstrip("=")):
+        if len(payload) <= START_PARAMETER_LIMIT:
+            return payload
+    return None
+
+
+def ref_from_payload(payload: str | None) -> str | None:
+    """The ref a /start parameter carries, or None for anything :func:`start_payload` did not make."""
+    if not payload or not _START_PARAMETER.fullmatch(payload):
+        return None
+    kind, body = payload[0], payload[1:]
+    if kind == "r":
+        out, i = [], 0
+        while i < len(body):
+            c = body[i]
+            if c == "_":
+                out.append(" ")
+            elif c == "-":
+                try:
+                    out.append(chr(int(body[i + 1:i + 3], 16)))
+                except ValueError:
+                    return None
+                i += 2
+            else:
+                out.append(c)
+            i += 1
+        ref = "/" + "".join(out)
+    elif kind == "z":
+        try:
+            ref = zlib.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))).decode("ascii")
+        except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+            return None
+    else:
+        return None
+    return ref if re.fullmatch(r"/[\x20-\x7e]+", ref) else None

@@ -1,4 +1,4 @@
-"""The ``probation-bot`` command line: ``ask``, ``chat``, ``run``, ``kb build|check|stats`` and ``feed check``.
+"""The ``probation-bot`` command line: ``ask``, ``chart``, ``chat``, ``run``, ``kb build|check|stats`` and ``feed check``.
 
 Every subcommand but ``run`` works without telegram installed or imported, so the terminal is quick
 and the question set can be checked without any network.
@@ -39,6 +39,32 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     for line in sys.stdin:
         _print_answer(engine.ask(line.rstrip("\r\n")), args.json)
+    return 0
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    """``probation-bot chart league|years|NAME|A vs B ... --out FILE.png``: draw one chart into a file."""
+    from responses.charts import draw
+    from responses.charts.data import caption
+    from responses.charts.request import ChartRequest, chart_data, parse
+
+    engine = _engine(args.db)
+    request = parse(engine, "/chart " + " ".join(args.what))
+    if not isinstance(request, ChartRequest):
+        # The answer the chat gives instead of a picture: usage, a choice of bodies, the league's word on a filter.
+        print(request.text if request is not None else "Nothing to draw.", file=sys.stderr)
+        for choice in getattr(request, "choices", []):
+            print(f"  {choice.label}: probation-bot chart {choice.ref.removeprefix('/chart ')}", file=sys.stderr)
+        return EXIT_USAGE
+    chart = chart_data(engine, request)
+    out = Path(args.out)
+    try:
+        out.write_bytes(draw.png(chart))
+    except OSError as exc:
+        print(f"chart: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_DATA
+    print(caption(chart))
+    print(f"Wrote {out}")
     return 0
 
 
@@ -150,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object per answer")
     p.add_argument("question", nargs="*")
     p.set_defaults(func=cmd_ask)
+
+    p = with_db(sub.add_parser("chart", help="draw a chart as a PNG: league [filters] | years [type] | NAME | A vs B"))
+    p.add_argument("what", nargs="+", help="league [crc|nps|pdu|region|youth|YEAR|REGION], years [TYPE] [rounds], "
+                                            "a name, or names joined by vs")
+    p.add_argument("--out", default="chart.png", help="PNG file to write (default: chart.png)")
+    p.set_defaults(func=cmd_chart)
 
     p = with_db(sub.add_parser("chat", help="chat with the bot in the terminal"))
     p.set_defaults(func=cmd_chat)

@@ -10,14 +10,36 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from telegram import InlineKeyboardMarkup, Message
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.guard import ChatGuard
 from bot.settings import DEFAULT_CHAT_RATE_PER_MINUTE
 from bot.state import StateDB
-from responses import Engine
+from bot.views import LongRefs
+from responses import Answer, Engine, Page
+
+#: Button presses one person may make in a minute before they get a "slow down" notice instead.
+PRESSES_PER_MINUTE = 60
+
+
+class GroupPicture(Protocol):
+    """Where a picture can stand in for a group's first answer message (a league table as a chart, say).
+
+    Called with the question's message, the compact answer, the first short piece and its keyboard;
+    returns True if it sent the picture (with the piece as caption and the same keyboard), False to
+    let the bot send the piece as text. ``BotData.group_picture`` is None until charts provide one.
+    Note for the provider: Telegram allows 1,024 characters in a caption (a piece may have up to
+    ``GROUP_LIMIT``), and "More" under a picture edits the message in place, which for a photo means
+    its caption (``bot.delivery.edit_page`` edits text only today).
+    """
+
+    async def __call__(
+        self, message: Message, answer: Answer, first: Page, markup: InlineKeyboardMarkup | None
+    ) -> bool: ...
+
 
 if TYPE_CHECKING:
     from bot.feed import FeedWatch
@@ -40,7 +62,11 @@ class BotData:
 
     def __init__(self) -> None:
         self._engine: Engine | None = None
-        self.guard = ChatGuard(DEFAULT_CHAT_RATE_PER_MINUTE)
+        self.guard = ChatGuard(DEFAULT_CHAT_RATE_PER_MINUTE)  # questions: per private chat, per member of a group
+        self.presses = ChatGuard(PRESSES_PER_MINUTE)  # button presses, per person; they are not questions
+        self.long_refs = LongRefs()
+        self.log_messages = False  # LOG_MESSAGES=1: log the bot's own answers (never what people wrote)
+        self.group_picture: GroupPicture | None = None
         self.stats = Stats()
         #: What chats follow, and knowledge base updates (bot.state); in memory unless STATE_DB is set.
         self.state = StateDB(":memory:")

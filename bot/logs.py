@@ -1,4 +1,11 @@
-"""Logging for the bot: one readable line per event, and never the bot token.
+"""Logging for the bot: one readable line per event, never the bot token, and nothing people wrote.
+
+Privacy: python-telegram-bot logs whole updates and API calls at DEBUG ("Processing update ...",
+"Calling Bot API endpoint `sendMessage` with parameters ..."), and those hold what people wrote, their
+names and ids, and chat titles. Every record from a library logger (:data:`PRIVATE_LOGGERS`) keeps its
+line, but any argument that is not a plain number or a short word (a method name) is replaced by
+``<withheld>`` as the record is created, at every level, so no handler ever sees the content. Our own
+log lines are written to hold none of it in the first place.
 
 The token is the bot's password and it travels in every request URL
 (``https://api.telegram.org/bot<token>/sendMessage``). httpx logs those URLs at INFO, and
@@ -24,6 +31,12 @@ REDACTED = "<redacted>"
 
 #: Loggers that log every HTTP request, with the URL (and so the token) in it.
 NOISY_LOGGERS = ("httpx", "httpcore")
+#: Library loggers whose arguments may carry updates, messages or API parameters (see the module notes).
+#: (httpx and httpcore log only methods, URLs and statuses: the Bot API gets its parameters in the body.)
+PRIVATE_LOGGERS = ("telegram", "tornado", "apscheduler")
+WITHHELD = "<withheld>"
+#: Arguments a library log line may keep: a method or state name, never free text.
+_PLAIN_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,40}$")
 
 _secrets: set[str] = set()
 _install_lock = threading.Lock()
@@ -66,7 +79,37 @@ class RedactTokenFilter(logging.Filter):
         return True
 
 
+def _is_library(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in PRIVATE_LOGGERS)
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 100_000  # counts, statuses, sizes; never an id
+    return isinstance(value, str) and bool(_PLAIN_WORD.match(value))
+
+
+class WithholdContentFilter(logging.Filter):
+    """Replaces the content-bearing arguments of a library's log record with ``<withheld>``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _is_library(record.name):
+            return True
+        if not isinstance(record.msg, str):
+            record.msg, record.args = WITHHELD, None
+            return True
+        args = record.args
+        if isinstance(args, dict):
+            record.args = {k: v if _plain(v) else WITHHELD for k, v in args.items()}
+        elif args:
+            record.args = tuple(a if _plain(a) else WITHHELD for a in args)
+        return True
+
+
 _filter = RedactTokenFilter()
+_privacy = WithholdContentFilter()
 
 
 def install_redaction(*secrets: str) -> None:
@@ -84,6 +127,7 @@ def install_redaction(*secrets: str) -> None:
 
         def make_record(*args: object, **kwargs: object) -> logging.LogRecord:
             record = previous(*args, **kwargs)
+            _privacy.filter(record)
             _filter.filter(record)
             return record
 
@@ -101,7 +145,8 @@ def configure_logging(level: str, token: str) -> None:
         force=True,
     )
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_filter)  # belt and braces: records made before the factory was hooked
+        handler.addFilter(_privacy)  # belt and braces: records made before the factory was hooked
+        handler.addFilter(_filter)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     # The scheduler of python-telegram-bot's job queue announces every start and stop at INFO.

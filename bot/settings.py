@@ -40,6 +40,7 @@ ENV_VARS = (
     "FEED_URL",
     "FEED_SECONDS",
     "LOCAL_DATA",
+    "LOG_MESSAGES",
 )
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 DEFAULT_KB_RELOAD_SECONDS = 60.0
@@ -76,6 +77,7 @@ class Settings:
     feed_seconds: float = DEFAULT_FEED_SECONDS
     #: Where rows approved from the feed are written, merged into every build; needed with ``feed_url``.
     local_data: str | None = None
+    log_messages: bool = False  # LOG_MESSAGES=1: log the bot's own answers (never what people wrote)
 
 
 def derive_file_url(base_url: str) -> str | None:
@@ -234,4 +236,5 @@ def load_settings(
         feed_url=feed_url,
         feed_seconds=_seconds(env, "FEED_SECONDS", DEFAULT_FEED_SECONDS),
         local_data=env.get("LOCAL_DATA"),
+        log_messages=_int(env, "LOG_MESSAGES", 0, low=0, high=1) == 1,
     )

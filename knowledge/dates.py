@@ -41,7 +41,7 @@ class PartialDate:
         return int(self.iso[:4]) if self.iso else None
 
     def describe(self) -> str:
-        """Human wording at the true precision: "21 February 2019", "March 2019", "date unknown"."""
+        """Human wording at the true precision: "21 February 2019", "March 2019, day not known", "date unknown"."""
         return describe_date(self.iso)
 
 
@@ -72,12 +72,15 @@ def parse_date(raw: str | None) -> PartialDate:
 
 
 def describe_date(iso: str | None) -> str:
-    """Words for an ISO date of any precision; the precision shows in the words themselves."""
+    """Words for an ISO date of any precision; the precision shows in the words themselves.
+
+    Said with commas, never brackets, because these words often sit inside brackets already.
+    """
     if not iso:
         return "date unknown"
     if len(iso) == 4:
-        return f"{iso} (year only)"
+        return f"{iso}, year only"
     year, month = iso[:4], _MONTHS[int(iso[5:7]) - 1]
     if len(iso) == 7:
-        return f"{month} {year} (day not known)"
+        return f"{month} {year}, day not known"
     return f"{int(iso[8:10])} {month} {year}"

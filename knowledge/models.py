@@ -60,27 +60,33 @@ class Inspection:
     def rated(self) -> bool:
         return self.overall_rating is not None
 
+    def estimated_year_words(self) -> str:
+        """An estimated year said in words, for a sentence or a table: "year not confirmed, probably 2024"."""
+        return f"year not confirmed, probably {self.year}" if self.year else "year unknown"
+
     def when(self) -> str:
         """The publication date in words at its true precision, or the estimated year, said as such."""
         if self.published:
             return describe_date(self.published)
-        if self.year and self.year_estimated:
-            return f"date not published in our sources (probably {self.year})"
-        return "date unknown"
+        return self.estimated_year_words()
 
     def published_phrase(self) -> str:
-        """A phrase that reads after a rating: "published 24 October 2024", "publication date unknown ..."."""
+        """A phrase that reads after a rating: "published 24 October 2024", "year not confirmed, probably 2024"."""
         if self.published:
             return f"published {describe_date(self.published)}"
-        if self.year and self.year_estimated:
-            return f"publication date not in our sources (probably {self.year})"
-        return "publication date unknown"
+        return self.estimated_year_words()
+
+    def in_year(self) -> str:
+        """The year for the middle of a sentence: "in 2019", or "probably in 2024" when it is an estimate."""
+        if self.year is None:
+            return "in a year not known"
+        return f"probably in {self.year}" if self.year_estimated else f"in {self.year}"
 
     def year_label(self) -> str:
-        """A short year for tables: ``2019``, or ``2024?`` when the year is only an estimate."""
-        if self.year is None:
-            return "?"
-        return f"{self.year}?" if self.year_estimated else str(self.year)
+        """A short year for tables: ``2019``; an estimate in words, never ``2024?``."""
+        if self.year is not None and not self.year_estimated:
+            return str(self.year)
+        return self.estimated_year_words()
 
     def people_text(self) -> str | None:
         """People supervised with the source's own qualifier: "more than 5,000", "5,347"."""

@@ -9,10 +9,13 @@ still works after a restart and nothing is kept in memory between messages.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Telegram's limit on one message's text.
 MESSAGE_LIMIT = 4096
+#: The most a reader sees of one answer message in a group (visible characters, links not counted).
+GROUP_LIMIT = 1200
 #: Telegram's limit on callback data; a ref plus a page number must fit.
 CALLBACK_LIMIT = 64
 REF_LIMIT = 56
@@ -50,10 +53,15 @@ class Choice:
 
 @dataclass(frozen=True)
 class Page:
-    """One message's worth of an answer, in both renderings."""
+    """One message's worth of an answer, in both renderings.
+
+    ``body_html`` is ``html`` without its closing list of sources (empty when the page has none or
+    was not made by the renderer): a group message shows the body alone, with numbered links.
+    """
 
     html: str
     text: str
+    body_html: str = ""
 
 
 @dataclass
@@ -71,6 +79,8 @@ class Answer:
     more_ref: str | None = None  # a fuller answer exists ("More detail" button)
     #: Bodies of the other kind the name also fits (a youth justice service beside a probation PDU): buttons.
     see_also: list[Choice] = field(default_factory=list)
+    examples: list[Choice] = field(default_factory=list)  # example questions to offer as buttons (/start)
+    charts: list[str] = field(default_factory=list)  # refs of the charts this answer offers ("/chart league pdu")
 
     @property
     def html(self) -> str:
@@ -84,9 +94,13 @@ class Answer:
 
     @property
     def description(self) -> str:
-        """A short plain-text line for inline results: the first line of body text after the title."""
+        """A short plain-text line for inline results: the first line of body text after the title.
+
+        Citation markers ("[1]") are left out: a description is not a link, so they would point nowhere.
+        """
         lines = [l.strip() for l in self.pages[0].text.splitlines() if l.strip()]
-        return (lines[1] if len(lines) > 1 else lines[0] if lines else "")[:200]
+        line = lines[1] if len(lines) > 1 else lines[0] if lines else ""
+        return re.sub(r"\s*\[\d+\]", "", line)[:200]
 
     def to_json(self) -> dict:
         """The machine-readable form of ``../shared/eval/README.md``."""
@@ -98,4 +112,5 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "choices": [c.to_json() for c in self.choices],
             "see_also": [c.to_json() for c in self.see_also],
+            "charts": list(self.charts),
         }

@@ -14,6 +14,7 @@ from functools import lru_cache
 from knowledge import KnowledgeBase, KnowledgeBaseError
 from knowledge.resolve import Resolver, is_english_word
 from responses import info, organisation, search, tables
+from responses.charts import request as charts
 from responses.answer import NO_MATCH, Answer, Page
 from responses.context import Ctx
 from responses.understand import Query, Understander
@@ -29,6 +30,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("compare", "Compare organisations: /compare A vs B"),
     ("latest", "The most recently published inspections"),
     ("find", "What inspectors said on a topic: /find TOPIC"),
+    ("chart", "A picture: /chart league | years | NAME | A vs B"),
     ("sources", "Where the facts come from"),
     ("about", "About this bot and its data"),
 ]
@@ -92,10 +94,10 @@ class Engine:
         try:
             return self._cached(question, compact)
         except KnowledgeBaseError as exc:
-            log.error("knowledge base error answering %r: %s", question[:80], exc)
+            log.error("knowledge base error while answering: %s", exc)  # never the question: chats are private
             return self._calm(question, "The knowledge base is not available just now. Please try again later.")
         except Exception:  # a bug must cost one answer, not the bot
-            log.exception("failed to answer %r", question[:80])
+            log.exception("failed to answer a question of %d characters", len(question))
             return self._calm(question, "Sorry, something went wrong while answering that. Please try rephrasing it.")
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
@@ -119,8 +121,11 @@ class Engine:
     # -- internals ---------------------------------------------------------------------------------
     def _answer_uncached(self, question: str, compact: bool) -> Answer:
         started = time.perf_counter()
+        if charts.is_chart_question(question) and (drawn := charts.answer(self, question)) is not None:
+            return drawn
         q = self.understander.understand(question)
         answer = organisation.offer_see_also(self.ctx, q, self._dispatch(q, compact))
+        answer.charts = charts.offered(self, answer)
         log.debug("answered %s in %.2f ms", q.intent, (time.perf_counter() - started) * 1000)
         return answer
 
@@ -157,7 +162,7 @@ class Engine:
         if intent == "search":
             return self._search(q, compact)
         if intent == "unknown_command":
-            return info.no_match(ctx, q, f"I don't know the command /{q.command}. Try /help.", intent="usage")
+            return info.no_match(ctx, q, f"I don't know the command /{q.command}, but /help lists the ones I do.", intent="usage")
         return info.no_match(ctx, q)
 
     def _search(self, q: Query, compact: bool) -> Answer:

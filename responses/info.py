@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from urllib.parse import urlsplit
 
 from knowledge.resolve import Match, normalise
+from knowledge.sources import host_of, publisher_of
 from responses.answer import ANSWER, CHOICES, NO_MATCH, Answer, Choice
 from responses.context import Ctx, short_name
 from responses.understand import Query
@@ -18,14 +21,39 @@ EXAMPLES = [
     "how did Leeds YOT do?",
 ]
 
+#: The welcome's example questions, each a button that asks it (as a command, which a button can carry).
+WELCOME_EXAMPLES = [
+    ("How did Sheffield do?", "/inspection Sheffield"),
+    ("Which PDUs were rated Inadequate?", "/list pdu inadequate"),
+    ("What did inspectors say about caseloads?", "/find caseloads"),
+]
+HELP_EXAMPLES = [
+    "how did West Mercia CRC do?",
+    "has Sheffield improved?",
+    "compare Sheffield and Doncaster",
+    "which PDUs were rated Inadequate?",
+    "how many NPS divisions were rated Good?",
+    "who owned Merseyside CRC?",
+    "what did inspectors say about caseloads?",
+    "youth justice too: how did Leeds YOT do? /league youth",
+]
+
 #: What each intent's command is called, to rebuild a question around a chosen organisation.
 _CHOICE_COMMANDS = {"summary": "inspection", "history": "history", "owner": "owner", "people": "people",
                     "score": "score", "standards": "standards", "date": "date", "findings": "find"}
 
 
 def help_answer(ctx: Ctx, q: Query, compact: bool, commands) -> Answer:
+    """/help says how to ask; /start (and a greeting) welcomes: what the bot is, example questions to tap,
+    and how it behaves in a group."""
     r = ctx.renderer()
-    page = r.page("help.j2", commands=commands, group=compact)
+    if q.intent in ("start", "greeting"):
+        page = r.page("welcome.j2")
+        examples = [Choice(label=label, id="example", ref=ref) for label, ref in WELCOME_EXAMPLES]
+        answer = ctx.answer(ANSWER, "start", q, "Welcome", [page], r, ref="/start")
+        answer.examples = examples
+        return answer
+    page = r.page("help.j2", commands=commands, group=compact, examples=HELP_EXAMPLES)
     return ctx.answer(ANSWER, "help", q, "How to ask", [page], r, ref="/help")
 
 
@@ -46,13 +74,33 @@ def about(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "about", q, "About probation-bot", [page], r, ref="/about")
 
 
+def publisher_name(url: str, publisher: str) -> str:
+    """One name per publisher, however the data spelt it: a known site by its own name ("Russell Webster",
+    not also "Russell Webster (russellwebster.com)"), anything else by its web address without ``www.``."""
+    known = publisher_of(url)
+    if known != host_of(url):
+        return known
+    name = re.sub(r"\s*\([^)]*\)", "", publisher or "").strip() or host_of(url)
+    return name[4:] if name.startswith("www.") else name
+
+
 def sources(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """/sources: one line per publisher, with how many of its pages we hold and a link to its site."""
     srcs = ctx.kb.sources()
-    publishers = Counter(s.publisher for s in srcs).most_common(6)
+    by_publisher: dict[str, list[str]] = {}
+    for src in srcs:
+        by_publisher.setdefault(publisher_name(src.url, src.publisher), []).append(src.url)
+    rows = sorted(({"name": name, "count": len(urls), "site": _site(urls)} for name, urls in by_publisher.items()),
+                  key=lambda row: (-row["count"], row["name"].lower()))
     r = ctx.renderer()
-    shown = srcs[:300]  # every page at today's size; bounded for a much larger knowledge base
-    pages = r.pages("sources.j2", shown, 15, publishers=publishers, total_sources=len(srcs), left_out=len(srcs) - len(shown))
+    pages = r.pages("sources.j2", rows, 40, total_sources=len(srcs), publishers=len(rows))
     return ctx.answer(ANSWER, "sources", q, "Where the facts come from", pages, r, ref="/sources")
+
+
+def _site(urls: list[str]) -> str:
+    """The home page of the site most of a publisher's pages are on."""
+    homes = Counter(f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in urls)
+    return homes.most_common(1)[0][0]
 
 
 def no_match(ctx: Ctx, q: Query, message: str | None = None, intent: str = "no_match") -> Answer:
@@ -60,7 +108,8 @@ def no_match(ctx: Ctx, q: Query, message: str | None = None, intent: str = "no_m
     message = message or (f"I could not match “{shown}” to an organisation, a topic or a figure in the inspection "
                           f"records I hold." if shown.strip() else "Ask me a question about a probation inspection.")
     r = ctx.renderer()
-    page = r.page("no_match.j2", message=message, examples=EXAMPLES)
+    # A usage hint or an unknown command is one sentence; only a question we could not match gets examples.
+    page = r.page("no_match.j2", message=message, examples=EXAMPLES if intent == "no_match" else [])
     return ctx.answer(NO_MATCH, intent, q, "No match", [page], r)
 
 

@@ -38,8 +38,7 @@ def caveats(ctx: Ctx, insp: Inspection, fields: tuple[str, ...] | None = None) -
     """
     out = []
     if insp.year_estimated and (fields is None or "date" in fields):
-        out.append(f"the publication date of the {insp.year_label()} inspection is not in our sources; "
-                   f"its year is an estimate.")
+        out.append(f"our sources do not give this inspection's publication date; the year, {insp.year}, is our estimate.")
     out.extend(ctx.kb.caveats(insp.inspection_id, fields))
     return out
 
@@ -165,7 +164,7 @@ def history(ctx: Ctx, q: Query, compact: bool) -> Answer:
         else:
             verdict = f"No change in the overall rating: {last.overall_rating} at each of its {len(rated)} rated inspections." \
                 if all(h.overall_rating == last.overall_rating for h in rated) else \
-                f"Back where it started: {first.overall_rating} in {first.year_label()} and again in {last.year_label()}."
+                f"Back where it started: {first.overall_rating} {first.in_year()} and again {last.in_year()}."
     elif len(rated) == 1:
         only = rated[0]
         verdict = (f"Only one rated inspection in our sources ({only.overall_rating}, {only.year_label()}), "
@@ -277,7 +276,7 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 rows = [{"insp": None, "value": f"{name}: {s.rating}", "extra": "", "url": s.source_url,
                          "heading": group if k == 0 else None}
                         for group, items in standard_groups(org, stds) for k, (name, s) in enumerate(items)]
-                header = f"From its {h.year_label()} inspection" + (f" ({h.programme})" if h.programme else "") + \
+                header = f"From its inspection {h.in_year()}" + (f" ({h.programme})" if h.programme else "") + \
                     f", {h.published_phrase()}:"
                 break
         missing = "Our sources do not report its ratings standard by standard."

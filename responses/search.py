@@ -14,6 +14,7 @@ from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
 from responses.answer import REF_LIMIT
 from responses.info import no_match
+from responses.render import same_findings_once
 from responses.understand import Query, find_topics
 
 #: Function words that say nothing about what is asked; everything else counts when matching text.
@@ -82,16 +83,20 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
                                                       "at youth justice services" if q.org_type == "yjs" else "across all inspections")
     heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
     if not rows and org:
-        heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
         rows = ctx.kb.findings(org_id=org_id)[:4]
-        if rows:
-            heading += "; here is what they do say"
+        # A heading must not say "no findings on X" above a finding that speaks of X.
+        if any(content_words(f.finding + " " + f.topic.replace("-", " ")) & words for f in rows):
+            heading = f"What inspectors found at {short_name(org.name)}"
+        else:
+            heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
+            if rows:
+                heading += "; here is what they do say"
     left_out = 0
     if len(rows) > MAX_FINDINGS:
         left_out, rows = len(rows) - MAX_FINDINGS, rows[:MAX_FINDINGS]
     r = ctx.renderer()
-    pages = r.pages("findings.j2", rows, 4 if compact else 6, short_sources=False, heading=heading,
-                    subject_name=_subject_namer(ctx), left_out=left_out)
+    pages = r.pages("findings.j2", same_findings_once(rows), 4 if compact else 6, short_sources=False,
+                    heading=heading, subject_name=_subject_namer(ctx), left_out=left_out)
     # The ref repeats the question's own words, which rank the findings, so a page button brings back
     # the same order; the words name the organisation again too.
     ref = f"/find {rank_text}{key}" if rank_text else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Inspection
 from knowledge.ratings import RATING_POINTS
@@ -51,7 +52,13 @@ def _filters(q: Query, default_type: str | None) -> dict:
 def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
     """A ranking that does not name a kind ranks probation bodies only: youth services have their own
     scale and their own table (``/league youth``), and are never ranked against a PDU."""
-    return rows if f["org_type"] else [i for i in rows if i.org_type != "yjs"]
+    youth_programme = (f.get("programme") or "").startswith("youth")
+    return rows if f["org_type"] or youth_programme else [i for i in rows if i.org_type != "yjs"]
+
+
+def league_rows(kb: KnowledgeBase, f: dict) -> list[Inspection]:
+    """The inspections a league with filters ``f`` ranks, best first: the table and its chart share them."""
+    return _probation_only(kb.league(**f), f)
 
 
 def _describe(f: dict) -> str:
@@ -79,36 +86,86 @@ def _ref(command: str, f: dict, *extra: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    f = _filters(q, "pdu")
-    rows = _probation_only(ctx.kb.league(**f), f)
-    ranked, rank, prev = [], 0, None
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_rows(rows: list[Inspection], worst_first: bool) -> list[dict]:
+    """League rows in the order shown, each with its place: equal ratings share a place, read as a tie.
+
+    Places count from the top of the list as shown, so in a worst-first list 1st is the worst and
+    the heading says "from the bottom"; a rating's rows are grouped under one heading.
+    """
+    if worst_first:
+        # The bottom of the table first: lowest rating, then lowest known score.
+        rows = sorted(rows, key=lambda i: (i.rating_points if i.rating_points is not None else -1,
+                                           i.score_points / i.score_max if i.score_points is not None and i.score_max
+                                           else 2.0))
+    sizes: dict[str | None, int] = {}
+    for insp in rows:
+        sizes[insp.overall_rating] = sizes.get(insp.overall_rating, 0) + 1
+    ranked, place, prev = [], 0, object()
     for pos, insp in enumerate(rows, 1):
-        if insp.rating_points != prev:
-            rank, prev = pos, insp.rating_points
-        ranked.append({"rank": rank, "insp": insp, "name": short_name(insp.organisation)})
+        if insp.overall_rating != prev:
+            place, prev = pos, insp.overall_rating
+        size = sizes[insp.overall_rating]
+        words = ("joint " if size > 1 else "") + _ordinal(place) + (" from the bottom" if worst_first else "")
+        ranked.append({"place": place, "place_words": words, "tied": size > 1, "group_size": size,
+                       "rating": insp.overall_rating or "No overall rating", "insp": insp,
+                       "name": short_name(insp.organisation)})
+    return ranked
+
+
+_LEAGUE_RULE = ("Ordered by overall rating, {direction}; within a rating, by score where published, then most recent "
+                "first. Organisations with the same rating share a place.")
+
+
+def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """A league table: in full, grouped under rating headings; compact (groups), a summary with the full table behind "More"."""
+    f = _filters(q, "pdu")
+    rows = league_rows(ctx.kb, f)
+    worst_first = bool(re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm))
+    ranked = rank_rows(rows, worst_first)
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
     heading = f"League of {what} {_describe(f)}".strip() + f": {len(rows)} by latest rating"
     if f == {"org_type": "pdu", "region": None, "programme": None, "year": None}:
         heading = f"Today's Probation Service: each PDU's latest rating ({len(rows)} PDUs)"
-    footnote = ("Ordered by overall rating (Outstanding, Good, Requires improvement, Inadequate), then by score "
-                "where published, then most recent first; equal ratings share a rank. A year with ? is our estimate. "
-                "Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019.")
-    if f["org_type"] == "yjs":
-        footnote += _YOUTH_LEAGUE_NOTE
     if not rows:
         heading = f"No rated inspections of {what} {_describe(f)} in our sources".strip()
-    if re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm):
-        # "the worst rated PDU": the bottom of the table first (lowest rating, then lowest known score), ranks kept.
-        ranked.sort(key=lambda row: (row["insp"].rating_points,
-                                     row["insp"].score_points / row["insp"].score_max
-                                     if row["insp"].score_points is not None else 2.0))
+    if worst_first:
         heading += ", worst first"
+    rule = _LEAGUE_RULE.format(direction="worst first" if worst_first else "best first")
+    others = "Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019."
+    if f["org_type"] == "yjs":
+        rule += _YOUTH_LEAGUE_NOTE
+    named = [o for o in q.org_ids if any(row["insp"].org_id == o for row in ranked)]
+    keys = "".join(f" #{ctx.kb.organisation(o).short_key}" for o in named[:2])
+    ref = _ref("/league", f) + (" worst" if worst_first else "") + keys
     r = ctx.renderer()
+    if compact:
+        page = r.page("league_summary.j2", **league_summary(ranked, named), heading=heading, rule=rule)
+        return ctx.answer(ANSWER, "league", q, heading, [page], r, ref=ref, more_ref=ref)
     shown, _ = cap(ranked, both_ends=True)
-    pages = r.pages("league.j2", shown, 10 if compact else 20, heading=heading, footnote=footnote,
-                    show_full_names=False)
-    return ctx.answer(ANSWER, "league", q, heading, pages, r, ref=_ref("/league", f))
+    pages = r.pages("league.j2", shown, 20, heading=heading, rule=rule, others=others, show_full_names=False)
+    return ctx.answer(ANSWER, "league", q, heading, pages, r, ref=ref)
+
+
+#: How many rows a league summary shows from each end of the table.
+SUMMARY_ENDS = 3
+
+
+def league_summary(ranked: list[dict], named: list[str]) -> dict:
+    """What a group sees of a league: counts by rating, the top and bottom few, and where any body the
+    asker named sits. (A picture of the table can stand in for it once charts exist.)"""
+    counts: dict[str, int] = {}
+    for row in ranked:
+        counts[row["rating"]] = counts.get(row["rating"], 0) + 1
+    ends = SUMMARY_ENDS if len(ranked) > 2 * SUMMARY_ENDS else len(ranked)
+    top = ranked[:ends]
+    bottom = [row for row in ranked[-SUMMARY_ENDS:] if row not in top] if len(ranked) > ends else []
+    mine = [row for row in ranked if row["insp"].org_id in named]
+    return {"counts": list(counts.items()), "top": top, "bottom": bottom, "mine": mine, "total": len(ranked)}
 
 
 def _left_out(n: int) -> str | None:

@@ -227,8 +227,10 @@ class Understander:
 
         if command is not None:
             q.intent = COMMAND_INTENTS.get(command, "unknown_command")
-            if q.intent in {"league", "list", "count", "latest", "sources", "help", "start", "about", "figures",
-                            "score_list", "owned_by", "changed", "glossary"}:
+            if q.intent == "league":
+                q.ambiguous = None  # an organisation named in /league is shown in its place, not a filter
+            elif q.intent in {"list", "count", "latest", "sources", "help", "start", "about", "figures",
+                              "score_list", "owned_by", "changed", "glossary"}:
                 q.org_ids, q.ambiguous = [], None
             elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
                 pass

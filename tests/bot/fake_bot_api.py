@@ -180,6 +180,7 @@ class FakeBotApi:
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event | None = None
     confirmed_offset: int = 0
+    photos: dict[str, bytes] = field(default_factory=dict)  # file_id -> the PNG a sendPhoto uploaded
     _closing: bool = False
     #: Group administrators by chat id (getChatMember answers "administrator" for them, "member" otherwise).
     admins: dict[int, set[int]] = field(default_factory=dict)
@@ -217,10 +218,10 @@ class FakeBotApi:
     def user(user_id: int) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
 
-    def chat(self, chat_id: int) -> dict[str, Any]:
+    def chat(self, chat_id: int, title: str = "Union reps") -> dict[str, Any]:
         if chat_id not in self._chats:
             self._chats[chat_id] = ({"id": chat_id, "type": "private", "first_name": f"User{chat_id}"} if chat_id > 0
-                                    else {"id": chat_id, "type": "supergroup", "title": "Union reps"})
+                                    else {"id": chat_id, "type": "supergroup", "title": title})
         return self._chats[chat_id]
 
     def push(self, update: dict[str, Any]) -> int:
@@ -277,6 +278,14 @@ class FakeBotApi:
         self.push({"callback_query": {"id": query_id, "from": self.user(user_id), "message": _public(message),
                                       "chat_instance": f"ci{message['chat']['id']}", "data": data}})
         return query_id
+
+    def open_link(self, url: str, user_id: int = 1001) -> dict[str, Any]:
+        """Tap a ``https://t.me/<bot>?start=<payload>`` link: Telegram opens the private chat and sends
+        ``/start <payload>`` from the user (the parameter is at most 64 of ``A-Z a-z 0-9 _ -``)."""
+        m = re.fullmatch(rf"https://t\.me/{re.escape(self.username)}\?start=([A-Za-z0-9_-]{{1,64}})", url)
+        if m is None:
+            raise AssertionError(f"not a deep link Telegram would open for @{self.username}: {url}")
+        return self.private(f"/start {m.group(1)}", user_id=user_id)
 
     def inline(self, query: str, user_id: int = 1001) -> str:
         query_id = f"iq{next(self._ids)}"
@@ -434,6 +443,40 @@ class FakeBotApi:
                                    "_source": params.get("text")}
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        self._messages[(chat_id, message["message_id"])] = message
+        call.result_message_id = message["message_id"]
+        return _public(message)
+
+    async def _m_sendPhoto(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
+        """A photo uploaded as a multipart file part (checked to be a PNG), or re-sent by a file_id we gave out."""
+        chat_id = int(params["chat_id"])
+        if chat_id not in self._chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        photo = params.get("photo")
+        if isinstance(photo, str):
+            if photo not in self.photos:
+                raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            file_id, data = photo, self.photos[photo]
+        elif hasattr(photo, "file"):
+            data = photo.file.read()
+            file_id = f"photo-{len(self.photos) + 1}"
+        else:
+            raise _ApiError(400, "Bad Request: there is no photo in the request")
+        if not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+            raise _ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise _ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        caption = params.get("caption", "")
+        visible = self._visible_text(caption, params.get("parse_mode")) if caption else ""
+        if utf16_len(visible) > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        self._check_markup(params)
+        self.photos[file_id] = data
+        size = {"file_id": file_id, "file_unique_id": file_id, "width": width, "height": height, "file_size": len(data)}
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+                                   "chat": self._chats[chat_id], "from": self.bot_user, "photo": [size],
+                                   "caption": visible}
         self._messages[(chat_id, message["message_id"])] = message
         call.result_message_id = message["message_id"]
         return _public(message)

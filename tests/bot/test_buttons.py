@@ -77,16 +77,26 @@ async def test_choice_in_a_group_stays_compact(api, bot):
     assert "Wales CRC" in edit.text and "(compact)" in edit.text
 
 
-async def test_more_detail_shows_the_full_answer_with_its_pages(api, bot):
+async def test_group_answer_has_more_and_a_private_link(api, bot):
     sent = await api.reply_to(api.group(f"/league@{BOT_USERNAME}"))
-    assert labels(sent) == [["More detail"]]
-    api.press(sent, "More detail", user_id=2002)
+    assert labels(sent) == [["More"], ["Full answer in private"]]
+    link = sent.button("Full answer in private")["url"]
+    assert link.startswith(f"https://t.me/{BOT_USERNAME}?start=")
+    api.press(sent, "More", user_id=2002)  # anyone in the group may page a shared answer
+    (edit,) = await api.wait_for("editMessageText")
+    assert "League table, page 1" in edit.text
+    assert labels(edit)[0] == ["‹ Back", "More"]
+    api.press(sent, "More", user_id=2003)
+    edits = await api.wait_for("editMessageText", count=2)
+    assert "League table, page 2" in edits[1].text
+
+
+async def test_more_detail_buttons_from_before_still_show_the_full_answer(api, bot):
+    sent = await api.reply_to(api.group(f"/league@{BOT_USERNAME}"))
+    api.press(sent, "", data="m:/league all", user_id=2002)
     (edit,) = await api.wait_for("editMessageText")
     assert "League table, page 1" in edit.text
     assert labels(edit) == [[f"1/{LEAGUE_PAGES}", "Next ›"]]
-    api.press(sent, "Next ›", user_id=2003)
-    edits = await api.wait_for("editMessageText", count=2)
-    assert "League table, page 2" in edits[1].text
 
 
 async def test_unknown_button_data_gets_a_short_notice(api, bot):

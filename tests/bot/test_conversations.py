@@ -60,7 +60,7 @@ async def test_group_command_with_bot_name_is_answered_compactly(api, bot, scrip
     assert scripted.asked == [("/league crc", True)]
     assert call.chat_id == GROUP_ID
     assert "League table (top 3)" in call.text
-    assert call.button("More detail")["callback_data"] == "m:/league all"
+    assert call.button("More")["callback_data"] == "pc:1:/league all"
 
 
 async def test_group_command_without_bot_name_is_answered(api, bot, scripted):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.views import group_view
 from tests.bot.fake_bot_api import BOT_USERNAME, GROUP_ID
 
 pytestmark = pytest.mark.e2e
@@ -43,22 +44,23 @@ async def test_league_pages_with_buttons(api, real_bot, engine):
 
 async def test_group_command_with_bot_name(api, real_bot, engine):
     sent = await api.reply_to(api.group(f"/league@{BOT_USERNAME} crc"))
-    expected = engine.ask("/league crc", compact=True)
+    expected = group_view(engine, engine.ask("/league crc", compact=True))
     assert sent.chat_id == GROUP_ID
-    assert sent.text == expected.pages[0].html
+    assert sent.text == expected[0].html
     assert "CRC" in sent.text
 
 
-async def test_group_mention_answered_compactly_with_more_detail(api, real_bot, engine):
+async def test_group_mention_answered_compactly_with_more(api, real_bot, engine):
     sent = await api.reply_to(api.group(f"@{BOT_USERNAME} how did Sheffield do?"))
-    expected = engine.ask("how did Sheffield do?", compact=True)
+    answer = engine.ask("how did Sheffield do?", compact=True)
+    expected = group_view(engine, answer)
     assert "Sheffield" in sent.text and '<a href="http' in sent.text
-    assert sent.text == expected.pages[0].html
-    assert any("More detail" in row for row in labels(sent)) == bool(expected.more_ref)
-    if expected.more_ref:
-        api.press(sent, "More detail", user_id=2002)
+    assert sent.text == expected[0].html
+    assert any("More" in row for row in labels(sent)) == (len(expected) > 1)
+    if len(expected) > 1:
+        api.press(sent, "More", user_id=2002)
         (edit,) = await api.wait_for("editMessageText")
-        assert edit.text == engine.from_ref(expected.more_ref).pages[0].html
+        assert edit.text == expected[1].html
 
 
 async def test_choice_button_pressed(api, real_bot, engine):

@@ -20,6 +20,7 @@ def test_defaults_with_only_a_token():
     assert s.token == TOKEN and s.base_url is None and s.base_file_url is None
     assert s.admin_ids == frozenset() and s.log_level == "INFO" and s.webhook_url is None
     assert (s.webhook_listen, s.webhook_port, s.chat_rate_per_minute) == ("0.0.0.0", 8443, 20)
+    assert s.log_messages is False  # the bot's own answers are logged only when asked for
     assert TOKEN not in repr(s)
 
 
@@ -27,12 +28,13 @@ def test_every_setting_is_read():
     s = load({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot",
               "PROBATION_KB": "/data/kb.db", "ADMIN_IDS": "12, 34,", "LOG_LEVEL": "debug",
               "WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_LISTEN": "127.0.0.1",
-              "WEBHOOK_PORT": "8080", "WEBHOOK_SECRET": "abc_DEF-1", "CHAT_RATE_PER_MINUTE": "5"})
+              "WEBHOOK_PORT": "8080", "WEBHOOK_SECRET": "abc_DEF-1", "CHAT_RATE_PER_MINUTE": "5",
+              "LOG_MESSAGES": "1"})
     assert s.base_url == "http://127.0.0.1:8081/bot" and s.base_file_url == "http://127.0.0.1:8081/file/bot"
     assert s.kb_path == "/data/kb.db" and s.admin_ids == {12, 34} and s.log_level == "DEBUG"
     assert (s.webhook_url, s.webhook_listen, s.webhook_port, s.webhook_secret) == (
         "https://bot.example.org/hook", "127.0.0.1", 8080, "abc_DEF-1")
-    assert s.chat_rate_per_minute == 5
+    assert s.chat_rate_per_minute == 5 and s.log_messages is True
 
 
 def test_command_line_overrides_the_environment():
@@ -68,6 +70,7 @@ def test_dotenv_is_found_from_the_current_directory(tmp_path, monkeypatch):
     ({"CHAT_RATE_PER_MINUTE": "-1"}, "CHAT_RATE_PER_MINUTE must be between 0"),
     ({"TELEGRAM_BASE_URL": "127.0.0.1:8081"}, "TELEGRAM_BASE_URL must be an http:// or https:// URL"),
     ({"WEBHOOK_SECRET": "has spaces"}, "WEBHOOK_SECRET may hold only"),
+    ({"LOG_MESSAGES": "2"}, "LOG_MESSAGES must be between 0 and 1"),
 ])
 def test_problems_are_one_line_naming_the_variable(env, message):
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, **env}

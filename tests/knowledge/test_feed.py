@@ -177,7 +177,9 @@ def test_bodies_named_only_as_a_probation_service(engine, kb_path):
                       "https://x.example/2", "2025-09-10"),
              FeedItem("k3", "Inspection of youth justice services in Sefton", "", "https://x.example/3", "2025-07-10")]
     found = {c.key: c for c in read_candidates(items, engine.kb, engine.resolver).candidates}
-    assert one(kb_path, "select count(*) from aliases where alias like '%cheshire east%'") == (0,)
+    # Cheshire East names a youth justice service (a joint one), but no probation body: the item is about probation.
+    assert one(kb_path, "select count(*) from aliases join organisations using (org_id) "
+                        "where alias like '%cheshire east%' and org_type != 'yjs'") == (0,)
     cheshire = found["k1"]
     assert cheshire.new_organisation and cheshire.type_guessed and cheshire.org_type == "pdu"
     assert cheshire.organisation == "Cheshire East Probation Delivery Unit" and cheshire.rating == "Requires improvement"

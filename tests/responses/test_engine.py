@@ -202,11 +202,25 @@ def test_comparing_one_organisation_gives_its_summary(engine):
 
 
 # -- league tables ------------------------------------------------------------------------------------
-LEAGUE_LINE = re.compile(r"^(\d+)\. (.+?): (Outstanding|Good|Requires improvement|Inadequate)\b", re.M)
+RATINGS_RE = "Outstanding|Good|Requires improvement|Inadequate"
+LEAGUE_HEADING = re.compile(rf"^({RATINGS_RE})(?:: (\d+), (?:joint )?(\d+)(?:st|nd|rd|th)\b.*|, continued)$")
+LEAGUE_ROW = re.compile(r"^• (.+?)(?:, score [^,]+)?, (?:\d{4}|year not confirmed, probably \d{4}|year unknown) \[")
 
 
 def league_rows(answer):
-    return [(int(rank), name, rating) for rank, name, rating in LEAGUE_LINE.findall(answer.text)]
+    """(place, name, rating) for every row, read from the rating headings and the rows under them."""
+    rows, rating, place = [], None, 0
+    for line in answer.text.splitlines():
+        if m := LEAGUE_HEADING.match(line):
+            rating = m.group(1)
+            place = int(m.group(3)) if m.group(3) else place
+        elif rating and (m := LEAGUE_ROW.match(line)):
+            rows.append((place, m.group(1), rating))
+        elif not line.strip() or line.startswith(("Sources", "[")) or "continued" in line:
+            continue
+        else:
+            rating = None if not line.startswith("    ") else rating
+    return rows
 
 
 @pytest.mark.parametrize("question, filters", [
@@ -499,8 +513,8 @@ def test_date_of_an_undated_inspection_says_it_is_not_known(engine, kb):
     assert insp.published is None
     answer = ask(engine, "when was Leeds inspected?")
     line = line_with(answer, f"[{cite_number(answer, insp.source_url)}]")
-    when = line.split(":")[0]  # "• date not published in our sources (probably 2024) (2023-25 PDU)"
-    assert "not published in our sources" in when or "unknown" in when, line
+    when = line.split(":")[0]  # "• year not confirmed, probably 2024 (2023-25 PDU)"
+    assert "year not confirmed" in when or "unknown" in when, line
     assert not re.search(r"\b\d{1,2} (%s) \d{4}" % "|".join(MONTHS), when)
 
 
@@ -646,12 +660,12 @@ def test_latest_lists_the_most_recent_publications_in_order(engine, kb, question
     assert str(kb.undated_count()) in answer.text  # says how many could not be placed
 
 
-@pytest.mark.parametrize("question", ["/help", "help", "what can you do?", "/start", "hello"])
+@pytest.mark.parametrize("question", ["/help", "help", "what can you do?"])
 def test_help_lists_the_commands(engine, question):
     from responses import COMMANDS
 
     answer = ask(engine, question)
-    assert answer.kind == ANSWER and answer.intent in {"help", "start", "greeting"}
+    assert answer.kind == ANSWER and answer.intent == "help"
     for name, _ in COMMANDS:
         assert f"/{name}" in answer.text
 
@@ -666,12 +680,16 @@ def test_about_gives_the_knowledge_bases_size(engine, kb, question):
 
 
 @pytest.mark.parametrize("question", ["/sources", "where do your facts come from?", "what sources do you use"])
-def test_sources_lists_every_source(engine, kb, question):
+def test_sources_gives_one_line_per_publisher(engine, kb, question):
     answer = ask(engine, question)
     assert (answer.kind, answer.intent) == (ANSWER, "sources")
-    html = "".join(p.html for p in answer.pages).replace("&amp;", "&")
-    missing = [s.url for s in kb.sources() if f'href="{s.url}"' not in html]
-    assert not missing, missing[:5]
+    lines = re.findall(r"^• (.+): (\d+) pages?$", answer.text, re.M)
+    names = [re.sub(r" \(https?://[^)]*\)$", "", name) for name, _ in lines]
+    assert len(names) == len(set(names)), "a publisher listed twice"
+    assert sum(int(n) for _, n in lines) == len(kb.sources())  # every page counted, once
+    # The same publisher spelt two ways in the data is still one line.
+    russell = [n for n in names if "russell webster" in n.lower()]
+    assert russell == ["Russell Webster"]
 
 
 # -- ambiguity ---------------------------------------------------------------------------------------------
@@ -848,7 +866,7 @@ def test_worst_first_league_starts_at_the_bottom(engine, kb):
     """'the worst rated PDU' puts the lowest rating and lowest published score first."""
     answer = ask(engine, "what's the worst rated PDU?")
     assert answer.intent == "league" and "worst first" in answer.title
-    first_row = next(line for line in answer.pages[0].text.splitlines() if re.match(r"^\d+\. ", line))
+    first_row = next(line for line in answer.pages[0].text.splitlines() if line.startswith("• "))
     lowest = min((i for i in kb.league(org_type="pdu") if i.score_points is not None),
                  key=lambda i: (i.rating_points, i.score_points / i.score_max))
     assert lowest.organisation.split(" Probation Delivery Unit")[0].split(" PDU")[0] in first_row

@@ -10,7 +10,7 @@ import jinja2
 import pytest
 
 from responses.answer import MESSAGE_LIMIT, Page
-from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, strip_tags
+from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, same_findings_once, strip_tags
 from tests.responses.helpers import SAMPLE_QUESTIONS, citation_problems, html_problems, page_problems, ref_problems
 
 
@@ -236,7 +236,7 @@ def test_citer_numbers_in_order_of_first_use(kb):
 
 
 def test_renderer_pages_shrink_until_they_fit(kb):
-    findings = kb.findings(topics=["staffing"])
+    findings = same_findings_once(kb.findings(topics=["staffing"]))
     r = Renderer(kb)
     pages = r.pages("findings.j2", findings, 100, heading="Staffing", subject_name=lambda f: f.subject_id,
                     left_out=0)

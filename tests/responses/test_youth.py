@@ -14,7 +14,26 @@ from tests import youth_data as yd
 from tests.responses.helpers import citation_problems, page_problems
 
 RANK = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
-LEAGUE_LINE = re.compile(r"^(\d+)\. (.+?): (Outstanding|Good|Requires improvement|Inadequate)\b", re.M)
+_HEADING = re.compile(r"^(Outstanding|Good|Requires improvement|Inadequate): \d+, (?:joint )?(\d+)\w\w", re.M)
+_ROW = re.compile(r"^• (.+?), (?:score |\d{4}|year |probably )")
+
+
+class _LeagueLines:
+    """Rows of a league as printed: rating headings ("Good: 11, joint 4th"), then one bullet per body."""
+
+    @staticmethod
+    def findall(text: str) -> list[tuple[str, str, str]]:
+        rows: list[tuple[str, str, str]] = []
+        place = rating = None
+        for line in text.splitlines():
+            if heading := _HEADING.match(line):
+                rating, place = heading.group(1), heading.group(2)
+            elif rating and (row := _ROW.match(line)):
+                rows.append((str(place), row.group(1), rating))
+        return rows
+
+
+LEAGUE_LINE = _LeagueLines()
 ONS = next(csv.DictReader((DATA_DIR / "local_authority_regions.csv").open(encoding="utf-8")))["source_url"]
 
 
@@ -63,7 +82,8 @@ def test_an_earlier_rating_known_only_from_the_next_report_is_said_plainly_and_c
         answer = ask(engine, f"/history #{key(kb, row.org_id)}")
         year = str(row.year)
         line = next(l for l in answer.text.splitlines() if "earlier inspection" in l)
-        assert line.startswith(f"• before {year}") and row.previous_rating in line, line
+        assert line.startswith("• before the inspection ") and year in line.split(":")[0], line
+        assert row.previous_rating in line, line
         n = next(c.n for c in answer.citations if c.url == yd_source(row.inspection_id))
         assert f"[{n}]" in line
 
