@@ -81,7 +81,7 @@ def test_registered_migrations_may_only_grow(monkeypatch):
 def test_an_unusable_file_is_a_one_line_error(tmp_path):
     bad = tmp_path / "state.db"
     bad.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(StateError, match="state.db"):
+    with pytest.raises(StateError, match=r"state\.db"):
         StateDB(bad)
 
 

@@ -77,7 +77,7 @@ def append_record(path: Path, cells: list[str]) -> int:
     while all_lines and all_lines[-1] == "":
         all_lines.pop()
     all_lines.append(_format(cells))
-    write_lines(path, all_lines + [""])
+    write_lines(path, [*all_lines, ""])
     return len(all_lines)
 
 

@@ -133,7 +133,7 @@ def test_stats_prints_counts_by_type_rating_year_and_date_precision(
         assert heading in out
     dates_section = out.split("publication dates:")[1]
     for label, count in _precision_counts().items():
-        assert any(line.split() == label.split() + [str(count)] for line in dates_section.splitlines()), (label, out)
+        assert any(line.split() == [*label.split(), str(count)] for line in dates_section.splitlines()), (label, out)
     assert any(line.split() == ["Good", str(_rating_count("Good"))] for line in out.splitlines())
 
 

@@ -7,6 +7,7 @@ import re
 import shutil
 import sqlite3
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,7 @@ def test_league_is_in_league_order_and_rated_only(kb: KnowledgeBase) -> None:
         assert all(i.overall_rating is not None for i in league)
         keys = [_league_key(i) for i in league]
         assert keys == sorted(keys), filters
-        for a, b in zip(league, league[1:]):  # ties on rating and score: most recent first
+        for a, b in pairwise(league):  # ties on rating and score: most recent first
             if _league_key(a) == _league_key(b):
                 assert (a.published or str(a.year)) >= (b.published or str(b.year)), (filters, a, b)
 
