@@ -390,6 +390,14 @@ def _published(raw: str) -> tuple[PartialDate | None, str | None]:
         return None, f"published: {exc}"
 
 
+def _year(published: PartialDate, inspection_id: str) -> tuple[int | None, bool]:
+    """The year and whether it is estimated: an undated inspection's comes from the ``-YYYY`` end of its id."""
+    if published.year is not None:
+        return published.year, False
+    m = _YEAR_SUFFIX_RE.search(inspection_id)
+    return (int(m.group(1)), True) if m else (None, False)
+
+
 def _inspection_row(
     line: int,
     r: dict[str, str],
@@ -398,11 +406,8 @@ def _inspection_row(
     people: int | None,
     score: tuple[int, int] | None,
 ) -> InspectionRow:
-    """A checked inspection; an undated one takes an estimated year from the ``-YYYY`` end of its id."""
-    year, year_estimated = published.year, False
-    if year is None:
-        m = _YEAR_SUFFIX_RE.search(r["inspection_id"])
-        year, year_estimated = (int(m.group(1)), True) if m else (None, False)
+    """A checked inspection, its values cleaned: empty cells become None."""
+    year, year_estimated = _year(published, r["inspection_id"])
     return InspectionRow(
         line,
         r["inspection_id"],
