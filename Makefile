@@ -4,11 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install kb chat test eval bench bench-reload mutate clean
+.PHONY: help install kb chat test lint fmt eval bench bench-reload mutate clean
 
 help:
 	@echo "make chat   set up, build the knowledge base and chat with the bot in this terminal"
 	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   check types (mypy), lint (ruff check) and formatting (ruff format --check)"
+	@echo "make fmt    format the code (ruff format) and apply ruff's safe fixes"
 	@echo "make eval   run the shared question set (../shared/eval)"
 	@echo "make bench  run the benchmarks and write benchmarks/results.json"
 	@echo "make kb     (re)build the knowledge base from knowledge/data"
@@ -30,6 +32,15 @@ chat: kb
 
 test: install
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 eval: kb
 	$(BIN)/python ../shared/eval/run_eval.py --cmd "$(BIN)/probation-bot ask --json"

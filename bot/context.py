@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import InlineKeyboardMarkup, Message
-from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.guard import ChatGuard
 from bot.settings import DEFAULT_CHAT_RATE_PER_MINUTE
@@ -36,8 +36,10 @@ class GroupPicture(Protocol):
     its caption (``bot.delivery.edit_page`` edits text only today).
     """
 
-    async def __call__(self, message: Message, answer: Answer, first: Page,
-                       markup: InlineKeyboardMarkup | None) -> bool: ...
+    async def __call__(
+        self, message: Message, answer: Answer, first: Page, markup: InlineKeyboardMarkup | None
+    ) -> bool: ...
+
 
 if TYPE_CHECKING:
     from bot.feed import FeedWatch
@@ -87,4 +89,7 @@ class BotData:
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+#: The application as ``bot.app.build_application`` makes it: its ``bot_data`` is a ``BotData``. (The
+#: context and job queue types are left open: ``context.application`` does not name them.)
+App = Application[ExtBot[None], Any, dict[Any, Any], dict[Any, Any], BotData, Any]
 CONTEXT_TYPES = ContextTypes(context=CallbackContext, bot_data=BotData)

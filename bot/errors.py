@@ -34,8 +34,14 @@ def _describe(update: object) -> str:
     if not isinstance(update, Update):
         return "outside any update" if update is None else type(update).__name__
     chat = update.effective_chat
-    kind = next((name for name in ("message", "callback_query", "inline_query", "edited_message")
-                 if getattr(update, name) is not None), "update")
+    kind = next(
+        (
+            name
+            for name in ("message", "callback_query", "inline_query", "edited_message")
+            if getattr(update, name) is not None
+        ),
+        "update",
+    )
     return f"update {update.update_id} ({kind}, chat={chat.type if chat else 'none'})"
 
 

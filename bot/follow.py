@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import BotData, Context
+from bot.context import App, BotData, Context
 from bot.delivery import reply_note
 from bot.guard import Verdict
 from bot.state import ALL, ORG, REGION, TYPE, Target
@@ -49,43 +49,71 @@ FOLLOW_COMMANDS: list[tuple[str, str]] = [
 
 #: Words people use for a type of body, and the type code they mean.
 TYPE_WORDS: dict[str, str] = {
-    "pdu": "pdu", "pdus": "pdu", "probation delivery unit": "pdu", "probation delivery units": "pdu",
-    "crc": "crc", "crcs": "crc", "community rehabilitation company": "crc",
+    "pdu": "pdu",
+    "pdus": "pdu",
+    "probation delivery unit": "pdu",
+    "probation delivery units": "pdu",
+    "crc": "crc",
+    "crcs": "crc",
+    "community rehabilitation company": "crc",
     "community rehabilitation companies": "crc",
-    "nps": "nps", "nps division": "nps", "nps divisions": "nps", "division": "nps", "divisions": "nps",
-    "region": "region", "regions": "region", "probation region": "region", "probation regions": "region",
-    "yjs": "yjs", "yjss": "yjs", "youth": "yjs", "youth justice": "yjs", "youth justice service": "yjs",
-    "youth justice services": "yjs", "yot": "yjs", "yots": "yjs", "youth offending team": "yjs",
+    "nps": "nps",
+    "nps division": "nps",
+    "nps divisions": "nps",
+    "division": "nps",
+    "divisions": "nps",
+    "region": "region",
+    "regions": "region",
+    "probation region": "region",
+    "probation regions": "region",
+    "yjs": "yjs",
+    "yjss": "yjs",
+    "youth": "yjs",
+    "youth justice": "yjs",
+    "youth justice service": "yjs",
+    "youth justice services": "yjs",
+    "yot": "yjs",
+    "yots": "yjs",
+    "youth offending team": "yjs",
     "youth offending teams": "yjs",
-    "national": "national", "thematic": "national", "national reports": "national", "thematic reports": "national",
+    "national": "national",
+    "thematic": "national",
+    "national reports": "national",
+    "thematic reports": "national",
 }
 #: How each type reads in "this chat follows ...".
 TYPE_PLURALS: dict[str, str] = {
-    "pdu": "every PDU", "crc": "every CRC", "nps": "every NPS division",
-    "region": "every inspection of a whole probation region", "yjs": "every youth justice service",
+    "pdu": "every PDU",
+    "crc": "every CRC",
+    "nps": "every NPS division",
+    "region": "every inspection of a whole probation region",
+    "yjs": "every youth justice service",
     "national": "every national report",
 }
 _ALL_WORDS = {"all", "everything", "every inspection", "all inspections", "all reports"}
 
-USAGE = ("Tell me what to follow, for example:\n"
-         "/follow Sheffield — one organisation\n"
-         "/follow region Wales — everything in a region\n"
-         "/follow type pdu — every PDU (or crc, nps, yjs, region)\n"
-         "/follow all — every new report\n"
-         "I'll post here when the knowledge base gains a new inspection of it, or a rating or date changes.")
-ADMINS_ONLY = ("Only this group's administrators can change what it follows. "
-               "Anyone can see the list with /following.")
+USAGE = (
+    "Tell me what to follow, for example:\n"
+    "/follow Sheffield — one organisation\n"
+    "/follow region Wales — everything in a region\n"
+    "/follow type pdu — every PDU (or crc, nps, yjs, region)\n"
+    "/follow all — every new report\n"
+    "I'll post here when the knowledge base gains a new inspection of it, or a rating or date changes."
+)
+ADMINS_ONLY = "Only this group's administrators can change what it follows. Anyone can see the list with /following."
 ADMINS_ONLY_SHORT = "Only this group's administrators can change what it follows."
 CANNOT_CHECK = "I couldn't check who administers this group just now. Please try again in a moment."
 CHOOSE = "That name fits more than one. Which should this chat follow?"
 CHOOSE_STOP = "That name fits more than one. Which should this chat stop following?"
-NOTHING_FOLLOWED = ("This chat follows nothing yet. Try /follow Sheffield, /follow region Wales, "
-                    "/follow type yjs or /follow all.")
+NOTHING_FOLLOWED = (
+    "This chat follows nothing yet. Try /follow Sheffield, /follow region Wales, /follow type yjs or /follow all."
+)
 NO_CHAT = "Open a chat with me, or use this in a group, to follow it there."
 STALE = "This button no longer works. Please use /follow again."
 
 
 # -- what a target is called -------------------------------------------------------------------
+
 
 def describe(target: Target, kb: KnowledgeBase) -> str:
     """How a target reads in a sentence: "Sheffield PDU", "everything in Wales", "every PDU", "everything"."""
@@ -147,6 +175,7 @@ def follow_button(answer: Answer) -> InlineKeyboardButton | None:
 
 # -- from what a person typed to a target ----------------------------------------------------------
 
+
 @dataclass
 class Resolution:
     """What ``/follow TEXT`` names: one target, a choice between several, or nothing (with why)."""
@@ -183,8 +212,7 @@ def resolve(text: str, engine: Engine) -> Resolution:
     if head == "region":
         region = _region(text.split(" ", 1)[1], engine) if rest else None
         if region is None:
-            return Resolution(problem="I don't know that region. Regions I know: "
-                                      + ", ".join(engine.kb.regions) + ".")
+            return Resolution(problem="I don't know that region. Regions I know: " + ", ".join(engine.kb.regions) + ".")
         return Resolution(Target(REGION, region))
     query = engine.understander.understand("/inspection " + text)
     region = query.region if query.region in engine.kb.regions else None
@@ -198,11 +226,14 @@ def resolve(text: str, engine: Engine) -> Resolution:
         return Resolution(Target(ORG, query.org_ids[0]))
     if region:
         return Resolution(Target(REGION, region))
-    return Resolution(problem=f"I couldn't find “{text[:60]}” to follow. Try a name as you would ask about it "
-                              f"(/follow Sheffield), /follow region Wales, /follow type pdu or /follow all.")
+    return Resolution(
+        problem=f"I couldn't find “{text[:60]}” to follow. Try a name as you would ask about it "
+        f"(/follow Sheffield), /follow region Wales, /follow type pdu or /follow all."
+    )
 
 
 # -- who may change a group's follows --------------------------------------------------------------
+
 
 async def may_change(context: Context, chat: Chat, user: User | None, sender_chat: Chat | None = None) -> bool | None:
     """True in a private chat, or for a group's administrator; None when Telegram could not be asked.
@@ -232,11 +263,13 @@ def forget_blocked(data: BotData, chat_id: int, secret: str) -> None:
     """Telegram said 403 for this chat (blocked, or removed from the group): drop what it follows."""
     removed = data.state.forget_chat(chat_id)
     if removed:
-        logger.info("chat %s blocked the bot or removed it; its %d follow(s) were removed",
-                    chat_hash(chat_id, secret), removed)
+        logger.info(
+            "chat %s blocked the bot or removed it; its %d follow(s) were removed", chat_hash(chat_id, secret), removed
+        )
 
 
 # -- replies -----------------------------------------------------------------------------------
+
 
 def _following_view(targets: list[Target], kb: KnowledgeBase) -> tuple[str, InlineKeyboardMarkup | None]:
     if not targets:
@@ -268,8 +301,10 @@ def _apply(data: BotData, kb: KnowledgeBase, chat_id: int, action: str, target: 
     if action == "fo":
         if data.state.follow(chat_id, target):
             logger.info("follow added kind=%s", target.kind)
-            return (f"Following {label}. I'll post here when the knowledge base gains a new inspection report "
-                    f"for it, or a rating or date changes. /following shows the list.")
+            return (
+                f"Following {label}. I'll post here when the knowledge base gains a new inspection report "
+                f"for it, or a rating or date changes. /following shows the list."
+            )
         return f"This chat already follows {label}."
     if target.kind == ALL:
         removed = data.state.forget_chat(chat_id)
@@ -283,8 +318,12 @@ def _apply(data: BotData, kb: KnowledgeBase, chat_id: int, action: str, target: 
 
 async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """A plain-text reply with buttons (the question may have been deleted meanwhile: answer anyway)."""
-    await message.reply_text(text, parse_mode=None, reply_markup=markup,
-                             reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True))
+    await message.reply_text(
+        text,
+        parse_mode=None,
+        reply_markup=markup,
+        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+    )
 
 
 def _arguments(message: Message) -> str:
@@ -382,7 +421,7 @@ async def on_follow_button(update: Update, context: Context) -> None:
     await query.answer(said[:200])
 
 
-def add_follow_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def add_follow_handlers(application: App) -> None:
     """Register the follow commands and buttons (before the general question handlers: first match wins)."""
     new_message = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("follow", on_follow, filters=new_message))

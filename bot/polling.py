@@ -55,9 +55,15 @@ class TolerantUpdatesRequest(HTTPXRequest):
         connect_timeout: Any = HTTPXRequest.DEFAULT_NONE,
         pool_timeout: Any = HTTPXRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        status, payload = await super().do_request(url, method, request_data, read_timeout=read_timeout,
-                                                   write_timeout=write_timeout, connect_timeout=connect_timeout,
-                                                   pool_timeout=pool_timeout)
+        status, payload = await super().do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
         if status != 200:
             return status, payload
         try:

@@ -14,8 +14,9 @@ It then works out what changed (:func:`knowledge.diff.diff_builds`) and sends ea
 affected body, its region, its type or everything one message listing its news, through the bot's
 rate limiter; a chat that answers 403 loses its follows. The update is recorded in the state database
 for ``/latest``, and a copy of the build is kept beside it, so that a build published while the bot
-was stopped is news too: at start-up the bot compares the knowledge base it opens with that copy. A file that cannot be loaded changes nothing: the old engine keeps answering and the
-administrators in ``ADMIN_IDS`` are told, once per bad file.
+was stopped is news too: at start-up the bot compares the knowledge base it opens with that copy.
+A file that cannot be loaded changes nothing: the old engine keeps answering and the administrators
+in ``ADMIN_IDS`` are told, once per bad file.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ from pathlib import Path
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot.context import BotData, Context
+from bot.context import App, BotData, Context
 from bot.delivery import NO_PREVIEW, is_parse_error, reply_note, reply_page
 from bot.follow import describe, forget_blocked
 from bot.guard import Verdict
@@ -141,7 +142,7 @@ def _changes_since_last_run(copy: Path | None, kb: KnowledgeBase) -> tuple[list[
         before.close()
 
 
-async def catch_up(application: Application) -> None:  # type: ignore[type-arg]
+async def catch_up(application: App) -> None:
     """At start-up: a build published while the bot was stopped is news too. Record it, tell the followers.
 
     Compared with the copy kept of the last build put live; on a first start there is none, and the
@@ -158,8 +159,12 @@ async def catch_up(application: Application) -> None:  # type: ignore[type-arg]
         changes, current = await asyncio.to_thread(_changes_since_last_run, copy, kb)
         last = data.state.last_update()
         if last is None or last.data_sha256 != sha:
-            data.state.record_update(sha, _count(kb), None if changes is None else [c.to_json() for c in changes],
-                                     at=_built_at(kb.path) if changes is None else None)
+            data.state.record_update(
+                sha,
+                _count(kb),
+                None if changes is None else [c.to_json() for c in changes],
+                at=_built_at(kb.path) if changes is None else None,
+            )
         if changes:
             logger.info("the knowledge base changed while the bot was stopped: %d change(s)", len(changes))
             sent = await notify_followers(application, kb, changes)
@@ -198,7 +203,7 @@ def _prepare(path: Path, old: KnowledgeBase) -> tuple[Engine | None, list[Change
         raise
 
 
-async def tell_admins(application: Application, text: str) -> None:  # type: ignore[type-arg]
+async def tell_admins(application: App, text: str) -> None:
     """A short plain note to every id in ADMIN_IDS (each in its private chat with the bot)."""
     data: BotData = application.bot_data
     for admin_id in sorted(data.admin_ids):
@@ -208,7 +213,7 @@ async def tell_admins(application: Application, text: str) -> None:  # type: ign
             logger.warning("could not tell an administrator: %s", exc.message)
 
 
-async def reload_now(application: Application, *, wait: bool = False) -> Outcome:  # type: ignore[type-arg]
+async def reload_now(application: App, *, wait: bool = False) -> Outcome:
     """Look at the knowledge base file once and, if it is a new build, put it live and tell the followers.
 
     If another look is under way, return ``BUSY`` at once (the job), or wait for it and look again (``wait``).
@@ -223,7 +228,7 @@ async def reload_now(application: Application, *, wait: bool = False) -> Outcome
         return await _look(application, watch)
 
 
-async def _look(application: Application, watch: KbWatch) -> Outcome:  # type: ignore[type-arg]
+async def _look(application: App, watch: KbWatch) -> Outcome:
     """``reload_now``'s work, with ``watch.lock`` held by the caller."""
     data: BotData = application.bot_data
     signature = file_signature(watch.path)
@@ -231,26 +236,47 @@ async def _look(application: Application, watch: KbWatch) -> Outcome:  # type: i
         if watch.failed != "missing":
             watch.failed = "missing"
             logger.error("the knowledge base file %s is missing; still answering from the one loaded", watch.path)
-            await tell_admins(application, f"The knowledge base file {watch.path.name} is missing. "
-                                           "I am still answering from the one I loaded before.")
+            await tell_admins(
+                application,
+                f"The knowledge base file {watch.path.name} is missing. "
+                "I am still answering from the one I loaded before.",
+            )
         return Outcome.FAILED
     if signature == watch.signature or signature == watch.failed:
         return Outcome.UNCHANGED
-    old = data.engine
+    old = data.engine.kb
     try:
-        engine, changes = await asyncio.to_thread(_prepare, watch.path, old.kb)
+        engine, changes = await asyncio.to_thread(_prepare, watch.path, old)
     except Exception as exc:  # a bad file, or a fault in building on it: keep the old engine either way
         watch.failed = signature
-        reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
-        logger.error("could not load the new knowledge base; still answering from the old one: %s", reason,
-                     exc_info=not isinstance(exc, KnowledgeBaseError))
-        await tell_admins(application, "A new knowledge base file could not be loaded, so I am still answering "
-                                       f"from the previous one. The problem: {reason[:500]}")
+        await _report_unloadable(application, exc)
         return Outcome.FAILED
     watch.signature, watch.failed = signature, None
     if engine is None:
         logger.info("the knowledge base file was rebuilt from the same data; nothing to reload")
         return Outcome.SAME_DATA
+    await _go_live(application, watch, engine, changes)
+    return Outcome.RELOADED
+
+
+async def _report_unloadable(application: App, exc: Exception) -> None:
+    """Log why a new file could not be loaded (with the trace unless it is a plain bad file) and tell the admins."""
+    reason = str(exc) if isinstance(exc, KnowledgeBaseError) else f"{type(exc).__name__}: {exc}"
+    logger.error(
+        "could not load the new knowledge base; still answering from the old one: %s",
+        reason,
+        exc_info=not isinstance(exc, KnowledgeBaseError),
+    )
+    await tell_admins(
+        application,
+        "A new knowledge base file could not be loaded, so I am still answering "
+        f"from the previous one. The problem: {reason[:500]}",
+    )
+
+
+async def _go_live(application: App, watch: KbWatch, engine: Engine, changes: list[Change]) -> None:
+    """Swap in the new engine, record the update, send the news and keep a copy of the build."""
+    data: BotData = application.bot_data
     data.engine = engine  # the swap: every handler that starts from now on answers from the new build
     logger.info("reloaded the knowledge base: %d change(s) to inspections", len(changes))
     try:
@@ -261,10 +287,9 @@ async def _look(application: Application, watch: KbWatch) -> Outcome:  # type: i
     logger.info("news sent to %d chat(s)", sent)
     if (copy := last_live_copy(data)) is not None:
         await _keep(watch.path, data_sha(engine.kb), copy)
-    return Outcome.RELOADED
 
 
-async def rebuild(application: Application, data_dir: Path) -> Outcome:  # type: ignore[type-arg]
+async def rebuild(application: App, data_dir: Path) -> Outcome:
     """Build ``data_dir`` over the live knowledge base file and put it live now, news included.
 
     For code in the bot that changes the data (approved feed items, say): the build runs in a worker
@@ -282,8 +307,11 @@ async def rebuild(application: Application, data_dir: Path) -> Outcome:  # type:
         except BuildError as exc:
             logger.error("the knowledge base was not rebuilt: %d problem(s) in the data", len(exc.problems))
             listed = "\n".join(str(p) for p in exc.problems[:5])
-            await tell_admins(application, f"The knowledge base was not rebuilt: {len(exc.problems)} problem(s) "
-                                           f"in the data, so nothing changed.\n{listed}"[:4000])
+            await tell_admins(
+                application,
+                f"The knowledge base was not rebuilt: {len(exc.problems)} problem(s) "
+                f"in the data, so nothing changed.\n{listed}"[:4000],
+            )
             return Outcome.FAILED
         except OSError as exc:
             logger.error("the knowledge base was not rebuilt: %s", exc)
@@ -298,6 +326,7 @@ async def reload_job(context: Context) -> None:
 
 
 # -- telling the followers -------------------------------------------------------------------------
+
 
 def concerns(change: Change, target: Target) -> bool:
     """Whether news of ``change`` goes to a chat following ``target``."""
@@ -317,10 +346,11 @@ def _news_for(changes: list[Change], targets: set[Target], kb: KnowledgeBase) ->
     return mine, ", ".join(reasons)
 
 
-async def _send(application: Application, chat_id: int, page: Page) -> None:  # type: ignore[type-arg]
+async def _send(application: App, chat_id: int, page: Page) -> None:
     try:
-        await application.bot.send_message(chat_id, page.html, parse_mode=ParseMode.HTML,
-                                           link_preview_options=NO_PREVIEW)
+        await application.bot.send_message(
+            chat_id, page.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+        )
     except BadRequest as exc:
         if not is_parse_error(exc):
             raise
@@ -328,7 +358,7 @@ async def _send(application: Application, chat_id: int, page: Page) -> None:  # 
         await application.bot.send_message(chat_id, page.text, parse_mode=None, link_preview_options=NO_PREVIEW)
 
 
-async def _deliver(application: Application, chat_id: int, page: Page) -> bool:  # type: ignore[type-arg]
+async def _deliver(application: App, chat_id: int, page: Page) -> bool:
     """Send one chat its news; on 403 forget the chat, on a group's upgrade follow it to its new id."""
     data: BotData = application.bot_data
     try:
@@ -348,8 +378,11 @@ async def _deliver(application: Application, chat_id: int, page: Page) -> bool: 
     return False
 
 
-async def notify_followers(application: Application, kb: KnowledgeBase,  # type: ignore[type-arg]
-                           changes: list[Change]) -> int:
+async def notify_followers(
+    application: App,
+    kb: KnowledgeBase,
+    changes: list[Change],
+) -> int:
     """One message per following chat that any change concerns; returns how many were delivered."""
     if not changes:
         return 0
@@ -373,6 +406,7 @@ async def notify_followers(application: Application, kb: KnowledgeBase,  # type:
 
 
 # -- /latest -----------------------------------------------------------------------------------
+
 
 def _when(at: str) -> str:
     moment = datetime.fromisoformat(at).astimezone(UTC)
@@ -421,12 +455,12 @@ async def on_latest(update: Update, context: Context) -> None:
     await reply_page(message, first, answer_keyboard(answer, 0, compact=compact))
 
 
-def add_latest_handler(application: Application) -> None:  # type: ignore[type-arg]
+def add_latest_handler(application: App) -> None:
     """/latest, answered here (before the engine's own handler of commands), with the update note."""
     application.add_handler(CommandHandler("latest", on_latest, filters=filters.UpdateType.MESSAGE))
 
 
-def start_watching(application: Application, engine: object, interval: float) -> None:  # type: ignore[type-arg]
+def start_watching(application: App, engine: object, interval: float) -> None:
     """When ``engine`` answers from a knowledge base file: record it, and look for new builds every ``interval`` s."""
     kb = getattr(engine, "kb", None)
     data: BotData = application.bot_data
@@ -437,5 +471,10 @@ def start_watching(application: Application, engine: object, interval: float) ->
         return
     application.job_queue.run_once(catch_up_job, when=0, name="kb-catch-up")
     if interval > 0:
-        application.job_queue.run_repeating(reload_job, interval=interval, first=interval, name="kb-reload",
-                                            job_kwargs={"max_instances": 2, "coalesce": True})
+        application.job_queue.run_repeating(
+            reload_job,
+            interval=interval,
+            first=interval,
+            name="kb-reload",
+            job_kwargs={"max_instances": 2, "coalesce": True},
+        )

@@ -23,10 +23,25 @@ TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 #: Every variable read here (``.env.example`` lists the same ones).
-ENV_VARS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "PROBATION_KB", "ADMIN_IDS",
-            "LOG_LEVEL", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_SECRET", "CHAT_RATE_PER_MINUTE",
-            "STATE_DB", "KB_RELOAD_SECONDS", "FEED_URL", "FEED_SECONDS", "LOCAL_DATA",
-            "LOG_MESSAGES")
+ENV_VARS = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_BASE_URL",
+    "TELEGRAM_BASE_FILE_URL",
+    "PROBATION_KB",
+    "ADMIN_IDS",
+    "LOG_LEVEL",
+    "WEBHOOK_URL",
+    "WEBHOOK_LISTEN",
+    "WEBHOOK_PORT",
+    "WEBHOOK_SECRET",
+    "CHAT_RATE_PER_MINUTE",
+    "STATE_DB",
+    "KB_RELOAD_SECONDS",
+    "FEED_URL",
+    "FEED_SECONDS",
+    "LOCAL_DATA",
+    "LOG_MESSAGES",
+)
 DEFAULT_CHAT_RATE_PER_MINUTE = 20
 DEFAULT_KB_RELOAD_SECONDS = 60.0
 DEFAULT_FEED_SECONDS = 3600.0
@@ -150,6 +165,29 @@ def _url(env: dict[str, str], name: str) -> str | None:
     return value
 
 
+def _token(env: dict[str, str]) -> str:
+    token = env.get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env or the environment")
+    if not TOKEN_PATTERN.match(token):
+        # Never echo the value: it may be a real token pasted with a typo.
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret)")
+    return token
+
+
+def _webhook(env: dict[str, str], given: Mapping[str, object]) -> tuple[str | None, str | None, int]:
+    """The webhook's URL, secret and port, the command line's values before the environment's."""
+    webhook_url = str(given["webhook_url"]) if "webhook_url" in given else _url(env, "WEBHOOK_URL")
+    if webhook_url and not re.match(r"^https?://[^/\s]+", webhook_url):
+        raise SettingsError(f"the webhook URL must be an http:// or https:// URL, not {webhook_url!r}")
+    webhook_secret = env.get("WEBHOOK_SECRET")
+    if webhook_secret and not _SECRET_PATTERN.match(webhook_secret):
+        raise SettingsError("WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256 of them)")
+    port = given.get("webhook_port")
+    webhook_port = int(str(port)) if port is not None else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535)
+    return webhook_url, webhook_secret, webhook_port
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -165,13 +203,7 @@ def load_settings(
     env = _read_env(environ, dotenv_path)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
 
-    token = env.get("TELEGRAM_BOT_TOKEN")
-    if not token:
-        raise SettingsError("TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env or the environment")
-    if not TOKEN_PATTERN.match(token):
-        # Never echo the value: it may be a real token pasted with a typo.
-        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then the secret)")
-
+    token = _token(env)
     base_url = _url(env, "TELEGRAM_BASE_URL")
     base_file_url = _url(env, "TELEGRAM_BASE_FILE_URL")
     if base_url and not base_file_url:
@@ -181,14 +213,7 @@ def load_settings(
     if log_level not in LOG_LEVELS:
         raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {log_level!r}")
 
-    webhook_url = str(given["webhook_url"]) if "webhook_url" in given else _url(env, "WEBHOOK_URL")
-    if webhook_url and not re.match(r"^https?://[^/\s]+", webhook_url):
-        raise SettingsError(f"the webhook URL must be an http:// or https:// URL, not {webhook_url!r}")
-    webhook_secret = env.get("WEBHOOK_SECRET")
-    if webhook_secret and not _SECRET_PATTERN.match(webhook_secret):
-        raise SettingsError("WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256 of them)")
-    webhook_port = (int(given["webhook_port"]) if "webhook_port" in given  # type: ignore[call-overload]
-                    else _int(env, "WEBHOOK_PORT", 8443, low=1, high=65535))
+    webhook_url, webhook_secret, webhook_port = _webhook(env, given)
 
     feed_url = _url(env, "FEED_URL")
     if feed_url and not env.get("LOCAL_DATA"):

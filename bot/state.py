@@ -74,7 +74,7 @@ def register_migrations(component: str, migrations: Sequence[Migration]) -> None
         raise ValueError("the core component's migrations belong to bot.state")
     with _registry_lock:
         known = _registry.get(component, [])
-        if list(migrations[:len(known)]) != known:
+        if list(migrations[: len(known)]) != known:
             raise ValueError(f"migrations of {component!r} may only be appended to")
         _registry[component] = list(migrations)
 
@@ -128,8 +128,9 @@ class StateDB:
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                                         timeout=BUSY_TIMEOUT_MS / 1000)
+            self._conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
             self._conn.row_factory = sqlite3.Row
             self._conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
             if self.path != ":memory:":
@@ -173,14 +174,16 @@ class StateDB:
         return {r["component"]: r["version"] for r in self.query("select component, version from schema_versions")}
 
     def _migrate(self, wanted: Mapping[str, Sequence[Migration]]) -> None:
-        self._conn.execute("create table if not exists schema_versions "
-                           "(component text primary key, version integer not null)")
+        self._conn.execute(
+            "create table if not exists schema_versions (component text primary key, version integer not null)"
+        )
         for component, steps in wanted.items():
             for _ in steps:
                 # Re-read inside the transaction: another process may have migrated meanwhile.
                 with self.transaction() as conn:
-                    row = conn.execute("select version from schema_versions where component = ?",
-                                       (component,)).fetchone()
+                    row = conn.execute(
+                        "select version from schema_versions where component = ?", (component,)
+                    ).fetchone()
                     version = row[0] if row else 0
                     if version >= len(steps):
                         break
@@ -190,23 +193,28 @@ class StateDB:
                     else:
                         for statement in _statements(step):
                             conn.execute(statement)
-                    conn.execute("insert into schema_versions (component, version) values (?, ?) "
-                                 "on conflict (component) do update set version = excluded.version",
-                                 (component, version + 1))
+                    conn.execute(
+                        "insert into schema_versions (component, version) values (?, ?) "
+                        "on conflict (component) do update set version = excluded.version",
+                        (component, version + 1),
+                    )
 
     # -- follows ------------------------------------------------------------------------------
     def follow(self, chat_id: int, target: Target) -> bool:
         """Make ``chat_id`` follow ``target``; False if it already did."""
         with self.transaction() as conn:
-            cursor = conn.execute("insert or ignore into follows (chat_id, kind, value, since) values (?, ?, ?, ?)",
-                                  (chat_id, target.kind, target.value, utc_now()))
+            cursor = conn.execute(
+                "insert or ignore into follows (chat_id, kind, value, since) values (?, ?, ?, ?)",
+                (chat_id, target.kind, target.value, utc_now()),
+            )
             return cursor.rowcount > 0
 
     def unfollow(self, chat_id: int, target: Target) -> bool:
         """Stop ``chat_id`` following ``target``; False if it did not."""
         with self.transaction() as conn:
-            cursor = conn.execute("delete from follows where chat_id = ? and kind = ? and value = ?",
-                                  (chat_id, target.kind, target.value))
+            cursor = conn.execute(
+                "delete from follows where chat_id = ? and kind = ? and value = ?", (chat_id, target.kind, target.value)
+            )
             return cursor.rowcount > 0
 
     def forget_chat(self, chat_id: int) -> int:
@@ -217,14 +225,19 @@ class StateDB:
     def move_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup with a new id: its follows go with it."""
         with self.transaction() as conn:
-            conn.execute("insert or ignore into follows (chat_id, kind, value, since) "
-                         "select ?, kind, value, since from follows where chat_id = ?", (new_id, old_id))
+            conn.execute(
+                "insert or ignore into follows (chat_id, kind, value, since) "
+                "select ?, kind, value, since from follows where chat_id = ?",
+                (new_id, old_id),
+            )
             conn.execute("delete from follows where chat_id = ?", (old_id,))
 
     def follows(self, chat_id: int) -> list[Target]:
         """What ``chat_id`` follows, in a stable order."""
-        return [Target(r["kind"], r["value"]) for r in self.query(
-            "select kind, value from follows where chat_id = ? order by kind, value", (chat_id,))]
+        return [
+            Target(r["kind"], r["value"])
+            for r in self.query("select kind, value from follows where chat_id = ? order by kind, value", (chat_id,))
+        ]
 
     def followers(self) -> dict[int, set[Target]]:
         """Every chat that follows anything, with what it follows."""
@@ -234,13 +247,20 @@ class StateDB:
         return out
 
     # -- knowledge base updates ----------------------------------------------------------------
-    def record_update(self, data_sha256: str, inspections: int, changes: list[dict[str, str | None]] | None,
-                      at: str | None = None) -> None:
+    def record_update(
+        self, data_sha256: str, inspections: int, changes: list[dict[str, str | None]] | None, at: str | None = None
+    ) -> None:
         """Remember that a knowledge base went live (for /latest)."""
         with self.transaction() as conn:
-            conn.execute("insert into kb_updates (at, data_sha256, inspections, changes) values (?, ?, ?, ?)",
-                         (at or utc_now(), data_sha256, inspections,
-                          None if changes is None else json.dumps(changes, ensure_ascii=False)))
+            conn.execute(
+                "insert into kb_updates (at, data_sha256, inspections, changes) values (?, ?, ?, ?)",
+                (
+                    at or utc_now(),
+                    data_sha256,
+                    inspections,
+                    None if changes is None else json.dumps(changes, ensure_ascii=False),
+                ),
+            )
 
     def last_update(self) -> KbUpdate | None:
         """The most recent knowledge base put live, if any."""
@@ -248,8 +268,12 @@ class StateDB:
         if not rows:
             return None
         r = rows[0]
-        return KbUpdate(at=r["at"], data_sha256=r["data_sha256"], inspections=r["inspections"],
-                        changes=None if r["changes"] is None else json.loads(r["changes"]))
+        return KbUpdate(
+            at=r["at"],
+            data_sha256=r["data_sha256"],
+            inspections=r["inspections"],
+            changes=None if r["changes"] is None else json.loads(r["changes"]),
+        )
 
 
 def _statements(script: str) -> list[str]:

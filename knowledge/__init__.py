@@ -4,7 +4,7 @@ and fuzzy resolution of the names people type to organisations.
 Nothing here imports telegram or jinja2: the answer engine (``responses``) sits on top of this package.
 """
 
-from knowledge.paths import DATA_DIR, default_db_path
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
+from knowledge.paths import DATA_DIR, default_db_path
 
-__all__ = ["DATA_DIR", "default_db_path", "KnowledgeBase", "KnowledgeBaseError"]
+__all__ = ["DATA_DIR", "KnowledgeBase", "KnowledgeBaseError", "default_db_path"]

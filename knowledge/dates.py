@@ -14,8 +14,18 @@ from dataclasses import dataclass
 DAY, MONTH, YEAR, UNKNOWN = "day", "month", "year", "unknown"
 
 _MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
 
 

@@ -41,7 +41,24 @@ class Change:
 
     @classmethod
     def from_json(cls, data: dict[str, str | None]) -> Change:
-        return cls(**data)  # type: ignore[arg-type]
+        """A change as ``to_json`` wrote it; raises ``ValueError`` when a field it always has is missing."""
+
+        def text(key: str) -> str:
+            value = data.get(key)
+            if value is None:
+                raise ValueError(f"a stored change has no {key}")
+            return value
+
+        return cls(
+            text("kind"),
+            text("inspection_id"),
+            text("org_id"),
+            text("org_name"),
+            text("org_type"),
+            data.get("region"),
+            before=data.get("before"),
+            after=data.get("after"),
+        )
 
 
 def _inspections(kb: KnowledgeBase) -> dict[str, Inspection]:
@@ -50,9 +67,16 @@ def _inspections(kb: KnowledgeBase) -> dict[str, Inspection]:
 
 def _change(kind: str, new: Inspection, kb: KnowledgeBase, before: str | None, after: str | None) -> Change:
     org = kb.organisation(new.org_id)
-    return Change(kind=kind, inspection_id=new.inspection_id, org_id=new.org_id,
-                  org_name=org.name if org else new.organisation, org_type=new.org_type,
-                  region=new.region or (org.region if org else None), before=before, after=after)
+    return Change(
+        kind=kind,
+        inspection_id=new.inspection_id,
+        org_id=new.org_id,
+        org_name=org.name if org else new.organisation,
+        org_type=new.org_type,
+        region=new.region or (org.region if org else None),
+        before=before,
+        after=after,
+    )
 
 
 def diff_builds(old: KnowledgeBase, new: KnowledgeBase) -> list[Change]:

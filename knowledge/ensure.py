@@ -26,7 +26,9 @@ def open_knowledge_base(path: str | Path | None = None, *, quiet: bool = False) 
         try:
             build_with_local(DATA_DIR, target, local)
         except BuildError as exc:
-            raise KnowledgeBaseError(f"the bundled data is invalid: {exc.problems[0]} ({len(exc.problems)} problem(s))") from None
+            raise KnowledgeBaseError(
+                f"the bundled data is invalid: {exc.problems[0]} ({len(exc.problems)} problem(s))"
+            ) from None
         except OSError as exc:
             raise KnowledgeBaseError(f"cannot build the knowledge base at {target}: {exc.strerror or exc}") from None
     return KnowledgeBase(target)

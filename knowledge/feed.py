@@ -42,11 +42,17 @@ DEFAULT_MAX_BYTES = 5_000_000
 USER_AGENT = "probation-bot feed watcher (+https://github.com/)"
 
 #: The source data's ``org_type`` label for each of our type codes (the inverse of loader.ORG_TYPES).
-SOURCE_TYPE_LABELS = {"crc": "CRC", "nps": "NPS division", "pdu": "PDU", "region": "Probation region",
-                      "yjs": "Youth justice service"}
+SOURCE_TYPE_LABELS = {
+    "crc": "CRC",
+    "nps": "NPS division",
+    "pdu": "PDU",
+    "region": "Probation region",
+    "yjs": "Youth justice service",
+}
 
 
 # -- fetching -----------------------------------------------------------------------------------
+
 
 class FeedError(Exception):
     """The feed could not be read this time; ``kind`` says why in one word, for a log line."""
@@ -76,37 +82,54 @@ class Fetched:
         return self.body is None
 
 
-async def fetch_feed(url: str, previous: Validators | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-                     max_bytes: int = DEFAULT_MAX_BYTES) -> Fetched:
+async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
+    """The body, refused as soon as it is declared or found to be over ``max_bytes``."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FeedError("too-large", f"the feed is {int(declared)} bytes, over the limit of {max_bytes}")
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FeedError("too-large", f"the feed is over the limit of {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def fetch_feed(
+    url: str,
+    previous: Validators | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Fetched:
     """GET ``url`` once, conditionally when ``previous`` validators are known; raise ``FeedError``.
 
     The whole fetch, not just each read, is bounded by ``timeout``: a server trickling bytes would
     otherwise hold the bot's job for ever. The body is read in pieces and dropped past ``max_bytes``.
     """
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml, text/xml"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, application/xml, text/xml",
+    }
     if previous and previous.etag:
         headers["If-None-Match"] = previous.etag
     if previous and previous.last_modified:
         headers["If-Modified-Since"] = previous.last_modified
     try:
-        async with asyncio.timeout(timeout):
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5) as client:
-                async with client.stream("GET", url, headers=headers) as response:
-                    if response.status_code == 304:
-                        return Fetched(None, previous or Validators())
-                    if response.status_code != 200:
-                        raise FeedError("http", f"the feed answered HTTP {response.status_code}")
-                    declared = response.headers.get("Content-Length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise FeedError("too-large", f"the feed is {int(declared)} bytes, over the limit of {max_bytes}")
-                    chunks, size = [], 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise FeedError("too-large", f"the feed is over the limit of {max_bytes} bytes")
-                        chunks.append(chunk)
-                    return Fetched(b"".join(chunks), Validators(response.headers.get("ETag"),
-                                                                response.headers.get("Last-Modified")))
+        async with (
+            asyncio.timeout(timeout),
+            httpx.AsyncClient(timeout=timeout, follow_redirects=True, max_redirects=5) as client,
+            client.stream("GET", url, headers=headers) as response,
+        ):
+            if response.status_code == 304:
+                return Fetched(None, previous or Validators())
+            if response.status_code != 200:
+                raise FeedError("http", f"the feed answered HTTP {response.status_code}")
+            return Fetched(
+                await _read_body(response, max_bytes),
+                Validators(response.headers.get("ETag"), response.headers.get("Last-Modified")),
+            )
     except TimeoutError:
         raise FeedError("timeout", f"the feed did not answer within {timeout:g} seconds") from None
     except httpx.TimeoutException:
@@ -118,6 +141,7 @@ async def fetch_feed(url: str, previous: Validators | None = None, *, timeout: f
 
 
 # -- reading ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FeedItem:
@@ -167,8 +191,15 @@ def parse_feed(body: bytes) -> list[FeedItem]:
         title = _plain(entry.get("title", ""))
         if not url or not title:
             continue
-        items.append(FeedItem(key=(entry.get("id") or url).strip(), title=title,
-                              summary=_plain(entry.get("summary", "")), url=url, published=_item_date(entry)))
+        items.append(
+            FeedItem(
+                key=(entry.get("id") or url).strip(),
+                title=title,
+                summary=_plain(entry.get("summary", "")),
+                url=url,
+                published=_item_date(entry),
+            )
+        )
     return items
 
 
@@ -178,14 +209,22 @@ def parse_feed(body: bytes) -> list[FeedItem]:
 _NOT_A_REPORT = re.compile(
     r"\b(thematic|speech|speaks|keynote|conference|vacanc(?:y|ies)|jobs?|recruit\w*|careers?|annual report|"
     r"consultation|podcast|webinar|newsletter|blog|guidance|research|effective practice|academic insights?|"
-    r"call for evidence|corporate plan|business plan|chief inspector'?s? (?:report|review))\b", re.I)
+    r"call for evidence|corporate plan|business plan|chief inspector'?s? (?:report|review))\b",
+    re.I,
+)
 _INSPECTED = re.compile(r"\b(inspect\w*|rated|rating)\b", re.I)
 ANY_KIND = "?"
 #: The kinds of body the knowledge base holds, as news items name them; the first found wins.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("pdu", re.compile(r"\b(probation delivery units?|PDUs?)\b", re.I)),
-    ("yjs", re.compile(r"\b(youth justice (?:services?|partnerships?)|youth offending (?:services?|teams?)|"
-                       r"YOTs?|YOS|YJS)\b", re.I)),
+    (
+        "yjs",
+        re.compile(
+            r"\b(youth justice (?:services?|partnerships?)|youth offending (?:services?|teams?)|"
+            r"YOTs?|YOS|YJS)\b",
+            re.I,
+        ),
+    ),
     ("crc", re.compile(r"\b(community rehabilitation compan(?:y|ies)|CRCs?)\b", re.I)),
     ("region", re.compile(r"\b(region)\b", re.I)),
     # "Essex North probation service", "probation service in Cheshire East": the kind is left to the name.
@@ -198,9 +237,39 @@ _RESOLVER_KIND_WORD = {"pdu": "PDU", "crc": "CRC", "region": "region", "yjs": ""
 _DIPP = re.compile(r"\b(dynamic inspection|public protection)\b", re.I)
 _CONNECTORS = {"and", "of", "upon", "&", "the"}
 #: Capitalised words that begin a headline but are not part of a name.
-_LEADING_NOISE = {"an", "a", "the", "inspection", "inspections", "inspectors", "inspector", "report", "reports",
-                  "of", "and", "hm", "hmi", "new", "latest", "our", "probation", "service", "in", "at", "on", "for",
-                  "why", "how", "today", "chief", "positive", "improvements", "progress", "concerns", "findings"}
+_LEADING_NOISE = {
+    "an",
+    "a",
+    "the",
+    "inspection",
+    "inspections",
+    "inspectors",
+    "inspector",
+    "report",
+    "reports",
+    "of",
+    "and",
+    "hm",
+    "hmi",
+    "new",
+    "latest",
+    "our",
+    "probation",
+    "service",
+    "in",
+    "at",
+    "on",
+    "for",
+    "why",
+    "how",
+    "today",
+    "chief",
+    "positive",
+    "improvements",
+    "progress",
+    "concerns",
+    "findings",
+}
 _NAME_TOKEN = re.compile(r"[\w'’&.\-]+|[–—]")
 
 _RATING_ALT = r"(outstanding|good|requires? improvement|inadequate)"
@@ -208,21 +277,27 @@ _RATING_ALT = r"(outstanding|good|requires? improvement|inadequate)"
 _RATING_IN_CONTEXT = re.compile(
     rf"\b(?:rated(?:\s+(?:the|it|this|them)(?:\s+[a-z]+)?)?|rating(?: of)?|judged(?: to be)?|graded|assessed as|"
     rf"found to be|overall)\s+(?:as\s+)?"
-    rf"(?:an?\s+)?(?:overall\s+)?['\"‘’“”]?{_RATING_ALT}\b", re.I)
+    rf"(?:an?\s+)?(?:overall\s+)?['\"‘’“”]?{_RATING_ALT}\b",
+    re.I,
+)
 _RATING_OVERALL = re.compile(rf"\b{_RATING_ALT}\s+overall\b", re.I)
 _RATING_QUOTED = re.compile(rf"['\"‘“]{_RATING_ALT}['\"’”]", re.I)
-_RATING_PREDICATE = re.compile(r"\b(?:is|was|are|been)\s+(?:now\s+|still\s+)?(inadequate|outstanding)\b|\b(requires improvement)\b", re.I)
+_RATING_PREDICATE = re.compile(
+    r"\b(?:is|was|are|been)\s+(?:now\s+|still\s+)?(inadequate|outstanding)\b|\b(requires improvement)\b", re.I
+)
 _EARLIER = re.compile(r"\b(previously|last time|formerly|earlier|in 20\d\d|up from|down from|from)\W*$", re.I)
 
 
 def stated_rating(title: str, summary: str) -> str | None:
     """The overall rating the item states, or None when it states none or more than one."""
     found: set[str] = set()
-    for text, patterns in ((title, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL, _RATING_PREDICATE)),
-                           (summary, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL))):
+    for text, patterns in (
+        (title, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL, _RATING_PREDICATE)),
+        (summary, (_RATING_IN_CONTEXT, _RATING_QUOTED, _RATING_OVERALL)),
+    ):
         for pattern in patterns:
             for m in pattern.finditer(text):
-                if _EARLIER.search(text[max(0, m.start() - 25):m.start()]):
+                if _EARLIER.search(text[max(0, m.start() - 25) : m.start()]):
                     continue  # "previously rated Good" is history, not this report's rating
                 word = next(g for g in m.groups() if g).lower().replace("require improvement", "requires improvement")
                 found.add(word)
@@ -237,7 +312,7 @@ def _name_before(text: str, end: int) -> str:
     tokens = _NAME_TOKEN.findall(text[:end])
     run: list[str] = []
     for token in reversed(tokens):
-        if token[0].isupper() or token[0].isdigit() and run or token.lower() in _CONNECTORS:
+        if token[0].isupper() or (token[0].isdigit() and run) or token.lower() in _CONNECTORS:
             run.insert(0, token)
         else:
             break
@@ -257,8 +332,8 @@ def _name_after(text: str, start: int) -> str:
     if not m:
         return ""
     run: list[str] = []
-    for token in _NAME_TOKEN.findall(text[start + m.end():]):
-        if token[0].isupper() or token.lower() in _CONNECTORS and run:
+    for token in _NAME_TOKEN.findall(text[start + m.end() :]):
+        if token[0].isupper() or (token.lower() in _CONNECTORS and run):
             run.append(token)
         else:
             break
@@ -304,6 +379,7 @@ def _new_org_id(code: str, name: str, dipp: bool = False) -> str:
 
 
 # -- candidates --------------------------------------------------------------------------------
+
 
 @dataclass
 class Candidate:
@@ -380,9 +456,15 @@ def _held_match(history: list[Inspection], item: FeedItem) -> Inspection | None:
     for insp in reversed(history):
         if insp.source_url == item.url:
             return insp
-        if item.published and insp.published:
-            if insp.published == item.published or (len(insp.published) == 7 and item.published.startswith(insp.published)):
-                return insp
+        if (
+            item.published
+            and insp.published
+            and (
+                insp.published == item.published
+                or (len(insp.published) == 7 and item.published.startswith(insp.published))
+            )
+        ):
+            return insp
         if item.published and not insp.published and insp.year and str(insp.year) == item.published[:4]:
             return insp
     return None
@@ -395,65 +477,125 @@ def _unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
+def _is_report(item: FeedItem) -> bool:
+    """An item reporting an inspection: it says so or states a rating, and is no announcement or thematic."""
+    if _NOT_A_REPORT.search(item.title):
+        return False
+    return bool(_INSPECTED.search(f"{item.title} {item.summary}") or stated_rating(item.title, item.summary))
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The body an item names: a held organisation (``org_id``) or a new one, with its type code."""
+
+    org_id: str | None
+    code: str
+    name: str
+    kind_words: str
+    dipp: bool
+    guessed: bool  # the type is our guess: the item said only "probation service"
+    near: list[str]  # held bodies the name nearly matches, for a new one
+
+
+def _body(item: FeedItem, kb: KnowledgeBase, resolver: Resolver) -> _Body | None:
+    """The body the item names, matched to a held organisation where the whole name identifies one."""
+    found = _kind_and_name(item)
+    if found is None:
+        return None
+    code, name, kind_words = found
+    dipp = code in ("region", ANY_KIND) and bool(_DIPP.search(f"{item.title} {item.summary}"))
+    org_id, near = _resolve(resolver, code, name, dipp)
+    guessed = False
+    if org_id is not None:
+        code = kb.organisations[org_id].org_type
+    elif code == ANY_KIND:
+        code, guessed = ("region" if dipp else "pdu"), True
+    if org_id is None and kb.organisations.get(_new_org_id(code, name, dipp)) is not None:
+        org_id = _new_org_id(code, name, dipp)  # named in words the resolver does not know, but the same body
+        guessed = False
+    return _Body(org_id, code, name, kind_words, dipp, guessed, near)
+
+
+def _additions(item: FeedItem, held: Inspection, rating: str | None) -> dict[str, str]:
+    """What the item adds to an inspection we hold: a more precise date, or a rating our sources lacked."""
+    adds: dict[str, str] = {}
+    if item.published and (not held.published or len(held.published) < len(item.published)):
+        adds["published"] = item.published
+    if rating and held.overall_rating is None and held.rating_status == "not found":
+        adds["overall_rating"] = rating
+    return adds
+
+
+def _new_inspection(item: FeedItem, body: _Body, kb: KnowledgeBase, rating: str | None, taken: set[str]) -> Candidate:
+    """A candidate for an inspection we do not hold, of a held body or a new one; its id is added to ``taken``."""
+    if body.org_id is not None:
+        org_id, organisation, new = body.org_id, kb.organisations[body.org_id].name, False
+    else:
+        organisation = _full_name(body.code, body.name, body.kind_words)
+        if body.dipp:
+            organisation += " (Dynamic Inspection of Public Protection)"
+        org_id, new = _new_org_id(body.code, body.name, body.dipp), True
+    year = (item.published or "")[:4] or None
+    inspection_id = _unique_id(f"{org_id}-{year}" if year else org_id, taken)
+    taken.add(inspection_id)
+    return Candidate(
+        key=item.key,
+        title=item.title,
+        url=item.url,
+        published=item.published,
+        org_id=org_id,
+        organisation=organisation,
+        org_type=body.code,
+        new_organisation=new,
+        rating=rating,
+        inspection_id=inspection_id,
+        may_be=body.near if new else [],
+        type_guessed=body.guessed and new,
+    )
+
+
 def read_candidates(items: list[FeedItem], kb: KnowledgeBase, resolver: Resolver) -> Reading:
     """Sort feed items into candidates and skipped ones (not a report, no body named, already held)."""
     reading = Reading()
     taken = {i.inspection_id for h in (kb.history(o) for o in kb.organisations) for i in h}
     for item in items:
-        if _NOT_A_REPORT.search(item.title) or not (_INSPECTED.search(f"{item.title} {item.summary}")
-                                                     or stated_rating(item.title, item.summary)):
+        if not _is_report(item):
             reading.skipped["not an inspection report"] += 1
             continue
-        found = _kind_and_name(item)
-        if found is None:
+        body = _body(item, kb, resolver)
+        if body is None:
             reading.skipped["no body named"] += 1
             continue
-        code, name, kind_words = found
         rating = stated_rating(item.title, item.summary)
-        dipp = code in ("region", ANY_KIND) and bool(_DIPP.search(f"{item.title} {item.summary}"))
-        org_id, near = _resolve(resolver, code, name, dipp)
-        guessed = False
-        if org_id is not None:
-            code = kb.organisations[org_id].org_type
-        elif code == ANY_KIND:
-            code, guessed = ("region" if dipp else "pdu"), True
-        if org_id is None and kb.organisations.get(_new_org_id(code, name, dipp)) is not None:
-            org_id = _new_org_id(code, name, dipp)  # named in words the resolver does not know, but the same body
-            guessed = False
-        year = (item.published or "")[:4] or None
-        if org_id is not None:
-            org = kb.organisations[org_id]
-            held = _held_match(kb.history(org_id), item)
-            if held is not None:
-                adds = {}
-                if item.published and (not held.published or len(held.published) < len(item.published)):
-                    adds["published"] = item.published
-                if rating and held.overall_rating is None and held.rating_status == "not found":
-                    adds["overall_rating"] = rating
-                if not adds:
-                    reading.skipped["already held"] += 1
-                    continue
-                reading.candidates.append(Candidate(
-                    key=item.key, title=item.title, url=item.url, published=item.published, org_id=org_id,
-                    organisation=org.name, org_type=code, new_organisation=False, rating=rating,
-                    inspection_id=held.inspection_id, adds_to=held.inspection_id, adds=adds))
-                continue
-            organisation, new = org.name, False
-        else:
-            organisation = _full_name(code, name, kind_words)
-            if dipp:
-                organisation += " (Dynamic Inspection of Public Protection)"
-            org_id, new = _new_org_id(code, name, dipp), True
-        inspection_id = _unique_id(f"{org_id}-{year}" if year else org_id, taken)
-        taken.add(inspection_id)
-        reading.candidates.append(Candidate(
-            key=item.key, title=item.title, url=item.url, published=item.published, org_id=org_id,
-            organisation=organisation, org_type=code, new_organisation=new, rating=rating,
-            inspection_id=inspection_id, may_be=near if new else [], type_guessed=guessed and new))
+        held = _held_match(kb.history(body.org_id), item) if body.org_id is not None else None
+        if held is None:
+            reading.candidates.append(_new_inspection(item, body, kb, rating, taken))
+            continue
+        adds = _additions(item, held, rating)
+        if not adds:
+            reading.skipped["already held"] += 1
+            continue
+        reading.candidates.append(
+            Candidate(
+                key=item.key,
+                title=item.title,
+                url=item.url,
+                published=item.published,
+                org_id=held.org_id,
+                organisation=kb.organisations[held.org_id].name,
+                org_type=body.code,
+                new_organisation=False,
+                rating=rating,
+                inspection_id=held.inspection_id,
+                adds_to=held.inspection_id,
+                adds=adds,
+            )
+        )
     return reading
 
 
 # -- approved rows -------------------------------------------------------------------------------
+
 
 def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dict[str, str]:
     """The ``inspections.csv`` row an approved candidate becomes, with the item's page as its source.
@@ -463,23 +605,33 @@ def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dic
     and the notes say where the row came from (and, for a copy, which page the older values came from).
     """
     note = f"From the inspectorate's news feed item '{candidate.title}', approved by an administrator."
-    if candidate.adds_to:
-        row = read_inspection_row(data_dir, local_dir, candidate.adds_to)
-        if row is None:
-            raise ValueError(f"inspection {candidate.adds_to!r} is no longer in the data")
-        row = dict(row)
-        added = []
-        if "published" in candidate.adds:
-            row["published"] = candidate.adds["published"]
-            added.append("the publication date")
-        if "overall_rating" in candidate.adds:
-            row["overall_rating"], row["rating_status"] = candidate.adds["overall_rating"], "rated"
-            added.append("the rating")
-        if row["source_url"] != candidate.url:
-            note += f" It added {' and '.join(added)}; the other values came from {row['source_url']}."
-        row["source_url"], row["source_title"] = candidate.url, candidate.title
-        row["notes"] = " ".join(x for x in (row.get("notes", ""), note) if x)
-        return row
+    if not candidate.adds_to:
+        return _new_row(candidate, note)
+    held = read_inspection_row(data_dir, local_dir, candidate.adds_to)
+    if held is None:
+        raise ValueError(f"inspection {candidate.adds_to!r} is no longer in the data")
+    return _completed_row(candidate, held, note)
+
+
+def _completed_row(candidate: Candidate, held: dict[str, str], note: str) -> dict[str, str]:
+    """A copy of a held inspection's row with what the item adds, the item's page now its source."""
+    row = dict(held)
+    added = []
+    if "published" in candidate.adds:
+        row["published"] = candidate.adds["published"]
+        added.append("the publication date")
+    if "overall_rating" in candidate.adds:
+        row["overall_rating"], row["rating_status"] = candidate.adds["overall_rating"], "rated"
+        added.append("the rating")
+    if row["source_url"] != candidate.url:
+        note += f" It added {' and '.join(added)}; the other values came from {row['source_url']}."
+    row["source_url"], row["source_title"] = candidate.url, candidate.title
+    row["notes"] = " ".join(x for x in (row.get("notes", ""), note) if x)
+    return row
+
+
+def _new_row(candidate: Candidate, note: str) -> dict[str, str]:
+    """The row of an inspection we did not hold, saying in its notes what the item left unsaid."""
     rating_status = "rated" if candidate.rating else "not rated" if candidate.not_rated else "not found"
     if not candidate.published:
         note += " The item gave no date."
@@ -488,12 +640,26 @@ def row_for(candidate: Candidate, data_dir: Path, local_dir: Path | None) -> dic
     elif not candidate.rating:
         note += " The item did not state a rating."
     return {
-        "inspection_id": candidate.inspection_id, "org_id": candidate.org_id,
-        "organisation": candidate.organisation, "org_type": candidate.source_type, "aliases": "", "owner": "",
-        "region": "", "programme": "", "fieldwork": "", "published": candidate.published or "",
-        "overall_rating": candidate.rating or "", "rating_status": rating_status, "previous_rating": "",
-        "people_supervised": "", "supervised_qualifier": "", "supervised_asof": "", "score": "",
-        "source_url": candidate.url, "source_title": candidate.title, "notes": note,
+        "inspection_id": candidate.inspection_id,
+        "org_id": candidate.org_id,
+        "organisation": candidate.organisation,
+        "org_type": candidate.source_type,
+        "aliases": "",
+        "owner": "",
+        "region": "",
+        "programme": "",
+        "fieldwork": "",
+        "published": candidate.published or "",
+        "overall_rating": candidate.rating or "",
+        "rating_status": rating_status,
+        "previous_rating": "",
+        "people_supervised": "",
+        "supervised_qualifier": "",
+        "supervised_asof": "",
+        "score": "",
+        "source_url": candidate.url,
+        "source_title": candidate.title,
+        "notes": note,
     }
 
 

@@ -20,10 +20,11 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.build import BuildError, build, is_current
-from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, _display_path, _read_csv, load_dataset
+from knowledge.loader import REQUIRED_COLUMNS, Dataset, Problem, display_path, load_dataset, read_csv
 
 INSPECTIONS = "inspections.csv"
 _Origin = dict[tuple[str, int], tuple[str, int]]  # (file name, merged line) -> (shown path, line there)
@@ -34,47 +35,57 @@ def has_local_rows(local_dir: Path | None) -> bool:
     return local_dir is not None and any((Path(local_dir) / name).is_file() for name in REQUIRED_COLUMNS)
 
 
-def _write_rows(path: Path, header: list[str], rows: list[tuple[str, int, dict[str, str]]],
-                name: str, origin: _Origin) -> None:
-    """Write ``rows`` (shown path, line, values) under ``header``, remembering where each record came from."""
+@dataclass(frozen=True)
+class _Placed:
+    """A record and where it really came from: a file (as shown in messages) and a line there."""
+
+    shown: str
+    line: int
+    cells: dict[str, str]
+
+
+def _write_rows(path: Path, header: list[str], rows: list[_Placed], name: str, origin: _Origin) -> None:
+    """Write ``rows`` under ``header``, remembering where each record came from."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     line = 2
-    for shown, source_line, values in rows:
+    for row in rows:
         start = out.tell()
-        writer.writerow([values.get(column, "") for column in header])
-        origin[(name, line)] = (shown, source_line)
+        writer.writerow([row.cells.get(column, "") for column in header])
+        origin[(name, line)] = (row.shown, row.line)
         line += out.getvalue()[start:].count("\n")
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def _merge_file(name: str, data_dir: Path, local_dir: Path, merged: Path, origin: _Origin,
-                problems: list[Problem]) -> None:
+def _merge_file(
+    name: str, data_dir: Path, local_dir: Path, merged: Path, origin: _Origin, problems: list[Problem]
+) -> None:
     repo_path, local_path = data_dir / name, local_dir / name
-    repo_rows = _read_csv(repo_path, problems)
-    local_rows = _read_csv(local_path, problems)
+    repo_rows = read_csv(repo_path, problems)
+    local_rows = read_csv(local_path, problems)
     if repo_rows is None or local_rows is None:
         return
     with repo_path.open(encoding="utf-8-sig", newline="") as f:
         header = [c.strip() for c in next(csv.reader(f))]
-    repo_shown, local_shown = _display_path(repo_path), _display_path(local_path)
+    repo_shown, local_shown = display_path(repo_path), display_path(local_path)
     replacing = {}
     if name == INSPECTIONS:
         replacing = {r["inspection_id"]: (line, r) for line, r in local_rows if r.get("inspection_id")}
-    rows: list[tuple[str, int, dict[str, str]]] = []
+    rows: list[_Placed] = []
     for line, r in repo_rows:
         if name == INSPECTIONS and r["inspection_id"] in replacing:
             local_line, local_row = replacing.pop(r["inspection_id"])
-            rows.append((local_shown, local_line, local_row))
+            rows.append(_Placed(local_shown, local_line, local_row))
         else:
-            rows.append((repo_shown, line, r))
+            rows.append(_Placed(repo_shown, line, r))
     held: set[object] = set()
     if name == INSPECTIONS:
         held = {r["inspection_id"] for _, r in repo_rows} | {r["source_url"] for _, r in repo_rows}
         held |= {(r["org_id"], r["published"]) for _, r in repo_rows if r["published"]}
-    rows.extend((local_shown, line, r) for line, r in local_rows
-                if not (name == INSPECTIONS and _already_held(r, held)))
+    rows.extend(
+        _Placed(local_shown, line, r) for line, r in local_rows if not (name == INSPECTIONS and _already_held(r, held))
+    )
     _write_rows(merged / name, header, rows, name, origin)
 
 
@@ -84,8 +95,11 @@ def _already_held(row: dict[str, str], held: set[object]) -> bool:
     Once the shared data gains an inspection first approved from the feed, the repository's row wins,
     so the one inspection is never counted twice.
     """
-    return (row.get("inspection_id") in held or row.get("source_url") in held
-            or bool(row.get("published")) and (row.get("org_id"), row.get("published")) in held)
+    return (
+        row.get("inspection_id") in held
+        or row.get("source_url") in held
+        or (bool(row.get("published")) and (row.get("org_id"), row.get("published")) in held)
+    )
 
 
 @contextmanager
@@ -112,9 +126,9 @@ def merged_folder(data_dir: Path, local_dir: Path) -> Iterator[tuple[Path, _Orig
 def _located(problem: Problem, merged: Path, data_dir: Path, origin: _Origin) -> Problem:
     """``problem`` found in the merged folder, moved to the file and line the row really came from."""
     for name in REQUIRED_COLUMNS:
-        if problem.path == _display_path(merged / name):
+        if problem.path == display_path(merged / name):
             shown, line = origin.get((name, problem.line), (None, problem.line))
-            return Problem(shown or _display_path(data_dir / name), line, problem.message)
+            return Problem(shown or display_path(data_dir / name), line, problem.message)
     return problem
 
 
@@ -167,7 +181,7 @@ def read_inspection_row(data_dir: Path, local_dir: Path | None, inspection_id: s
     for folder in (data_dir, local_dir):
         if folder is None or not (Path(folder) / INSPECTIONS).is_file():
             continue
-        for _, row in _read_csv(Path(folder) / INSPECTIONS, []) or []:
+        for _, row in read_csv(Path(folder) / INSPECTIONS, []) or []:
             if row.get("inspection_id") == inspection_id:
                 found = row
     return found
@@ -178,7 +192,7 @@ def inspection_ids(folder: Path) -> set[str]:
     path = Path(folder) / INSPECTIONS
     if not path.is_file():
         return set()
-    return {r["inspection_id"] for _, r in _read_csv(path, []) or [] if r.get("inspection_id")}
+    return {r["inspection_id"] for _, r in read_csv(path, []) or [] if r.get("inspection_id")}
 
 
 def save_inspection_row(local_dir: Path, row: dict[str, str]) -> Path:
@@ -192,7 +206,7 @@ def save_inspection_row(local_dir: Path, row: dict[str, str]) -> Path:
     header = list(REQUIRED_COLUMNS[INSPECTIONS])
     rows: list[dict[str, str]] = []
     if path.is_file():
-        rows = [r for _, r in (_read_csv(path, []) or []) if r.get("inspection_id") != row["inspection_id"]]
+        rows = [r for _, r in (read_csv(path, []) or []) if r.get("inspection_id") != row["inspection_id"]]
     rows.append(row)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")

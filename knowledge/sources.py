@@ -9,6 +9,7 @@ press release of a dated inspection, or from a ``/YYYY/MM/`` path, again with it
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from knowledge.loader import Dataset
@@ -25,8 +26,23 @@ PUBLISHERS = {
 REGION_LOOKUP_TITLE = "ONS Open Geography Portal: lookup of local authority districts to regions and countries"
 
 #: Words in URLs that are sections of a site, not a title ("uk-england-hampshire-53421217").
-_URL_FILLER = {"uk", "england", "wales", "scotland", "news", "article", "articles", "index", "page", "document",
-               "hampshire", "norfolk", "politics", "crime", "local"}
+_URL_FILLER = {
+    "uk",
+    "england",
+    "wales",
+    "scotland",
+    "news",
+    "article",
+    "articles",
+    "index",
+    "page",
+    "document",
+    "hampshire",
+    "norfolk",
+    "politics",
+    "crime",
+    "local",
+}
 _PATH_MONTH_RE = re.compile(r"/(20\d{2})/(0[1-9]|1[0-2])/")
 
 
@@ -63,56 +79,79 @@ def title_from_url(url: str) -> str:
     return f"{publisher}: {words[0].upper()}{words[1:]}"
 
 
-def collect_sources(ds: Dataset) -> list[dict]:
-    """One dict per distinct URL in the dataset, sorted by URL, with title and date and their bases."""
-    titles: dict[str, str] = {}
-    dates: dict[str, tuple[str | None, str]] = {}
-    publishers: dict[str, str] = {}
+@dataclass(frozen=True)
+class SourceRecord:
+    """One cited page: its title and date, and on what each rests."""
 
-    for row in ds.seed_sources:
-        v = row.values
-        titles.setdefault(v["url"], v["title"])
-        if v["published"]:
-            dates.setdefault(v["url"], (v["published"], "seed list"))
-        if v["publisher"]:
-            publishers.setdefault(v["url"], v["publisher"])
-    for row in ds.inspections:
-        v = row.values
-        if v["source_title"]:
-            titles.setdefault(v["source_url"], v["source_title"])
-        if v["published"] and publisher_of(v["source_url"]) == PUBLISHERS["justiceinspectorates.gov.uk"]:
+    url: str
+    title: str
+    title_basis: str  # "page" (its heading, as the data gives it), "ours" (our own words) or "URL"
+    publisher: str
+    published: str | None
+    published_basis: str | None  # "seed list", "inspection publication date" or "month in the URL"
+
+
+def _given_titles(ds: Dataset) -> dict[str, str]:
+    """The page titles the data gives, first one wins; placeholders where the heading was not seen are dropped."""
+    titles: dict[str, str] = {}
+    for seed in ds.seed_sources:
+        if seed.title:
+            titles.setdefault(seed.url, seed.title)
+    for inspection in ds.inspections:
+        if inspection.source_title:
+            titles.setdefault(inspection.source_url, inspection.source_title)
+    for figure in ds.figures:
+        if figure.source_title:
+            titles.setdefault(figure.source_url, figure.source_title)
+    return {u: t for u, t in titles.items() if "title not shown" not in t.lower()}
+
+
+def _given_dates(ds: Dataset) -> dict[str, tuple[str, str]]:
+    """Each page's date and its basis, from the seed list or an inspectorate page's inspection."""
+    dates: dict[str, tuple[str, str]] = {}
+    for seed in ds.seed_sources:
+        if seed.published:
+            dates.setdefault(seed.url, (seed.published, "seed list"))
+    for inspection in ds.inspections:
+        url, published = inspection.source_url, inspection.published
+        if published and publisher_of(url) == PUBLISHERS["justiceinspectorates.gov.uk"]:
             # The inspectorate's press release comes out with its report, so the report's date is the
             # page's date -- unless the URL itself carries another month (a later page citing it).
-            m = _PATH_MONTH_RE.search(v["source_url"])
-            if not m or v["published"].startswith(f"{m.group(1)}-{m.group(2)}"):
-                dates.setdefault(v["source_url"], (v["published"], "inspection publication date"))
-    for row in ds.figures:
-        v = row.values
-        if v["source_title"]:
-            titles.setdefault(v["source_url"], v["source_title"])
-    ours = {row.values["source_url"]: REGION_LOOKUP_TITLE for row in ds.youth_regions}
+            m = _PATH_MONTH_RE.search(url)
+            if not m or published.startswith(f"{m.group(1)}-{m.group(2)}"):
+                dates.setdefault(url, (published, "inspection publication date"))
+    return dates
 
-    # Placeholders a researcher wrote where the page's heading was not seen are not titles.
-    titles = {u: t for u, t in titles.items() if "title not shown" not in t.lower()}
-    urls: set[str] = set(titles)
-    for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures, ds.youth_regions):
-        urls.update(r.values["source_url"] for r in group)
 
+def _cited_urls(ds: Dataset) -> set[str]:
+    urls = {r.source_url for r in ds.inspections} | {r.source_url for r in ds.standard_ratings}
+    urls |= {r.source_url for r in ds.findings} | {r.source_url for r in ds.figures}
+    return urls | {r.source_url for r in ds.youth_regions}
+
+
+def collect_sources(ds: Dataset) -> list[SourceRecord]:
+    """One record per distinct URL in the dataset, sorted by URL, with title and date and their bases."""
+    titles = _given_titles(ds)
+    dates = _given_dates(ds)
+    publishers = {seed.url: seed.publisher for seed in reversed(ds.seed_sources) if seed.publisher}
+    ours = {row.source_url: REGION_LOOKUP_TITLE for row in ds.youth_regions}
     out = []
-    for url in sorted(urls):
+    for url in sorted(set(titles) | _cited_urls(ds)):
         published, basis = dates.get(url, (None, None))
         if published is None:
             m = _PATH_MONTH_RE.search(url)
             if m:
                 published, basis = f"{m.group(1)}-{m.group(2)}", "month in the URL"
         title = titles.get(url)
-        out.append({
-            "url": url,
-            # A page we cite for a table of our own (the ONS lookup) is named in our words, and says so.
-            "title": title or ours.get(url) or title_from_url(url),
-            "title_basis": "page" if title else "ours" if url in ours else "URL",
-            "publisher": publishers.get(url) or publisher_of(url),
-            "published": published,
-            "published_basis": basis,
-        })
+        out.append(
+            SourceRecord(
+                url=url,
+                # A page we cite for a table of our own (the ONS lookup) is named in our words, and says so.
+                title=title or ours.get(url) or title_from_url(url),
+                title_basis="page" if title else "ours" if url in ours else "URL",
+                publisher=publishers.get(url) or publisher_of(url),
+                published=published,
+                published_basis=basis,
+            )
+        )
     return out

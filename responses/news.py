@@ -49,9 +49,10 @@ def _blocks(kb: KnowledgeBase, changes: list[Change]) -> list[_Block]:
         insp = kb.inspection(change.inspection_id)
         if insp is None:  # not in this build after all: nothing we could cite
             continue
-        block = blocks.setdefault(change.org_id, _Block(short_name(change.org_name),
-                                                        TYPE_LABELS.get(change.org_type, change.org_type),
-                                                        change.region))
+        block = blocks.setdefault(
+            change.org_id,
+            _Block(short_name(change.org_name), TYPE_LABELS.get(change.org_type, change.org_type), change.region),
+        )
         line = _Line(change.kind, insp, before=change.before)
         if change.kind == NEW:
             history = kb.history(change.org_id)
@@ -88,5 +89,11 @@ def news_answer(kb: KnowledgeBase, changes: list[Change], reason: str) -> Answer
         if shown <= 1 or not overflows(page):
             break
         shown -= 1
-    return Answer(kind=ANSWER, intent="news", question="", title=_heading(changes), pages=[fit(page)],
-                  citations=renderer.citer.citations())
+    return Answer(
+        kind=ANSWER,
+        intent="news",
+        question="",
+        title=_heading(changes),
+        pages=[fit(page)],
+        citations=renderer.citer.citations(),
+    )

@@ -188,7 +188,10 @@ async def test_bad_feeds_are_logged_once_and_survived(api, feed, own_kb, tmp_pat
             feed.mode = mode
             before = len(feed.requests)
             # The job runs by itself, several times, while the feed stays bad.
-            await eventually(lambda before=before: len(feed.requests) >= before + 3, timeout=10, what=f"checks of a {mode} feed")
+            def checked_again(before: int = before) -> bool:
+                return len(feed.requests) >= before + 3
+
+            await eventually(checked_again, timeout=10, what=f"checks of a {mode} feed")
             warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "news feed" in r.getMessage()]
             assert len(warnings) == 1, [r.getMessage() for r in warnings]
             caplog.clear()

@@ -9,8 +9,8 @@ import sqlite3
 
 import pytest
 
-from bot.follow import ALL, decode, encode, resolve
-from bot.state import ORG, REGION, TYPE, Target
+from bot.follow import decode, encode, resolve
+from bot.state import ALL, ORG, REGION, TYPE, Target
 from knowledge.diff import NEW, Change
 from responses import MESSAGE_LIMIT
 from responses.news import news_answer
@@ -27,7 +27,7 @@ def sql(kb_path):
 def _org_id(sql, name_like: str, org_type: str) -> str:
     (org_id,) = sql.execute("select org_id from organisations where name like ? and org_type = ?",
                             (name_like, org_type)).fetchone()
-    return org_id
+    return str(org_id)
 
 
 def test_a_name_is_one_body(engine, sql):
@@ -85,7 +85,7 @@ def test_news_of_every_inspection_at_once_is_one_valid_message(kb, sql):
     """The worst case, /follow all and a first build: cut to fit one message, saying how many more."""
     rows = sql.execute("select i.inspection_id, i.org_id, o.name, o.org_type, i.region, i.overall_rating "
                        "from inspections i join organisations o using (org_id) order by o.name").fetchall()
-    changes = [Change(NEW, *row[:5], None, row[5]) for row in rows]
+    changes = [Change(NEW, row[0], row[1], row[2], row[3], row[4], None, row[5]) for row in rows]
     answer = news_answer(kb, changes, "every new report")
     (page,) = answer.pages
     # Telegram counts what a reader sees: the text once its tags are read and its entities decoded.

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from bot.state import ALL, CORE, ORG, REGION, TYPE, StateDB, StateError, Target, default_state_path
+from bot.state import ALL, CORE, ORG, REGION, TYPE, Migration, StateDB, StateError, Target, default_state_path
 
 
 @pytest.fixture
@@ -49,9 +49,13 @@ def test_unfollow_forget_and_move(path):
 
 
 def test_another_module_adds_its_own_tables_and_later_steps(path):
-    first = ["create table feed_items (id integer primary key, url text not null)"]
+    first: list[Migration] = ["create table feed_items (id integer primary key, url text not null)"]
     StateDB(path, migrations={"feed": first}).close()
-    db = StateDB(path, migrations={"feed": first + [lambda conn: conn.execute("alter table feed_items add seen int")]})
+
+    def add_seen(conn: sqlite3.Connection) -> None:
+        conn.execute("alter table feed_items add seen int")
+
+    db = StateDB(path, migrations={"feed": [*first, add_seen]})
     assert db.versions() == {CORE: 1, "feed": 2}
     with db.transaction() as conn:
         conn.execute("insert into feed_items (url, seen) values ('u', 1)")
@@ -77,7 +81,7 @@ def test_registered_migrations_may_only_grow(monkeypatch):
 def test_an_unusable_file_is_a_one_line_error(tmp_path):
     bad = tmp_path / "state.db"
     bad.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(StateError, match="state.db"):
+    with pytest.raises(StateError, match=r"state\.db"):
         StateDB(bad)
 
 
@@ -87,6 +91,7 @@ def test_updates_are_recorded_for_latest(path):
     db.record_update("abc", 300, None, at="2026-01-01T00:00:00+00:00")
     db.record_update("def", 301, [{"kind": "new", "org_id": "x"}])
     last = db.last_update()
+    assert last is not None
     assert (last.data_sha256, last.inspections, last.changes) == ("def", 301, [{"kind": "new", "org_id": "x"}])
 
 

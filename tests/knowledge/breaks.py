@@ -191,7 +191,7 @@ def non_utf8_inspections(d: Path) -> Expect:
 
 def ragged_finding_too_many_cells(d: Path) -> Expect:
     path = d / "findings.csv"
-    cells = ed.cells_at(path, 10) + ["extra"]
+    cells = [*ed.cells_at(path, 10), "extra"]
     all_lines = ed.lines(path)
     all_lines[9] = ed._format(cells)
     ed.write_lines(path, all_lines)

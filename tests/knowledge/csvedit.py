@@ -77,7 +77,7 @@ def append_record(path: Path, cells: list[str]) -> int:
     while all_lines and all_lines[-1] == "":
         all_lines.pop()
     all_lines.append(_format(cells))
-    write_lines(path, all_lines + [""])
+    write_lines(path, [*all_lines, ""])
     return len(all_lines)
 
 
@@ -92,7 +92,7 @@ def insert_line(path: Path, line: int, text: str) -> int:
 def drop_column(path: Path, column: str) -> None:
     all_lines = lines(path)
     index = header(path).index(column)
-    out = []
+    out: list[str] = []
     for text in all_lines:
         if not text:
             out.append(text)

@@ -118,7 +118,7 @@ def test_build_into_a_folder_fails_in_one_line_and_leaves_no_temporary_file(
 
 def _precision_counts() -> dict[str, int]:
     """Exact / month-only / unknown publication dates, counted straight from the CSV."""
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     for rec in ed.records(DATA_DIR / "inspections.csv"):
         p = rec["published"]
         kinds["exact day" if len(p) == 10 else "month only" if len(p) == 7 else "unknown" if not p else "other"] += 1
@@ -133,7 +133,7 @@ def test_stats_prints_counts_by_type_rating_year_and_date_precision(
         assert heading in out
     dates_section = out.split("publication dates:")[1]
     for label, count in _precision_counts().items():
-        assert any(line.split() == label.split() + [str(count)] for line in dates_section.splitlines()), (label, out)
+        assert any(line.split() == [*label.split(), str(count)] for line in dates_section.splitlines()), (label, out)
     assert any(line.split() == ["Good", str(_rating_count("Good"))] for line in out.splitlines())
 
 

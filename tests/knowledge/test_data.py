@@ -4,6 +4,7 @@ against the shared source data, and consistent across inspections of one organis
 from __future__ import annotations
 
 import csv
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def test_previous_rating_is_the_rating_of_the_previous_inspection(kb: KnowledgeB
     mismatches = []
     for org_id in kb.organisations:
         history = kb.history(org_id)
-        for before, after in zip(history, history[1:]):
+        for before, after in pairwise(history):
             if before.overall_rating and after.previous_rating and before.overall_rating != after.previous_rating:
                 mismatches.append((after.inspection_id, after.previous_rating, before.inspection_id,
                                    before.overall_rating))

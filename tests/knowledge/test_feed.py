@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,15 +28,16 @@ async def feed() -> AsyncIterator[FeedServer]:
     await server.stop()
 
 
-def one(kb_path: Path, sql: str, *params: object) -> tuple:
+def one(kb_path: Path, sql: str, *params: object) -> tuple[Any, ...]:
     conn = sqlite3.connect(kb_path)
     try:
-        return conn.execute(sql, params).fetchone()
+        row: tuple[Any, ...] = conn.execute(sql, params).fetchone()
+        return row
     finally:
         conn.close()
 
 
-async def read(feed: FeedServer, path: str, engine) -> tuple[dict[str, dict], int]:
+async def read(feed: FeedServer, path: str, engine: Any) -> tuple[dict[str, dict[str, Any]], int]:
     fetched = await fetch_feed(feed.url(path))
     assert fetched.body is not None
     reading = read_candidates(parse_feed(fetched.body), engine.kb, engine.resolver)

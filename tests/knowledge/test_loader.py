@@ -23,18 +23,19 @@ def test_real_data_has_no_problems() -> None:
 def test_every_record_of_every_file_is_kept() -> None:
     """No valid row is dropped on the way in: the loader keeps as many rows as the files hold."""
     ds = load_dataset(DATA_DIR)
-    for name, rows in [("inspections.csv", ds.inspections), ("standard_ratings.csv", ds.standard_ratings),
-                       ("findings.csv", ds.findings), ("figures.csv", ds.figures),
-                       ("seed_sources.csv", ds.seed_sources), ("subjects.csv", ds.subjects),
-                       ("aliases.csv", ds.aliases)]:
-        assert len(rows) == len(ed.records(DATA_DIR / name)), name
+    kept: dict[str, int] = {"inspections.csv": len(ds.inspections), "standard_ratings.csv": len(ds.standard_ratings),
+                            "findings.csv": len(ds.findings), "figures.csv": len(ds.figures),
+                            "seed_sources.csv": len(ds.seed_sources), "subjects.csv": len(ds.subjects),
+                            "aliases.csv": len(ds.aliases)}
+    for name, count in kept.items():
+        assert count == len(ed.records(DATA_DIR / name)), name
 
 
 def test_row_lines_point_at_the_records_they_came_from() -> None:
     ds = load_dataset(DATA_DIR)
     all_lines = ed.lines(DATA_DIR / "inspections.csv")
     for row in ds.inspections:
-        assert all_lines[row.line - 1].startswith(str(row.values["inspection_id"]) + ",")
+        assert all_lines[row.line - 1].startswith(row.inspection_id + ",")
 
 
 def test_problem_reads_file_colon_line_colon_message() -> None:
@@ -97,8 +98,8 @@ def test_rating_words_are_read_in_any_letter_case(data_copy: Path) -> None:
     ed.set_cell(path, line, "overall_rating", "requires  IMPROVEMENT")
     ds = load_dataset(data_copy)
     assert ds.problems == []
-    row = next(r for r in ds.inspections if r.values["inspection_id"] == "dtv-crc-2019")
-    assert row.values["overall_rating"] == "Requires improvement"
+    row = next(r for r in ds.inspections if r.inspection_id == "dtv-crc-2019")
+    assert row.overall_rating == "Requires improvement"
 
 
 def test_a_missing_data_folder_reports_every_file_not_a_flood(tmp_path: Path) -> None:
@@ -111,28 +112,28 @@ def test_a_missing_data_folder_reports_every_file_not_a_flood(tmp_path: Path) ->
 
 def test_people_supervised_keeps_the_qualifier_and_defaults_to_exact() -> None:
     ds = load_dataset(DATA_DIR)
-    by_id = {r.values["inspection_id"]: r.values for r in ds.inspections}
+    by_id = {r.inspection_id: r for r in ds.inspections}
     for rec in ed.records(DATA_DIR / "inspections.csv"):
         v = by_id[rec["inspection_id"]]
         if rec["people_supervised"]:
-            assert v["people_supervised"] == int(rec["people_supervised"].replace(",", ""))
-            assert v["supervised_qualifier"] == (rec["supervised_qualifier"] or "exact")
+            assert v.people_supervised == int(rec["people_supervised"].replace(",", ""))
+            assert v.supervised_qualifier == (rec["supervised_qualifier"] or "exact")
         else:
-            assert v["people_supervised"] is None and v["supervised_qualifier"] is None
+            assert v.people_supervised is None and v.supervised_qualifier is None
 
 
 def test_unknown_dates_take_an_estimated_year_from_the_id_and_say_so() -> None:
     ds = load_dataset(DATA_DIR)
-    undated = [r.values for r in ds.inspections if r.values["published"] is None]
+    undated = [r for r in ds.inspections if r.published is None]
     assert undated, "the real data has undated inspections (SOURCE-README: a few inspections lack a date)"
     for v in undated:
-        assert v["published_precision"] == "unknown"
-        assert v["year_estimated"] == 1
-        assert str(v["inspection_id"]).endswith(str(v["year"]))
+        assert v.published_precision == "unknown"
+        assert v.year_estimated == 1
+        assert v.inspection_id.endswith(str(v.year))
     for r in ds.inspections:
-        if r.values["published"]:
-            assert r.values["year_estimated"] == 0
-            assert r.values["year"] == int(str(r.values["published"])[:4])
+        if r.published:
+            assert r.year_estimated == 0
+            assert r.year == int(r.published[:4])
 
 
 def test_fingerprint_changes_with_any_data_file(data_copy: Path) -> None:

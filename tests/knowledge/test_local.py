@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def new_row(**changes: str) -> dict[str, str]:
     return row
 
 
-def fetch(db: Path, sql: str, *params: object) -> list[tuple]:
+def fetch(db: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(sql, params).fetchall()

@@ -95,7 +95,8 @@ def test_a_renamed_service_is_one_body_with_every_inspection(kb: KnowledgeBase) 
     assert {"yjs-derby", "yjs-lambeth", "yjs-camden", "yjs-cardiff"} <= renamed
     for org_id in renamed:
         assert [h.inspection_id for h in kb.history(org_id)] == [h.inspection_id for h in yd.history(org_id)]
-        assert kb.organisation(org_id).name == yd.latest_name(org_id)
+        org = kb.organisation(org_id)
+        assert org is not None and org.name == yd.latest_name(org_id)
 
 
 def test_no_two_youth_services_share_a_place(kb: KnowledgeBase) -> None:

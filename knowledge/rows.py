@@ -1,0 +1,120 @@
+"""The cleaned rows of each data file, as the loader hands them to the build.
+
+Each row knows the line it came from, so a later fault can still be reported where it lies. Fields are
+declared in the order of the database's columns: ``record()`` gives a row's columns in that order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A row and the line of its data file where it starts."""
+
+    line: int
+
+    def record(self) -> dict[str, Any]:
+        """The row's columns, in declaration order, without the line it came from."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "line"}
+
+
+@dataclass(frozen=True)
+class InspectionRow(_Located):
+    inspection_id: str
+    org_id: str
+    organisation: str
+    org_type: str
+    aliases: tuple[str, ...]  # other names from the aliases column (not a column of the database's table)
+    owner: str | None
+    region: str | None
+    programme: str | None
+    fieldwork: str | None
+    published: str | None
+    published_precision: str
+    year: int | None
+    year_estimated: int
+    overall_rating: str | None
+    rating_status: str
+    previous_rating: str | None
+    people_supervised: int | None
+    supervised_qualifier: str | None
+    supervised_asof: str | None
+    score: str | None
+    score_points: int | None
+    score_max: int | None
+    source_url: str
+    source_title: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class SubjectRow(_Located):
+    subject_id: str
+    title: str
+    kind: str | None
+    year: int | None
+
+
+@dataclass(frozen=True)
+class StandardRatingRow(_Located):
+    inspection_id: str
+    standard_code: str | None
+    standard_name: str
+    rating: str
+    source_url: str
+
+
+@dataclass(frozen=True)
+class FindingRow(_Located):
+    subject_id: str
+    inspection_id: str | None  # the subject when it is an inspection, not a national report
+    topic: str
+    stance: str
+    finding: str
+    figure: str | None
+    source_url: str
+
+
+@dataclass(frozen=True)
+class FigureRow(_Located):
+    subject: str
+    metric: str
+    value: str
+    unit: str | None
+    as_of: str | None
+    source_url: str
+    source_title: str | None
+
+
+@dataclass(frozen=True)
+class SeedSourceRow(_Located):
+    seed_file: str | None
+    title: str | None
+    url: str
+    published: str | None
+    publisher: str | None
+
+
+@dataclass(frozen=True)
+class AliasRow(_Located):
+    alias: str
+    org_id: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CaveatRow(_Located):
+    inspection_id: str
+    field: str
+    caveat: str
+
+
+@dataclass(frozen=True)
+class YouthRegionRow(_Located):
+    org_id: str
+    local_authorities: str
+    region: str
+    source_url: str
