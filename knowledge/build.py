@@ -172,7 +172,15 @@ def _write_inspections(db: sqlite_utils.Database, ds: Dataset) -> int:
             "notes": str,
         },
     )
-    for cols in (["org_id", "sort_date"], ["org_type"], ["overall_rating"], ["programme"], ["year"], ["region"]):
+    for cols in (
+        ["org_id", "sort_date"],
+        ["org_type"],
+        ["overall_rating"],
+        ["programme"],
+        ["year"],
+        ["region"],
+        ["score_points", "sort_date"],
+    ):
         table.create_index(cols)
     return len(inspections)
 
@@ -213,7 +221,7 @@ def _write_findings(db: sqlite_utils.Database, ds: Dataset) -> None:
         ],
         columns={"inspection_id": str, "org_id": str, "figure": str},
     )
-    for cols in (["inspection_id"], ["org_id"], ["topic"], ["subject_id"]):
+    for cols in (["inspection_id"], ["org_id"], ["topic"], ["topic", "org_id"], ["subject_id"]):
         table.create_index(cols)
     table.enable_fts(["finding", "topic", "figure"], fts_version="FTS5", tokenize="porter")
 
