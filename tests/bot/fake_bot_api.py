@@ -154,6 +154,7 @@ class Call:
     status: int = 200  # what we answered
     token: str = ""
     result_message_id: int | None = None  # for sendMessage: the message it created
+    done: bool = False  # answered: until then its parameters, status and result are not yet known
 
     @property
     def chat_id(self) -> int | None:
@@ -420,7 +421,8 @@ class FakeBotApi:
         """The first ``count`` calls to ``method`` matching ``where``, waiting up to ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
-            found = [c for c in self.calls if c.method == method and where(c) and (not ok_only or c.status == 200)]
+            found = [c for c in self.calls
+                     if c.done and c.method == method and where(c) and (not ok_only or c.status == 200)]
             if len(found) >= count:
                 return found[:count]
             if time.monotonic() > deadline:
@@ -475,6 +477,13 @@ class FakeBotApi:
         token = request.match_info["token"]
         call = Call(method=method, params={}, at=time.monotonic(), token=token)
         self.calls.append(call)
+        try:
+            return await self._answer(request, call, method, token)
+        finally:
+            call.done = True
+
+    async def _answer(self, request: web.Request, call: Call, method: str, token: str) -> web.Response:
+        """The response to one request, with ``call`` filled in as it is read and answered."""
         try:
             call.params = params = await self._params(request)
         except _ApiError as exc:

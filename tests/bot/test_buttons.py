@@ -22,6 +22,11 @@ def labels(call) -> list[list[str]]:
     return [[b["text"] for b in row] for row in (call.markup or {}).get("inline_keyboard", [])]
 
 
+def page_row(call) -> list[str]:
+    """The page buttons, always the last row (a league's "Chart" button stands above them)."""
+    return labels(call)[-1]
+
+
 def page_count(call) -> int:
     found = re.search(r"\(page 1 of (\d+)\)", call.text)
     assert found, call.text[:200]
@@ -32,13 +37,13 @@ async def test_league_pages_forward_and_back_by_editing_in_place(api, bot):
     sent = await api.reply_to(api.private("/league"))
     n = page_count(sent)
     assert n >= 3
-    assert labels(sent) == [[f"1/{n}", "Next ›"]]
+    assert labels(sent) == [["Chart"], [f"1/{n}", "Next ›"]]
     assert all(len(b["callback_data"].encode()) <= CALLBACK_DATA_LIMIT for b in sent.buttons)
     query = api.press(sent, "Next ›")
     (edit,) = await api.wait_for("editMessageText")
     assert edit.chat_id == 1001 and int(edit.params["message_id"]) == sent.result_message_id
     assert f"(page 2 of {n})" in edit.text and edit.params["parse_mode"] == "HTML"
-    assert labels(edit) == [["‹ Prev", f"2/{n}", "Next ›"]]
+    assert page_row(edit) == ["‹ Prev", f"2/{n}", "Next ›"]
     answered = await api.wait_for("answerCallbackQuery", lambda c: c.params["callback_query_id"] == query)
     assert "text" not in answered[0].params  # a silent acknowledgement
     api.press(sent, "Next ›")
@@ -56,7 +61,7 @@ async def test_the_last_page_has_no_next(api, bot):
     api.press(sent, "", data=sent.button("Next ›")["callback_data"].replace(":1:", f":{n - 1}:"))
     (edit,) = await api.wait_for("editMessageText")
     assert f"(page {n} of {n})" in edit.text
-    assert labels(edit) == [["‹ Prev", f"{n}/{n}"]]
+    assert page_row(edit) == ["‹ Prev", f"{n}/{n}"]
 
 
 async def test_page_label_does_nothing(api, bot):
@@ -85,7 +90,8 @@ async def test_choice_button_replaces_the_choices_with_the_answer(api, bot):
     (edit,) = await api.wait_for("editMessageText")
     # nps-wales-2019: Good
     assert "<b>Wales Division, National Probation Service</b>" in edit.text and "<b>Good</b>" in edit.text
-    assert edit.markup is None  # the choices are gone, and a private chat gets the full answer at once
+    # The choices are gone (a private chat gets the full answer at once); what is left is the offer to follow.
+    assert labels(edit) == [["🔔 Follow"]]
 
 
 async def test_choice_in_a_group_stays_compact(api, bot):
@@ -95,30 +101,30 @@ async def test_choice_in_a_group_stays_compact(api, bot):
     assert edit.chat_id == GROUP_ID
     # wales-crc-2019: Requires improvement
     assert "Wales Community Rehabilitation Company" in edit.text and "Requires improvement" in edit.text
-    assert labels(edit) == [["More detail"]]
-    assert "What inspectors found" not in edit.text
+    # A group's short answer: a link to the full one in private, and the offer to follow.
+    assert ["Full answer in private"] in labels(edit) and "What inspectors found" not in edit.text
 
 
 async def test_group_answer_has_more_and_a_private_link(api, bot):
     sent = await api.reply_to(api.group(f"/league@{BOT_USERNAME}"))
-    assert labels(sent) == [["More"], ["Full answer in private"]]
+    assert labels(sent) == [["More"], ["Full answer in private"], ["Chart"]]
     link = sent.button("Full answer in private")["url"]
     assert link.startswith(f"https://t.me/{BOT_USERNAME}?start=")
     api.press(sent, "More", user_id=2002)  # anyone in the group may page a shared answer
     (edit,) = await api.wait_for("editMessageText")
-    assert "League table, page 1" in edit.text
+    assert edit.text != sent.text and int(edit.params["message_id"]) == sent.result_message_id
     assert labels(edit)[0] == ["‹ Back", "More"]
     api.press(sent, "More", user_id=2003)
     edits = await api.wait_for("editMessageText", count=2)
-    assert "League table, page 2" in edits[1].text
+    assert edits[1].text not in (sent.text, edit.text)
 
 
 async def test_more_detail_buttons_from_before_still_show_the_full_answer(api, bot):
     sent = await api.reply_to(api.group(f"/league@{BOT_USERNAME}"))
-    api.press(sent, "", data="m:/league all", user_id=2002)
+    api.press(sent, "", data="m:/league", user_id=2002)
     (edit,) = await api.wait_for("editMessageText")
-    assert "League table, page 1" in edit.text
-    assert labels(edit) == [[f"1/{LEAGUE_PAGES}", "Next ›"]]
+    n = page_count(edit)
+    assert n > 1 and page_row(edit) == [f"1/{n}", "Next ›"]
 
 
 async def test_unknown_button_data_gets_a_short_notice(api, bot):

@@ -42,7 +42,8 @@ async def test_chart_league_is_a_photo_with_a_caption(api, real_bot, engine):
 
 async def test_a_file_id_telegram_forgot_is_replaced_by_the_picture(api, real_bot):
     api.private("/chart league nps")
-    await api.wait_for("sendPhoto", timeout=FIRST_CHART_TIMEOUT)
+    # Done, not just begun: the server keeps the file once it has answered.
+    await api.wait_for("sendPhoto", lambda c: c.result_message_id is not None, timeout=FIRST_CHART_TIMEOUT)
     api.photos.clear()  # as if Telegram no longer had the file
     api.private("/chart league nps", user_id=1002)
     calls = await api.wait_for("sendPhoto", count=2, ok_only=False)
