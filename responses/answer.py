@@ -20,7 +20,7 @@ MESSAGE_LIMIT = 4096
 GROUP_LIMIT = 1200
 #: Telegram's limit on callback data; a ref plus a page number must fit.
 CALLBACK_LIMIT = 64
-REF_LIMIT = 56
+REF_LIMIT = CALLBACK_LIMIT - 8  # the rest holds the action and page number ("pc:12:", see bot.callbacks)
 
 ANSWER, CHOICES, NO_MATCH = "answer", "choices", "no_match"
 KINDS = (ANSWER, CHOICES, NO_MATCH)

@@ -25,8 +25,6 @@ RATED_TYPES = ("pdu", "crc", "nps", "region", "yjs")
 TYPE_PLURALS = {**PLURALS, "yjs": "youth justice services"}
 #: A league's filters, as ``responses.tables`` reads them: org_type, region, programme and year (each may be None).
 LeagueFilters = dict[str, Any]
-#: Where the rating of an inspection is missing, what our sources say about it (``rating_status``).
-STATUS_WORDS = {"not rated": "not rated", "not found": "rating not in our sources"}
 
 
 @dataclass(frozen=True)
