@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 #: Telegram's limit on one message's text.
 MESSAGE_LIMIT = 4096
@@ -20,7 +20,7 @@ MESSAGE_LIMIT = 4096
 GROUP_LIMIT = 1200
 #: Telegram's limit on callback data; a ref plus a page number must fit.
 CALLBACK_LIMIT = 64
-REF_LIMIT = 56
+REF_LIMIT = CALLBACK_LIMIT - 8  # the rest holds the action and page number ("pc:12:", see bot.callbacks)
 
 ANSWER, CHOICES, NO_MATCH = "answer", "choices", "no_match"
 KINDS = (ANSWER, CHOICES, NO_MATCH)
@@ -37,7 +37,7 @@ class Citation:
     published_text: str  # "21 February 2019", "March 2019 (day not known)", "date unknown"
     publisher: str = ""  # "HM Inspectorate of Probation", "BBC News" ...
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "title": self.title, "url": self.url, "published": self.published}
 
 
@@ -49,7 +49,7 @@ class Choice:
     id: str  # the organisation's org_id
     ref: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"label": self.label, "id": self.id}
 
 
@@ -64,7 +64,7 @@ class Page:
     nobody turns to are never rendered at all. A page built from strings holds them as they are.
     """
 
-    __slots__ = ("_html", "_text", "_body_html")
+    __slots__ = ("_body_html", "_html", "_text")
 
     def __init__(self, html: str | None, text: str | None, body_html: str = "") -> None:
         self._html, self._text, self._body_html = html, text, body_html
@@ -105,13 +105,16 @@ class Page:
         return f"Page(html={self.html!r}, text={self.text!r})"
 
 
-class DeferredList(list):  # type: ignore[type-arg]
+T = TypeVar("T")
+
+
+class DeferredList(list[T]):
     """A list worked out on first use: an answer's citations, which are numbered in order of first use
     across all its pages, so knowing them means rendering every page (``--json`` does; a chat rarely)."""
 
-    def __init__(self, make: Callable[[], list[Any]]) -> None:
+    def __init__(self, make: Callable[[], list[T]]) -> None:
         super().__init__()
-        self._make: Callable[[], list[Any]] | None = make
+        self._make: Callable[[], list[T]] | None = make
 
     def _fill(self) -> None:
         if self._make is not None:
@@ -122,7 +125,7 @@ class DeferredList(list):  # type: ignore[type-arg]
         self._fill()
         return super().__len__()
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[T]:
         self._fill()
         return super().__iter__()
 
@@ -137,8 +140,6 @@ class DeferredList(list):  # type: ignore[type-arg]
     def __eq__(self, other: object) -> bool:
         self._fill()
         return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -182,11 +183,11 @@ class Answer:
 
         Citation markers ("[1]") are left out: a description is not a link, so they would point nowhere.
         """
-        lines = [l.strip() for l in self.pages[0].text.splitlines() if l.strip()]
+        lines = [line.strip() for line in self.pages[0].text.splitlines() if line.strip()]
         line = lines[1] if len(lines) > 1 else lines[0] if lines else ""
         return re.sub(r"\s*\[\d+\]", "", line)[:200]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The machine-readable form of ``../shared/eval/README.md``."""
         return {
             "question": self.question,

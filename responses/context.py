@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge import KnowledgeBase
-from responses.answer import REF_LIMIT, Answer, DeferredList, Page
-from responses.names import short_name  # noqa: F401  (re-exported for the builders)
+from responses.answer import REF_LIMIT, Answer, Choice, DeferredList, Page
+from responses.names import short_name as short_name  # re-exported for the builders
 from responses.render import Renderer
 from responses.understand import Query
+
 
 @dataclass
 class Ctx:
@@ -17,8 +19,19 @@ class Ctx:
     def renderer(self) -> Renderer:
         return Renderer(self.kb)
 
-    def answer(self, kind: str, intent: str, q: Query, title: str, pages: list[Page], renderer: Renderer | None,
-               *, ref: str | None = None, more_ref: str | None = None, choices=None) -> Answer:
+    def answer(
+        self,
+        kind: str,
+        intent: str,
+        q: Query,
+        title: str,
+        pages: list[Page],
+        renderer: Renderer | None,
+        *,
+        ref: str | None = None,
+        more_ref: str | None = None,
+        choices: Sequence[Choice] | None = None,
+    ) -> Answer:
         """Assemble an ``Answer``; refs too long for button data are dropped rather than cut."""
         if ref is not None and len(ref.encode()) > REF_LIMIT:
             ref = None
@@ -27,7 +40,15 @@ class Ctx:
         if q.truncated and pages:
             note = "(Your message was long, so I read only its first 500 characters.)"
             first = pages[0]
-            pages = [Page(html=first.html + "\n\n<i>" + note + "</i>", text=first.text + "\n\n" + note)] + pages[1:]
-        return Answer(kind=kind, intent=intent, question=q.text, title=title, pages=pages,
-                      citations=DeferredList(renderer.citations) if renderer else [], choices=list(choices or []),
-                      ref=ref, more_ref=more_ref)
+            pages = [Page(html=first.html + "\n\n<i>" + note + "</i>", text=first.text + "\n\n" + note), *pages[1:]]
+        return Answer(
+            kind=kind,
+            intent=intent,
+            question=q.text,
+            title=title,
+            pages=pages,
+            citations=DeferredList(renderer.citations) if renderer else [],
+            choices=list(choices or ()),
+            ref=ref,
+            more_ref=more_ref,
+        )

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from html import unescape
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from knowledge import KnowledgeBase
-from knowledge.models import Inspection
+from knowledge.models import Finding, Inspection
 from responses.answer import GROUP_LIMIT, MESSAGE_LIMIT, Citation, Page
 from responses.names import short_name
 
@@ -33,7 +34,10 @@ _INSPECTIONS_BY_URL: weakref.WeakKeyDictionary[KnowledgeBase, dict[str, Inspecti
 
 
 def _inspection_citing(kb: KnowledgeBase, url: str) -> Inspection | None:
-    """The inspection whose own source is ``url`` (the latest, if several share it), worked out once per knowledge base."""
+    """The inspection whose own source is ``url`` (the latest, if several share it).
+
+    Worked out once per knowledge base.
+    """
     index = _INSPECTIONS_BY_URL.get(kb)
     if index is None:
         index = {}
@@ -77,14 +81,24 @@ class Citer:
 
     def citation(self, url: str) -> Citation:
         src = self.kb.source(url)
-        return Citation(n=self.numbers[url], title=src.title, url=url, published=src.published,
-                        published_text=citation_date(self.kb, url), publisher=src.publisher)
+        return Citation(
+            n=self.numbers[url],
+            title=src.title,
+            url=url,
+            published=src.published,
+            published_text=citation_date(self.kb, url),
+            publisher=src.publisher,
+        )
 
     def citations(self) -> list[Citation]:
         return [self.citation(url) for url in self.numbers]
 
 
-def _html_helpers(citer: Citer) -> dict[str, Callable]:
+#: The functions a template calls (``cite``, ``b``, ``link`` ...), by name.
+Helpers = dict[str, Callable[..., Any]]
+
+
+def _html_helpers(citer: Citer) -> Helpers:
     # Markup(...) of escaped parts: the same result as Markup.format, several times faster.
     def cite(*urls: str) -> Markup:
         out = []
@@ -108,7 +122,7 @@ def _html_helpers(citer: Citer) -> dict[str, Callable]:
     }
 
 
-def _text_helpers(citer: Citer) -> dict[str, Callable]:
+def _text_helpers(citer: Citer) -> Helpers:
     def cite(*urls: str) -> str:
         seen = list(dict.fromkeys(u for u in urls if u))
         return "".join(f"[{citer.number(u)}]" for u in seen)
@@ -128,7 +142,7 @@ def _text_helpers(citer: Citer) -> dict[str, Callable]:
     }
 
 
-def _number(value) -> str:
+def _number(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
@@ -148,16 +162,18 @@ def _make_env(autoescape: bool) -> Environment:
 
 _HTML_ENV = _make_env(True)
 _TEXT_ENV = _make_env(False)
-_TEMPLATES: dict[tuple[bool, str], object] = {}
+_TEMPLATES: dict[tuple[bool, str], Template] = {}
 
 
-def _template(html: bool, name: str):
+def _template(html: bool, name: str) -> Template:
     """Compiled templates, looked up once: jinja's own lookup checks the file's mtime on every call."""
     key = (html, name)
     t = _TEMPLATES.get(key)
     if t is None:
         t = _TEMPLATES[key] = (_HTML_ENV if html else _TEXT_ENV).get_template(name)
     return t
+
+
 _BLANK_LINES = re.compile(r"\n{3,}")
 #: Stretches that are not prose: tags and web addresses, left exactly as they are.
 _OPAQUE = re.compile(r"(<[^>]*>|https?://[^\s<>\"]+)")
@@ -181,7 +197,7 @@ def flatten_brackets(s: str) -> str:
             if k % 2:
                 parts.append(part)
                 continue
-            chars = []
+            chars: list[str] = []
             for ch in part:
                 if ch == "(":
                     depth += 1
@@ -249,7 +265,9 @@ def _chars(kb: KnowledgeBase, value: object, short: bool = False) -> int:
     return len(str(value))
 
 
-def page_size(kb: KnowledgeBase, items: Sequence, per_page: int, context: dict, short: bool = False) -> int:
+def page_size(
+    kb: KnowledgeBase, items: Sequence[object], per_page: int, context: dict[str, Any], short: bool = False
+) -> int:
     """How many items go on each page: ``per_page``, or fewer where a page of the longest could pass the limit.
 
     Worked out from the items themselves, without rendering anything, so an answer knows its pages
@@ -265,8 +283,10 @@ def page_size(kb: KnowledgeBase, items: Sequence, per_page: int, context: dict, 
 
     def too_long(size: int) -> bool:
         starts = range(0, len(rows), size)
-        return any(every + (ends if k in (0, len(starts) - 1) else 0) + sum(rows[i:i + size]) > MESSAGE_LIMIT
-                   for k, i in enumerate(starts))
+        return any(
+            every + (ends if k in (0, len(starts) - 1) else 0) + sum(rows[i : i + size]) > MESSAGE_LIMIT
+            for k, i in enumerate(starts)
+        )
 
     while size > 1 and too_long(size):
         size = max(1, min(size - 1, size * 4 // 5))
@@ -276,9 +296,11 @@ def page_size(kb: KnowledgeBase, items: Sequence, per_page: int, context: dict, 
 class _DeferredPage(Page):
     """A page of an answer whose forms the renderer fills in when they are first read."""
 
-    __slots__ = ("renderer", "position", "template", "short_sources", "context", "cites", "shortened")
+    __slots__ = ("cites", "context", "position", "renderer", "short_sources", "shortened", "template")
 
-    def __init__(self, renderer: "Renderer", position: int, template: str, short_sources: bool, context: dict) -> None:
+    def __init__(
+        self, renderer: Renderer, position: int, template: str, short_sources: bool, context: dict[str, Any]
+    ) -> None:
         super().__init__(None, None)
         self.renderer, self.position = renderer, position  # its place among the renderer's pages
         self.template, self.short_sources, self.context = template, short_sources, context
@@ -300,19 +322,31 @@ class Renderer:
     def __post_init__(self) -> None:
         self.citer = Citer(self.kb)
 
-    def page(self, template: str, *, short_sources: bool = False, **context) -> Page:
+    def page(self, template: str, *, short_sources: bool = False, **context: Any) -> Page:
         """A page of ``template`` followed by the sources it cites; rendered, in the form read, when read."""
         made = _DeferredPage(self, len(self._pages), template, short_sources, context)
         self._pages.append(made)
         return made
 
-    def pages(self, template: str, items: Sequence, per_page: int, *, short_sources: bool = True,
-              **context) -> list[Page]:
+    def pages(
+        self, template: str, items: Sequence[Any], per_page: int, *, short_sources: bool = True, **context: Any
+    ) -> list[Page]:
         """``items`` in pages of at most ``per_page`` (fewer where long items need it: ``page_size``)."""
         size = page_size(self.kb, items, per_page, context, short_sources)
-        chunks = [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
-        return [self.page(template, short_sources=short_sources, items=chunk, first=k * size, page_no=k + 1,
-                          page_count=len(chunks), total=len(items), **context) for k, chunk in enumerate(chunks)]
+        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+        return [
+            self.page(
+                template,
+                short_sources=short_sources,
+                items=chunk,
+                first=k * size,
+                page_no=k + 1,
+                page_count=len(chunks),
+                total=len(items),
+                **context,
+            )
+            for k, chunk in enumerate(chunks)
+        ]
 
     def citations(self) -> list[Citation]:
         """Every citation of the answer, numbered: every page is numbered first (in plain text if unread)."""
@@ -335,7 +369,8 @@ class Renderer:
         if page.cites:
             cites = [self.citer.citation(u) for u in page.cites]
             out += "\n\n" + flatten_brackets(
-                _template(html, "_sources.j2").render(citations=cites, short=page.short_sources, **helpers))
+                _template(html, "_sources.j2").render(citations=cites, short=page.short_sources, **helpers)
+            )
         if html:
             page._html, page._body_html = _tidy(out), _tidy(body)
             if visible_length(page._html) > MESSAGE_LIMIT:  # the last guard: see ``fit``
@@ -360,9 +395,9 @@ def _shortened_html(text: str) -> str:
     escaped = str(escape(text))
     cut = escaped[: MESSAGE_LIMIT - len(_SHORTENED)]
     if "\n" in cut:
-        cut = cut.rsplit("\n", 1)[0]
-    else:
-        cut = cut[: cut.rfind("&")] if cut.rfind("&") > cut.rfind(";") else cut
+        return cut.rsplit("\n", 1)[0] + _SHORTENED
+    if cut.rfind("&") > cut.rfind(";"):  # a cut entity: drop its start
+        cut = cut[: cut.rfind("&")]
     return cut + _SHORTENED
 
 
@@ -371,7 +406,7 @@ class SharedFinding:
     """One finding's words, shown once, with every record that carries them (the same sentence was recorded
     for several organisations when one press release covered them all)."""
 
-    records: tuple
+    records: tuple[Finding, ...]
 
     @property
     def finding(self) -> str:
@@ -386,9 +421,9 @@ class SharedFinding:
         return list(dict.fromkeys(f.source_url for f in self.records))
 
 
-def same_findings_once(findings: Sequence) -> list[SharedFinding]:
+def same_findings_once(findings: Sequence[Finding]) -> list[SharedFinding]:
     """``findings`` with each sentence once, in the order first met: an answer never says the same thing twice."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Finding]] = {}
     for f in findings:
         groups.setdefault(" ".join(f.finding.lower().split()), []).append(f)
     return [SharedFinding(tuple(records)) for records in groups.values()]
@@ -475,10 +510,10 @@ def _without_repeat(shown: Page, fuller: Page) -> Page:
     while same < min(len(seen), len(lines)) and seen[same] == lines[same]:
         same += 1
     sentences = {line for line in seen if len(strip_tags(line)) >= _SENTENCE}
-    rest = [line for line in lines[max(same, 1):] if line not in sentences]
+    rest = [line for line in lines[max(same, 1) :] if line not in sentences]
     if same < 2 and len(rest) == len(lines) - 1:
         return fuller
-    body = _tidy("\n".join(lines[:1] + [""] + rest))
+    body = _tidy("\n".join([*lines[:1], "", *rest]))
     return Page(html=body, text=strip_tags(body), body_html=body)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge import KnowledgeBase
 from knowledge.dates import describe_date
@@ -22,8 +23,8 @@ from responses.tables import PLURALS, league_rows, rank_rows
 #: Kinds of body that get ratings, in the order the years chart shows them.
 RATED_TYPES = ("pdu", "crc", "nps", "region", "yjs")
 TYPE_PLURALS = {**PLURALS, "yjs": "youth justice services"}
-#: Where the rating of an inspection is missing, what our sources say about it (``rating_status``).
-STATUS_WORDS = {"not rated": "not rated", "not found": "rating not in our sources"}
+#: A league's filters, as ``responses.tables`` reads them: org_type, region, programme and year (each may be None).
+LeagueFilters = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,10 @@ def _newest(inspections: list[Inspection]) -> str | None:
 
     An undated inspection counts as newer only when its (estimated) year is later than every dated one's.
     """
+
     def key(i: Inspection) -> tuple[int, int, int]:
         if i.published:
-            year, month, day = (i.published.split("-") + ["0", "0"])[:3]
+            year, month, day = [*i.published.split("-"), "0", "0"][:3]
             return int(year), int(month), int(day)
         return i.year or 0, 0, 0
 
@@ -148,13 +150,14 @@ def newest_words(newest: str | None) -> str:
     if newest is None:
         return "No inspection shown has a publication date in our sources."
     if newest.endswith("?"):
-        return (f"Newest inspection included: probably {newest[:-1]} "
-                f"(its publication date is not in our sources).")
+        return f"Newest inspection included: probably {newest[:-1]} (its publication date is not in our sources)."
     return f"Newest inspection included: {describe_date(newest)}."
 
 
-_LONG_WORDS = [(re.compile(r"\s*Youth (Justice|Offending) (Service|Team)s?$"), " YJS"),
-               (re.compile(r"\s*Youth Justice and Early Intervention Service$"), " YJS")]
+_LONG_WORDS = [
+    (re.compile(r"\s*Youth (Justice|Offending) (Service|Team)s?$"), " YJS"),
+    (re.compile(r"\s*Youth Justice and Early Intervention Service$"), " YJS"),
+]
 
 
 _YOUTH_SERVICE = re.compile(r"^(.+?)\s+(?:Youth|Young|Children)\b.*\bServices?$")
@@ -180,7 +183,8 @@ def _score(insp: Inspection) -> str | None:
 
 # -- league ---------------------------------------------------------------------------------------
 
-def league_title(f: dict) -> str:
+
+def league_title(f: LeagueFilters) -> str:
     """The picture's heading, in the words ``/league`` uses for the same filters."""
     if f == {"org_type": "pdu", "region": None, "programme": None, "year": None}:
         return "Today's Probation Service: each PDU's latest rating"
@@ -195,26 +199,37 @@ def league_title(f: dict) -> str:
     return " ".join(bits) + ": latest rating"
 
 
-def league(kb: KnowledgeBase, filters: dict) -> LeagueChart:
+def league(kb: KnowledgeBase, filters: LeagueFilters) -> LeagueChart:
     """Each body's latest rated inspection under ``filters``, ranked as ``/league`` ranks them.
 
     Ranks are shared by equal ratings (standard competition ranking: 1, 1, 3), exactly like the
     text league, so a tie on the picture is a tie in the table.
     """
     rows = league_rows(kb, filters)
-    entries = [LeagueEntry(row["insp"].org_id, chart_name(row["insp"].organisation, row["insp"].org_type),
-                           row["insp"].overall_rating or "", row["place"], row["insp"].year_label(), _score(row["insp"]))
-               for row in rank_rows(rows, worst_first=False)]
+    entries = [_entry(row["insp"], row["place"]) for row in rank_rows(rows, worst_first=False)]
     what = TYPE_PLURALS.get(filters["org_type"], "organisations") if filters["org_type"] else "organisations"
-    return LeagueChart(league_title(filters), tuple(entries), what, _newest(rows),
-                       sum(1 for i in rows if i.year_estimated))
+    return LeagueChart(
+        league_title(filters), tuple(entries), what, _newest(rows), sum(1 for i in rows if i.year_estimated)
+    )
+
+
+def _entry(insp: Inspection, place: int) -> LeagueEntry:
+    """One body's place on the league picture."""
+    name = chart_name(insp.organisation, insp.org_type)
+    return LeagueEntry(insp.org_id, name, insp.overall_rating or "", place, insp.year_label(), _score(insp))
 
 
 # -- ratings over the years ---------------------------------------------------------------------
 
+
 def _rated_inspections(kb: KnowledgeBase, org_type: str) -> list[Inspection]:
-    return [h for org in kb.organisations.values() if org.org_type == org_type
-            for h in kb.history(org.org_id) if h.overall_rating]
+    return [
+        h
+        for org in kb.organisations.values()
+        if org.org_type == org_type
+        for h in kb.history(org.org_id)
+        if h.overall_rating
+    ]
 
 
 def years(kb: KnowledgeBase, org_type: str | None = None, by: str = "year") -> YearsChart:
@@ -224,7 +239,7 @@ def years(kb: KnowledgeBase, org_type: str | None = None, by: str = "year") -> Y
     out in that period. Years with no rated inspection in between are shown as empty, not skipped.
     """
     panels, shown = [], []
-    for t in ([org_type] if org_type else list(RATED_TYPES)):
+    for t in [org_type] if org_type else list(RATED_TYPES):
         rated = _rated_inspections(kb, t)
         if not rated:
             continue
@@ -242,10 +257,13 @@ def years(kb: KnowledgeBase, org_type: str | None = None, by: str = "year") -> Y
             if any(i.year is None for i in rated):
                 periods.append("year unknown")
             period_of = {i.inspection_id: str(i.year) if i.year else "year unknown" for i in rated}
-        counts = tuple(tuple(sum(1 for i in rated if period_of[i.inspection_id] == p and i.overall_rating == r)
-                             for r in RATINGS) for p in periods)
-        estimated = tuple(sum(1 for i in rated if period_of[i.inspection_id] == p and i.year_estimated)
-                          for p in periods)
+        counts = tuple(
+            tuple(sum(1 for i in rated if period_of[i.inspection_id] == p and i.overall_rating == r) for r in RATINGS)
+            for p in periods
+        )
+        estimated = tuple(
+            sum(1 for i in rated if period_of[i.inspection_id] == p and i.year_estimated) for p in periods
+        )
         panels.append(YearsPanel(TYPE_PLURALS.get(t, t), tuple(periods), counts, estimated))
     scope = TYPE_PLURALS.get(org_type, org_type) if org_type else "each kind of body"
     per = "round (inspection programme)" if by == "round" else "year of publication"
@@ -298,24 +316,43 @@ def _position(insp: Inspection) -> tuple[float, str]:
 
 def _point(insp: Inspection, predecessor: bool) -> HistoryPoint:
     x, when = _position(insp)
-    return HistoryPoint(insp.inspection_id, chart_name(insp.organisation, insp.org_type), x, when,
-                        insp.overall_rating, insp.rating_status, _score(insp), predecessor)
+    return HistoryPoint(
+        insp.inspection_id,
+        chart_name(insp.organisation, insp.org_type),
+        x,
+        when,
+        insp.overall_rating,
+        insp.rating_status,
+        _score(insp),
+        predecessor,
+    )
 
 
 def history(kb: KnowledgeBase, org_id: str) -> HistoryChart:
-    """Every inspection of one body in time order, with those of its predecessors marked as theirs."""
+    """Every inspection of one body in time order, with those of its predecessors marked as theirs.
+
+    Raises ``KeyError`` for a body not in ``kb``: ``request.parse`` never asks for one.
+    """
     org = kb.organisation(org_id)
     if org is None:
         raise KeyError(org_id)
     before = predecessors(kb, org)
     own = kb.history(org_id)
     theirs = [h for p in before for h in kb.history(p.org_id)]
-    points = sorted([_point(h, False) for h in own if h.year or h.published]
-                    + [_point(h, True) for h in theirs if h.year or h.published], key=lambda p: p.x)
+    points = sorted(
+        [_point(h, False) for h in own if h.year or h.published]
+        + [_point(h, True) for h in theirs if h.year or h.published],
+        key=lambda p: p.x,
+    )
     name = chart_name(org.name, org.org_type)
-    return HistoryChart(f"{name}: every inspection in our sources", name, tuple(points),
-                        tuple(chart_name(p.name, p.org_type) for p in before), _newest(own + theirs),
-                        earlier=_earlier_rating(own))
+    return HistoryChart(
+        f"{name}: every inspection in our sources",
+        name,
+        tuple(points),
+        tuple(chart_name(p.name, p.org_type) for p in before),
+        _newest(own + theirs),
+        earlier=_earlier_rating(own),
+    )
 
 
 def _earlier_rating(own: list[Inspection]) -> str | None:
@@ -326,11 +363,14 @@ def _earlier_rating(own: list[Inspection]) -> str | None:
     first = next((h for h in own if h.overall_rating), None)
     if first is None or not first.previous_rating:
         return None
-    return (f"Before its {first.year_label()} inspection, our sources say it was rated {first.previous_rating} "
-            f"(that inspection's date is not in our sources).")
+    return (
+        f"Before its {first.year_label()} inspection, our sources say it was rated {first.previous_rating} "
+        f"(that inspection's date is not in our sources)."
+    )
 
 
 # -- comparison ----------------------------------------------------------------------------------
+
 
 def _standard_label(code: str | None, name: str) -> str:
     return f"{code} {name}" if code else name
@@ -341,6 +381,7 @@ def compare(kb: KnowledgeBase, org_ids: list[str]) -> CompareChart:
 
     The standards shown are those of the same inspection as the overall rating (the latest rated
     one), as the text answers do; a standard a body was not rated on stays empty, never guessed.
+    Raises ``KeyError`` for a body not in ``kb``: ``request.parse`` never asks for one.
     """
     bodies, shown, per_body = [], [], []
     for org_id in org_ids[:4]:
@@ -350,10 +391,22 @@ def compare(kb: KnowledgeBase, org_ids: list[str]) -> CompareChart:
         hist = kb.history(org_id)
         focus = next((h for h in reversed(hist) if h.overall_rating), hist[-1])
         shown.append(focus)
-        bodies.append(CompareBody(focus.inspection_id, chart_name(org.name, org.org_type), focus.overall_rating,
-                                  focus.year_label(), focus.rating_status, _score(focus)))
-        per_body.append({_standard_label(s.standard_code, s.standard_name): s.rating
-                         for s in kb.standard_ratings(focus.inspection_id)})
+        bodies.append(
+            CompareBody(
+                focus.inspection_id,
+                chart_name(org.name, org.org_type),
+                focus.overall_rating,
+                focus.year_label(),
+                focus.rating_status,
+                _score(focus),
+            )
+        )
+        per_body.append(
+            {
+                _standard_label(s.standard_code, s.standard_name): s.rating
+                for s in kb.standard_ratings(focus.inspection_id)
+            }
+        )
     labels: list[str] = []
     for ratings in per_body:
         labels.extend(label for label in ratings if label not in labels)
@@ -386,6 +439,7 @@ def caption(chart: Chart) -> str:
         if chart.earlier:
             what += " " + chart.earlier
     else:
-        what = f"{chart.title}: latest overall rating" + (" and ratings of the standards" if chart.standards else "") + "."
+        standards = " and ratings of the standards" if chart.standards else ""
+        what = f"{chart.title}: latest overall rating{standards}."
     text = f"{what}\n{newest_words(chart.newest)}\nEvery rating comes from a cited source: /sources"
-    return text if len(text) <= CAPTION_LIMIT else text[:CAPTION_LIMIT - 1] + "…"
+    return text if len(text) <= CAPTION_LIMIT else text[: CAPTION_LIMIT - 1] + "…"

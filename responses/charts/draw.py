@@ -5,13 +5,14 @@ people never ask for a picture, and the import costs most of a second. We use th
 directly (no pyplot, no global figure state), so drawing is safe in a worker thread or process.
 
 Every picture is 1,080 pixels wide, the width a phone shows full screen; names and ratings are 17
-to 24 pixels high there, and no small print is under 14. Ratings are always written out in words; colour only repeats what the words
-say, in a blue-to-orange palette that readers with the common forms of colour blindness can tell
-apart (the Okabe-Ito colours).
+to 24 pixels high there, and no small print is under 14. Ratings are always written out in words;
+colour only repeats what the words say, in a blue-to-orange palette that readers with the common
+forms of colour blindness can tell apart (the Okabe-Ito colours).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import textwrap
@@ -28,8 +29,12 @@ STRONG = {"Outstanding": "#0072B2", "Good": "#56B4E9", "Requires improvement": "
 TINT = {"Outstanding": "#C6DDEF", "Good": "#D9EEFA", "Requires improvement": "#FBE7BF", "Inadequate": "#F6D2BB"}
 #: Text colour that reads on each strong colour.
 ON_STRONG = {"Outstanding": "white", "Good": "black", "Requires improvement": "black", "Inadequate": "black"}
-SHORT = {"Outstanding": "Outstanding", "Good": "Good", "Requires improvement": "Requires\nimprovement",
-         "Inadequate": "Inadequate"}
+SHORT = {
+    "Outstanding": "Outstanding",
+    "Good": "Good",
+    "Requires improvement": "Requires\nimprovement",
+    "Inadequate": "Inadequate",
+}
 INK, GREY, PAPER = "#1A1A1A", "#6B6B6B", "white"
 SOURCES_LINE = "Ratings from the sources listed by /sources in the bot."
 
@@ -53,19 +58,39 @@ class Canvas:
         self.ax.set_axis_off()
         self._rects: list[tuple[float, float, float, float, str, str]] = []
 
-    def text(self, x: float, y: float, s: str, px: float, *, color: str = INK, weight: str = "normal",
-             ha: str = "left", va: str = "center") -> None:
-        self.ax.text(x, y, s, fontsize=_pt(px), color=color, fontweight=weight, ha=ha, va=va,
-                     family="DejaVu Sans")
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        px: float,
+        *,
+        color: str = INK,
+        weight: str = "normal",
+        ha: str = "left",
+        va: str = "center",
+    ) -> None:
+        self.ax.text(x, y, s, fontsize=_pt(px), color=color, fontweight=weight, ha=ha, va=va, family="DejaVu Sans")
 
-    def lines(self, x: float, y_first: float, lines: list[str], px: float, pitch: float, *, color: str = INK,
-              ha: str = "left") -> None:
+    def lines(
+        self, x: float, y_first: float, lines: list[str], px: float, pitch: float, *, color: str = INK, ha: str = "left"
+    ) -> None:
         """Lines centred ``pitch`` pixels apart from ``y_first`` down, drawn as one text: much quicker than one each."""
         if not lines:
             return
         spacing = _linespacing(px, pitch)
-        self.ax.text(x, y_first + (len(lines) - 1) * pitch / 2, "\n".join(lines), fontsize=_pt(px), color=color,
-                     ha=ha, va="center", multialignment=ha, linespacing=spacing, family="DejaVu Sans")
+        self.ax.text(
+            x,
+            y_first + (len(lines) - 1) * pitch / 2,
+            "\n".join(lines),
+            fontsize=_pt(px),
+            color=color,
+            ha=ha,
+            va="center",
+            multialignment=ha,
+            linespacing=spacing,
+            family="DejaVu Sans",
+        )
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, edge: str = "none") -> None:
         self._rects.append((x, y, w, h, fill, edge))
@@ -77,15 +102,22 @@ class Canvas:
 
         if self._rects:  # one artist for all boxes: far quicker to draw than one patch each
             patches = [Rectangle((x, y), w, h) for x, y, w, h, _, _ in self._rects]
-            self.ax.add_collection(PatchCollection(patches, facecolors=[r[4] for r in self._rects],
-                                                   edgecolors=[r[5] for r in self._rects], linewidths=1.2,
-                                                   zorder=0))
+            self.ax.add_collection(
+                PatchCollection(
+                    patches,
+                    facecolors=[r[4] for r in self._rects],
+                    edgecolors=[r[5] for r in self._rects],
+                    linewidths=1.2,
+                    zorder=0,
+                )
+            )
         from PIL import Image  # matplotlib's own dependency
 
         canvas = FigureCanvasAgg(self.fig)
-        canvas.draw()
+        canvas.draw()  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas is not annotated
         # RGB, not RGBA (a quarter less to compress), at zlib level 1: several times quicker than the default.
-        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
         image.convert("RGB").save(buf, format="PNG", compress_level=1)
         return buf.getvalue()
@@ -106,11 +138,13 @@ def _linespacing(px: float, pitch: float) -> float:
         from matplotlib.figure import Figure
 
         fig = Figure(figsize=(4, 4), dpi=DPI)
-        renderer = FigureCanvasAgg(fig).get_renderer()
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]  # not annotated upstream
 
         def step(spacing: float) -> float:
-            two, three = (fig.text(0, 0, "\n".join(["Ag"] * n), fontsize=_pt(px), linespacing=spacing,
-                                   family="DejaVu Sans") for n in (2, 3))
+            two, three = (
+                fig.text(0, 0, "\n".join(["Ag"] * n), fontsize=_pt(px), linespacing=spacing, family="DejaVu Sans")
+                for n in (2, 3)
+            )
             return three.get_window_extent(renderer).height - two.get_window_extent(renderer).height
 
         one, two = step(1.0), step(2.0)
@@ -121,7 +155,7 @@ def _linespacing(px: float, pitch: float) -> float:
 def _fit(text: str, width_px: float, px: float) -> str:
     """``text`` cut with an ellipsis to about ``width_px`` at ``px`` high (DejaVu Sans averages ~0.58 em)."""
     most = max(4, int(width_px / (px * 0.58)))
-    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def _wrap(text: str, width_px: float, px: float, bold: bool = False) -> list[str]:
@@ -143,12 +177,13 @@ def _footer(c: Canvas, newest: str | None, notes: list[str]) -> None:
 
 # -- league ---------------------------------------------------------------------------------------
 
+
 def _league_columns(n: int) -> int:
     return 1 if n <= 14 else 2 if n <= 72 else 3
 
 
 def _common_suffix(names: list[str]) -> str:
-    """" PDU" when every name ends so: the heading already says what they are, and the names fit better."""
+    """ " PDU" when every name ends so: the heading already says what they are, and the names fit better."""
     ends = {n.rsplit(" ", 1)[-1] for n in names if " " in n}
     if len(ends) == 1 and all(" " in n for n in names):
         return " " + ends.pop()
@@ -156,7 +191,7 @@ def _common_suffix(names: list[str]) -> str:
 
 
 def _without(name: str, suffix: str) -> str:
-    return name[:-len(suffix)] if suffix and name.endswith(suffix) else name
+    return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
 
 
 def league_png(chart: LeagueChart) -> bytes:
@@ -199,15 +234,17 @@ def league_png(chart: LeagueChart) -> bytes:
         y += 58
         rows = -(-len(members) // cols)
         for col in range(cols):  # fill down each column, so the order reads top to bottom
-            column = members[col * rows:(col + 1) * rows]
+            column = members[col * rows : (col + 1) * rows]
             if not column:
                 continue
             tx = MARGIN + col * (tile_w + 10)
             for row in range(len(column)):
                 c.rect(tx, y + row * (tile_h + gap), tile_w, tile_h, TINT[rating], STRONG[rating])
             rights = [e.year + (f" · {e.score}" if e.score else "") for e in column]
-            names = [_fit(_without(e.name, suffix), tile_w - 20 - px * 0.85 * 0.6 * (len(r) + 1), px)
-                     for e, r in zip(column, rights)]
+            names = [
+                _fit(_without(e.name, suffix), tile_w - 20 - px * 0.85 * 0.6 * (len(r) + 1), px)
+                for e, r in zip(column, rights, strict=True)
+            ]
             c.lines(tx + 8, y + tile_h / 2, names, px, tile_h + gap)
             c.lines(tx + tile_w - 8, y + tile_h / 2, rights, px * 0.85, tile_h + gap, color=GREY, ha="right")
         y += rows * (tile_h + gap) + 14
@@ -216,6 +253,7 @@ def league_png(chart: LeagueChart) -> bytes:
 
 
 # -- ratings over the years ----------------------------------------------------------------------
+
 
 def _legend(c: Canvas, y: float) -> float:
     x = MARGIN
@@ -250,10 +288,10 @@ def years_png(chart: YearsChart) -> bytes:
             c.rect(MARGIN, table_y + k * row_h - 9, 18, 18, STRONG[rating])
         c.lines(MARGIN + 26, table_y, [r if len(r) < 16 else "Requires impr." for r in RATINGS], 18, row_h)
         label_px = 19 if n <= 10 else 16
-        for i, (period, counts) in enumerate(zip(panel.periods, panel.counts)):
+        for i, (period, counts) in enumerate(zip(panel.periods, panel.counts, strict=True)):
             cx = left + slot * (i + 0.5)
             base = bottom
-            for rating, count in zip(RATINGS, counts):
+            for rating, count in zip(RATINGS, counts, strict=True):
                 if count:
                     h = (bars_h - 30) * count / peak
                     c.rect(cx - bar_w / 2, base - h, bar_w, h, STRONG[rating], PAPER)
@@ -270,6 +308,7 @@ def years_png(chart: YearsChart) -> bytes:
 
 
 # -- one body's history ----------------------------------------------------------------------------
+
 
 def history_png(chart: HistoryChart) -> bytes:
     """A time line: one row per rating (best at the top), and one for inspections without a rating if there are any."""
@@ -309,8 +348,9 @@ def history_png(chart: HistoryChart) -> bytes:
 
     own = [p for p in chart.points if not p.predecessor and p.rating]
     if len(own) >= 2:
-        c.ax.plot([xpos(p.x) for p in own], [top + row_h * (row_of(p) + 0.5) for p in own],
-                  color=INK, linewidth=2, zorder=2)
+        c.ax.plot(
+            [xpos(p.x) for p in own], [top + row_h * (row_of(p) + 0.5) for p in own], color=INK, linewidth=2, zorder=2
+        )
     for p in chart.points:
         cx, cy = xpos(p.x), top + row_h * (row_of(p) + 0.5)
         colour = STRONG.get(p.rating or "", GREY)
@@ -335,6 +375,7 @@ def history_png(chart: HistoryChart) -> bytes:
 
 
 # -- comparison ----------------------------------------------------------------------------------
+
 
 def compare_png(chart: CompareChart) -> bytes:
     """Bodies side by side: the overall rating on top, then one row per standard our sources rate."""
@@ -361,8 +402,11 @@ def compare_png(chart: CompareChart) -> bytes:
         x = MARGIN + label_w + col_w * i + 4
         colour = STRONG.get(body.rating or "", "#DDDDDD")
         c.rect(x, y, col_w - 8, box_h, colour, INK)
-        word = SHORT[body.rating] if body.rating else \
-            ("Not rated" if body.status == "not rated" else "Rating not\nin sources")
+        word = (
+            SHORT[body.rating]
+            if body.rating
+            else ("Not rated" if body.status == "not rated" else "Rating not\nin sources")
+        )
         ink = ON_STRONG.get(body.rating or "", INK)
         c.text(x + (col_w - 8) / 2, y + 38, word, 21 if col_w > 200 else 17, color=ink, weight="bold", ha="center")
         c.text(x + (col_w - 8) / 2, y + 80, body.year, 18, color=ink, ha="center")
@@ -372,14 +416,20 @@ def compare_png(chart: CompareChart) -> bytes:
     if chart.standards:
         c.text(MARGIN, y + 20, "Standards, at the same inspection", 21, weight="bold")
         y += 40
-        for label, cells in zip(chart.standards, chart.cells):
+        for label, cells in zip(chart.standards, chart.cells, strict=True):
             lines = _wrap(label, label_w - 16, 18)[:2]
             for k, line in enumerate(lines):
                 c.text(MARGIN, y + cell_h / 2 + (k - (len(lines) - 1) / 2) * 22, line, 18)
             for i, rating in enumerate(cells):
                 x = MARGIN + label_w + col_w * i + 4
-                c.rect(x, y + 3, col_w - 8, cell_h - 6, TINT[rating] if rating else "#F4F4F4",
-                       STRONG[rating] if rating else "#CCCCCC")
+                c.rect(
+                    x,
+                    y + 3,
+                    col_w - 8,
+                    cell_h - 6,
+                    TINT[rating] if rating else "#F4F4F4",
+                    STRONG[rating] if rating else "#CCCCCC",
+                )
                 if rating:
                     c.text(x + (col_w - 8) / 2, y + cell_h / 2, SHORT[rating], 18 if col_w > 200 else 16, ha="center")
             y += cell_h
@@ -389,10 +439,9 @@ def compare_png(chart: CompareChart) -> bytes:
 
 def lower_priority() -> None:
     """For a worker process that only draws: let the process answering questions have the CPU first."""
-    try:
+    # os.nice is missing on some platforms and may be refused: then draw at normal priority.
+    with contextlib.suppress(AttributeError, OSError):
         os.nice(10)
-    except (AttributeError, OSError):  # not on this platform, or not allowed: draw at normal priority
-        pass
 
 
 def png(chart: Chart) -> bytes:

@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from knowledge.resolve import Match, normalise
 from responses.answer import ANSWER, CHOICES, NO_MATCH, REF_LIMIT, Answer, Choice, Page
 from responses.charts import data
 from responses.charts.data import Chart
-from knowledge.resolve import normalise
 from responses.tables import _filters, _ref
-from responses.understand import find_type
+from responses.understand import Query, find_type
 
 if TYPE_CHECKING:
     from responses.engine import Engine
@@ -30,20 +30,28 @@ KINDS = ("league", "years", "history", "compare")
 _COMMAND = re.compile(r"^/chart(?:@\w+)?(?:\s+(.*))?$", re.I | re.S)
 #: Words that ask for a picture; "plot" only as the first word ("plot Leeds vs Wakefield"), not "a plot of land".
 _WORDS = re.compile(r"\b(charts?|graphs?|diagrams?|visuali[sz](?:e|ation))\b|^\s*plot\b", re.I)
-_FILLER = re.compile(r"\b(show|me|us|draw|make|give|send|can|could|you|please|a|an|the|of|for|as|with|picture|"
-                     r"image|bar|line|pie)\b", re.I)
+_FILLER = re.compile(
+    r"\b(show|me|us|draw|make|give|send|can|could|you|please|a|an|the|of|for|as|with|picture|"
+    r"image|bar|line|pie)\b",
+    re.I,
+)
 _LEAGUE = re.compile(r"^\s*(league|table|ranking)s?\b", re.I)
-_YEARS = re.compile(r"^\s*(years?|rounds?|over the years|trends?)\b|\bover (the )?(years|time)\b|"
-                    r"\b(by|per|each|every) (year|round|programme)\b|\bratings over\b|\byear by year\b", re.I)
+_YEARS = re.compile(
+    r"^\s*(years?|rounds?|over the years|trends?)\b|\bover (the )?(years|time)\b|"
+    r"\b(by|per|each|every) (year|round|programme)\b|\bratings over\b|\byear by year\b",
+    re.I,
+)
 _YEARS_FIRST = re.compile(r"^\s*(years?|rounds?)\b", re.I)
 _ROUNDS = re.compile(r"\b(rounds?|programmes?)\b", re.I)
 _YOUTH = re.compile(r"\b(youth|yjs|yots?|yos|youth justice|youth offending)\b", re.I)
 
-USAGE = ("Charts I can draw:\n"
-         "/chart league [crc|nps|pdu|region|youth|YEAR|REGION]: a league table as a picture\n"
-         "/chart years [crc|nps|pdu|region|youth] [rounds]: how many of each rating, year by year\n"
-         "/chart NAME: every inspection of one body on a time line\n"
-         "/chart A vs B: two to four bodies side by side")
+USAGE = (
+    "Charts I can draw:\n"
+    "/chart league [crc|nps|pdu|region|youth|YEAR|REGION]: a league table as a picture\n"
+    "/chart years [crc|nps|pdu|region|youth] [rounds]: how many of each rating, year by year\n"
+    "/chart NAME: every inspection of one body on a time line\n"
+    "/chart A vs B: two to four bodies side by side"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,8 @@ class ChartRequest:
     org_ids: tuple[str, ...] = ()  # history (one) or compare (two to four)
 
     def ref(self, engine: Engine) -> str | None:
-        """The command that draws this chart again, or None when it would not fit in a button."""
+        """The command that draws this chart again, or None when it would not fit in a button (or names a
+        body the knowledge base no longer holds)."""
         kb = engine.kb
         if self.kind == "league":
             f = dict(self.filters)
@@ -66,7 +75,11 @@ class ChartRequest:
             words = ("/chart years", _type_word(self.org_type), "rounds" if self.by == "round" else "")
             ref = " ".join(w for w in words if w)
         else:
-            ref = "/chart " + " vs ".join(f"#{kb.organisations[o].short_key}" for o in self.org_ids)
+            orgs = [kb.organisation(o) for o in self.org_ids]
+            keys = [f"#{org.short_key}" for org in orgs if org is not None]
+            if len(keys) < len(orgs):
+                return None
+            ref = "/chart " + " vs ".join(keys)
         return ref if len(ref.encode()) <= REF_LIMIT else None
 
 
@@ -92,21 +105,54 @@ def _rest(text: str) -> str:
 
 
 #: Words that ask for the default league when nothing else is named ("a chart of ratings").
-_NEUTRAL = {"ratings", "rating", "rated", "all", "inspections", "inspection", "probation", "today", "todays", "current",
-            "latest", "overall", "results", "grades", "services", "bodies", "organisations", "in", "by", "and", "to",
-            "what", "how", "is", "are", "our", "on", "i", "want", "see", "would", "like", "league", "table"}
+_NEUTRAL = {
+    "ratings",
+    "rating",
+    "rated",
+    "all",
+    "inspections",
+    "inspection",
+    "probation",
+    "today",
+    "todays",
+    "current",
+    "latest",
+    "overall",
+    "results",
+    "grades",
+    "services",
+    "bodies",
+    "organisations",
+    "in",
+    "by",
+    "and",
+    "to",
+    "what",
+    "how",
+    "is",
+    "are",
+    "our",
+    "on",
+    "i",
+    "want",
+    "see",
+    "would",
+    "like",
+    "league",
+    "table",
+}
 
 
-def _understood(q: Any, rest: str) -> bool:
+def _understood(q: Query, rest: str) -> bool:
     """Whether the words name a filter, or ask only for "the ratings" (the default league)."""
     if q.org_type or q.region or q.programme or q.year or q.rating or _YOUTH.search(rest):
         return True
     return all(word in _NEUTRAL for word in q.norm.split())
 
 
-def _region_league(q: Any) -> bool:
+def _region_league(q: Query, region: str) -> bool:
     """A region named with nothing else but words for ratings: the league of that region's bodies."""
-    region_words = set(normalise(q.region).split())
+    region_words = set(normalise(region).split())
     others = [w for w in q.norm.split() if w not in region_words]
     return bool(others) and all(w in _NEUTRAL or find_type(w) for w in others)
 
@@ -123,34 +169,39 @@ def parse(engine: Engine, text: str) -> ChartRequest | Answer | None:
         return _usage(text)
     league_words = _LEAGUE.match(rest)
     if league_words:
-        return _league(engine, rest[league_words.end():].strip(), text)
+        return _league(engine, rest[league_words.end() :].strip(), text)
     years = bool(_YEARS.search(rest))
     years_asked = bool(_YEARS_FIRST.match(rest))  # "/chart years ...": even a name in it does not make a history
     q = engine.understander.understand(rest) if rest else None
-    if q is not None and q.region and not years and _region_league(q):
+    if q is not None and q.region and not years and _region_league(q, q.region):
         return _league(engine, rest, text)  # "ratings in Wales": the region's league, not Wales CRC
     if q is not None and q.topics and not command:
         return None  # "is there a graph of caseloads in Leeds": findings and figures, which the engine answers
     if q is not None and q.ambiguous is not None and not years_asked and not _YOUTH.fullmatch(q.ambiguous.text):
-        return _choices(engine, text, q)
+        return _choices(engine, text, q, q.ambiguous)
     if q is not None and q.org_ids and not years_asked:  # "Sheffield over time" is Sheffield's history
+        if any(engine.kb.organisation(o) is None for o in q.org_ids[:4]):
+            return _nothing(text, "That organisation is not in the inspection records I hold.")
         if len(q.org_ids) >= 2:
             return ChartRequest("compare", org_ids=tuple(q.org_ids[:4]))
         return ChartRequest("history", org_ids=(q.org_ids[0],))
     if q is not None and not years and not _understood(q, rest):
         if not command:
             return None  # "plot twist": not a request for a chart after all; the engine answers it as usual
-        return _nothing(text, f"I can't tell what to draw from \"{rest[:60]}\".\n\n{USAGE}")
+        return _nothing(text, f'I can\'t tell what to draw from "{rest[:60]}".\n\n{USAGE}')
     if years:
         org_type = q.org_type if q is not None else None
         if org_type is None and _YOUTH.search(rest):
             org_type = "yjs"
-        return ChartRequest("years", org_type=org_type if org_type in data.RATED_TYPES else None,
-                            by="round" if _ROUNDS.search(rest) else "year")
+        return ChartRequest(
+            "years",
+            org_type=org_type if org_type in data.RATED_TYPES else None,
+            by="round" if _ROUNDS.search(rest) else "year",
+        )
     return _league(engine, rest, text)
 
 
-def league_filters(engine: Engine, rest: str) -> dict:
+def league_filters(engine: Engine, rest: str) -> data.LeagueFilters:
     """The filters ``/league REST`` applies (youth words read as youth justice services where the parser does not)."""
     q = engine.understander.understand(f"/league {rest}".strip())
     f = _filters(q, "pdu")
@@ -174,29 +225,50 @@ def _league(engine: Engine, rest: str, text: str) -> ChartRequest | Answer:
     return ChartRequest("league", filters=tuple(sorted(f.items())))
 
 
-def _choices(engine: Engine, text: str, q: Any) -> Answer:
-    """A name that fits several bodies: one button per body, each drawing that body's chart."""
-    known = [f"#{engine.kb.organisations[o].short_key}" for o in q.org_ids]
+def _choices(engine: Engine, text: str, q: Query, ambiguous: Match) -> Answer:
+    """A name that fits several bodies: one button per body, each drawing that body's chart.
+
+    A body the knowledge base no longer holds is left out.
+    """
+    known = [f"#{held.short_key}" for o in q.org_ids if (held := engine.kb.organisation(o)) is not None]
     options = []
-    for org_id in q.ambiguous.org_ids[:8]:
-        org = engine.kb.organisations[org_id]
+    for org_id in ambiguous.org_ids[:8]:
+        org = engine.kb.organisation(org_id)
+        if org is None:
+            continue
         keys = list(known)
         keys.insert(min(q.ambiguous_index, len(keys)), f"#{org.short_key}")
         label = f"{data.chart_name(org.name, org.org_type)} ({org.type_label})"
         options.append(Choice(label=label, id=org_id, ref="/chart " + " vs ".join(keys[:4])))
-    words = f"Which {q.ambiguous.text}? Pick one to draw its chart."
-    return Answer(kind=CHOICES, intent="choices", question=text[:500], title=f"Which {q.ambiguous.text}?",
-                  pages=[Page(html=html.escape(words), text=words)], choices=options)
+    words = f"Which {ambiguous.text}? Pick one to draw its chart."
+    return Answer(
+        kind=CHOICES,
+        intent="choices",
+        question=text[:500],
+        title=f"Which {ambiguous.text}?",
+        pages=[Page(html=html.escape(words), text=words)],
+        choices=options,
+    )
 
 
 def _usage(text: str) -> Answer:
-    return Answer(kind=NO_MATCH, intent="usage", question=text[:500], title="Charts",
-                  pages=[Page(html=html.escape(USAGE), text=USAGE)])
+    return Answer(
+        kind=NO_MATCH,
+        intent="usage",
+        question=text[:500],
+        title="Charts",
+        pages=[Page(html=html.escape(USAGE), text=USAGE)],
+    )
 
 
 def _nothing(text: str, message: str) -> Answer:
-    return Answer(kind=NO_MATCH, intent="no_match", question=text[:500], title="No chart",
-                  pages=[Page(html=html.escape(message), text=message)])
+    return Answer(
+        kind=NO_MATCH,
+        intent="no_match",
+        question=text[:500],
+        title="No chart",
+        pages=[Page(html=html.escape(message), text=message)],
+    )
 
 
 def chart_data(engine: Engine, request: ChartRequest) -> Chart:
@@ -223,8 +295,15 @@ def answer(engine: Engine, text: str) -> Answer | None:
     chart = chart_data(engine, request)
     caption = data.caption(chart)
     ref = request.ref(engine)
-    return Answer(kind=ANSWER, intent="chart", question=text[:500], title=chart.title,
-                  pages=[Page(html=html.escape(caption), text=caption)], ref=ref, charts=[ref] if ref else [])
+    return Answer(
+        kind=ANSWER,
+        intent="chart",
+        question=text[:500],
+        title=chart.title,
+        pages=[Page(html=html.escape(caption), text=caption)],
+        ref=ref,
+        charts=[ref] if ref else [],
+    )
 
 
 #: Which answers offer a chart, by the command their ref starts with, and the chart command it becomes.
@@ -240,8 +319,9 @@ def offered(engine: Engine, answer: Answer) -> list[str]:
         return list(answer.charts)
     command, _, rest = answer.ref.partition(" ")
     chart = _OFFERS.get(command)
-    if chart is None or command == "/league" and (answer.intent != "league"
-                                                  or not engine.kb.league(**league_filters(engine, rest))):
+    if chart is None or (
+        command == "/league" and (answer.intent != "league" or not engine.kb.league(**league_filters(engine, rest)))
+    ):
         return []
     ref = f"{chart} {rest}".strip() if rest or chart != "/chart" else None
     return [ref] if ref and len(ref.encode()) <= REF_LIMIT else []
