@@ -364,3 +364,25 @@ def test_organisations_an_owner_ran(engine, kb, question, owner):
     assert len(rows) == len(expected) and all(f"owner {owner}" in row for row in rows)
     assert {c.url for c in answer.citations} >= {r[0] for r in expected}
     assert "Ownership is as each cited page states it at the time of that inspection." in answer.text
+
+
+def test_a_league_explains_its_order_and_names_the_other_tables(engine, kb):
+    answer = engine.ask("/league crc")
+    assert answer.pages[-1].text.split("\n\nSources")[0].endswith(
+        "Ordered by overall rating (Outstanding, Good, Requires improvement, Inadequate), then by score where "
+        "published, then most recent first; equal ratings share a rank. A year with ? is our estimate. Other "
+        "tables: /league crc, /league nps, /league pdu, /league region, /league 2019.")
+    worst = engine.ask("what is the worst rated PDU?")
+    assert worst.title == f"Today's Probation Service: each PDU's latest rating ({_latest_count(kb, 'pdu')} PDUs), worst first"
+
+
+def test_a_league_uses_short_names(engine, kb):
+    names = [m.group(2) for m, _ in rows_with_urls(engine.ask("/league crc"), LEAGUE_ROW)]
+    assert names and all(n.endswith(" CRC") and "Community Rehabilitation Company" not in n for n in names)
+
+
+def test_an_empty_league_says_there_is_nothing(engine, kb):
+    assert not sql(kb, "select 1 from inspections where year = 1999")
+    answer = engine.ask("/league 1999")
+    assert answer.title == "No rated inspections of all organisations published in 1999 in our sources"
+    assert not LEAGUE_ROW.search(answer.text)
