@@ -21,8 +21,10 @@ STAGES = (
     ("  of which: resolve names (knowledge/resolve.py)", (("knowledge/resolve.py", "resolve"),)),
     ("build the answer (dispatch)", (("responses/engine.py", "_dispatch"),)),
     ("render the page shown (render.py _render)", (("responses/render.py", "_render"),)),
-    ("  of which: knowledge base queries (kb.py)", (("knowledge/kb.py", "_rows"), ("knowledge/kb.py", "_from_row"),
-                                                    ("knowledge/kb.py", "_inspection_index"))),
+    (
+        "  of which: knowledge base queries (kb.py)",
+        (("knowledge/kb.py", "_rows"), ("knowledge/kb.py", "_from_row"), ("knowledge/kb.py", "_inspection_index")),
+    ),
 )
 
 
@@ -31,10 +33,16 @@ def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
     out: dict[str, float] = {}
     table = stats.stats  # type: ignore[attr-defined]
     for name, funcs in STAGES:
-        out[name] = sum(ct for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in table.items()
-                        if any(filename.endswith(f) and func == fn for f, fn in funcs))
-    out["total (Engine.ask)"] = sum(ct for (filename, _l, func), (_cc, _nc, _tt, ct, _c) in table.items()
-                                    if filename.endswith("responses/engine.py") and func == "ask")
+        out[name] = sum(
+            ct
+            for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in table.items()
+            if any(filename.endswith(f) and func == fn for f, fn in funcs)
+        )
+    out["total (Engine.ask)"] = sum(
+        ct
+        for (filename, _l, func), (_cc, _nc, _tt, ct, _c) in table.items()
+        if filename.endswith("responses/engine.py") and func == "ask"
+    )
     return out
 
 
@@ -57,13 +65,12 @@ def print_stages(stages: dict[str, float], log=print) -> None:
 
 
 def main() -> None:
+    from benchmarks.latency import warm_up
+    from benchmarks.questions import all_questions, shared_questions
     from knowledge.build import build
     from knowledge.kb import KnowledgeBase
     from knowledge.paths import DATA_DIR
     from responses import Engine
-
-    from benchmarks.latency import warm_up
-    from benchmarks.questions import all_questions, shared_questions
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile")
     parser.add_argument("--db", help="knowledge base (default: build the real data into a temporary file)")

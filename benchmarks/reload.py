@@ -88,8 +88,11 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
         await api.stop()
     times = sorted(c.at for c in replies)
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    out = {"replies_per_s": (len(times) - 1) / (times[-1] - times[0]), "longest_gap_ms": max(gaps) * 1000,
-           "median_gap_ms": statistics.median(gaps) * 1000}
+    out = {
+        "replies_per_s": (len(times) - 1) / (times[-1] - times[0]),
+        "longest_gap_ms": max(gaps) * 1000,
+        "median_gap_ms": statistics.median(gaps) * 1000,
+    }
     if with_reload:
         out["publish_to_news_s"] = news.at - published
     return out
@@ -109,9 +112,12 @@ def main() -> int:
             measured = asyncio.run(_flood(work, with_reload))
             label = "with a reload" if with_reload else "no reload"
             results["flood_" + ("reload" if with_reload else "steady")] = measured
-            print(f"{FLOOD} queued questions, {label}: {measured['replies_per_s']:.0f} replies/s, longest gap "
-                  f"{measured['longest_gap_ms']:.1f} ms (median {measured['median_gap_ms']:.2f} ms)"
-                  + (f"; publish to news {measured['publish_to_news_s']:.2f} s" if with_reload else ""), flush=True)
+            print(
+                f"{FLOOD} queued questions, {label}: {measured['replies_per_s']:.0f} replies/s, longest gap "
+                f"{measured['longest_gap_ms']:.1f} ms (median {measured['median_gap_ms']:.2f} ms)"
+                + (f"; publish to news {measured['publish_to_news_s']:.2f} s" if with_reload else ""),
+                flush=True,
+            )
     (HERE / "reload.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
 

@@ -97,9 +97,11 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kb build: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_DATA
-    print(f"Built {out}: {len(ds.inspections)} inspections, {len(ds.findings)} findings, "
-          f"{len(ds.figures)} figures, {len(ds.standard_ratings)} standard ratings"
-          + (f" (with the local rows in {local})." if has_local_rows(local) else "."))
+    print(
+        f"Built {out}: {len(ds.inspections)} inspections, {len(ds.findings)} findings, "
+        f"{len(ds.figures)} figures, {len(ds.standard_ratings)} standard ratings"
+        + (f" (with the local rows in {local})." if has_local_rows(local) else ".")
+    )
     return 0
 
 
@@ -113,8 +115,10 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     if ds.problems:
         print(f"kb check: {len(ds.problems)} problem(s)", file=sys.stderr)
         return EXIT_DATA
-    print(f"kb check: OK ({len(ds.inspections)} inspections, {len(ds.standard_ratings)} standard ratings, "
-          f"{len(ds.findings)} findings, {len(ds.figures)} figures, {len(ds.aliases)} aliases)")
+    print(
+        f"kb check: OK ({len(ds.inspections)} inspections, {len(ds.standard_ratings)} standard ratings, "
+        f"{len(ds.findings)} findings, {len(ds.figures)} figures, {len(ds.aliases)} aliases)"
+    )
     return 0
 
 
@@ -133,7 +137,9 @@ def _print_candidate(c, as_json: bool) -> None:  # c: knowledge.feed.Candidate
         return
     who = f"{c.organisation} ({'new ' + c.type_label if c.new_organisation else c.org_id})"
     print(who)
-    print(f"  type: {c.source_type}{' (guessed: check)' if c.type_guessed else ''}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
+    print(
+        f"  type: {c.source_type}{' (guessed: check)' if c.type_guessed else ''}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}"
+    )
     if c.adds_to:
         print(f"  adds to {c.adds_to}: " + ", ".join(f"{k} {v}" for k, v in c.adds.items()))
     else:
@@ -159,8 +165,11 @@ def cmd_feed_check(args: argparse.Namespace) -> int:
     for candidate in reading.candidates:
         _print_candidate(candidate, args.json)
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(reading.skipped.items()))
-    print(f"feed check: {len(reading.candidates)} candidate(s); {reading.skipped_total} item(s) skipped"
-          + (f" ({reasons})" if reasons else ""), file=sys.stderr)
+    print(
+        f"feed check: {len(reading.candidates)} candidate(s); {reading.skipped_total} item(s) skipped"
+        + (f" ({reasons})" if reasons else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -178,8 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = with_db(sub.add_parser("chart", help="draw a chart as a PNG: league [filters] | years [type] | NAME | A vs B"))
-    p.add_argument("what", nargs="+", help="league [crc|nps|pdu|region|youth|YEAR|REGION], years [TYPE] [rounds], "
-                                            "a name, or names joined by vs")
+    p.add_argument(
+        "what",
+        nargs="+",
+        help="league [crc|nps|pdu|region|youth|YEAR|REGION], years [TYPE] [rounds], a name, or names joined by vs",
+    )
     p.add_argument("--out", default="chart.png", help="PNG file to write (default: chart.png)")
     p.set_defaults(func=cmd_chart)
 
@@ -192,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="webhook: port to listen on (default: $WEBHOOK_PORT or 8443)")
     p.set_defaults(func=cmd_run)
 
-    kb = sub.add_parser("kb", help="build, check or describe the knowledge base").add_subparsers(dest="kb_command", required=True)
+    kb = sub.add_parser("kb", help="build, check or describe the knowledge base").add_subparsers(
+        dest="kb_command", required=True
+    )
     p = kb.add_parser("build", help="build the database from the data files (atomic)")
     p.add_argument("--out", help="where to write it (default: $PROBATION_KB or the bundled one)")
     p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the bundled data)")
@@ -206,7 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_stats)
 
-    feed = sub.add_parser("feed", help="read the inspectorate's news feed").add_subparsers(dest="feed_command", required=True)
+    feed = sub.add_parser("feed", help="read the inspectorate's news feed").add_subparsers(
+        dest="feed_command", required=True
+    )
     p = with_db(feed.add_parser("check", help="read a feed once and print the inspections it reports"))
     p.add_argument("--url", required=True, help="the RSS or Atom feed's URL")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate (skipped count on stderr)")

@@ -38,8 +38,7 @@ def test_webhook_options_take_the_path_from_the_url_and_always_set_a_secret(tmp_
 async def test_webhook_mode_answers_what_telegram_posts(api, recorded):
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/updates"
-    settings = make_settings(api, webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port,
-                             webhook_secret=SECRET)
+    settings = make_settings(api, webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port, webhook_secret=SECRET)
     application = build_application(settings, recorded)
     async with asyncio.timeout(LIFECYCLE_TIMEOUT):
         await application.initialize()
@@ -55,11 +54,13 @@ async def test_webhook_mode_answers_what_telegram_posts(api, recorded):
         genuine = api.make_message("how did Sheffield PDU do?", chat_id=1001)
         forged = api.make_message("forged question", chat_id=1002)
         async with aiohttp.ClientSession() as session:
-            async with session.post(url, json={"update_id": 1, "message": forged},
-                                    headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+            async with session.post(
+                url, json={"update_id": 1, "message": forged}, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            ) as response:
                 assert response.status == 403
-            async with session.post(url, json={"update_id": 2, "message": genuine},
-                                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response:
+            async with session.post(
+                url, json={"update_id": 2, "message": genuine}, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            ) as response:
                 assert response.status == 200
         reply = await api.reply_to(genuine)
         # inspections.csv, pdu-sheffield-2024: Inadequate

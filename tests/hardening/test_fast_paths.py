@@ -21,26 +21,33 @@ from knowledge.models import Figure, Finding, Inspection, Organisation, Source, 
 from knowledge.resolve import Resolver, _normalise, normalise
 
 
-def latest_by_sql(kb, org_type=None, region=None, programme=None, year=None, rating=None, rated_only=False,
-                  order="league"):
+def latest_by_sql(
+    kb, org_type=None, region=None, programme=None, year=None, rating=None, rated_only=False, order="league"
+):
     """``KnowledgeBase.latest_inspections`` as it was first written: one window query."""
     where, params = [], {}
     if org_type:
-        where.append("org_type = :org_type"); params["org_type"] = org_type
+        where.append("org_type = :org_type")
+        params["org_type"] = org_type
     if region:
-        where.append("region = :region"); params["region"] = region
+        where.append("region = :region")
+        params["region"] = region
     if programme:
-        where.append("programme = :programme"); params["programme"] = programme
+        where.append("programme = :programme")
+        params["programme"] = programme
     if year:
-        where.append("year = :year"); params["year"] = year
+        where.append("year = :year")
+        params["year"] = year
     if rated_only:
         where.append("overall_rating is not null")
     if rating:
         params["rating"] = rating
-    sql = (f"select * from (select *, row_number() over (partition by org_id order by sort_date desc, "
-           f"inspection_id desc) as rn from inspections where {' and '.join(where) or '1'}) where rn = 1 "
-           f"{'and overall_rating = :rating' if rating else ''} "
-           f"order by {LEAGUE_ORDER if order == 'league' else 'sort_date desc, inspection_id'}")
+    sql = (
+        f"select * from (select *, row_number() over (partition by org_id order by sort_date desc, "
+        f"inspection_id desc) as rn from inspections where {' and '.join(where) or '1'}) where rn = 1 "
+        f"{'and overall_rating = :rating' if rating else ''} "
+        f"order by {LEAGUE_ORDER if order == 'league' else 'sort_date desc, inspection_id'}"
+    )
     return [from_row(Inspection, r) for r in kb._rows(sql, params)]
 
 
@@ -71,25 +78,41 @@ def test_league_and_counts_match_the_window_query(kb):
 
 def test_histories_match_a_query_per_organisation(kb):
     for org_id in list(kb.organisations) + ["no-such-org"]:
-        expected = [from_row(Inspection, r) for r in kb._rows(
-            "select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))]
+        expected = [
+            from_row(Inspection, r)
+            for r in kb._rows("select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))
+        ]
         got = kb.history(org_id)
         assert got == expected
         got.append(None)  # a caller's list is its own
         assert kb.history(org_id) == expected
 
 
-@pytest.mark.parametrize("cls, table", [(Inspection, "inspections"), (Organisation, "organisations"),
-                                        (Finding, "findings"), (Figure, "figures"), (Source, "sources"),
-                                        (StandardRating, "standard_ratings")])
+@pytest.mark.parametrize(
+    "cls, table",
+    [
+        (Inspection, "inspections"),
+        (Organisation, "organisations"),
+        (Finding, "findings"),
+        (Figure, "figures"),
+        (Source, "sources"),
+        (StandardRating, "standard_ratings"),
+    ],
+)
 def test_rows_become_the_same_objects(kb, cls, table):
     rows = kb._rows(f"select * from {table}")
     assert rows and [_from_row(cls, r) for r in rows] == [from_row(cls, r) for r in rows]
 
 
 def test_normalise_remembers_nothing_it_should_not(kb):
-    for text in ["Sheffield & Rotherham", "Hampshire and Isle of Wight CRC", "Ynys Môn", "x" * 200,
-                 "Community Rehabilitation Company", "probation delivery units"]:
+    for text in [
+        "Sheffield & Rotherham",
+        "Hampshire and Isle of Wight CRC",
+        "Ynys Môn",
+        "x" * 200,
+        "Community Rehabilitation Company",
+        "probation delivery units",
+    ]:
         assert normalise(text) == _normalise(text) == normalise(text)
 
 
@@ -98,19 +121,25 @@ def _brute_force(resolver: Resolver, s: str, single_word: bool, cutoff: float) -
     return {k for k in keys if fuzz.ratio(s, k) >= cutoff}
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_the_length_window_never_leaves_out_a_key_that_could_match(engine, data):
     resolver = engine.resolver
     key = data.draw(st.sampled_from(resolver.key_list + resolver.word_list))
     # A slip or two in a real key, or any short string: what people type.
-    edits = data.draw(st.lists(st.tuples(st.integers(0, 60), st.sampled_from("abcdefghijklmnopqrstuvwxyz -")),
-                               max_size=3))
+    edits = data.draw(
+        st.lists(st.tuples(st.integers(0, 60), st.sampled_from("abcdefghijklmnopqrstuvwxyz -")), max_size=3)
+    )
     s = key
     for pos, ch in edits:
         pos = pos % (len(s) + 1)
-        s = s[:pos] + ch + s[pos + 1:] if data.draw(st.booleans()) else s[:pos] + ch + s[pos:]
+        s = s[:pos] + ch + s[pos + 1 :] if data.draw(st.booleans()) else s[:pos] + ch + s[pos:]
     s = data.draw(st.one_of(st.just(s), st.text("abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=40)))
     for single, cutoff in itertools.product((True, False), (85.0, 90.0, 70.0)):  # any cutoff the resolver uses
         pools = set(resolver._pool(0, resolver.key_list, len(s), cutoff))

@@ -28,23 +28,43 @@ from tests.bot.fake_bot_api import FakeBotApi
 pytestmark = pytest.mark.e2e
 
 QUESTIONS = [
-    "how did Sheffield do?", "/league crc", "Has Durham Tees Valley CRC improved?", "who owns Merseyside CRC",
-    "compare Sheffield and Doncaster", "which CRCs were rated inadequate?", "/find caseloads", "westmercia crc",
-    "how many people were under probation supervision in 2018?", "how did Wales do?", "/help", "Sunderland PDU",
-    "what did inspectors say about staffing?", "which PDU scored 0 out of 27?", "/league nps", "/latest",
-    "humbersde lincs crc", "how many NPS divisions were rated good in the first round?", "/sources", "asdfghjkl",
-    "how did stockton do", "standards for BGSW", "/league 2019", "hello",
+    "how did Sheffield do?",
+    "/league crc",
+    "Has Durham Tees Valley CRC improved?",
+    "who owns Merseyside CRC",
+    "compare Sheffield and Doncaster",
+    "which CRCs were rated inadequate?",
+    "/find caseloads",
+    "westmercia crc",
+    "how many people were under probation supervision in 2018?",
+    "how did Wales do?",
+    "/help",
+    "Sunderland PDU",
+    "what did inspectors say about staffing?",
+    "which PDU scored 0 out of 27?",
+    "/league nps",
+    "/latest",
+    "humbersde lincs crc",
+    "how many NPS divisions were rated good in the first round?",
+    "/sources",
+    "asdfghjkl",
+    "how did stockton do",
+    "standards for BGSW",
+    "/league 2019",
+    "hello",
 ]
 
 
 def _lift_overall_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     real = bot.app.AIORateLimiter
-    monkeypatch.setattr(bot.app, "AIORateLimiter",
-                        lambda **kwargs: real(overall_max_rate=0, overall_time_period=0, **kwargs))
+    monkeypatch.setattr(
+        bot.app, "AIORateLimiter", lambda **kwargs: real(overall_max_rate=0, overall_time_period=0, **kwargs)
+    )
 
 
-async def _flood(engine: Any, chats: int, per_chat: int, timeout: float,
-                 api: FakeBotApi | None = None) -> tuple[FakeBotApi, dict[int, list[int]]]:
+async def _flood(
+    engine: Any, chats: int, per_chat: int, timeout: float, api: FakeBotApi | None = None
+) -> tuple[FakeBotApi, dict[int, list[int]]]:
     """Queue ``per_chat`` messages from each of ``chats`` private chats at once; wait for every reply."""
     api = api or FakeBotApi()
     await api.start()

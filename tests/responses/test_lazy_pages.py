@@ -16,8 +16,13 @@ import responses.render as render
 from responses import Engine
 from responses.answer import MESSAGE_LIMIT
 
-LONG = ["/league", "/sources", "/find staffing", "which PDUs were rated requires improvement?",
-        "how many services rated Good overall?"]
+LONG = [
+    "/league",
+    "/sources",
+    "/find staffing",
+    "which PDUs were rated requires improvement?",
+    "how many services rated Good overall?",
+]
 
 
 class Counting:
@@ -96,8 +101,11 @@ def test_a_page_read_out_of_order_is_the_same_page(kb, question):
 
 
 @pytest.mark.parametrize("compact", [False, True])
-@pytest.mark.parametrize("question", LONG + ["/league crc", "/league 2019", "scores", "which organisations improved?",
-                                             "/find domestic abuse", "/latest"])
+@pytest.mark.parametrize(
+    "question",
+    LONG
+    + ["/league crc", "/league 2019", "scores", "which organisations improved?", "/find domestic abuse", "/latest"],
+)
 def test_pages_laid_out_without_rendering_still_fit(kb, question, compact):
     """The layout is worked out from the items alone; every page must still fit whole (never cut short)."""
     answer = Engine(kb).ask(question, compact=compact)

@@ -58,8 +58,10 @@ def test_summary_of_every_youth_service_gives_its_latest_rating_and_cited_region
         answer = ask(engine, f"/inspection #{key(kb, org_id)}")
         rated = [r for r in yd.history(org_id) if r.overall_rating]
         assert answer.text.startswith(yd.latest_name(org_id)), org_id
-        assert f"Latest rating: {rated[-1].overall_rating}" in answer.text or \
-            f"Last overall rating: {rated[-1].overall_rating}" in answer.text, org_id
+        assert (
+            f"Latest rating: {rated[-1].overall_rating}" in answer.text
+            or f"Last overall rating: {rated[-1].overall_rating}" in answer.text
+        ), org_id
         assert f"youth justice service, {yd.regions()[org_id]} [" in answer.text, org_id
         assert cited(answer, ONS)
 
@@ -149,9 +151,14 @@ def test_league_youth_by_year_and_by_programme(engine):
         expected = yd.latest_rated(**filters)
         assert len(LEAGUE_LINE.findall(answer.text)) == len(expected)
     answer = ask(engine, "league of the new youth programme")
-    new = [o for o in yd.youth_org_ids()
-           if any(r["programme"] == "youth 2025-" and r["org_id"] == o and r["overall_rating"]
-                  for r in csv.DictReader((DATA_DIR / "inspections.csv").open(encoding="utf-8")))]
+    new = [
+        o
+        for o in yd.youth_org_ids()
+        if any(
+            r["programme"] == "youth 2025-" and r["org_id"] == o and r["overall_rating"]
+            for r in csv.DictReader((DATA_DIR / "inspections.csv").open(encoding="utf-8"))
+        )
+    ]
     assert len(LEAGUE_LINE.findall(answer.text)) == len(new)
 
 
@@ -196,12 +203,16 @@ def test_youth_standards_read_in_their_own_groups(engine):
         stds = [r for r in csv.DictReader(f) if r["inspection_id"] == "yjs-dorset-2023"]
     answer = ask(engine, "Dorset youth justice standards")
     text = answer.text
-    heads = ["Organisational delivery (standards 1.1 to 1.4)", "Court disposals (standards 2.1 to 2.4)",
-             "Out-of-court disposals (standards 3.1 to 3.4)", "Resettlement (standard 4.1, from 2021)"]
+    heads = [
+        "Organisational delivery (standards 1.1 to 1.4)",
+        "Court disposals (standards 2.1 to 2.4)",
+        "Out-of-court disposals (standards 3.1 to 3.4)",
+        "Resettlement (standard 4.1, from 2021)",
+    ]
     assert [text.index(h) for h in heads] == sorted(text.index(h) for h in heads)
     for s in stds:
         group, name = s["standard_name"].split(": ", 1)
-        block = text[text.index(group + " ("):]
+        block = text[text.index(group + " (") :]
         assert f"• {name}: {s['rating']}" in block
 
 
@@ -217,8 +228,11 @@ def test_findings_of_a_youth_service_come_from_its_inspections(engine):
 
 def test_latest_youth_inspections_are_youth_only_newest_first(engine):
     answer = ask(engine, "/latest youth")
-    dated = sorted((r for r in yd.inspections() if r.org_type == yd.YOUTH and r.published),
-                   key=lambda r: (r.published, ), reverse=True)
+    dated = sorted(
+        (r for r in yd.inspections() if r.org_type == yd.YOUTH and r.published),
+        key=lambda r: (r.published,),
+        reverse=True,
+    )
     lines = [l for l in answer.text.splitlines() if l.startswith("• ")]
     assert lines and all("Youth" in l or "Young" in l for l in lines)
     assert dated[0].organisation in lines[0]
@@ -226,8 +240,11 @@ def test_latest_youth_inspections_are_youth_only_newest_first(engine):
 
 def test_national_youth_figures_come_from_the_annual_reports(engine):
     with (DATA_DIR / "figures.csv").open(newline="", encoding="utf-8") as f:
-        fig = next(r for r in csv.DictReader(f) if r["metric"] == "youth offending services inspected"
-                   and "2018-19" in r["subject"])
+        fig = next(
+            r
+            for r in csv.DictReader(f)
+            if r["metric"] == "youth offending services inspected" and "2018-19" in r["subject"]
+        )
     answer = ask(engine, "how many youth offending services were inspected in the 2018-19 annual report year?")
     assert f"youth offending services inspected: {fig['value']}" in answer.text
     assert cited(answer, fig["source_url"])
