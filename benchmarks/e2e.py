@@ -168,7 +168,7 @@ async def _round(
     final = await server.acommand(cmd="wait", count=len(messages), timeout=0)
     ids = pushed["ids"]
     expected: dict[str, list[int]] = {}
-    for (chat, _q), mid in zip(messages, ids):
+    for (chat, _q), mid in zip(messages, ids, strict=False):
         expected.setdefault(str(chat), []).append(mid)
     # In order per chat and exactly once: each chat's replies answer its messages, each once, in the order sent.
     in_order = all(final["by_chat"].get(chat, []) == mids for chat, mids in expected.items())
@@ -262,7 +262,9 @@ def run(
     real, echo = median_rate("real"), median_rate("echo")
     # Each round's echo and real runs are back to back, so a pair shares the machine's mood of the moment.
     pair_ratios = [
-        r["msgs_per_s"] / e["msgs_per_s"] for r, e in zip(results["real"], results["echo"]) if e["msgs_per_s"]
+        r["msgs_per_s"] / e["msgs_per_s"]
+        for r, e in zip(results["real"], results["echo"], strict=False)
+        if e["msgs_per_s"]
     ]
     replay_cpu = statistics.median(r["cpu_ms_per_msg"] for r in results["replay"])
     real_cpu = statistics.median(r["cpu_ms_per_msg"] for r in results["real"])

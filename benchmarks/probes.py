@@ -54,7 +54,7 @@ def ask_startup(db: Path, question: str = "how did Sheffield do?", runs: int = 5
         assert proc.stdout is not None
         first = proc.stdout.readline()
         answered = time.perf_counter() - started
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         if proc.returncode != 0 or not first.strip():
             raise RuntimeError(f"probation-bot ask failed ({proc.returncode}): {err.decode()[-500:]}")
         times.append(answered)

@@ -19,6 +19,7 @@ than ``benchmarks.e2e`` reports; the comparison between the two floods is what m
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import statistics
 import tempfile
@@ -87,7 +88,7 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
     finally:
         await api.stop()
     times = sorted(c.at for c in replies)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     out = {
         "replies_per_s": (len(times) - 1) / (times[-1] - times[0]),
         "longest_gap_ms": max(gaps) * 1000,

@@ -1,4 +1,4 @@
-"""The ``probation-bot`` command line: ``ask``, ``chart``, ``chat``, ``run``, ``kb build|check|stats`` and ``feed check``.
+"""The ``probation-bot`` command line: ``ask``, ``chart``, ``chat``, ``run``, ``kb build|check|stats``, ``feed check``.
 
 Every subcommand but ``run`` works without telegram installed or imported, so the terminal is quick
 and the question set can be checked without any network.
@@ -9,22 +9,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge import KnowledgeBaseError
 from knowledge.paths import DATA_DIR
 
+if TYPE_CHECKING:  # imported when a subcommand runs, so the terminal starts quickly
+    from knowledge.feed import Candidate
+    from responses import Engine
+    from responses.answer import Answer
+
 EXIT_USAGE, EXIT_DATA, EXIT_KB = 2, 1, 3
 
 
-def _engine(db: str | None):
+def _engine(db: str | None) -> Engine:
     from knowledge.ensure import open_knowledge_base
     from responses import Engine
 
     return Engine(open_knowledge_base(db))
 
 
-def _print_answer(answer, as_json: bool) -> None:
+def _print_answer(answer: Answer, as_json: bool) -> None:
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
     else:
@@ -131,15 +138,15 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_candidate(c, as_json: bool) -> None:  # c: knowledge.feed.Candidate
+def _print_candidate(c: Candidate, as_json: bool) -> None:
     if as_json:
         print(json.dumps(c.to_json(), ensure_ascii=False), flush=True)
         return
     who = f"{c.organisation} ({'new ' + c.type_label if c.new_organisation else c.org_id})"
     print(who)
-    print(
-        f"  type: {c.source_type}{' (guessed: check)' if c.type_guessed else ''}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}"
-    )
+    guessed = " (guessed: check)" if c.type_guessed else ""
+    rating, published = c.rating or "not stated", c.published or "no date"
+    print(f"  type: {c.source_type}{guessed}; rating: {rating}; published: {published}")
     if c.adds_to:
         print(f"  adds to {c.adds_to}: " + ", ".join(f"{k} {v}" for k, v in c.adds.items()))
     else:
@@ -237,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
 
     adopt_local_data()
     try:
-        return args.func(args)
+        command: Callable[[argparse.Namespace], int] = args.func
+        return command(args)
     except KnowledgeBaseError as exc:
         print(f"probation-bot: {exc}", file=sys.stderr)
         return EXIT_KB

@@ -54,12 +54,14 @@ def latest_by_sql(
 def test_latest_inspections_match_the_window_query(kb):
     types = [None, "crc", "nps", "pdu", "region", "national", "nonsense"]
     regions = [None, "London", "Wales", "Yorkshire and the Humber", "Nowhere"]
-    programmes = [None] + kb.programmes[:3]
-    years = [None, 2019, 2023, "2019", 1999]
+    programmes = [None, *kb.programmes[:3]]
+    years = [None, 2019, 2023, 2021, 1999]
     ratings = [None, "Good", "Requires improvement", "Inadequate"]
     checked = nonempty = 0
     for combo in itertools.product(types, regions, programmes, years, ratings, [False, True], ["league", "date"]):
-        args = dict(zip(["org_type", "region", "programme", "year", "rating", "rated_only", "order"], combo))
+        args = dict(
+            zip(["org_type", "region", "programme", "year", "rating", "rated_only", "order"], combo, strict=False)
+        )
         expected = latest_by_sql(kb, **args)
         assert kb.latest_inspections(**args) == expected, args
         checked += 1
@@ -77,7 +79,7 @@ def test_league_and_counts_match_the_window_query(kb):
 
 
 def test_histories_match_a_query_per_organisation(kb):
-    for org_id in list(kb.organisations) + ["no-such-org"]:
+    for org_id in [*kb.organisations, "no-such-org"]:
         expected = [
             from_row(Inspection, r)
             for r in kb._rows("select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))
@@ -175,7 +177,7 @@ def test_large_index_sets_are_ordered_as_sorting_would(kb):
 
     everyone = set(org_types)
     resolver.partial["everyone"] = everyone  # a word every name shares, as "synthetic" does at 100x
-    for orgs in [everyone, set(list(everyone)[:20]), set(list(everyone)[:3]), set()] + list(resolver.partial.values()):
+    for orgs in [everyone, set(list(everyone)[:20]), set(list(everyone)[:3]), set(), *list(resolver.partial.values())]:
         first = resolver._in_order(orgs)
         assert first == plain(orgs)
         first.append("changed by a caller")

@@ -231,7 +231,7 @@ def test_any_text_gets_a_well_formed_answer(engine, question, compact):
 @FUZZ
 @given(question=TEXTS)
 def test_any_button_data_and_inline_query_get_well_formed_answers(engine, question):
-    for answer in [engine.from_ref("/" + question, compact=True)] + engine.inline(question[:256]):
+    for answer in [engine.from_ref("/" + question, compact=True), *engine.inline(question[:256])]:
         assert not answer_problems(answer), (question[:200], answer_problems(answer))
     if not question.startswith("/"):
         # Data that is not a command is a button from elsewhere: "That button has expired" (the engine's
@@ -256,7 +256,7 @@ CANARIES = [
 
 @FUZZ
 @given(
-    before=st.sampled_from(["", "how did ", "/inspection ", "/find ", "/compare ", "league "] + BOTISH),
+    before=st.sampled_from(["", "how did ", "/inspection ", "/find ", "/compare ", "league ", *BOTISH]),
     canary=st.sampled_from(CANARIES),
     after=st.one_of(st.sampled_from(["", " Sheffield", " do?", " vs Leeds"]), st.text(WIDE, max_size=30)),
 )

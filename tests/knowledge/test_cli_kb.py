@@ -131,7 +131,7 @@ def test_build_into_a_folder_fails_in_one_line_and_leaves_no_temporary_file(
 ) -> None:
     target = tmp_path / "a-folder"
     target.mkdir()
-    code, out, err = run(capsys, "kb", "build", "--data", str(data_copy), "--out", str(target))
+    code, _out, err = run(capsys, "kb", "build", "--data", str(data_copy), "--out", str(target))
     assert code != 0
     assert err.count("\n") == 1 and "cannot write" in err
     assert sorted(tmp_path.iterdir()) == sorted([data_copy, target]) and list(target.iterdir()) == []

@@ -32,7 +32,7 @@ def test_a_new_inspection_is_news_with_its_rating_body_type_and_region(data, tmp
     new = _build(data, tmp_path, "new.db")
     # The organisation's facts as the new database holds them, read with SQL here.
     conn = sqlite3.connect(tmp_path / "new.db")
-    name, org_type, region = conn.execute(
+    name, org_type, _region = conn.execute(
         "select name, org_type, region from organisations where org_id = ?", (added["org_id"],)
     ).fetchone()
     assert diff_builds(old, new) == [

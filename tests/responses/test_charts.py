@@ -121,7 +121,12 @@ def test_years_counts_every_rated_inspection(kb, db):
             }
         )
         got = Counter(
-            {(p, r): n for p, counts in zip(panel.periods, panel.counts) for r, n in zip(RATINGS, counts) if n}
+            {
+                (p, r): n
+                for p, counts in zip(panel.periods, panel.counts, strict=False)
+                for r, n in zip(RATINGS, counts, strict=False)
+                if n
+            }
         )
         assert got == expected, org_type
         estimated = dict(
@@ -131,7 +136,7 @@ def test_years_counts_every_rated_inspection(kb, db):
                 (org_type,),
             ).fetchall()
         )
-        assert {p: e for p, e in zip(panel.periods, panel.estimated) if e} == {
+        assert {p: e for p, e in zip(panel.periods, panel.estimated, strict=False) if e} == {
             str(y): n for y, n in estimated.items() if n
         }
         years = [int(p) for p in panel.periods]
@@ -146,7 +151,7 @@ def test_years_by_round_and_all_types(kb, db):
             "and overall_rating is not null group by 1"
         ).fetchall()
     )
-    assert {p: sum(c) for p, c in zip(chart.panels[0].periods, chart.panels[0].counts)} == expected
+    assert {p: sum(c) for p, c in zip(chart.panels[0].periods, chart.panels[0].counts, strict=False)} == expected
     everything = data.years(kb)
     total = db.execute(
         "select count(*) from inspections where overall_rating is not null "
@@ -203,7 +208,7 @@ def test_history_shows_a_predecessor_as_a_different_body(kb, db):
 def test_compare_shows_the_latest_rated_inspection_and_its_standards(kb, db):
     ids = ["west-yorkshire-crc", "dtv-crc", "nps-nw"]
     chart = data.compare(kb, ids)
-    for body, org_id in zip(chart.bodies, ids):
+    for body, org_id in zip(chart.bodies, ids, strict=False):
         insp, rating = db.execute(
             "select inspection_id, overall_rating from inspections where org_id = ? "
             "and overall_rating is not null order by sort_date desc limit 1",
@@ -223,7 +228,7 @@ def test_compare_shows_the_latest_rated_inspection_and_its_standards(kb, db):
                 (body.inspection_id,),
             )
         }
-        got = {label: cells[k] for label, cells in zip(chart.standards, chart.cells) if cells[k]}
+        got = {label: cells[k] for label, cells in zip(chart.standards, chart.cells, strict=False) if cells[k]}
         assert got == {(f"{c} {n}" if c else n): r for (c, n), r in expected.items()}
     assert any(any(cells) for cells in chart.cells), "these bodies have standard ratings: the test must see some"
 

@@ -103,8 +103,15 @@ def test_a_page_read_out_of_order_is_the_same_page(kb, question):
 @pytest.mark.parametrize("compact", [False, True])
 @pytest.mark.parametrize(
     "question",
-    LONG
-    + ["/league crc", "/league 2019", "scores", "which organisations improved?", "/find domestic abuse", "/latest"],
+    [
+        *LONG,
+        "/league crc",
+        "/league 2019",
+        "scores",
+        "which organisations improved?",
+        "/find domestic abuse",
+        "/latest",
+    ],
 )
 def test_pages_laid_out_without_rendering_still_fit(kb, question, compact):
     """The layout is worked out from the items alone; every page must still fit whole (never cut short)."""
