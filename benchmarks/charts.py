@@ -207,8 +207,10 @@ def run(db: Path, engine: Any, quick: bool, log: Any = print) -> dict[str, Any]:
         f"{others['first_in_bot']['max_ms'] / 1000:.2f} s"
     )
     log(
-        f"  another chat's answer latency, idle p50/p99 {others['idle']['p50_ms']:.1f}/{others['idle']['p99_ms']:.1f} ms; "
-        f"while a chart is drawn in the worker process {others['busy']['p50_ms']:.1f}/{others['busy']['p99_ms']:.1f} ms "
+        f"  another chat's answer latency, idle p50/p99 {others['idle']['p50_ms']:.1f}/{others['idle']['p99_ms']:.1f} "
+        "ms; "
+        f"while a chart is drawn in the worker process {others['busy']['p50_ms']:.1f}/{others['busy']['p99_ms']:.1f} "
+        "ms "
         f"(ratio {others['ratio_p50']:.2f}/{others['ratio_p99']:.2f}); drawn in a thread instead "
         f"{others['busy_thread']['p50_ms']:.1f}/{others['busy_thread']['p99_ms']:.1f} ms "
         f"(ratio {others['thread_ratio_p50']:.2f}/{others['thread_ratio_p99']:.2f})"

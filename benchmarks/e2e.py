@@ -39,7 +39,7 @@ from typing import Any
 
 import bot.app
 from bot.settings import Settings
-from responses import ANSWER, Answer, Page
+from responses import ANSWER, Answer, Engine, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 ECHO_TEXT = "Thanks, noted."
@@ -66,7 +66,7 @@ class ReplayEngine:
     """The real engine's answers, worked out beforehand and handed back from a dict: the cost of
     delivering real answers (longer HTML, buttons) without the cost of working them out."""
 
-    def __init__(self, engine: Any, questions: list[str]) -> None:
+    def __init__(self, engine: Engine, questions: list[str]) -> None:
         self._engine = engine
         self._answers = {q: engine.ask(q) for q in questions}
 
@@ -102,7 +102,8 @@ class ServerProcess:
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError("the fake Bot API server process ended")
-        return json.loads(line)
+        message: dict[str, Any] = json.loads(line)
+        return message
 
     def command(self, **cmd: Any) -> dict[str, Any]:
         assert self.proc.stdin is not None
@@ -247,7 +248,8 @@ def run(
                 r = await _round(server, eng, few, throttled=False, timeout=30 + len(few) * rtt_ms / 200)
                 results[name].append(r)
                 log(
-                    f"  e2e with {rtt_ms:.0f} ms per sendMessage round trip {name:8}: {r['replies']}/{r['messages']} in "
+                    f"  e2e with {rtt_ms:.0f} ms per sendMessage round trip {name:8}: {r['replies']}/{r['messages']} "
+                    "in "
                     f"{r['seconds']:.2f} s = {r['msgs_per_s']:.1f} msg/s"
                 )
             await server.acommand(cmd="latency", ms=0)
@@ -257,7 +259,7 @@ def run(
         server.close()
 
     def median_rate(name: str) -> float:
-        return statistics.median(r["msgs_per_s"] for r in results[name])
+        return float(statistics.median(r["msgs_per_s"] for r in results[name]))
 
     real, echo = median_rate("real"), median_rate("echo")
     # Each round's echo and real runs are back to back, so a pair shares the machine's mood of the moment.

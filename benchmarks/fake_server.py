@@ -63,7 +63,7 @@ async def _serve() -> None:
                 seen = len(calls)
                 await asyncio.sleep(0.005)
             replies = _replies(api)
-            by_chat: dict[str, list[int]] = {}
+            by_chat: dict[str, list[int | None]] = {}
             for c in replies:
                 replied_to = (c.params.get("reply_parameters") or {}).get("message_id")
                 by_chat.setdefault(str(c.chat_id), []).append(replied_to)

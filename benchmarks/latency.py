@@ -7,6 +7,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from responses import Engine
 
@@ -86,7 +87,7 @@ def warm_up(engine: Engine, questions: Iterable[str]) -> None:
     gc.collect()
 
 
-def measure(engine: Engine, questions: list[str], *, repeats: int = 3) -> dict:
+def measure(engine: Engine, questions: list[str], *, repeats: int = 3) -> dict[str, Any]:
     """Cold latency ``repeats`` times over (the headline is the median repeat's figure) and warm once.
 
     Cold: the answer cache is cleared and every question is new to it, so each answer is worked out in

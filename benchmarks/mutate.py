@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "mutation.json"
@@ -162,7 +163,8 @@ def _counts(project: Path) -> dict[str, int]:
     subprocess.run(
         [sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=project, check=True, stdout=subprocess.DEVNULL
     )
-    return json.loads((project / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
+    counts: dict[str, int] = json.loads((project / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
+    return counts
 
 
 def _survivors(project: Path) -> list[str]:
@@ -174,7 +176,7 @@ def _survivors(project: Path) -> list[str]:
     ]
 
 
-def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, object]:
+def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, Any]:
     """Run mutmut on one module in a fresh sandbox; its killed, survived and score."""
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
         project, deselected = _sandbox(module, MODULES[module], Path(tmp))
@@ -206,12 +208,12 @@ def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, 
     }
 
 
-def _write(out: Path, modules: dict[str, dict]) -> dict[str, object]:
+def _write(out: Path, modules: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Write the per-module and overall figures; return the overall ones."""
     modules = {m: modules[m] for m in MODULES if m in modules}
     killed = sum(int(r["killed"]) for r in modules.values())
     survived = sum(int(r["survived"]) for r in modules.values())
-    overall = {
+    overall: dict[str, Any] = {
         "killed": killed,
         "survived": survived,
         "score": round(killed / (killed + survived), 3) if killed + survived else 0.0,
@@ -222,7 +224,7 @@ def _write(out: Path, modules: dict[str, dict]) -> dict[str, object]:
     return overall
 
 
-def markdown_table(results: dict) -> str:
+def markdown_table(results: dict[str, Any]) -> str:
     """The figures as the README shows them."""
     lines = ["| module | killed | survived | score | scored at |", "|---|---|---|---|---|"]
     for module, r in results["modules"].items():
@@ -249,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"not a module we score: {unknown}")
     previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    modules: dict[str, dict] = dict(previous.get("modules", {}))
+    modules: dict[str, dict[str, Any]] = dict(previous.get("modules", {}))
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()

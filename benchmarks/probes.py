@@ -123,7 +123,8 @@ def peak_rss(db: Path) -> dict[str, Any]:
     )
     if out.returncode != 0:
         raise RuntimeError(f"rss probe failed: {out.stderr[-800:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    printed: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return printed
 
 
 def _rss_probe(db: str) -> None:

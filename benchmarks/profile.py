@@ -12,7 +12,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from responses import Engine
 
 #: Stages of answering, each the cumulative time of the functions named (file suffix, function name).
 #: Resolution runs inside parsing, and queries and rendering inside building; "rest" is what is left.
@@ -46,7 +51,7 @@ def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
     return out
 
 
-def profile_answers(engine, questions: list[str]) -> tuple[pstats.Stats, dict[str, float]]:
+def profile_answers(engine: Engine, questions: list[str]) -> tuple[pstats.Stats, dict[str, float]]:
     """Profile ``engine.ask`` over ``questions`` with a cleared cache; cumulative seconds by stage."""
     engine._cached.cache_clear()
     profiler = cProfile.Profile()
@@ -58,7 +63,7 @@ def profile_answers(engine, questions: list[str]) -> tuple[pstats.Stats, dict[st
     return stats, stage_seconds(stats)
 
 
-def print_stages(stages: dict[str, float], log=print) -> None:
+def print_stages(stages: dict[str, float], log: Callable[[str], object] = print) -> None:
     total = stages.get("total (Engine.ask)") or 1.0
     for name, seconds in stages.items():
         log(f"    {seconds / total * 100:5.1f}%  {seconds:7.2f} s  {name}")

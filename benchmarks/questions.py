@@ -152,8 +152,8 @@ def generated_questions(
             typed = name
             if rng.random() < typo_share:
                 words = name.split()
-                w = rng.randrange(len(words))
-                words[w] = typo(words[w], rng)
+                at = rng.randrange(len(words))
+                words[at] = typo(words[at], rng)
                 typed = " ".join(words)
             if rng.random() < 0.3:
                 typed = typed.lower()
@@ -183,6 +183,6 @@ def generated_questions(
     return list(dict.fromkeys(q for q in out if q.strip()))
 
 
-def all_questions(kb: KnowledgeBase, **kwargs) -> list[str]:
+def all_questions(kb: KnowledgeBase) -> list[str]:
     """The shared questions first, then the generated ones (duplicates removed)."""
-    return list(dict.fromkeys(shared_questions() + generated_questions(kb, **kwargs)))
+    return list(dict.fromkeys(shared_questions() + generated_questions(kb)))

@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import bot.app
 from bot.reload import _prepare
 from bot.state import ORG, StateDB, Target
 from knowledge.kb import KnowledgeBase
@@ -40,12 +39,6 @@ HERE = Path(__file__).resolve().parent
 FLOOD = 1000
 CHATS = 50
 FOLLOWER = 9000
-
-
-def _unthrottled() -> None:
-    """Lift the rate limiter's overall limit, as ``benchmarks.e2e`` does, so the bot's own pace shows."""
-    real = bot.app.AIORateLimiter
-    bot.app.AIORateLimiter = lambda **kw: real(overall_max_rate=0, overall_time_period=0, **kw)  # type: ignore
 
 
 def bench_prepare(old_path: Path, new_path: Path, rounds: int = 5) -> float:
@@ -100,7 +93,6 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
 
 
 def main() -> int:
-    _unthrottled()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         data = copy_data(work / "prepare")

@@ -14,8 +14,8 @@ What is measured (``benchmarks/README.md`` says how to read it):
 6. 100x: a synthetic knowledge base with 100 times the organisations, inspections and findings:
    build time, and answer latency over the same questions plus questions about synthetic bodies.
 
-Options: ``--quick`` (fewer questions and rounds, for trying the harness), ``--skip-e2e``, ``--skip-100x``, ``--skip-charts``,
-``--out PATH``. Nothing here contacts Telegram: the only server is the fake one on 127.0.0.1.
+Options: ``--quick`` (fewer questions and rounds, for trying the harness), ``--skip-e2e``, ``--skip-100x``,
+``--skip-charts``, ``--out PATH``. Nothing here contacts Telegram: the only server is the fake one on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -149,7 +149,8 @@ def bench_1x(
     details["latency_1x"] = measured
     log(
         f"  cold (cache cleared), median of {len(cold['repeats'])} passes: p50 {cold['p50_ms']:.3f} ms, "
-        f"p90 {cold['p90_ms']:.3f} ms, p99 {cold['p99_ms']:.3f} ms, max {cold['max_ms']:.2f} ms, mean {cold['mean_ms']:.3f} ms"
+        f"p90 {cold['p90_ms']:.3f} ms, p99 {cold['p99_ms']:.3f} ms, max {cold['max_ms']:.2f} ms, mean "
+        f"{cold['mean_ms']:.3f} ms"
     )
     log(
         f"  the same in CPU time (what the answers cost, without the moments another process held the core): "
@@ -196,7 +197,8 @@ def bench_100x(questions_1x: list[str], quick: bool, results: dict[str, Any], de
     details["synthetic_100x"] = {"written": counts, "built": kb_counts, "data_dir": str(data.relative_to(ROOT))}
     log(
         f"100x: generated {counts['organisations']:,} organisations ({SYNTHETIC_PREFIX.strip()!r} names), "
-        f"{counts['inspections']:,} inspections, {counts['findings']:,} findings in {results['synthetic_data_s_100x']:.1f} s; "
+        f"{counts['inspections']:,} inspections, {counts['findings']:,} findings in "
+        f"{results['synthetic_data_s_100x']:.1f} s; "
         f"built in {results['kb_build_s_100x']:.1f} s; engine ready in {results['engine_init_s_100x']:.2f} s"
     )
     known = set(questions_1x)
@@ -227,7 +229,8 @@ def bench_100x(questions_1x: list[str], quick: bool, results: dict[str, Any], de
     results["slowest_100x"] = details["latency_100x"]["slowest"]
     log(
         f"  cold over {len(questions)} questions (one in {step} of the 1x set + questions naming synthetic bodies): "
-        f"p50 {s['p50_ms']:.2f} ms, p99 {s['p99_ms']:.1f} ms, max {s['max_ms']:.0f} ms; CPU time p99 {cpu['p99_ms']:.1f} ms"
+        f"p50 {s['p50_ms']:.2f} ms, p99 {s['p99_ms']:.1f} ms, max {s['max_ms']:.0f} ms; CPU time p99 "
+        f"{cpu['p99_ms']:.1f} ms"
     )
     log(
         "  by intent (n, p50, p99 ms): "
@@ -292,14 +295,16 @@ def bench_e2e(
     log(
         f"  bot process CPU per message: real {measured['e2e_cpu_ms_per_msg']:.2f} ms, echo "
         f"{measured['echo_cpu_ms_per_msg']:.2f} ms (ratio echo/real {measured['e2e_cpu_ratio']:.2f}); real answers "
-        f"replayed without the engine {measured['replay_cpu_ms_per_msg']:.2f} ms ({measured['replay_msgs_per_s']:.0f} msg/s)"
+        f"replayed without the engine {measured['replay_cpu_ms_per_msg']:.2f} ms ({measured['replay_msgs_per_s']:.0f} "
+        "msg/s)"
     )
     log(
         f"  as configured (30 msg/s limiter): real {measured['e2e_msgs_per_s_limited']:.1f} msg/s, echo "
         f"{measured['echo_msgs_per_s_limited']:.1f} msg/s, ratio {measured['e2e_ratio_limited']:.2f}"
     )
     log(
-        f"  with a {measured['rtt_ms']:.0f} ms round trip per send: real {measured['e2e_msgs_per_s_rtt']:.1f} msg/s, echo "
+        f"  with a {measured['rtt_ms']:.0f} ms round trip per send: real {measured['e2e_msgs_per_s_rtt']:.1f} msg/s, "
+        "echo "
         f"{measured['echo_msgs_per_s_rtt']:.1f} msg/s, ratio {measured['e2e_ratio_rtt']:.2f}; "
         f"{measured['rtt_hiding_ratio']:.2f} of the unthrottled rate (rtt_hiding_ratio); "
         f"exactly once and in order per chat: {measured['exactly_once']}"
@@ -321,14 +326,16 @@ def bench_startup(db: Path, quick: bool, results: dict[str, Any], details: dict[
         results["bot_rss_mb"] = run["bot_rss_mb"]
         details["startup_bot"] = run
         log(
-            f"  `probation-bot run` (long polling the fake server) to its first sendMessage {run['bot_startup_s']:.3f} s; "
+            f"  `probation-bot run` (long polling the fake server) to its first sendMessage {run['bot_startup_s']:.3f} "
+            "s; "
             f"its peak RSS {_fmt(run['bot_rss_mb'], 1)} MB"
         )
     rss = probes.peak_rss(db)
     results["rss_mb"] = rss["rss_mb"]
     details["rss"] = rss
     log(
-        f"peak RSS of a process answering all {rss['questions']} generated questions (full and compact): {rss['rss_mb']:.1f} MB "
+        f"peak RSS of a process answering all {rss['questions']} generated questions (full and compact): "
+        f"{rss['rss_mb']:.1f} MB "
         f"({rss['rss_mb_engine_ready']:.1f} MB with the engine ready, before any answer; "
         f"{rss['answers_cached']} answers in the engine's cache at the end)"
     )
@@ -381,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine_at_start": _machine(),
     }
     log(
-        f"probation-bot benchmarks: Python {meta['machine_at_start']['python']}, {meta['machine_at_start']['cpus']} CPUs, "
+        f"probation-bot benchmarks: Python {meta['machine_at_start']['python']}, {meta['machine_at_start']['cpus']} "
+        "CPUs, "
         f"load average {meta['machine_at_start']['load_average']}, commit {meta['commit']}"
     )
     with tempfile.TemporaryDirectory(prefix="probation-bench-") as tmp:
