@@ -10,6 +10,7 @@ Each picture is cached by (chart, filters, knowledge-base build); once Telegram 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import time
@@ -156,13 +157,11 @@ async def _draw_and_send(charts: ChartSender, engine: Engine, request: ChartRequ
         return
     except Exception:  # a fault costs the picture, not the bot; a short note says so
         logger.exception("failed to draw or send a chart kind=%s", request.kind)
-        try:
+        with contextlib.suppress(Exception):  # the note is a courtesy: failing to send it changes nothing
             await message.reply_text(
                 DRAWING_FAILED,
                 reply_parameters=ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True),
             )
-        except Exception:
-            pass
         return
     logger.info("chart kind=%s sent latency_ms=%.0f", request.kind, (time.perf_counter() - started) * 1000)
 

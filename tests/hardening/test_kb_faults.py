@@ -155,7 +155,7 @@ def test_the_knowledge_base_the_bot_opens_is_read_only(kb_path, tmp_path):
         "pragma user_version = 7",
         "vacuum",
     ):
-        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|read only"):
+        with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only|read only"):
             conn.execute(sql)
         conn.rollback()  # Python's sqlite3 opened a transaction for the failed write
     for question in (

@@ -73,7 +73,7 @@ async def _flood(
             await api.wait_for("getUpdates")
             sent: dict[int, list[int]] = defaultdict(list)
             k = 0
-            for round_ in range(per_chat):  # interleaved, as many people typing at once would be
+            for _round in range(per_chat):  # interleaved, as many people typing at once would be
                 for chat in range(chats):
                     message = api.private(QUESTIONS[k % len(QUESTIONS)], user_id=70_000 + chat)
                     sent[70_000 + chat].append(message["message_id"])

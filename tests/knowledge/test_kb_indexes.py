@@ -53,7 +53,8 @@ def test_findings_in_a_region_and_of_a_type(kb: KnowledgeBase, sql):
     crc = sql.execute(
         """select count(*) from findings f left join organisations o on o.org_id = f.org_id
                          left join subjects s on s.subject_id = f.subject_id
-                         where f.topic = ? and (o.org_type = 'crc' or (f.org_id is null and upper(s.title) like '%CRC%'))""",
+                         where f.topic = ?
+                         and (o.org_type = 'crc' or (f.org_id is null and upper(s.title) like '%CRC%'))""",
         (topic,),
     ).fetchone()[0]
     assert kb.findings_on([topic], org_type="crc")[0] == crc
@@ -66,7 +67,8 @@ def test_earlier_ratings_index(kb: KnowledgeBase, sql):
         select i.inspection_id from inspections i
         where i.overall_rating = 'Good' and exists (
             select 1 from inspections later where later.org_id = i.org_id
-            and (later.sort_date > i.sort_date or (later.sort_date = i.sort_date and later.inspection_id > i.inspection_id)))""")
+            and (later.sort_date > i.sort_date
+                 or (later.sort_date = i.sort_date and later.inspection_id > i.inspection_id)))""")
     }
     assert {i.inspection_id for i in kb.earlier_rated("Good")} == expected
 
@@ -83,7 +85,8 @@ def test_scores_counted_and_cut(kb: KnowledgeBase, sql):
     lowest = [
         r[0]
         for r in sql.execute(
-            "select inspection_id from inspections where score_points is not null order by score_points, sort_date limit 3"
+            "select inspection_id from inspections where score_points is not null "
+            "order by score_points, sort_date limit 3"
         )
     ]
     assert [i.inspection_id for i in kb.scored_inspections(limit=3)] == lowest

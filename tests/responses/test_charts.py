@@ -114,8 +114,8 @@ def test_years_counts_every_rated_inspection(kb, db):
             {
                 (str(y), r): n
                 for y, r, n in db.execute(
-                    "select year, overall_rating, count(*) from inspections where org_type = ? and overall_rating is not null "
-                    "group by 1, 2",
+                    "select year, overall_rating, count(*) from inspections "
+                    "where org_type = ? and overall_rating is not null group by 1, 2",
                     (org_type,),
                 )
             }

@@ -75,7 +75,7 @@ def test_the_terminal_and_json_render_text_only(kb, counting):
 def test_turning_to_a_later_page_renders_the_pages_before_it_once_in_text(kb, counting):
     answer = Engine(kb).ask("/league")
     assert len(answer.pages) >= 3
-    answer.pages[2].html
+    assert answer.pages[2].html  # reading the property renders the page
     # Page 1 in HTML (shown), page 2 in text only to number its citations (page 1's are numbered
     # already), page 3 in HTML.
     assert _main_renders(counting) == Counter({("html", "league.j2"): 2, ("text", "league.j2"): 1})

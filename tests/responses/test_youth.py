@@ -71,7 +71,7 @@ def test_history_lists_every_inspection_in_order(engine, kb):
     for org_id in yd.youth_org_ids():
         hist = yd.history(org_id)
         answer = ask(engine, f"/history #{key(kb, org_id)}")
-        lines = [l for l in answer.text.splitlines() if l.startswith("• ") and "earlier inspection" not in l]
+        lines = [x for x in answer.text.splitlines() if x.startswith("• ") and "earlier inspection" not in x]
         assert len(lines) == len(hist), org_id
         for line, row in zip(lines, hist, strict=False):
             assert (row.overall_rating or "not rated") in line, (org_id, line)
@@ -83,7 +83,7 @@ def test_an_earlier_rating_known_only_from_the_next_report_is_said_plainly_and_c
     for row in firsts:
         answer = ask(engine, f"/history #{key(kb, row.org_id)}")
         year = str(row.year)
-        line = next(l for l in answer.text.splitlines() if "earlier inspection" in l)
+        line = next(x for x in answer.text.splitlines() if "earlier inspection" in x)
         assert line.startswith("• before the inspection ") and year in line.split(":")[0], line
         assert row.previous_rating in line, line
         n = next(c.n for c in answer.citations if c.url == yd_source(row.inspection_id))
@@ -233,8 +233,8 @@ def test_latest_youth_inspections_are_youth_only_newest_first(engine):
         key=lambda r: (r.published,),
         reverse=True,
     )
-    lines = [l for l in answer.text.splitlines() if l.startswith("• ")]
-    assert lines and all("Youth" in l or "Young" in l for l in lines)
+    lines = [x for x in answer.text.splitlines() if x.startswith("• ")]
+    assert lines and all("Youth" in x or "Young" in x for x in lines)
     assert dated[0].organisation in lines[0]
 
 
