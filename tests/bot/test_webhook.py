@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from typing import cast
 
 import aiohttp
 import pytest
 
 from bot.app import ALLOWED_UPDATES, build_application, webhook_options
 from tests.bot.conftest import LIFECYCLE_TIMEOUT, make_settings
+from tests.bot.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 
@@ -19,14 +21,17 @@ SECRET = "s3cret_-value"
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def test_webhook_options_take_the_path_from_the_url_and_always_set_a_secret(tmp_path):
     class FakeApi:
         base_url = "http://127.0.0.1:1/bot"
 
-    settings = make_settings(FakeApi(), webhook_url="https://bot.example.org/tg/updates", webhook_port=8443)
+    settings = make_settings(
+        cast(FakeBotApi, FakeApi()), webhook_url="https://bot.example.org/tg/updates", webhook_port=8443
+    )
     options = webhook_options(settings)
     assert options["url_path"] == "tg/updates"
     assert options["webhook_url"] == "https://bot.example.org/tg/updates"
@@ -42,6 +47,7 @@ async def test_webhook_mode_answers_what_telegram_posts(api, recorded):
     application = build_application(settings, recorded)
     async with asyncio.timeout(LIFECYCLE_TIMEOUT):
         await application.initialize()
+        assert application.post_init is not None and application.updater is not None
         await application.post_init(application)
         await application.updater.start_webhook(**webhook_options(settings))
         await application.start()
@@ -69,6 +75,7 @@ async def test_webhook_mode_answers_what_telegram_posts(api, recorded):
         assert recorded.asked == [("how did Sheffield PDU do?", False)]
     finally:
         async with asyncio.timeout(LIFECYCLE_TIMEOUT):
+            assert application.updater is not None
             await application.updater.stop()
             await application.stop()
             await application.shutdown()

@@ -72,7 +72,7 @@ def test_latest_inspections_match_the_window_query(kb):
 def test_league_and_counts_match_the_window_query(kb):
     for org_type in (None, "crc", "nps", "pdu", "region"):
         assert kb.league(org_type=org_type) == latest_by_sql(kb, org_type=org_type, rated_only=True)
-        counts: dict = {}
+        counts: dict[str | None, int] = {}
         for i in latest_by_sql(kb, org_type=org_type):
             counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
         assert kb.count_by_rating(org_type=org_type) == counts

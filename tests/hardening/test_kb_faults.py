@@ -63,7 +63,7 @@ def _directory(good: Path, path: Path) -> None:
     path.mkdir()
 
 
-BAD: dict[str, Callable[[Path, Path], None]] = {
+BAD: dict[str, Callable[[Path, Path], object]] = {
     "missing": lambda good, path: None,
     "empty": lambda good, path: path.write_bytes(b""),
     "text": lambda good, path: path.write_text("inspection_id,org_id\nx,y\n"),

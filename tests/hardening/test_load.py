@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
+from telegram.ext import AIORateLimiter
 
 import bot.app
 from bot.handlers import SLOW_DOWN
@@ -56,9 +57,10 @@ QUESTIONS = [
 
 
 def _lift_overall_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = bot.app.AIORateLimiter
     monkeypatch.setattr(
-        bot.app, "AIORateLimiter", lambda **kwargs: real(overall_max_rate=0, overall_time_period=0, **kwargs)
+        bot.app,
+        "AIORateLimiter",
+        lambda **kwargs: AIORateLimiter(overall_max_rate=0, overall_time_period=0, **kwargs),
     )
 
 
@@ -101,7 +103,7 @@ def _check(api: FakeBotApi, sent: dict[int, list[int]]) -> None:
     twice = [key for key, n in counts.items() if n > 1]
     assert not twice, f"answered more than once: {twice[:5]}"
     assert set(counts) == expected and len(replies) == total
-    by_chat: dict[int, list[int]] = defaultdict(list)
+    by_chat: dict[int | None, list[int | None]] = defaultdict(list)
     for chat, mid in replied_to:
         by_chat[chat].append(mid)
     out_of_order = [chat for chat, ids in sent.items() if by_chat[chat] != ids]

@@ -20,7 +20,10 @@ def sql(kb_path) -> sqlite3.Connection:
 
 
 def _busiest_topic(sql: sqlite3.Connection) -> str:
-    return sql.execute("select topic from findings group by topic order by count(*) desc, topic limit 1").fetchone()[0]
+    topic: str = sql.execute(
+        "select topic from findings group by topic order by count(*) desc, topic limit 1"
+    ).fetchone()[0]
+    return topic
 
 
 def test_findings_on_a_topic_are_counted_and_cut(kb: KnowledgeBase, sql):

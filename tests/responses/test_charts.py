@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import sqlite3
 from collections import Counter
+from typing import Any
 
 import pytest
 
 from knowledge.ratings import RATINGS
+from responses.answer import Answer
 from responses.charts import data, draw
 from responses.charts.request import ChartRequest, offered, parse
 
@@ -47,11 +49,13 @@ def db(kb_path):
     conn.close()
 
 
-def filters(org_type=None, region=None, programme=None, year=None) -> dict:
+def filters(
+    org_type: str | None = None, region: str | None = None, programme: str | None = None, year: int | None = None
+) -> dict[str, Any]:
     return {"org_type": org_type, "region": region, "programme": programme, "year": year}
 
 
-def every_league_filter(db) -> list[dict]:
+def every_league_filter(db: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every filter /league accepts, one at a time, as the league reads them (a region alone means its PDUs)."""
     out = [filters(t) for t in ("pdu", "crc", "nps", "region", "yjs")]
     out += [
@@ -260,7 +264,8 @@ def test_chart_league_reads_the_same_filters_as_league(engine, kb, words):
 
 def test_bad_filter_gets_the_leagues_own_answer(engine):
     for words in ("nps 2030", "crc Wales 2024"):
-        assert parse(engine, f"/chart league {words}").text == engine.ask(f"/league {words}").text
+        answer = parse(engine, f"/chart league {words}")
+        assert isinstance(answer, Answer) and answer.text == engine.ask(f"/league {words}").text
 
 
 @pytest.mark.parametrize(
@@ -325,7 +330,7 @@ def test_every_league_filter_draws(kb, db):
 
 
 def test_other_kinds_draw(kb, db):
-    charts = [data.years(kb, t, by=by) for t in (None, *data.RATED_TYPES) for by in ("year", "round")]
+    charts: list[data.Chart] = [data.years(kb, t, by=by) for t in (None, *data.RATED_TYPES) for by in ("year", "round")]
     # One body of each type (the one with most inspections), a predecessor, a body never rated.
     for (org_id,) in db.execute(
         "select org_id from (select org_id, org_type, count(*) n from inspections "
@@ -356,4 +361,5 @@ def test_a_region_with_rating_words_is_its_league(engine, kb):
     request = parse(engine, "a chart of the ratings in Wales")
     assert isinstance(request, ChartRequest) and request.kind == "league"
     assert dict(request.filters) == filters("pdu", region="Wales")
-    assert parse(engine, "/chart Wales").kind == "choices"  # the bare name is still a choice of bodies
+    bare = parse(engine, "/chart Wales")
+    assert bare is not None and bare.kind == "choices"  # the bare name is still a choice of bodies

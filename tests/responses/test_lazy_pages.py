@@ -40,7 +40,7 @@ class Counting:
         class Wrapped:
             def render(self, *args: Any, **kwargs: Any) -> str:
                 renders[(form, name)] += 1
-                return template.render(*args, **kwargs)
+                return str(template.render(*args, **kwargs))
 
         return Wrapped()
 
