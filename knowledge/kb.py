@@ -385,16 +385,6 @@ class KnowledgeBase:
                     out.setdefault(insp.overall_rating, []).append(insp)
         return out
 
-    @cached_property
-    def rating_changes(self) -> list[tuple[Inspection, Inspection]]:
-        """(first rated, latest rated) inspection of each organisation rated at least twice, in id order."""
-        out = []
-        for org_id in self.organisations:
-            rated = [h for h in self._histories.get(org_id, ()) if h.overall_rating]
-            if len(rated) >= 2:
-                out.append((rated[0], rated[-1]))
-        return out
-
     def undated_count(self) -> int:
         """How many inspections have no publication date in our sources."""
         return self._count("select count(*) from inspections where published is null")
