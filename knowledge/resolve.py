@@ -42,6 +42,8 @@ _TYPE_PHRASES = [
     ("delivery units", "pdus"),
     ("delivery unit", "pdu"),
 ]
+#: Kinds of body found only by a whole name or alias: national reports have long titles of common words.
+_WHOLE_NAME_ONLY = {"national"}
 #: Words removed from names to make keys: they describe the kind of body, not which one.
 _NAME_NOISE = {
     "probation", "service", "services", "company", "companies", "the", "dynamic", "inspection", "of", "public",
@@ -153,6 +155,9 @@ class Resolver:
     key_list: list[str] = field(default_factory=list)
     word_list: list[str] = field(default_factory=list)
     max_span: int = 7
+    #: Whole names of four words or more, as token tuples by first token: typed out in full, a name is
+    #: that organisation even when its words alone say nothing ("HM Prison and Probation Service – ...").
+    full: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = field(default_factory=dict)
     # Caches for the fuzzy tier (the index above never changes once built).
     _pools: dict[tuple[int, int, float], list[str]] = field(default_factory=dict, repr=False, compare=False)
     _by_length: dict[int, dict[int, list[int]]] = field(default_factory=dict, repr=False, compare=False)
@@ -164,12 +169,18 @@ class Resolver:
     def from_aliases(cls, aliases: list[tuple[str, str, str]], org_types: dict[str, str]) -> "Resolver":
         """Index ``(alias, org_id, kind)`` rows; names and aliases alike."""
         r = cls(org_types=org_types)
+        full: dict[tuple[str, ...], set[str]] = {}
         for alias, org_id, _kind in aliases:
+            whole = tuple(_tokens(alias)[1])
+            if len(whole) >= 4:
+                full.setdefault(whole, set()).add(org_id)
             key = name_key(alias)
             if not key:
                 continue
             r.exact.setdefault(key, set()).add(org_id)
             r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
+            if org_types.get(org_id) in _WHOLE_NAME_ONLY:
+                continue  # a report's title: its single words ("joint", "needs", "2022") name nothing
             words = key.split()
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
@@ -180,9 +191,11 @@ class Resolver:
                         continue
                     if all(w in _GENERIC for w in part):
                         continue
-                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS):
+                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
                         continue
                     r.partial.setdefault(" ".join(part), set()).add(org_id)
+        for whole, orgs in sorted(full.items(), key=lambda kv: -len(kv[0])):
+            r.full.setdefault(whole[0], []).append((whole, frozenset(orgs)))
         r.key_list = sorted(r.exact)
         r.word_list = sorted(k for k in r.partial if " " not in k)
         return r
@@ -296,18 +309,16 @@ class Resolver:
         Only the first ``max_tokens`` words are read: names come early in real questions, and this
         bounds the work on a pasted essay.
         """
-        raw_tokens = _raw_tokens(text)[:max_tokens]
-        tokens = [normalise(t) for t in raw_tokens]
-        # Split tokens that normalise to several words ("S&W") so positions stay aligned.
-        flat_raw, flat = [], []
-        for raw, norm in zip(raw_tokens, tokens):
-            for part in norm.split():
-                flat_raw.append(raw)
-                flat.append(part)
-        tokens, raw_tokens = flat, flat_raw
+        raw_tokens, tokens = _tokens(text, max_tokens)
         # What each stretch may name does not depend on which stretches are already taken, so it is
         # worked out once here; each round below then picks the best stretch still free.
         spans: list[tuple[tuple, int, int, set[str], _Candidate, str | None]] = []
+        for i, token in enumerate(tokens):
+            for whole, orgs in self.full.get(token, ()):
+                j = i + len(whole)
+                if tuple(tokens[i:j]) == whole:  # a whole name typed out beats any stretch inside it
+                    spans.append(((True, 1000 + j - i, EXACT, 100.0, -i), i, j, set(orgs),
+                                  _Candidate(set(orgs), EXACT, 100.0), None))
         for i in range(len(tokens)):
             if tokens[i] in TYPE_WORDS:
                 continue
@@ -364,6 +375,17 @@ def _english_words() -> frozenset[str]:
 def is_english_word(word: str) -> bool:
     """True for a dictionary word; a misspelt place name ("shefield", "cumbira") is not one."""
     return word in COMMON_WORDS or word in _english_words()
+
+
+def _tokens(text: str, max_tokens: int | None = None) -> tuple[list[str], list[str]]:
+    """The words of ``text`` as typed and normalised, one normalised word each: a token that normalises
+    to several words ("S&W") is repeated so positions stay aligned."""
+    flat_raw, flat = [], []
+    for raw in _raw_tokens(text)[:max_tokens]:
+        for part in normalise(raw).split():
+            flat_raw.append(raw)
+            flat.append(part)
+    return flat_raw, flat
 
 
 def _raw_tokens(text: str) -> list[str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge import KnowledgeBase
+from knowledge.vocabulary import Vocabulary
 from responses.answer import REF_LIMIT, Answer, Page
 from responses.names import short_name  # noqa: F401  (re-exported for the builders)
 from responses.render import Renderer
@@ -13,6 +14,7 @@ from responses.understand import Query
 @dataclass
 class Ctx:
     kb: KnowledgeBase
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def renderer(self) -> Renderer:
         return Renderer(self.kb)

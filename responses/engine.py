@@ -12,7 +12,9 @@ import time
 from functools import lru_cache
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
+from knowledge.paths import DATA_DIR
 from knowledge.resolve import Resolver, is_english_word
+from knowledge.vocabulary import cached_vocabulary
 from responses import info, organisation, search, tables
 from responses.answer import NO_MATCH, Answer, Page
 from responses.context import Ctx
@@ -72,11 +74,12 @@ class Engine:
 
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
-        self.ctx = Ctx(kb)
+        self.vocabulary = cached_vocabulary(DATA_DIR, tuple(kb.owners))
+        self.ctx = Ctx(kb, self.vocabulary)
         org_types = {o.org_id: o.org_type for o in kb.organisations.values()}
         self.resolver = Resolver.from_aliases(kb.aliases, org_types)
         self.understander = Understander(self.resolver, kb.regions,
-                                         {o.short_key: o.org_id for o in kb.organisations.values()}, kb.owners)
+                                         {o.short_key: o.org_id for o in kb.organisations.values()}, self.vocabulary)
         self._cached = lru_cache(maxsize=2048)(self._answer_uncached)
         # Load the dictionary and the in-memory histories now, not during somebody's first question.
         is_english_word("warm")

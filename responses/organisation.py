@@ -195,7 +195,7 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
             footnote = "Each standard scores Outstanding 3, Good 2, Requires improvement 1, Inadequate 0; the total sets the overall rating."
     elif kind == "date":
         label = "when its inspections were published"
-        rows = [{"insp": h, "value": h.overall_rating or "not rated",
+        rows = [{"insp": h, "value": h.rating_text(),
                  "extra": f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", "url": h.source_url} for h in hist]
         missing = "No inspections in our sources."
     else:  # standards

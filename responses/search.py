@@ -50,6 +50,12 @@ def _subject_namer(ctx: Ctx):
     return subject_name
 
 
+def _is_national(ctx: Ctx, f: Finding) -> bool:
+    """A finding from a thematic or other national report rather than one local inspection."""
+    org = ctx.kb.organisation(f.org_id) if f.org_id else None
+    return org is None or org.org_type == "national"
+
+
 def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     org = ctx.kb.organisation(q.org_ids[0]) if q.org_ids else None
     org_id = org.org_id if org else None
@@ -75,10 +81,14 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows.sort(key=lambda f: (order.get(f.id, len(order)), f.id))
     elif not topics:
         rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
+    if not org:  # no body named: the national evidence (thematic reports) leads, then local findings
+        rows.sort(key=lambda f: not _is_national(ctx, f))
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
     scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
                                                       "in NPS divisions" if q.org_type == "nps" else "across all inspections")
     heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
+    if not org and rows and _is_national(ctx, rows[0]) and not _is_national(ctx, rows[-1]):
+        heading += " (national reports first, then local inspections)"
     if not rows and org:
         heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
         rows = ctx.kb.findings(org_id=org_id)[:4]

@@ -6,6 +6,7 @@ import re
 
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Inspection
+from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
 from responses.understand import Query
@@ -236,9 +237,18 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    rows = ctx.kb.owned_by(q.owner)
+    company = ctx.vocabulary.companies.get(normalise(q.owner or ""))
+    owners = company.owners if company else ((q.owner or "", "owner"),)
+    rows, notes = [], []
+    for owner, relation in owners:
+        found = [i for i in ctx.kb.owned_by(owner) if i.org_id not in {r.org_id for r in rows}]
+        rows += found
+        if relation == "led" and found:
+            notes.append(f"{q.owner} led {owner.split(' (')[0]}, which owned these.")
+        elif relation == "took over" and found:
+            notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
     heading = f"Organisations our sources say {q.owner} owned or led: {len(rows)}"
-    footnote = "Ownership is as each cited page states it at the time of that inspection."
+    footnote = " ".join(notes + ["Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
     pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
     return ctx.answer(ANSWER, "owned_by", q, heading, pages, r, ref=f"/owned_by {q.owner}")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from knowledge.resolve import Match, Resolver, normalise
+from knowledge.vocabulary import Vocabulary
 
 #: The longest question we read; the rest of a pasted essay is ignored (and the answer says so).
 MAX_QUESTION = 500
@@ -172,9 +173,9 @@ class Understander:
     """Parses questions against one knowledge base's names and regions."""
 
     def __init__(self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str],
-                 owners: list[str] | None = None):
+                 vocabulary: Vocabulary | None = None):
         self.resolver = resolver
-        self.owner_terms = owner_terms(owners or [])
+        self.vocabulary = vocabulary or Vocabulary()
         self.regions = [r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}]
         self.region_re, self.region_keys = region_pattern(self.regions)
         self.key_to_org = key_to_org
@@ -195,13 +196,14 @@ class Understander:
         q.topics = find_topics(norm)
         q.region = find_region(norm, self.region_re, self.region_keys)
         q.score = _find_score(rest.lower())
-        q.owner = next((term for key, term in self.owner_terms if re.search(rf"\b{re.escape(key)}\b", norm)), None)
+        company = self.vocabulary.company_in(norm)
+        q.owner = company.name if company else None
 
         # Organisations: "#key" references from buttons first, then names in the text.
         keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
         names_text = _KEY.sub(" ", rest)
-        if q.owner:  # "Working Links" is a company, not Woking
-            names_text = re.sub(re.escape(q.owner), " ", names_text, flags=re.I)
+        if company:  # "Working Links" is a company, not Woking
+            names_text = " ".join(w for w in names_text.split() if normalise(w) not in company_words(company.name))
         matches = self.resolver.resolve(names_text) if not _is_chatter(norm) else []
         q.free_words = _free_words(norm, matches)
         # A region named in a list/league/count question is a filter, not an organisation.
@@ -312,22 +314,9 @@ def _free_words(norm: str, matches: list[Match]) -> str:
     return " ".join(out.split())
 
 
-def owner_terms(owners: list[str]) -> list[tuple[str, str]]:
-    """``(normalised key, search term)`` for each company named in the owner column, longest first.
-
-    "Purple Futures (Interserve-led consortium)" gives "Purple Futures" and "Interserve"; descriptions
-    that are not names ("not-for-profit consortium of nine partners") give nothing.
-    """
-    terms: dict[str, str] = {}
-    for owner in owners:
-        main = owner.split("(")[0].strip()
-        if main and main[0].isupper() and len(main.split()) <= 4:
-            terms[normalise(main)] = main
-        for inner in re.findall(r"\(([^)]*)\)", owner):
-            for word in re.findall(r"\b([A-Z][A-Za-z]{2,})(?=-led|\b)", inner):
-                if word not in {"Achieving", "Real", "Change", "Communities"}:
-                    terms[normalise(word)] = word
-    return sorted(terms.items(), key=lambda kv: -len(kv[0]))
+def company_words(name: str) -> set[str]:
+    """The normalised words of a company's name, left out when looking for organisations' names."""
+    return set(normalise(name).split())
 
 
 def _split_command(text: str) -> tuple[str | None, str]:

@@ -218,9 +218,6 @@ def test_every_organisation_is_found_by_its_own_name(kb, resolver):
 
 
 @pytest.mark.parametrize("org_id", HARD_NAMES)
-@defect("the full name does not resolve to the organisation alone: 'HM Prison and Probation Service – national "
-        "arrangements ...' names nothing once its generic words are removed, and 'National Probation Service "
-        "(Midlands division) in West Mercia' finds NPS Midlands first")
 def test_hard_full_names_resolve_alone(kb, resolver, org_id):
     assert only(resolver, kb.organisation(org_id).name) == org_id
 

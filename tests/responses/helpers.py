@@ -6,6 +6,7 @@ test can assert on it and a failure says exactly what was wrong and where.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -108,7 +109,7 @@ def citation_problems(answer: Answer) -> list[str]:
     url_of = {c.n: c.url for c in answer.citations}
     for k, page in enumerate(answer.pages, 1):
         for url, n in HTML_CITE_RE.findall(page.html) + [(u, n) for n, u in HTML_SOURCE_RE.findall(page.html)]:
-            url = url.replace("&amp;", "&")
+            url = html.unescape(url)
             if url_of.get(int(n)) != url:
                 problems.append(f"page {k}: [{n}] points to {url}, the citation says {url_of.get(int(n))}")
         body_numbers = {int(n) for _, n in HTML_CITE_RE.findall(page.html)}
