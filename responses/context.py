@@ -15,9 +15,11 @@ from responses.understand import Query
 class Ctx:
     kb: KnowledgeBase
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    #: One renderer shared by the answers to several questions in one message (one source numbering).
+    shared: Renderer | None = None
 
     def renderer(self) -> Renderer:
-        return Renderer(self.kb)
+        return self.shared if self.shared is not None else Renderer(self.kb)
 
     def answer(self, kind: str, intent: str, q: Query, title: str, pages: list[Page], renderer: Renderer | None,
                *, ref: str | None = None, more_ref: str | None = None, choices=None) -> Answer:

@@ -7,18 +7,27 @@ its template. The engine never raises to its caller: a fault becomes one calm li
 
 from __future__ import annotations
 
+import importlib
 import logging
+import re
 import time
+from dataclasses import replace
+from datetime import date
 from functools import lru_cache
+from typing import Callable
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
 from knowledge.paths import DATA_DIR
 from knowledge.resolve import Resolver, is_english_word
 from knowledge.vocabulary import cached_vocabulary
 from responses import info, organisation, search, tables
-from responses.answer import NO_MATCH, Answer, Page
+from responses.answer import ANSWER, MESSAGE_LIMIT, NO_MATCH, Answer, Page
+from responses.buttons import BUTTON_PREFIX, ButtonCodec
 from responses.context import Ctx
-from responses.understand import Query, Understander
+from responses.conversation import Conversations, follow_up
+from responses.intents import BY_NAME, INTENTS, ORG_INTENTS, unapplied
+from responses.intents import COMMANDS as COMMAND_INTENTS
+from responses.understand import MAX_QUESTION, Query, Understander
 
 log = logging.getLogger(__name__)
 
@@ -35,51 +44,33 @@ COMMANDS: list[tuple[str, str]] = [
     ("about", "About this bot and its data"),
 ]
 
-#: Intents answered by one builder each, ``builder(ctx, query, compact) -> Answer``.
-_BUILDERS = {
-    "summary": organisation.summary,
-    "history": organisation.history,
-    "compare": organisation.compare,
-    "owner": organisation.fact,
-    "people": organisation.fact,
-    "score": organisation.fact,
-    "standards": organisation.fact,
-    "date": organisation.fact,
-    "league": tables.league,
-    "count": tables.count,
-    "score_list": tables.score_list,
-    "changed": tables.changed,
-    "latest": tables.latest,
-    "figures": search.figures,
-    "about": info.about,
-    "glossary": info.glossary,
-    "sources": info.sources,
-}
-
-_ORG_INTENTS = {"summary", "history", "compare", "owner", "people", "score", "standards", "date"}
-_USAGE = {
-    "summary": "Tell me which organisation, e.g. /inspection Sheffield",
-    "history": "Tell me which organisation, e.g. /history Durham Tees Valley CRC",
-    "compare": "Name two organisations, e.g. /compare Sheffield vs Doncaster",
-    "owner": "Tell me which CRC, e.g. /owner Merseyside CRC",
-    "people": "Tell me which organisation, e.g. /people HLNY CRC",
-    "score": "Tell me which organisation, e.g. /score Sheffield",
-    "standards": "Tell me which organisation, e.g. /standards Essex North",
-    "date": "Tell me which organisation, e.g. /date Sheffield",
-}
+#: Messages that hold several questions are split at sentence ends and at ", and who/what/how ...".
+_SPLIT = re.compile(r"(?<=[?;])\s+|(?<=\.)\s+(?=(?:also|and|then)\b|[A-Z])|,\s+(?=and (?:who|what|how|when|which|where|did|"
+                    r"does|is|was|were|has|have)\b)|;", re.I)
+#: Intents that mean a part of a message was not a question we can answer on its own.
+_WEAK = {"no_match", "empty", "greeting", "usage", "unknown_command", "search", "help", "start"}
+_FOLLOW_USAGE = "Which organisation do you mean? Name it, e.g. “how did Sheffield do?”"
 
 
 class Engine:
-    """Answers questions from one knowledge base. Cheap to call; build once and share."""
+    """Answers questions from one knowledge base. Cheap to call; build once and share.
 
-    def __init__(self, kb: KnowledgeBase):
+    ``clock`` gives today's date (dates like "this year" are relative to it) and ``monotonic`` the time
+    that conversation context expires by; both are for tests to set.
+    """
+
+    def __init__(self, kb: KnowledgeBase, *, clock: Callable[[], date] | None = None,
+                 monotonic: Callable[[], float] | None = None):
         self.kb = kb
+        self.clock = clock or date.today
         self.vocabulary = cached_vocabulary(DATA_DIR, tuple(kb.owners))
         self.ctx = Ctx(kb, self.vocabulary)
         org_types = {o.org_id: o.org_type for o in kb.organisations.values()}
         self.resolver = Resolver.from_aliases(kb.aliases, org_types)
         self.understander = Understander(self.resolver, kb.regions,
                                          {o.short_key: o.org_id for o in kb.organisations.values()}, self.vocabulary)
+        self.conversations = Conversations(monotonic=monotonic or time.monotonic)
+        self.builders = {i.name: _builder(i.builder) for i in INTENTS}
         self._cached = lru_cache(maxsize=2048)(self._answer_uncached)
         # Load the dictionary and the in-memory histories now, not during somebody's first question.
         is_english_word("warm")
@@ -87,25 +78,43 @@ class Engine:
             kb.history(org_id)
 
     # -- public API --------------------------------------------------------------------------------
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
-        """Answer one question (free text or a slash command). Never raises."""
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
+        """Answer one question (free text or a slash command). Never raises.
+
+        ``conversation`` names the conversation it belongs to (a chat, a user in a group, a terminal
+        session): a follow-up ("and Doncaster?", "why?") then uses what was just asked there.
+        """
         if not isinstance(question, str):
             question = "" if question is None else str(question)
         question = question.replace("\x00", " ")
         try:
-            return self._cached(question, compact)
+            if conversation is None:
+                return self._cached(question, compact, self.clock())
+            return self._in_conversation(question, compact, str(conversation))
         except KnowledgeBaseError as exc:
-            log.error("knowledge base error answering %r: %s", question[:80], exc)
+            log.error("knowledge base error answering: %s", exc)
             return self._calm(question, "The knowledge base is not available just now. Please try again later.")
         except Exception:  # a bug must cost one answer, not the bot
-            log.exception("failed to answer %r", question[:80])
+            log.exception("failed to answer a question")
             return self._calm(question, "Sorry, something went wrong while answering that. Please try rephrasing it.")
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
-        """Re-create an answer from its ``ref`` (button data). Refs are commands, so this is ``ask``."""
+        """Re-create an answer from its ``ref`` (button data): a command, or an encoded ``Query``."""
+        if isinstance(ref, str) and ref.startswith(BUTTON_PREFIX):
+            q = self.buttons().decode(ref)
+            if q is None:
+                return self._calm(ref, "That button has expired. Please ask again.", intent="expired")
+            return self._dispatch(q, compact)
         if not isinstance(ref, str) or not ref.startswith("/"):
             return self._calm(str(ref), "That button has expired. Please ask again.", intent="expired")
         return self.ask(ref, compact=compact)
+
+    def buttons(self) -> ButtonCodec:
+        """The codec between a ``Query`` and button data for this knowledge base."""
+        codec = getattr(self, "_codec", None)
+        if codec is None:
+            codec = self._codec = ButtonCodec.for_kb(self.kb, self.vocabulary)
+        return codec
 
     def inline(self, query: str, limit: int = 5) -> list[Answer]:
         """Answers to offer in inline mode: one, or one per organisation when the name is ambiguous."""
@@ -120,62 +129,133 @@ class Engine:
         return [answer]
 
     # -- internals ---------------------------------------------------------------------------------
-    def _answer_uncached(self, question: str, compact: bool) -> Answer:
+    def _answer_uncached(self, question: str, compact: bool, today: date) -> Answer:
         started = time.perf_counter()
-        q = self.understander.understand(question)
-        answer = self._dispatch(q, compact)
-        log.debug("answered %s in %.2f ms", q.intent, (time.perf_counter() - started) * 1000)
+        parts = self._split(question, today)
+        if len(parts) > 1:
+            answer = self._several(parts, compact)
+        else:
+            q = self.understander.understand(question, today)
+            answer = self._dispatch(q, compact)
+        log.debug("answered %s in %.2f ms", answer.intent, (time.perf_counter() - started) * 1000)
         return answer
 
-    def _dispatch(self, q: Query, compact: bool) -> Answer:
-        ctx = self.ctx
+    def _in_conversation(self, question: str, compact: bool, key: str) -> Answer:
+        today = self.clock()
+        if len(self._split(question, today)) > 1:
+            return self._cached(question, compact, today)
+        q = self.understander.understand(question, today)
+        turn = self.conversations.get(key)
+        q = follow_up(q, turn, self.understander.with_orgs)
+        if q.intent == "usage" and not q.command:
+            answer = info.no_match(self.ctx, q, _FOLLOW_USAGE, intent="usage")
+        else:
+            answer = self._dispatch(q, compact)
+        if answer.kind == ANSWER or answer.kind == "choices":
+            self.conversations.put(key, q)
+        return answer
+
+    def _split(self, question: str, today: date) -> list[Query]:
+        """The questions in one message, when it clearly holds several; else one or none."""
+        if question.startswith("/") or len(question) > MAX_QUESTION:
+            return []
+        pieces = [p.strip(" ,.;") for p in _SPLIT.split(question) if p and p.strip(" ,.;")]
+        if len(pieces) < 2 or len(pieces) > 4:
+            return []
+        queries = [self.understander.understand(p, today) for p in pieces]
+        if any(q.intent in _WEAK for q in queries):
+            return []
+        return queries
+
+    def _several(self, queries: list[Query], compact: bool) -> Answer:
+        """One reply to several questions, in order, with one numbering of sources."""
+        ctx = replace(self.ctx, shared=self.ctx.renderer())
+        answers = [self._dispatch(q, compact, ctx) for q in queries]
+        pages = [p for a in answers for p in a.pages]
+        joined = Page(html="\n\n".join(p.html for p in pages), text="\n\n".join(p.text for p in pages))
+        if len(joined.html) <= MESSAGE_LIMIT and len(joined.text) <= MESSAGE_LIMIT:
+            pages = [joined]
+        first = answers[0]
+        return Answer(kind=ANSWER, intent="several", question=queries[0].text, title=" / ".join(a.title for a in answers),
+                      pages=pages, citations=ctx.shared.citer.citations(),
+                      choices=[c for a in answers for c in a.choices][:8], ref=None, more_ref=None) \
+            if all(a.kind != NO_MATCH for a in answers) else first
+
+    def _dispatch(self, q: Query, compact: bool, ctx: Ctx | None = None) -> Answer:
+        answer = self._build(q, compact, ctx or self.ctx)
+        missing = unapplied(q) if answer.kind == ANSWER and answer.intent == q.intent else {}
+        if missing:
+            answer = _with_note(answer, "I can't narrow this kind of answer by " + ", ".join(missing.values())
+                                + "; here is the nearest I have, without that part.")
+        return answer
+
+    def _build(self, q: Query, compact: bool, ctx: Ctx) -> Answer:
         intent = q.intent
-        if intent in _ORG_INTENTS | {"findings"} and q.ambiguous is not None:
+        if intent == "out_of_scope":
+            return self.builders[intent](ctx, q, compact)
+        if intent in ORG_INTENTS | {"findings"} and q.ambiguous is not None:
             return info.choices(ctx, q, q.ambiguous)
         if intent == "compare" and len(q.org_ids) < 2:
             if q.org_ids:
                 return organisation.summary(ctx, q, compact)
-            return info.no_match(ctx, q, _USAGE["compare"], intent="usage")
-        if intent in _ORG_INTENTS and not q.org_ids:
+            return info.no_match(ctx, q, BY_NAME["compare"].usage, intent="usage")
+        if intent in ORG_INTENTS and not q.org_ids:
             return info.no_match(ctx, q)
         if intent == "usage":
-            command = (q.command or "inspection")
-            key = {"inspection": "summary"}.get(command, command)
-            return info.no_match(ctx, q, _USAGE.get(key, _USAGE["summary"]), intent="usage")
-        builder = _BUILDERS.get(intent)
+            key = COMMAND_INTENTS.get(q.command or "inspection", "summary")
+            usage = BY_NAME[key].usage if key in BY_NAME and BY_NAME[key].usage else BY_NAME["summary"].usage
+            return info.no_match(ctx, q, usage, intent="usage")
+        if intent == "list" and q.rating is None and not (q.inspected or q.span or q.year):
+            return tables.league(ctx, q, compact)
+        if intent == "owned_by" and not q.owner:
+            return info.no_match(ctx, q, BY_NAME["owned_by"].usage, intent="usage")
+        if intent == "findings" and not q.topics and not q.org_ids and not q.norm:
+            return info.no_match(ctx, q, BY_NAME["findings"].usage, intent="usage")
+        if intent == "standard_list" and not q.standard:
+            return info.no_match(ctx, q, BY_NAME["standard_list"].usage, intent="usage")
+        if intent == "collection" and not q.collection:
+            return info.no_match(ctx, q, BY_NAME["collection"].usage, intent="usage")
+        builder = self.builders.get(intent)
         if builder is not None:
             return builder(ctx, q, compact)
-        if intent == "list":
-            return (tables.league if q.rating is None else tables.rating_list)(ctx, q, compact)
-        if intent == "owned_by":
-            if not q.owner:
-                return info.no_match(ctx, q, "Tell me which company, e.g. /owned_by Sodexo", intent="usage")
-            return tables.owned_by(ctx, q, compact)
-        if intent == "findings":
-            if not q.topics and not q.org_ids and not q.norm:
-                return info.no_match(ctx, q, "Tell me a topic, e.g. /find caseloads", intent="usage")
-            return search.findings(ctx, q, compact)
         if intent in {"help", "start", "greeting"}:
             return info.help_answer(ctx, q, compact, COMMANDS)
         if intent == "search":
-            return self._search(q, compact)
+            return self._search(q, compact, ctx)
         if intent == "unknown_command":
             return info.no_match(ctx, q, f"I don't know the command /{q.command}. Try /help.", intent="usage")
         return info.no_match(ctx, q)
 
-    def _search(self, q: Query, compact: bool) -> Answer:
+    def _search(self, q: Query, compact: bool, ctx: Ctx) -> Answer:
         """No organisation named and no clear intent: try national figures, then findings, then give up."""
-        figs, score = search.best_figures(self.ctx, q)
+        figs, score = search.best_figures(ctx, q)
         if figs and score >= 2.0:
-            return search.figures(self.ctx, q, compact, found=figs)
+            return search.figures(ctx, q, compact, found=figs)
         if q.topics:
-            return search.findings(self.ctx, q, compact)
+            return search.findings(ctx, q, compact)
         words = search.content_words(q.norm)
         hits = [f for f in self.kb.search_findings(q.norm, limit=30) if len(search.content_words(f.finding) & words) >= 2]
         if hits:
-            return search.findings(self.ctx, q, compact)
-        return info.no_match(self.ctx, q)
+            return search.findings(ctx, q, compact)
+        return info.no_match(ctx, q)
 
     def _calm(self, question: str, message: str, intent: str = "error") -> Answer:
         return Answer(kind=NO_MATCH, intent=intent, question=question[:500], title="Sorry",
                       pages=[Page(html=message, text=message)])
+
+
+def _builder(path: str) -> Callable:
+    """``"tables.league"`` -> the function ``responses.tables.league``."""
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(f"responses.{module}"), name)
+
+
+def _with_note(answer: Answer, note: str) -> Answer:
+    """The answer with one line in front saying which part of the question it could not apply."""
+    from markupsafe import escape
+
+    from responses.render import fit
+
+    first = answer.pages[0]
+    page = fit(Page(html=f"<i>{escape(note)}</i>\n\n{first.html}", text=f"{note}\n\n{first.text}"))
+    return replace(answer, pages=[page] + answer.pages[1:])

@@ -50,6 +50,17 @@ def _subject_namer(ctx: Ctx):
     return subject_name
 
 
+def _in_time(ctx: Ctx, q: Query, f: Finding) -> bool:
+    """A finding whose inspection (or report) was published in the question's year or span."""
+    insp = ctx.kb.inspection(f.inspection_id) if f.inspection_id else None
+    if insp is None:
+        return False
+    if q.span is not None:
+        return q.span.contains(insp.published) or not insp.published and bool(insp.year) and \
+            q.span.start.year <= insp.year <= q.span.end.year
+    return insp.year == q.year
+
+
 def _is_national(ctx: Ctx, f: Finding) -> bool:
     """A finding from a thematic or other national report rather than one local inspection."""
     org = ctx.kb.organisation(f.org_id) if f.org_id else None
@@ -67,6 +78,8 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     rank_text = " ".join(words_list)
     topics = find_topics(rank_text) if rank_text else q.topics
     rows: list[Finding] = ctx.kb.findings(org_id=org_id, topics=topics) if topics else []
+    if q.span is not None or q.year:
+        rows = [f for f in rows if _in_time(ctx, q, f)]
     if q.region and not org:
         rows = [f for f in rows if f.org_id and ctx.kb.organisation(f.org_id).region == q.region]
     if q.org_type and not org:
@@ -86,11 +99,12 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
     scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
                                                       "in NPS divisions" if q.org_type == "nps" else "across all inspections")
-    heading = f"What inspectors found on {topic_words} {scope}: {len(rows)}"
+    when = q.time_words()
+    heading = f"What inspectors found on {topic_words} {scope}{' ' + when if when else ''}: {len(rows)}"
     if not org and rows and _is_national(ctx, rows[0]) and not _is_national(ctx, rows[-1]):
         heading += " (national reports first, then local inspections)"
     if not rows and org:
-        heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
+        heading = f"Our sources have no findings on {topic_words}{' ' + when if when else ''} for {short_name(org.name)}"
         rows = ctx.kb.findings(org_id=org_id)[:4]
         if rows:
             heading += "; here is what they do say"

@@ -10,10 +10,16 @@ commands with ``#key`` standing for an organisation (``/inspection #1a2b3c4d``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from datetime import date
 
 from knowledge.resolve import Match, Resolver, normalise
 from knowledge.vocabulary import Vocabulary
+from responses import slots
+from responses.intents import COMMANDS, ORG_INTENTS
+from responses.query import Query, TimeSpan
+
+__all__ = ["Query", "Understander", "MAX_QUESTION", "find_programme", "find_rating", "find_topics", "find_type"]
 
 #: The longest question we read; the rest of a pasted essay is ignored (and the answer says so).
 MAX_QUESTION = 500
@@ -95,37 +101,22 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
 _LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b")
+_INSPECTED = re.compile(r"\binspected\b|\b(had|have|has) (an |a )?inspection\b")
+_PUBLISHED = re.compile(r"\b(published|publish\w*|reports?|inspections?|inspected|came out|come out|out|anything|new|"
+                        r"ratings?|rated|happened)\b")
+_WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
-COMMAND_INTENTS = {
-    "start": "start", "help": "help", "about": "about", "sources": "sources", "latest": "latest",
-    "league": "league", "inspection": "summary", "org": "summary", "history": "history", "compare": "compare",
-    "find": "findings", "owner": "owner", "people": "people", "score": "score", "standards": "standards",
-    "list": "list", "count": "count", "figures": "figures", "date": "date", "score_list": "score_list",
-    "owned_by": "owned_by", "changed": "changed", "glossary": "glossary",
+#: County and place short forms people type, expanded before names are looked up ("Northants").
+SHORT_FORMS: dict[str, str] = {
+    "northants": "northamptonshire", "notts": "nottinghamshire", "lancs": "lancashire", "glos": "gloucestershire",
+    "gloucs": "gloucestershire", "herts": "hertfordshire", "beds": "bedfordshire", "cambs": "cambridgeshire",
+    "worcs": "worcestershire", "wilts": "wiltshire", "leics": "leicestershire", "derbys": "derbyshire",
+    "yorks": "yorkshire", "staffs": "staffordshire", "lincs": "lincolnshire", "bucks": "buckinghamshire",
+    "oxon": "oxfordshire", "hants": "hampshire", "warks": "warwickshire", "northumb": "northumberland",
 }
-
-
-@dataclass
-class Query:
-    """What a question asks, in our terms."""
-
-    intent: str
-    text: str  # the question as typed (truncated to MAX_QUESTION)
-    norm: str  # normalised text used for matching
-    org_ids: list[str] = field(default_factory=list)
-    ambiguous: Match | None = None  # a name that fits several organisations
-    ambiguous_index: int = 0  # where the ambiguous name stands among the organisations named
-    org_type: str | None = None
-    rating: str | None = None
-    region: str | None = None
-    programme: str | None = None
-    year: int | None = None
-    topics: tuple[str, ...] = ()
-    score: tuple[int, int | None] | None = None
-    truncated: bool = False
-    command: str | None = None
-    owner: str | None = None  # an owning company named in the question ("Sodexo")
-    free_words: str = ""  # the question's words other than the names matched (ranks findings)
+_SHORT_RE = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b", re.I)
+_COMPASS_RE = re.compile(r"\b([NSEW])\.? (?=yorks|yorkshire|wales|kent|london|essex|lincs|lincolnshire|sussex|tyneside)", re.I)
+_COMPASS = {"n": "North", "s": "South", "e": "East", "w": "West"}
 
 
 def _first(pairs: list[tuple[str, str]], norm: str) -> str | None:
@@ -180,37 +171,30 @@ class Understander:
         self.region_re, self.region_keys = region_pattern(self.regions)
         self.key_to_org = key_to_org
 
-    def understand(self, question: str) -> Query:
+    def understand(self, question: str, today: date | None = None) -> Query:
+        """Parse one question (or slash command); dates like "this year" are relative to ``today``."""
+        today = today or date.today()
         text = " ".join(question.split())
         truncated = len(text) > MAX_QUESTION
         text = text[:MAX_QUESTION]
         command, rest = _split_command(text)
         rest = _POSSESSIVE.sub(r"\1", rest)  # "Interserve's CRCs" -> "Interserve CRCs"
+        rest = _COMPASS_RE.sub(lambda m: _COMPASS[m.group(1).lower()] + " ", rest)  # "W Yorks" -> "West Yorks"
+        rest = _SHORT_RE.sub(lambda m: SHORT_FORMS[m.group(1).lower()], rest)  # "Northants" -> "northamptonshire"
         norm = normalise(rest)
         q = Query(intent="", text=text, norm=norm, truncated=truncated, command=command)
-        q.org_type = find_type(norm)
-        q.rating = find_rating(norm)
-        q.programme = find_programme(norm)
-        m = _YEAR.search(norm)
-        q.year = int(m.group(1)) if m else None
-        q.topics = find_topics(norm)
-        q.region = find_region(norm, self.region_re, self.region_keys)
-        q.score = _find_score(rest.lower())
-        company = self.vocabulary.company_in(norm)
-        q.owner = company.name if company else None
+        self._fill_slots(q, norm, rest, today)
 
         # Organisations: "#key" references from buttons first, then names in the text.
         keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
         names_text = _KEY.sub(" ", rest)
+        company = self.vocabulary.company_in(norm)
         if company:  # "Working Links" is a company, not Woking
             names_text = " ".join(w for w in names_text.split() if normalise(w) not in company_words(company.name))
         matches = self.resolver.resolve(names_text) if not _is_chatter(norm) else []
         q.free_words = _free_words(norm, matches)
-        # A region named in a list/league/count question is a filter, not an organisation.
-        if command is None or command in COMMAND_INTENTS:
-            pass
         q.org_ids = list(keyed)
-        for i, match in enumerate(matches):
+        for match in matches:
             if match.ambiguous and q.ambiguous is None:
                 q.ambiguous = match
                 q.ambiguous_index = len(q.org_ids)
@@ -218,22 +202,59 @@ class Understander:
                 q.org_ids.append(match.org_ids[0])
 
         if command is not None:
-            q.intent = COMMAND_INTENTS.get(command, "unknown_command")
-            if q.intent in {"league", "list", "count", "latest", "sources", "help", "start", "about", "figures",
-                            "score_list", "owned_by", "changed", "glossary"}:
+            q.intent = COMMANDS.get(command, "unknown_command")
+            if q.intent not in ORG_INTENTS | {"findings", "unknown_command"}:
                 q.org_ids, q.ambiguous = [], None
-            elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
-                pass
-            elif q.intent in {"summary", "history", "compare", "owner", "people", "score", "standards", "date"} \
-                    and not (q.org_ids or q.ambiguous) and rest.strip():
-                q.intent = "no_match"
-            elif q.intent in {"summary", "history", "compare", "owner", "people", "score", "standards", "date"} \
-                    and not rest.strip():
-                q.intent = "usage"
+            elif q.intent in ORG_INTENTS and not (q.org_ids or q.ambiguous):
+                q.intent = "no_match" if rest.strip() else "usage"
+            if q.intent in {"changed"} and q.change is None and q.direction is None:
+                q.direction = "up"
             return q
 
         q.intent = self._intent(q, matches)
+        if q.org_ids or q.ambiguous:
+            self._names_used_up(q, matches)
+        else:
+            q.inspected = bool(_INSPECTED.search(norm)) and q.intent in {"list", "league"}
         return q
+
+    def with_orgs(self, q: Query, org_ids: list[str]) -> Query:
+        """``q`` as if ``org_ids`` had been named in it: the intent chosen again ("who owns it?")."""
+        named = replace(q, org_ids=list(org_ids), ambiguous=None)
+        named.intent = self._intent(named, [])
+        return named
+
+    def _fill_slots(self, q: Query, norm: str, rest: str, today: date) -> None:
+        """Every slot the question fills, each found on its own (see ``responses.slots``)."""
+        q.org_type = find_type(norm)
+        q.rating = find_rating(norm)
+        q.programme = find_programme(norm)
+        q.span = slots.find_span(norm, today)
+        m = _YEAR.search(norm)
+        q.year = int(m.group(1)) if m and q.span is None else None
+        q.topics = find_topics(norm)
+        q.region = find_region(norm, self.region_re, self.region_keys)
+        q.score = _find_score(rest.lower())
+        company = self.vocabulary.company_in(norm)
+        q.owner = company.name if company else None
+        q.change = slots.find_change(norm)
+        if q.change is not None:
+            q.rating = None  # "from Good to Inadequate" names two ratings: they belong to the change
+        q.direction = ("down" if re.search(r"\b(declin\w*|got worse|gotten worse|went down|deteriorat\w*|worsened|fell|dropped)\b", norm)
+                       else "up" if re.search(r"\b(improved|got better|went up|rose)\b", norm) else None)
+        q.standard = slots.find_standard(norm, q.rating)
+        q.measure = slots.find_measure(norm)
+        q.collection = slots.find_collection(norm)
+        q.out_of_scope = slots.find_out_of_scope(norm)
+        q.latest = bool(_LATEST.search(norm)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
+        q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
+
+    def _names_used_up(self, q: Query, matches: list[Match]) -> None:
+        """A region or kind word that is part of a name typed ("North West Division") is not a filter."""
+        if q.region:
+            region = normalise(q.region)
+            if any(region in m.text or m.text in region for m in matches):
+                q.region = None
 
     def _intent(self, q: Query, matches: list[Match]) -> str:
         n = q.norm
@@ -255,9 +276,25 @@ class Understander:
         if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
             q.org_ids, q.ambiguous = [], None
             named = False
+        if q.out_of_scope:
+            return "out_of_scope"
         if not named:
+            if q.change is not None or q.direction and re.search(r"\bgrades?\b", n):
+                return "changed"
+            if q.standard and q.rating:
+                return "standard_list"
             if q.owner:
                 return "owned_by"
+            if q.collection and not (q.topics and _SAY.search(n)) and not _FIGURE.search(n):
+                return "collection"
+            if q.latest and q.org_type and not (q.rating or q.topics or _COUNT.search(n)):
+                return "latest"
+            if (q.span is not None or q.year) and not (q.rating or q.org_type or q.topics or q.region or _FIGURE.search(n)) \
+                    and not _LEAGUE.search(n) and _PUBLISHED.search(n):
+                return "latest"  # "anything published in the last six months"
+            if (q.span is not None or q.year or _INSPECTED.search(n)) and q.org_type and not q.rating \
+                    and not (_LEAGUE.search(n) or _COUNT.search(n) or q.topics or q.direction):
+                return "list"  # "CRCs inspected in 2020", "which PDUs in the North West have been inspected"
             if _GLOSSARY.search(n):
                 return "glossary"
             if _PERCENT.search(q.text.lower()):
@@ -287,6 +324,8 @@ class Understander:
         many = len(q.org_ids) + (1 if q.ambiguous else 0)
         if many >= 2 or _COMPARE.search(n) and many >= 2:
             return "compare"
+        if q.measure and not re.search(r"\bsupervis\w*|\bpeople\b|\boffenders\b|\bhow big\b", n):
+            return "measure"
         if _OWNER.search(n):
             return "owner"
         if _PEOPLE.search(n):
