@@ -1,6 +1,7 @@
 """A ``Query`` as button data and back, in one place.
 
-Telegram refuses a message whose button carries more than 64 bytes of ``callback_data``. A command
+Telegram refuses a message whose button carries more than 64 bytes of ``callback_data``, and the bot
+adds an action and a page number to each ref, so a ref may take ``REF_LIMIT`` (56) bytes. A command
 ("/league pdu since 2023") fits most answers, but a question with many parts does not, so the slots
 of a ``Query`` are also packed into a short code: ``q1`` and a fingerprint of this knowledge base's
 lists, then one tag letter per filled slot with a fixed-width value (indexes into the lists, in base
@@ -19,12 +20,14 @@ from datetime import date, timedelta
 
 from knowledge.ratings import RATING_POINTS
 from knowledge.resolve import normalise
+from responses.answer import REF_LIMIT
 from responses.query import Change, Query, TimeSpan
 from responses.slots import COLLECTIONS, MEASURES, STANDARDS
 from responses.understand import TOPICS
 
 BUTTON_PREFIX = "q1"
-CALLBACK_LIMIT = 64
+#: The most bytes a ref may take: the bot adds an action and a page number to reach Telegram's 64.
+LIMIT = REF_LIMIT
 _DIGITS = string.digits + string.ascii_lowercase
 _EPOCH = date(1900, 1, 1)
 ORG_TYPES = ("crc", "nps", "pdu", "region", "yjs", "national")
@@ -97,12 +100,12 @@ class ButtonCodec:
 
     # -- encoding -------------------------------------------------------------------------------
     def encode(self, q: Query) -> str | None:
-        """Button data for ``q``, at most ``CALLBACK_LIMIT`` bytes, or ``None`` if it cannot be packed."""
+        """Button data for ``q``, at most ``LIMIT`` bytes, or ``None`` if it cannot be packed."""
         try:
             data = BUTTON_PREFIX + self.fingerprint + self._pack(q)
         except (ValueError, IndexError):
             return None
-        return data if len(data.encode()) <= CALLBACK_LIMIT else None
+        return data if len(data.encode()) <= LIMIT else None
 
     def _pack(self, q: Query) -> str:
         def idx(values: tuple, value, width: int = 1) -> str:

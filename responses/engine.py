@@ -18,7 +18,7 @@ from typing import Callable
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
 from knowledge.paths import DATA_DIR
-from knowledge.resolve import Resolver, is_english_word
+from knowledge.resolve import Resolver, is_english_word, normalise
 from knowledge.vocabulary import cached_vocabulary
 from responses import info, organisation, search, tables
 from responses.answer import ANSWER, MESSAGE_LIMIT, NO_MATCH, Answer, Page
@@ -193,8 +193,12 @@ class Engine:
         intent = q.intent
         if intent == "out_of_scope":
             return self.builders[intent](ctx, q, compact)
+        if q.measure and intent in ORG_INTENTS and (q.ambiguous is not None or len(q.org_ids) == 1):
+            national = self._place_figures(q, ctx, compact)  # "how short-staffed was London": a published figure
+            if national is not None:
+                return national
         if intent in ORG_INTENTS | {"findings"} and q.ambiguous is not None:
-            return info.choices(ctx, q, q.ambiguous)
+            return self._choices(ctx, q)
         if intent == "compare" and len(q.org_ids) < 2:
             if q.org_ids:
                 return organisation.summary(ctx, q, compact)
@@ -225,6 +229,34 @@ class Engine:
         if intent == "unknown_command":
             return info.no_match(ctx, q, f"I don't know the command /{q.command}. Try /help.", intent="usage")
         return info.no_match(ctx, q)
+
+    def _place_figures(self, q: Query, ctx: Ctx, compact: bool) -> Answer | None:
+        """National figures about the place a measure question names, when the data holds one."""
+        place = q.ambiguous.text if q.ambiguous is not None else None
+        if place is None:
+            org = self.kb.organisation(q.org_ids[0])
+            place = normalise(org.region or "") if org and org.org_type == "region" else None
+        if not place:
+            return None
+        figs, score = search.best_figures(ctx, q)
+        local = [f for f in figs if f" {place} " in f" {normalise(f.subject + ' ' + f.metric)} "]
+        if not local or score < 2.5:
+            return None
+        return search.figures(ctx, q, compact, found=local)
+
+    def _choices(self, ctx: Ctx, q: Query) -> Answer:
+        """Which organisation was meant; when the question has parts a command cannot carry (a measure,
+        a time), each button carries the whole question as encoded button data instead."""
+        answer = info.choices(ctx, q, q.ambiguous)
+        if not (q.measure or q.span is not None or q.year) or q.intent == "compare":
+            return answer
+        codec = self.buttons()
+        refs = []
+        for choice in answer.choices:
+            org = self.kb.organisation(choice.id)
+            data = codec.encode(replace(q, org_ids=[*q.org_ids, org.org_id], ambiguous=None)) if org else None
+            refs.append(replace(choice, ref=data or choice.ref))
+        return replace(answer, choices=refs)
 
     def _search(self, q: Query, compact: bool, ctx: Ctx) -> Answer:
         """No organisation named and no clear intent: try national figures, then findings, then give up."""

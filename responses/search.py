@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from knowledge.models import Figure, Finding
+from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
 from responses.answer import REF_LIMIT
@@ -122,20 +123,54 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "findings", q, heading, pages, r, ref=ref)
 
 
-def _figure_score(fig: Figure, words: set[str], year: int | None) -> float:
+def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list[list[str]] | None = None,
+                  share: bool | None = None) -> float:
+    """How well a figure fits: shared words, plus 2 for each idea of the question the figure names in any
+    of its thesaurus words ("short-staffed" finds "vacant positions"), plus a bonus for the year asked."""
     text = f"{fig.subject} {fig.metric} {fig.as_of or ''}"
     overlap = len(content_words(text) & words)
+    norm = f" {normalise(text)} "
+    meaning = sum(2.0 for terms in concepts or [] if any(f" {t} " in norm for t in terms))
     bonus = 1.5 if year and str(year) in text else 0.0
-    return overlap + bonus
+    if share is False and (re.search(r"\bshare\b|\bproportion\b|%|per cent", f"{fig.metric} {fig.value}".lower())
+                           or fig.unit == "percent"):
+        bonus -= 1.0  # "how big is the caseload" is a number, not somebody's share of it
+    return overlap + meaning + bonus
+
+
+_MONTH_NAMES = {m: n for n, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+
+
+def figure_date(fig: Figure) -> tuple[int, int]:
+    """(year, month) a figure is as of, as far as its wording says ("end of September 2018" -> (2018, 9))."""
+    text = (fig.as_of or "").lower()
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)]
+    if not years:
+        return (0, 0)
+    month = next((n for m, n in _MONTH_NAMES.items() if m in text), 0)
+    return (max(years), month)
 
 
 def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], float]:
-    words = content_words(q.norm)
-    hits = ctx.kb.search_figures(q.norm, limit=40)
-    scored = sorted(((_figure_score(f, words, q.year), k, f) for k, f in enumerate(hits)), key=lambda t: (-t[0], t[1]))
+    """The national figures that fit the question best, latest first, and the best fit's score."""
+    vocab = ctx.vocabulary
+    named = [t for t in vocab.concept_of if f" {t} " in f" {q.norm} "]
+    named = [t for t in named if not any(t != u and f" {t} " in f" {u} " for u in named)]  # longest wins
+    concepts = [vocab.terms[c] for c in dict.fromkeys(vocab.concept_of[t] for t in named)]
+    share = bool(re.search(r"\bshare\b|\bproportion\b|\bpercent|\bper cent\b|%|\bhow many in\b", q.text.lower()))
+    expansion = " ".join(t for terms in concepts for t in terms)
+    concept_words = content_words(expansion)
+    words = content_words(q.norm) - concept_words
+    hits = ctx.kb.search_figures(f"{q.norm} {expansion}", limit=60)
+    scored = sorted(((_figure_score(f, words, q.year, concepts, share if concepts else None), k, f)
+                     for k, f in enumerate(hits)),
+                    key=lambda t: (-t[0], t[1]))
     if not scored:
         return [], 0.0
     top = scored[0][0]
+    if concepts:  # a question by meaning: among equally good figures, the latest first, older ones after
+        scored.sort(key=lambda t: (-t[0], tuple(-x for x in figure_date(t[2])), t[1]))
     kept: list[Figure] = []
     for s, _, f in scored:
         if s >= max(2.0, top - 1.0) and not any(

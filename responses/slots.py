@@ -218,7 +218,7 @@ MEASURES: list[tuple[str, str, str]] = [
 def find_measure(norm: str) -> str | None:
     """What is measured in "how many cases did inspectors read at X", "how many vacancies did X have"."""
     if not re.search(r"\bhow (?:many|much|short|big|high|heavy)\b|\bwhat (?:share|proportion|percentage|was the|is the)\b|"
-                     r"\baverage\b|\bper ?cent\b", norm):
+                     r"\baverage\b|\bper ?cent\b|\bshortfall\b|\bshort ?staffed\b|\bunderstaffed\b|\bvacanc", norm):
         return None
     for name, pattern, _ in MEASURES:
         if re.search(rf"\b(?:{pattern})", norm):

@@ -70,6 +70,10 @@ def latest_rows(ctx: Ctx, q: Query, f: dict, *, rated_only: bool, rating: str | 
     Without a span this is ``kb.latest_inspections``. With one, it is each organisation's newest
     inspection published inside the span (dates of month or year precision count when they may fall in it).
     """
+    if f["region"]:  # a body belongs to the region of its latest inspection, not one it has left
+        current = {o: h[-1].region for o in ctx.kb.organisations for h in [ctx.kb.history(o)] if h}
+        rows = latest_rows(ctx, q, {**f, "region": None}, rated_only=rated_only, rating=rating, order=order)
+        return [i for i in rows if current.get(i.org_id) == f["region"]]
     if q.span is None:
         return ctx.kb.latest_inspections(rated_only=rated_only, rating=rating, order=order, **f)
     out: list[Inspection] = []

@@ -87,7 +87,7 @@ _DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b
 _STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b")
 _SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
                   r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b")
-_FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
+_FIGURE = re.compile(r"how many|how much|\baverage\b|\bhow (short|heavy|high|big|long|often)\b|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
                      r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b")
 _COUNT = re.compile(r"how many\b")
 _PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
@@ -104,6 +104,9 @@ _LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball
 _INSPECTED = re.compile(r"\binspected\b|\b(had|have|has) (an |a )?inspection\b")
 _PUBLISHED = re.compile(r"\b(published|publish\w*|reports?|inspections?|inspected|came out|come out|out|anything|new|"
                         r"ratings?|rated|happened)\b")
+#: Words that fit many names but only say what kind of body is meant.
+_KIND_ONLY = {"youth", "youth justice", "youth offending", "youth justice service", "youth offending service",
+              "youth offending team", "youth services", "youth service"}
 _WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
@@ -195,6 +198,8 @@ class Understander:
         q.free_words = _free_words(norm, matches)
         q.org_ids = list(keyed)
         for match in matches:
+            if match.ambiguous and match.text in _KIND_ONLY:
+                continue  # "youth" names a kind of service, not one of them
             if match.ambiguous and q.ambiguous is None:
                 q.ambiguous = match
                 q.ambiguous_index = len(q.org_ids)
@@ -285,7 +290,7 @@ class Understander:
                 return "standard_list"
             if q.owner:
                 return "owned_by"
-            if q.collection and not (q.topics and _SAY.search(n)) and not _FIGURE.search(n):
+            if q.collection and not (q.topics and _SAY.search(n)) and not _FIGURE.search(n) and not n.startswith("when"):
                 return "collection"
             if q.latest and q.org_type and not (q.rating or q.topics or _COUNT.search(n)):
                 return "latest"

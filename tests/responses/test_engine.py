@@ -686,13 +686,14 @@ def test_sources_lists_every_source(engine, kb, question):
     ("Wales", {"wales-crc", "nps-wales", "region-wales"}),
     ("how did Wales do?", {"wales-crc", "nps-wales", "region-wales"}),
     ("Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
-    ("Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent"}),
+    ("Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex", "dipp-kent-surrey-sussex"}),
     ("how is Teesside doing", {"dtv-crc", "pdu-stockton-and-hartlepool", "pdu-redcar-cleveland-and-middlesbrough"}),
     ("what rating did IoW get", {"hiow-crc", "pdu-portsmouth-isle-of-wight"}),
     ("Lincs", {"hlny-crc", "pdu-east-and-west-lincolnshire", "pdu-north-and-north-east-lincolnshire"}),
     ("has Durham improved?", {"dtv-crc", "pdu-county-durham-and-darlington"}),
     ("who owned Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
-    ("victims in Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent"}),
+    ("victims in Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex",
+                         "dipp-kent-surrey-sussex"}),
 ])
 def test_ambiguous_names_give_choices_that_each_answer(engine, kb, question, org_ids):
     answer = ask(engine, question)

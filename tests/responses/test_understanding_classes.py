@@ -17,7 +17,8 @@ from responses.context import short_name
 from tests.responses.helpers import body_lines, citation_problems, page_problems
 
 TODAY = date(2025, 8, 15)
-_ITEM = re.compile(r"^(?:•|\d+\.)\s+(.+?):\s")
+_ITEM = re.compile(r"^(?:•|\d+\.)\s+(.+?):\s(?=Outstanding|Good|Requires improvement|Inadequate|not rated|rating not|owner |"
+                   r"[A-Z][\w ,:()-]+ (?:Outstanding|Good|Requires improvement|Inadequate)\b)")
 
 
 @pytest.fixture(scope="module")
@@ -244,9 +245,8 @@ def test_region_with_inspected_lists_every_body_in_the_region(kb, clocked, quest
 def test_a_measure_of_a_named_body_is_about_that_body(kb, clocked, question, org_id, measure):
     answer = checked(clocked.ask(question))
     org = kb.organisation(org_id)
-    if answer.kind == "choices":  # "Wales" is several bodies: each choice must keep the question
-        assert any(org.short_key in c.ref for c in answer.choices)
-        answer = checked(clocked.from_ref(next(c.ref for c in answer.choices if org.short_key in c.ref)))
+    if answer.kind == "choices":  # "Wales" is several bodies: the choice for ours must keep the question
+        answer = checked(clocked.from_ref(next(c.ref for c in answer.choices if c.id == org_id)))
     assert short_name(org.name) in answer.text or org.name in answer.text, (question, answer.text[:300])
     assert re.search(measure, answer.text, re.I), (question, answer.text[:300])
     assert answer.intent != "summary", "a measure question must not fall back to the rating alone"
@@ -280,11 +280,11 @@ def test_a_part_that_cannot_be_applied_is_named(clocked, question, part):
     ("what was the average caseload per officer", r"caseload|cases each|cases"),
     ("how many cases per officer in CRCs", r"cases|caseload"),
     ("how heavy were workloads nationally", r"workload|caseload|cases"),
-    ("how many people are on probation", r"people under probation supervision|supervis"),
-    ("size of the probation caseload nationally", r"people under probation supervision|supervis"),
+    ("how many people are on probation", r"supervis|on probation"),
+    ("size of the probation caseload nationally", r"supervis|on probation"),
     ("how many people were supervised nationally", r"supervis"),
-    ("when did the pandemic stop inspections", r"suspend"),
-    ("when did lockdown halt inspections", r"suspend"),
+    ("when did the pandemic stop inspections", r"suspen"),
+    ("when did lockdown halt inspections", r"suspen"),
     ("what share of staff found their workload unmanageable", r"workload|caseload"),
 ])
 def test_figures_are_found_by_meaning(clocked, question, metric):
