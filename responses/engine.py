@@ -183,7 +183,8 @@ class Engine:
 
     def _dispatch(self, q: Query, compact: bool, ctx: Ctx | None = None) -> Answer:
         answer = self._build(q, compact, ctx or self.ctx)
-        missing = unapplied(q) if answer.kind == ANSWER and answer.intent == q.intent else {}
+        answered = replace(q, intent=answer.intent) if answer.intent in BY_NAME else q
+        missing = unapplied(answered) if answer.kind == ANSWER else {}
         if missing:
             answer = _with_note(answer, "I can't narrow this kind of answer by " + ", ".join(missing.values())
                                 + "; here is the nearest I have, without that part.")

@@ -75,7 +75,7 @@ INTENTS: list[Intent] = [
     _i("score_list", "score_list", "", "score org_type", r"\bscor", 34, "tables.score_list", "e.g. /score_list 1 of 27"),
     _i("changed", "changed", "", "org_type region change time", r"\bimproved\b|\bdeclined\b|\bgrades?\b", 45,
        "tables.changed", "e.g. /changed pdu down 1"),
-    _i("standard_list", "standard_list", "standard", "org_type region rating standard topics time", "", 46,
+    _i("standard_list", "standard_list", "standard", "org_type region rating standard time", "", 46,
        "tables.standard_list", "e.g. /standard_list crc outstanding through the gate"),
     _i("collection", "collection", "collection", "collection org_type time", r"\bdipp\b|\bthematic", 44,
        "tables.collection", "e.g. /collection dipp"),

@@ -181,7 +181,7 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
 
 def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None) -> Answer:
     figs = found if found is not None else best_figures(ctx, q)[0]
-    heading = "National and aggregate figures that match your question"
+    heading = "National and aggregate figures that match your question" + (f" on {q.measure}" if q.measure else "")
     footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
     r = ctx.renderer()
     page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote)

@@ -167,7 +167,8 @@ COLLECTIONS: list[tuple[str, str]] = [
     ("dipp", r"\bdipps?\b|\bdynamic inspections?\b|\bdynamic (?:inspection of )?public protection\b|\bhad a dynamic\b"),
     ("covid", r"\b(?:covid|coronavirus|pandemic|lockdown)\b.*\b(?:inspections?|reviews?|reports?)\b|"
               r"\b(?:inspections?|reviews?|reports?)\b.*\b(?:covid|coronavirus|pandemic|lockdown)\b"),
-    ("thematic", r"\bthematic\w*\b"),
+    ("thematic", r"\bthematic\w*\b.*\bprobation\b|\bprobation\b.*\bthematic"),
+    ("all thematic", r"\bthematic\w*\b"),
 ]
 
 

@@ -365,18 +365,18 @@ COLLECTIONS = {
     "covid": ("Inspections and reviews about the Covid-19 pandemic", lambda i: "covid" in i.organisation.lower()),
     "thematic": ("Thematic reports on probation", lambda i: i.programme == "thematic"),
     "youth thematic": ("Thematic reports on youth justice", lambda i: i.programme == "youth thematic"),
+    "all thematic": ("Thematic reports", lambda i: i.programme in ("thematic", "youth thematic")),
 }
 
 
 def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A named kind of inspection: the DIPP inspections, the Covid reviews, the thematic reports."""
     title, test = COLLECTIONS.get(q.collection or "", ("Inspections", lambda i: True))
-    if q.collection == "thematic" and not re.search(r"\bprobation\b", q.norm):
-        title, test = "Thematic reports", (lambda i: i.programme in ("thematic", "youth thematic"))
     rows = [i for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id)[-1:]
-            if test(i) and (q.span is None or in_span(q.span, i))]
+            if test(i) and (q.span is None or in_span(q.span, i)) and (not q.org_type or i.org_type == q.org_type)]
     rows.sort(key=lambda i: (i.published or "", i.inspection_id), reverse=True)
-    heading = f"{title}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
+    kind = f" ({PLURALS.get(q.org_type, q.org_type)})" if q.org_type else ""
+    heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
     r = ctx.renderer()
     shown, left_out = cap(rows)
     pages = r.pages("rating_list.j2", shown, 12 if compact else 20, heading=heading, footnote=_left_out(left_out),

@@ -248,6 +248,8 @@ class Understander:
         q.direction = ("down" if re.search(r"\b(declin\w*|got worse|gotten worse|went down|deteriorat\w*|worsened|fell|dropped)\b", norm)
                        else "up" if re.search(r"\b(improved|got better|went up|rose)\b", norm) else None)
         q.standard = slots.find_standard(norm, q.rating)
+        if q.standard:  # "Outstanding for Through the Gate": the words name the standard, not a topic
+            q.topics = ()
         q.measure = slots.find_measure(norm)
         q.collection = slots.find_collection(norm)
         q.out_of_scope = slots.find_out_of_scope(norm)
