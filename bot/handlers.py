@@ -44,6 +44,14 @@ def _log_answered(data: BotData, chat_type: str, answer: Answer, started: float,
                 chat_type, via, answer.intent, answer.kind, len(answer.pages), latency_ms)
 
 
+def conversation_key(message: Message) -> str:
+    """Whose follow-ups belong together: the chat, and in a group each user on their own (never logged)."""
+    user = message.from_user
+    if message.chat.type in _GROUP_TYPES and user is not None:
+        return f"{message.chat.id}:{user.id}"
+    return str(message.chat.id)
+
+
 async def _answer_message(message: Message, context: Context, text: str) -> None:
     """Answer ``text`` as a reply to ``message``, unless the chat has asked too much this minute."""
     started = time.perf_counter()
@@ -58,7 +66,8 @@ async def _answer_message(message: Message, context: Context, text: str) -> None
         logger.debug("throttled chat=%s: still over the limit; not answered", chat.type)
         return
     compact = chat.type in _GROUP_TYPES
-    answer = data.engine.ask(question_text(text, context.bot.username), compact=compact)
+    answer = data.engine.ask(question_text(text, context.bot.username), compact=compact,
+                             conversation=conversation_key(message))
     await reply_page(message, answer.pages[0], answer_keyboard(answer, 0, compact=compact))
     _log_answered(data, chat.type, answer, started, via="message")
 
