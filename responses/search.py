@@ -22,7 +22,8 @@ _STOP = set("""a an the of in on at to for from by with about and or but is are 
 have has had how many much what which who whom whose when where why that this these those it its their there
 they them he she we you i me my our your not no any some all more most very can could would should will shall
 may might must into than then so such up out over under again further once here each few other same own only
-just also too please tell say said says said inspectors inspectorate inspection inspections""".split())
+just also too please tell say said says said inspectors inspectorate inspection inspections why explain reason
+reasons come""".split())
 
 
 #: The most findings one answer lists (the best matches first).
@@ -104,7 +105,12 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = f"What inspectors found on {topic_words} {scope}{' ' + when if when else ''}: {len(rows)}"
     if not org and rows and _is_national(ctx, rows[0]) and not _is_national(ctx, rows[-1]):
         heading += " (national reports first, then local inspections)"
-    if not rows and org:
+    if not rows and org and not topics and not words:  # "why?" about one body: all it found, concerns first
+        rows = sorted(ctx.kb.findings(org_id=org_id), key=lambda f: (f.stance != "concern", f.id))
+        if q.span is not None or q.year:
+            rows = [f for f in rows if _in_time(ctx, q, f)]
+        heading = f"What inspectors found at {short_name(org.name)}{' ' + when if when else ''}: {len(rows)}, concerns first"
+    elif not rows and org:
         heading = f"Our sources have no findings on {topic_words}{' ' + when if when else ''} for {short_name(org.name)}"
         rows = ctx.kb.findings(org_id=org_id)[:4]
         if rows:

@@ -491,3 +491,16 @@ def test_regional_leagues_show_latest_inspections_only(kb, clocked):
             rated = [h for h in kb.history(o.org_id) if h.overall_rating]
             if o.org_type == "pdu" and rated and short_name(rated[-1].organisation) in listed(answer):
                 assert rated[-1].region == region, (o.org_id, region)
+
+
+def test_the_terminal_chat_keeps_context(kb_path):
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input="how did Sheffield do?\nand Doncaster?\nwhy?\n",
+                         capture_output=True, text=True, env={**os.environ, "PROBATION_KB": str(kb_path)}, timeout=60)
+    assert out.returncode == 0, out.stderr
+    doncaster = out.stdout.index("Doncaster")
+    assert "Sheffield" in out.stdout[:doncaster]
+    assert "What inspectors found at Doncaster PDU" in out.stdout[doncaster:]
