@@ -18,16 +18,18 @@ def measure(ctx: Ctx, q: Query, compact: bool) -> Answer:
     name = short_name(org.name)
     words = measure_words(q.measure or "")
     with_figures = [f for f in ctx.kb.findings(org_id=org.org_id) if f.figure]
-    hits = [f for f in with_figures if words.search(f.finding)]
-    what = q.measure or "that measure"
+    hits = [f for f in with_figures if words.search(f.finding) or f.topic in q.topics]
+    what = q.measure or ", ".join(t.replace("-", " ") for t in q.topics) or "that measure"
     if hits:
         heading = f"{name}: figures on {what} in our sources"
         note = None
         rows = hits
     else:
         heading = f"{name}: our sources give no figure on {what}"
-        rows = with_figures[:4]
-        note = ("Here are the figures they do give for it." if rows else
+        said = [f for f in ctx.kb.findings(org_id=org.org_id) if words.search(f.finding) or f.topic in q.topics]
+        rows = said[:4] or with_figures[:4]
+        note = ("Here is what inspectors said about it, without a number." if said else
+                "Here are the figures they do give for it." if rows else
                 "They give no figures for it at all; ask about its rating or findings instead.")
     latest = ctx.kb.history(org.org_id)[-1]
     people = latest.people_text()

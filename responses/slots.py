@@ -207,11 +207,11 @@ def find_out_of_scope(norm: str) -> str | None:
 
 #: Measures asked of a named body; the words that find them among its findings' figures.
 MEASURES: list[tuple[str, str, str]] = [
+    ("caseloads", r"caseloads?|workloads?|cases per|cases each", r"caseload|workload|cases each|cases per|average"),
     ("cases inspected", r"cases? (?:did|do|were|was)? ?(?:inspectors? )?(?:read|inspected|look\w* at|examined|sampled|reviewed)|"
                         r"cases (?:read|inspected|sampled)|how many cases", r"case"),
     ("vacancies and staffing", r"vacanc\w*|short ?staffed|understaffed|staff shortages?|unfilled|how many staff|"
                                r"staffing levels?|shortfall", r"vacan|staff|post|recruit|practitioner"),
-    ("caseloads", r"caseloads?|workloads?|cases per|cases each", r"caseload|workload|cases each|cases per|average"),
     ("share of cases", r"what (?:share|proportion|percentage|per ?cent)|how many per ?cent|percentage of", r"per cent|%|half|third|quarter|two|one in"),
 ]
 

@@ -163,7 +163,7 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if q.rating:
         heading = f"{what} {_describe(f, q.span)} whose latest rating is {q.rating}: {len(rows)}"
     else:
-        heading = f"{what} inspected {_describe(f, q.span)}: {len(rows)}, each with its latest inspection"
+        heading = " ".join(f"{what} inspected {_describe(f, q.span)}".split()) + f": {len(rows)}, each with its latest inspection"
     heading = " ".join(heading.split())
     heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows}) if q.rating and q.span is None else []
@@ -389,13 +389,15 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
     owners = company.owners if company else ((q.owner or "", "owner"),)
     rows, notes = [], []
     for owner, relation in owners:
-        found = [i for i in ctx.kb.owned_by(owner) if i.org_id not in {r.org_id for r in rows}]
+        found = [i for i in ctx.kb.owned_by(owner) if i.org_id not in {r.org_id for r in rows}
+                 and (not q.org_type or i.org_type == q.org_type)]
         rows += found
         if relation == "led" and found:
             notes.append(f"{q.owner} led {owner.split(' (')[0]}, which owned these.")
         elif relation == "took over" and found:
             notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
-    heading = f"Organisations our sources say {q.owner} owned or led: {len(rows)}"
+    what = PLURALS.get(q.org_type or "", "Organisations") if q.org_type else "Organisations"
+    heading = f"{what} our sources say {q.owner} owned or led: {len(rows)}"
     footnote = " ".join(notes + ["Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
     pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)

@@ -64,7 +64,7 @@ TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"assess\w*", ("assessment",)),
     (r"plann\w*|sentence plans?", ("planning",)),
     (r"review\w*", ("reviewing",)),
-    (r"facilit\w*|buildings?|offices?|premises", ("facilities",)),
+    (r"facilit\w*|buildings?|offices?\b|premises", ("facilities",)),
     (r"delivery|supervision quality|contact", ("delivery",)),
 ]
 
