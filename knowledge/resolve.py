@@ -179,13 +179,13 @@ class Resolver:
                 continue
             r.exact.setdefault(key, set()).add(org_id)
             r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
-            if org_types.get(org_id) in _WHOLE_NAME_ONLY:
-                continue  # a report's title: its single words ("joint", "needs", "2022") name nothing
             words = key.split()
+            shortest = 4 if org_types.get(org_id) in _WHOLE_NAME_ONLY else 1  # a report's title: its single
+            # words ("joint", "needs", "2022") name nothing; four of its words in a row still do
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     part = words[i:j]
-                    if j - i == len(words) or part[0] in _GENERIC - {"st"} and j - i == 1:
+                    if j - i == len(words) or part[0] in _GENERIC - {"st"} and j - i == 1 or j - i < shortest:
                         continue
                     if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
                         continue

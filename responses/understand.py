@@ -107,6 +107,7 @@ _PUBLISHED = re.compile(r"\b(published|publish\w*|reports?|inspections?|inspecte
 #: Words that fit many names but only say what kind of body is meant.
 _KIND_ONLY = {"youth", "youth justice", "youth offending", "youth justice service", "youth offending service",
               "youth offending team", "youth services", "youth service"}
+_NATIONAL = re.compile(r"\bnationally\b|\bnational (figures?|totals?|picture)\b|\bacross (england|the country)\b")
 _WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
@@ -286,6 +287,8 @@ class Understander:
         if q.out_of_scope:
             return "out_of_scope"
         if not named:
+            if _NATIONAL.search(n) and not (q.org_type or q.region or q.collection or q.topics and _SAY.search(n)):
+                return "search"  # "services rated Good nationally": the published national figure first
             if q.change is not None or q.direction and re.search(r"\bgrades?\b", n):
                 return "changed"
             if q.standard and q.rating:
