@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knowledge import KnowledgeBase
 from knowledge.vocabulary import Vocabulary
@@ -20,6 +21,16 @@ class Ctx:
 
     def renderer(self) -> Renderer:
         return self.shared if self.shared is not None else Renderer(self.kb)
+
+    @cached_property
+    def current_region(self) -> dict[str, str | None]:
+        """Each organisation's region at its latest inspection (a body belongs to the region it is in now)."""
+        return {o: h[-1].region for o in self.kb.organisations for h in [self.kb.history(o)] if h}
+
+    @cached_property
+    def inspections_by_id(self) -> dict:
+        """Every inspection by its id, read once from the histories held in memory."""
+        return {i.inspection_id: i for o in self.kb.organisations for i in self.kb.history(o)}
 
     def answer(self, kind: str, intent: str, q: Query, title: str, pages: list[Page], renderer: Renderer | None,
                *, ref: str | None = None, more_ref: str | None = None, choices=None) -> Answer:

@@ -54,7 +54,7 @@ def _subject_namer(ctx: Ctx):
 
 def _in_time(ctx: Ctx, q: Query, f: Finding) -> bool:
     """A finding whose inspection (or report) was published in the question's year or span."""
-    insp = ctx.kb.inspection(f.inspection_id) if f.inspection_id else None
+    insp = ctx.inspections_by_id.get(f.inspection_id) if f.inspection_id else None
     if insp is None:
         return False
     if q.span is not None:

@@ -51,8 +51,14 @@ def _month_end(y: int, m: int) -> date:
     return date.fromordinal(date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1)
 
 
+_ANY_TIME_WORD = re.compile(r"\b(?:last|past|previous|this|since|from|after|starting|before|until|up to|prior|between|"
+                            r"(?:19|20)\d\d|year to date)\b")
+
+
 def find_span(norm: str, today: date) -> TimeSpan | None:
     """A stretch of time other than a bare year: "this year", "since 2023", "in the last six months"."""
+    if not _ANY_TIME_WORD.search(norm):
+        return None
     m = _LAST_N.search(norm)
     if m:
         n, unit = _number(m.group(1)), m.group(2)
@@ -141,16 +147,16 @@ STANDARDS: list[tuple[str, str, str]] = [
 _STANDARD_LEAD = r"(?:for|on|in|at|with|re|about)(?: the| their| its)?"
 
 
+_STANDARD_RES = [(name, re.compile(rf"\b{_STANDARD_LEAD} (?:{pattern})\b(?! (?:problems|concerns|findings))|"
+                                    rf"\b(?:{pattern}) standard")) for name, pattern, _ in STANDARDS]
+
+
 def find_standard(norm: str, rating: str | None) -> str | None:
     """A standard named next to a rating ("rated Outstanding for Through the Gate"); without a rating
     the words are a topic of findings, not a standard."""
-    if rating is None and not re.search(r"\bstandards?\b", norm):
+    if rating is None and "standard" not in norm:
         return None
-    for name, pattern, _ in STANDARDS:
-        if re.search(rf"\b{_STANDARD_LEAD} (?:{pattern})\b(?! (?:problems|concerns|findings))", norm) \
-                or re.search(rf"\b(?:{pattern}) standard", norm):
-            return name
-    return None
+    return next((name for name, pattern in _STANDARD_RES if pattern.search(norm)), None)
 
 
 def standard_pattern(name: str) -> re.Pattern:
@@ -172,11 +178,11 @@ COLLECTIONS: list[tuple[str, str]] = [
 ]
 
 
+_COLLECTION_RES = [(value, re.compile(pattern)) for value, pattern in COLLECTIONS]
+
+
 def find_collection(norm: str) -> str | None:
-    for value, pattern in COLLECTIONS:
-        if re.search(pattern, norm):
-            return value
-    return None
+    return next((value for value, pattern in _COLLECTION_RES if pattern.search(norm)), None)
 
 
 #: What the data does not cover, as (what, pattern). Checked on the normalised question.
@@ -194,15 +200,21 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
 ]
 
 
+_OUT_OF_SCOPE_RES = [(what, re.compile(pattern)) for what, pattern in OUT_OF_SCOPE]
+_RESETTLEMENT = re.compile(r"\b(?:prisons? leavers?|release from prison|through the gate|leaving prison|"
+                           r"on release|released from prison)\b")
+_PRISON_ITSELF = re.compile(r"\bhmp\b|\bprisons? (?:rated|inspection)")
+_ANY_SCOPE_WORD = re.compile(r"prison|hmp|hmyoi|jail|belmarsh|wandsworth|pentonville|strangeways|police|constabulary|"
+                             r"court|chief|head of|name of|next|will|upcoming|due|future")
+
+
 def find_out_of_scope(norm: str) -> str | None:
     """What the question is about that the inspection records do not cover, if anything."""
-    if re.search(r"\b(?:prisons? leavers?|release from prison|through the gate|leaving prison|"
-                 r"on release|released from prison)\b", norm) and not re.search(r"\bhmp\b|\bprisons? (?:rated|inspection)", norm):
+    if not _ANY_SCOPE_WORD.search(norm):
+        return None
+    if _RESETTLEMENT.search(norm) and not _PRISON_ITSELF.search(norm):
         norm = re.sub(r"prisons?", " ", norm)
-    for what, pattern in OUT_OF_SCOPE:
-        if re.search(pattern, norm):
-            return what
-    return None
+    return next((what for what, pattern in _OUT_OF_SCOPE_RES if pattern.search(norm)), None)
 
 
 #: Measures asked of a named body; the words that find them among its findings' figures.
@@ -216,15 +228,15 @@ MEASURES: list[tuple[str, str, str]] = [
 ]
 
 
+_MEASURE_RES = [(name, re.compile(rf"\b(?:{pattern})")) for name, pattern, _ in MEASURES]
+
+
 def find_measure(norm: str) -> str | None:
     """What is measured in "how many cases did inspectors read at X", "how many vacancies did X have"."""
     if not re.search(r"\bhow (?:many|much|short|big|high|heavy)\b|\bwhat (?:share|proportion|percentage|was the|is the)\b|"
                      r"\baverage\b|\bper ?cent\b|\bshortfall\b|\bshort ?staffed\b|\bunderstaffed\b|\bvacanc", norm):
         return None
-    for name, pattern, _ in MEASURES:
-        if re.search(rf"\b(?:{pattern})", norm):
-            return name
-    return None
+    return next((name for name, pattern in _MEASURE_RES if pattern.search(norm)), None)
 
 
 def measure_words(name: str) -> re.Pattern:

@@ -71,7 +71,7 @@ def latest_rows(ctx: Ctx, q: Query, f: dict, *, rated_only: bool, rating: str | 
     inspection published inside the span (dates of month or year precision count when they may fall in it).
     """
     if f["region"]:  # a body belongs to the region of its latest inspection, not one it has left
-        current = {o: h[-1].region for o in ctx.kb.organisations for h in [ctx.kb.history(o)] if h}
+        current = ctx.current_region
         rows = latest_rows(ctx, q, {**f, "region": None}, rated_only=rated_only, rating=rating, order=order)
         return [i for i in rows if current.get(i.org_id) == f["region"]]
     if q.span is None:

@@ -140,10 +140,15 @@ def find_programme(norm: str) -> str | None:
     return _first(PROGRAMMES, norm)
 
 
+_TOPIC_RES: list[tuple[re.Pattern, tuple[str, ...]]] = []
+
+
 def find_topics(norm: str) -> tuple[str, ...]:
+    if len(_TOPIC_RES) != len(TOPICS):  # compiled once (and again if a test swaps the list)
+        _TOPIC_RES[:] = [(re.compile(rf"\b(?:{pattern})"), topics) for pattern, topics in TOPICS]
     found: list[str] = []
-    for pattern, topics in TOPICS:
-        if re.search(rf"\b(?:{pattern})", norm):
+    for pattern, topics in _TOPIC_RES:
+        if pattern.search(norm):
             found.extend(t for t in topics if t not in found)
     return tuple(found)
 
