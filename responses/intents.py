@@ -83,6 +83,8 @@ INTENTS: list[Intent] = [
        "e.g. /latest pdu"),
     _i("owned_by", "owned_by", "owner", "owner org_type", "", 42, "tables.owned_by",
        "Tell me which company, e.g. /owned_by Sodexo"),
+    _i("owners", "owners", "", "org_type", r"\bcompanies\b|\bproviders\b|\bowners\b", 41, "tables.owners",
+       "e.g. /owners"),
     _i("figures", "figures", "", "topics time measure", r"\bhow many\b|\baverage\b|\bshare\b", 11, "search.figures",
        "e.g. /figures caseload"),
     _i("glossary", "glossary", "", "org_type", r"^what (is|are|does)\b", 5, "info.glossary", ""),

@@ -23,7 +23,7 @@ have has had how many much what which who whom whose when where why that this th
 they them he she we you i me my our your not no any some all more most very can could would should will shall
 may might must into than then so such up out over under again further once here each few other same own only
 just also too please tell say said says said inspectors inspectorate inspection inspections why explain reason
-reasons come""".split())
+reasons come evidence""".split())
 
 
 #: The most findings one answer lists (the best matches first).

@@ -192,7 +192,7 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
     ("police forces", r"\b\w+ police\b(?! (?:checks?|information|intelligence|data|domestic))|"
                       r"\bpolice (?:force|forces|inspection|rating|rated)\b|\bconstabulary\b"),
     ("courts as institutions", r"\b(?:crown|magistrates?|county|family|youth) courts?\b(?! work)"),
-    ("named staff", r"\bwho is the (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
+    ("named staff", r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
                     r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b"),
     ("future inspection dates", r"\bnext (?:inspected|inspection|visit)\b|\bwill \w+(?: \w+)? be inspected\b|"
                                 r"\bupcoming inspections?\b|\bdue (?:for )?(?:an )?inspection\b|\binspected next\b|"

@@ -384,6 +384,18 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=f"/collection {q.collection}")
 
 
+def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """Every company our sources name as an owner, with the organisations each owned or led."""
+    rows = [i for owner in ctx.kb.owners for i in ctx.kb.owned_by(owner) if not q.org_type or i.org_type == q.org_type]
+    rows.sort(key=lambda i: (i.owner or "", i.organisation))
+    what = PLURALS.get(q.org_type or "", "organisations") if q.org_type else "organisations"
+    heading = f"Companies our sources name as owners: {len(ctx.kb.owners)}, with the {len(rows)} {what} they ran"
+    footnote = "Ownership is as each cited page states it at the time of that inspection; ask about one, e.g. “Seetec CRCs”."
+    r = ctx.renderer()
+    pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
+    return ctx.answer(ANSWER, "owners", q, heading, pages, r, ref="/owners")
+
+
 def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
     company = ctx.vocabulary.companies.get(normalise(q.owner or ""))
     owners = company.owners if company else ((q.owner or "", "owner"),)
@@ -432,4 +444,4 @@ def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 __all__ = ["league", "rating_list", "count", "score_list", "latest", "changed", "standard_list", "collection",
-           "owned_by", "PLURALS", "TYPE_LABELS"]
+           "owned_by", "owners", "PLURALS", "TYPE_LABELS"]

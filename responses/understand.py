@@ -108,6 +108,7 @@ _PUBLISHED = re.compile(r"\b(published|publish\w*|reports?|inspections?|inspecte
 _KIND_ONLY = {"youth", "youth justice", "youth offending", "youth justice service", "youth offending service",
               "youth offending team", "youth services", "youth service"}
 _NATIONAL = re.compile(r"\bnationally\b|\bnational (figures?|totals?|picture)\b|\bacross (england|the country)\b")
+_SAID = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bevidence\b|\bconcerns?\b|\bcriticis\w*")
 _WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
@@ -258,6 +259,8 @@ class Understander:
             q.topics = ()
         q.measure = slots.find_measure(norm)
         q.collection = slots.find_collection(norm)
+        if q.collection:  # "the covid reviews": the word names the kind of report, not the reviewing standard
+            q.topics = tuple(t for t in q.topics if t != "reviewing")
         q.out_of_scope = slots.find_out_of_scope(norm)
         q.latest = bool(_LATEST.search(norm)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
         q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
@@ -321,8 +324,10 @@ class Understander:
                 return "league"
             if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
                 return "score_list"
-            if _COUNT.search(n) and _OWNER.search(n) or re.search(r"\bcompanies\b|\bproviders\b|\bowners\b", n):
-                return "search"
+            if _COUNT.search(n) and (_OWNER.search(n) or re.search(r"\bcompanies\b|\bproviders\b|\bowners\b", n)):
+                return "search"  # "how many companies owned CRCs": the published figure
+            if re.search(r"\b(companies|providers|owners|firms)\b", n):
+                return "owners"
             if _COUNT.search(n) and (q.org_type or re.search(r"\b(organisations|services|bodies|inspections|units)\b", n)) \
                     and not re.search(r"\bpeople\b|\boffenders\b|\bcases\b|\bstaff\b|\bofficers\b", n):
                 return "count"
@@ -334,6 +339,8 @@ class Understander:
                 return "league"
             if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
                 return "findings"
+            if _SAID.search(n) and not _FIGURE.search(n):
+                return "findings"  # "what did inspectors say about mental health": what they found, not a number
             return "search"
         # Named organisations.
         many = len(q.org_ids) + (1 if q.ambiguous else 0)
