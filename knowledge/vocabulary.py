@@ -53,6 +53,13 @@ class Vocabulary:
                 out.extend(t for t in self.terms[concept] if t not in out)
         return out
 
+    def concepts_in(self, norm: str) -> tuple[str, ...]:
+        """The concepts named in ``norm``; a term inside a longer matched term ("caseload" in "probation
+        caseload") does not count on its own."""
+        named = [t for t in self.concept_of if f" {t} " in f" {norm} "]
+        named = [t for t in named if not any(t != u and f" {t} " in f" {u} " for u in named)]
+        return tuple(dict.fromkeys(self.concept_of[t] for t in named))
+
     def company_in(self, norm: str) -> Company | None:
         """The longest company name written in ``norm``."""
         found = [k for k in self.companies if f" {k} " in f" {norm} "]

@@ -96,6 +96,8 @@ class Query:
     out_of_scope: str | None = None  # what the question is about that the data does not cover
     worst_first: bool = False  # "worst", "bottom": a league read from the bottom
     direction: str | None = None  # "up" or "down" for "which improved / declined" without a size
+    concepts: tuple[str, ...] = ()  # ideas named in thesaurus words ("short-staffed" -> staffing)
+    asks_share: bool = False  # "what share", "what proportion", "%": a percentage is wanted
 
     def time_words(self) -> str | None:
         """The question's time part, as the answer should name it ("in 2020", "since 2023")."""

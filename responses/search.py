@@ -161,10 +161,8 @@ def figure_date(fig: Figure) -> tuple[int, int]:
 def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], float]:
     """The national figures that fit the question best, latest first, and the best fit's score."""
     vocab = ctx.vocabulary
-    named = [t for t in vocab.concept_of if f" {t} " in f" {q.norm} "]
-    named = [t for t in named if not any(t != u and f" {t} " in f" {u} " for u in named)]  # longest wins
-    concepts = [vocab.terms[c] for c in dict.fromkeys(vocab.concept_of[t] for t in named)]
-    share = bool(re.search(r"\bshare\b|\bproportion\b|\bpercent|\bper cent\b|%|\bhow many in\b", q.text.lower()))
+    concepts = [vocab.terms[c] for c in q.concepts if c in vocab.terms]
+    share = q.asks_share
     expansion = " ".join(t for terms in concepts for t in terms)
     concept_words = content_words(expansion)
     words = content_words(q.norm) - concept_words
@@ -187,7 +185,19 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
 
 def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None) -> Answer:
     figs = found if found is not None else best_figures(ctx, q)[0]
-    heading = "National and aggregate figures that match your question" + (f" on {q.measure}" if q.measure else "")
+    about = q.measure or ", ".join(t.replace("-", " ") for t in q.topics)
+    when = q.time_words()
+    heading = "National and aggregate figures that match your question" + (f" on {about}" if about else "")
+    if when and figs:
+        first, last = (q.span.start.year, q.span.end.year) if q.span is not None else (q.year, q.year)
+        dated = [f for f in figs if first <= figure_date(f)[0] <= last]
+        if dated:
+            figs, heading = dated, heading + f", {when}"
+        else:
+            heading += f"; none of them is dated {when}, so here are the nearest"
+    if not figs:
+        heading = "No national figures in our sources match your question" + (f" on {about}" if about else "") \
+            + (f" {when}" if when else "")
     footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
     r = ctx.renderer()
     page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote)

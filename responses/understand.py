@@ -16,8 +16,8 @@ from datetime import date
 from knowledge.resolve import Match, Resolver, normalise
 from knowledge.vocabulary import Vocabulary
 from responses import slots
-from responses.intents import COMMANDS, ORG_INTENTS
-from responses.query import Query, TimeSpan
+from responses.intents import COMMANDS, ORG_INTENTS, WORDS, choose, set_words
+from responses.query import Query
 
 __all__ = ["Query", "Understander", "MAX_QUESTION", "find_programme", "find_rating", "find_topics", "find_type"]
 
@@ -68,47 +68,14 @@ TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"delivery|supervision quality|contact", ("delivery",)),
 ]
 
-_GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks?( you)?|cheers|ta|ok|okay|yo)( bot)?$")
-_HELP = re.compile(r"^(help|start|menu|commands|\?)$|what can you do|how do i use|how does this work|what do you know")
-_ABOUT = re.compile(r"^about$|who are you|what are you|who made you|about (this|the) bot")
-_SOURCES = re.compile(r"^sources?$|where (do|does) (the |your )?(data|facts|information|figures) come from|your sources|what sources")
-_LATEST = re.compile(r"\b(latest|most recent|newest|recent|recently|new|just published|this (week|month|year))\b")
-_LEAGUE = re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
-_COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
-_HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
-_OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
-                    r"(ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
-                    r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
-_PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
-                     r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
-_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of 27\b|\b\d+ ?/ ?27\b")
-_DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b")
-_STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b")
-_SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
-                  r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b")
-_FIGURE = re.compile(r"how many|how much|\baverage\b|\bhow (short|heavy|high|big|long|often)\b|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
-                     r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b")
-_COUNT = re.compile(r"how many\b")
-_PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
-_GLOSSARY = re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
-                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|"
-                       r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
-                       r"^what does (crc|nps|pdu|dipp|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
-_LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b")
-_INSPECTED = re.compile(r"\binspected\b|\b(had|have|has) (an |a )?inspection\b")
-_PUBLISHED = re.compile(r"\b(published|publish\w*|reports?|inspections?|inspected|came out|come out|out|anything|new|"
-                        r"ratings?|rated|happened)\b")
 #: Words that fit many names but only say what kind of body is meant.
 _KIND_ONLY = {"youth", "youth justice", "youth offending", "youth justice service", "youth offending service",
               "youth offending team", "youth services", "youth service"}
-_NATIONAL = re.compile(r"\bnationally\b|\bnational (figures?|totals?|picture)\b|\bacross (england|the country)\b")
-_SAID = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bevidence\b|\bconcerns?\b|\bcriticis\w*")
 _WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
@@ -227,7 +194,7 @@ class Understander:
         if q.org_ids or q.ambiguous:
             self._names_used_up(q, matches)
         else:
-            q.inspected = bool(_INSPECTED.search(norm)) and q.intent in {"list", "league"}
+            q.inspected = bool(WORDS["inspected"].search(norm)) and q.intent in {"list", "league"}
         return q
 
     def with_orgs(self, q: Query, org_ids: list[str]) -> Query:
@@ -259,10 +226,12 @@ class Understander:
             q.topics = ()
         q.measure = slots.find_measure(norm)
         q.collection = slots.find_collection(norm)
+        q.concepts = self.vocabulary.concepts_in(norm)
+        q.asks_share = bool(WORDS["percent"].search(rest.lower()) or re.search(r"\bshare\b|\bhow many in\b", norm))
         if q.collection:  # "the covid reviews": the word names the kind of report, not the reviewing standard
             q.topics = tuple(t for t in q.topics if t != "reviewing")
         q.out_of_scope = slots.find_out_of_scope(norm)
-        q.latest = bool(_LATEST.search(norm)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
+        q.latest = bool(WORDS["latest"].search(norm)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
         q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
 
     def _names_used_up(self, q: Query, matches: list[Match]) -> None:
@@ -273,96 +242,13 @@ class Understander:
                 q.region = None
 
     def _intent(self, q: Query, matches: list[Match]) -> str:
-        n = q.norm
+        """The intent, chosen by the registry's rules (``responses.intents.RULES``) from the slots and words."""
         named = bool(q.org_ids or q.ambiguous)
-        if not n:
-            return "empty"
-        if _GREETING.match(n):
-            return "greeting"
-        if _HELP.search(n) and not named:
-            return "help"
-        if _ABOUT.search(n) and not named:
-            return "about"
-        if _SOURCES.search(n) and not named:
-            return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
-        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions)\b", n)
-                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n)
-                         or q.topics and _SAY.search(n))  # "what did inspectors say about women in Wales"
-        if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
+        if named and q.region and all(_is_region_match(m, q.region) for m in matches) and set_words(q):
             q.org_ids, q.ambiguous = [], None
             named = False
-        if q.out_of_scope:
-            return "out_of_scope"
-        if not named:
-            if _NATIONAL.search(n) and not (q.org_type or q.region or q.collection or q.topics and _SAY.search(n)):
-                return "search"  # "services rated Good nationally": the published national figure first
-            if q.change is not None or q.direction and re.search(r"\bgrades?\b", n):
-                return "changed"
-            if q.standard and q.rating:
-                return "standard_list"
-            if q.owner:
-                return "owned_by"
-            if q.collection and not (q.topics and _SAY.search(n)) and not _FIGURE.search(n) and not n.startswith("when"):
-                return "collection"
-            if q.latest and q.org_type and not (q.rating or q.topics or _COUNT.search(n)):
-                return "latest"
-            if (q.span is not None or q.year) and not (q.rating or q.org_type or q.topics or q.region or _FIGURE.search(n)) \
-                    and not _LEAGUE.search(n) and _PUBLISHED.search(n):
-                return "latest"  # "anything published in the last six months"
-            if (q.span is not None or q.year or _INSPECTED.search(n)) and q.org_type and not q.rating \
-                    and not (_LEAGUE.search(n) or _COUNT.search(n) or q.topics or q.direction):
-                return "list"  # "CRCs inspected in 2020", "which PDUs in the North West have been inspected"
-            if _GLOSSARY.search(n):
-                return "glossary"
-            if _PERCENT.search(q.text.lower()):
-                return "search"  # "what % of cases ...": a figure, not a list of Good organisations
-            if re.search(r"\b(improved|declined|got (better|worse)|went (up|down)|deteriorated)\b", n) \
-                    and (q.org_type or re.search(r"\bwhich\b|\bwho\b", n)):
-                return "changed"
-            if _LEAGUE.search(n):
-                return "league"
-            if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
-                return "score_list"
-            if _COUNT.search(n) and (_OWNER.search(n) or re.search(r"\bcompanies\b|\bproviders\b|\bowners\b", n)):
-                return "search"  # "how many companies owned CRCs": the published figure
-            if re.search(r"\b(companies|providers|owners|firms)\b", n):
-                return "owners"
-            if _COUNT.search(n) and (q.org_type or re.search(r"\b(organisations|services|bodies|inspections|units)\b", n)) \
-                    and not re.search(r"\bpeople\b|\boffenders\b|\bcases\b|\bstaff\b|\bofficers\b", n):
-                return "count"
-            if q.rating and (q.org_type or _LIST.search(n) or len(n.split()) <= 4):
-                return "list"
-            if _LATEST.search(n) and (re.search(r"\binspection|\breport|\bpublished|\brated|\bnews\b", n) or len(n.split()) <= 3):
-                return "latest"
-            if q.org_type and len(n.split()) <= 3 and not q.topics:
-                return "league"
-            if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
-                return "findings"
-            if _SAID.search(n) and not _FIGURE.search(n):
-                return "findings"  # "what did inspectors say about mental health": what they found, not a number
-            return "search"
-        # Named organisations.
-        many = len(q.org_ids) + (1 if q.ambiguous else 0)
-        if many >= 2 or _COMPARE.search(n) and many >= 2:
-            return "compare"
-        if q.measure and not re.search(r"\bsupervis\w*|\bpeople\b|\boffenders\b|\bhow big\b", n):
-            return "measure"
-        if _OWNER.search(n):
-            return "owner"
-        if _PEOPLE.search(n):
-            return "people"
-        if _SCORE.search(n):
-            return "score"
-        if _STANDARDS.search(n):
-            return "standards"
-        if _HISTORY.search(n):
-            return "history"
-        if q.topics and not (q.rating and not _SAY.search(n)):
-            return "findings"
-        if _DATE.search(n):
-            return "date"
-        return "summary"
+        return choose(q, named)
 
 
 def _free_words(norm: str, matches: list[Match]) -> str:
@@ -399,7 +285,7 @@ def _find_score(text: str) -> tuple[int, int | None] | None:
 
 
 def _is_chatter(norm: str) -> bool:
-    return bool(_GREETING.match(norm))
+    return bool(WORDS["greeting"].match(norm))
 
 
 def _is_region_match(match: Match, region: str) -> bool:
