@@ -59,6 +59,13 @@ def find_span(norm: str, today: date) -> TimeSpan | None:
     """A stretch of time other than a bare year: "this year", "since 2023", "in the last six months"."""
     if not _ANY_TIME_WORD.search(norm):
         return None
+    try:
+        return _span(norm, today)
+    except (ValueError, OverflowError):  # "the last 99999 years" reaches before the calendar starts
+        return None
+
+
+def _span(norm: str, today: date) -> TimeSpan | None:
     m = _LAST_N.search(norm)
     if m:
         n, unit = _number(m.group(1)), m.group(2)
@@ -122,7 +129,7 @@ def find_change(norm: str) -> Change | None:
     if m:
         return Change(_RATING_NAMES[m.group(1)], _RATING_NAMES[m.group(2)])
     m = _STEPS.search(norm)
-    if m:
+    if m and _number(m.group(2)):
         n = _number(m.group(2))
         return Change(steps=n if _UP_WORDS.match(m.group(1)) else -n)
     return None

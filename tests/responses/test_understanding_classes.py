@@ -504,3 +504,20 @@ def test_the_terminal_chat_keeps_context(kb_path):
     doncaster = out.stdout.index("Doncaster")
     assert "Sheffield" in out.stdout[:doncaster]
     assert "What inspectors found at Doncaster PDU" in out.stdout[doncaster:]
+
+
+# -- slot extraction never fails on odd input ----------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(0, 10 ** 12), unit=st.sampled_from(["day", "week", "month", "year", "days", "years"]),
+       lead=st.sampled_from(["in the last", "past", "since", "before", "between 2020 and", "up", "down"]))
+def test_time_and_change_words_never_break_parsing(n, unit, lead):
+    from responses.slots import find_change, find_span
+
+    text = f"{lead} {n} {unit}"
+    span = find_span(text, TODAY)
+    assert span is None or span.start <= span.end
+    find_change(f"went {lead} {n} grades")
