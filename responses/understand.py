@@ -182,6 +182,8 @@ class Understander:
 
         if command is not None:
             q.intent = COMMANDS.get(command, "unknown_command")
+            if q.intent in ORG_INTENTS:
+                self._names_used_up(q, matches)
             if q.intent not in ORG_INTENTS | {"findings", "unknown_command"}:
                 q.org_ids, q.ambiguous = [], None
             elif q.intent in ORG_INTENTS and not (q.org_ids or q.ambiguous):
@@ -237,8 +239,8 @@ class Understander:
     def _names_used_up(self, q: Query, matches: list[Match]) -> None:
         """A region or kind word that is part of a name typed ("North West Division") is not a filter."""
         if q.region:
-            region = normalise(q.region)
-            if any(region in m.text or m.text in region for m in matches):
+            keys = [k for k, r in self.region_keys.items() if r == q.region]
+            if any(f" {k} " in f" {m.text} " or m.text in k for m in matches for k in keys):
                 q.region = None
 
     def _intent(self, q: Query, matches: list[Match]) -> str:
@@ -248,6 +250,11 @@ class Understander:
         if named and q.region and all(_is_region_match(m, q.region) for m in matches) and set_words(q):
             q.org_ids, q.ambiguous = [], None
             named = False
+        elif named and q.region and not WORDS["compare"].search(q.norm):
+            # "how did Sheffield do in Yorkshire": the region's name beside a body's is a place, not a second body
+            region_orgs = {o for m in matches if _is_region_match(m, q.region) and not m.ambiguous for o in m.org_ids}
+            if region_orgs and len(set(q.org_ids) - region_orgs) + (1 if q.ambiguous else 0) >= 1:
+                q.org_ids = [o for o in q.org_ids if o not in region_orgs]
         return choose(q, named)
 
 
