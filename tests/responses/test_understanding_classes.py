@@ -521,3 +521,17 @@ def test_time_and_change_words_never_break_parsing(n, unit, lead):
     span = find_span(text, TODAY)
     assert span is None or span.start <= span.end
     find_change(f"went {lead} {n} grades")
+
+
+@pytest.mark.parametrize("question, intent, org_id", [
+    ("South Yorkshire CRC", "summary", "south-yorkshire-crc"),
+    ("/history South Yorkshire CRC", "history", "south-yorkshire-crc"),
+    ("NPS North West", "summary", "nps-nw"),
+    ("how did Sheffield do in Yorkshire and the Humber", "summary", "pdu-sheffield"),
+    ("North Wales PDU", "summary", "pdu-north-wales"),
+    ("who owned West Yorkshire CRC", "owner", "west-yorkshire-crc"),
+])
+def test_a_region_word_inside_a_name_is_not_a_filter(clocked, question, intent, org_id):
+    q = clocked.understander.understand(question, TODAY)
+    assert (q.intent, q.org_ids) == (intent, [org_id])
+    assert "can't narrow" not in clocked.ask(question).text
