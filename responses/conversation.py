@@ -28,6 +28,10 @@ _COMPARE_THEM = re.compile(r"\bcompare (them|the two|both|those|these)\b|\bhow d
                            r"\bwhich (one )?(is|was) better\b$")
 
 
+#: Intents about one named body (a follow-up naming another body asks the same of it).
+_ABOUT_ONE = {"summary", "owner", "people", "score", "standards", "date", "history", "findings", "measure", "compare"}
+
+
 @dataclass
 class Turn:
     query: Query
@@ -80,9 +84,11 @@ def is_follow_up(q: Query) -> bool:
     return bool(_LEAD.search(n) or _PRONOUN.search(n)) and len(n.split()) <= 10
 
 
-def follow_up(q: Query, turn: Turn | None, reparse: Callable[[Query, list[str]], Query]) -> Query:
+def follow_up(q: Query, turn: Turn | None, reparse: Callable[[Query, list[str]], Query],
+              region_of: Callable[[str], str | None] = lambda text: None) -> Query:
     """``q`` completed from the conversation's last question; ``reparse(q, org_ids)`` chooses the intent
-    again as if ``org_ids`` had been named. A follow-up with no context asks which organisation."""
+    again as if ``org_ids`` had been named, and ``region_of(words)`` says which region a name is, if one.
+    A follow-up with no context asks which organisation."""
     if not is_follow_up(q):
         return q
     if turn is None:
@@ -97,9 +103,11 @@ def follow_up(q: Query, turn: Turn | None, reparse: Callable[[Query, list[str]],
         if len(turn.orgs) >= 2:
             return replace(q, intent="compare", org_ids=turn.orgs[-2:])
         return replace(q, intent="usage")
+    region = q.region or (region_of(q.ambiguous.text) if q.ambiguous is not None and not q.org_ids else None)
+    if region and prev.intent not in _ABOUT_ONE:
+        return replace(prev, text=q.text, region=region)  # "and in London?" after a list: the same list there
     if q.org_ids or q.ambiguous:  # "and Doncaster?": the same question about another body
-        if prev.intent in {"owner", "people", "score", "standards", "date", "history", "findings", "measure"} \
-                and q.intent == "summary":
+        if prev.intent in _ABOUT_ONE - {"summary", "compare"} and q.intent == "summary":
             return replace(q, intent=prev.intent, topics=q.topics or prev.topics, measure=q.measure or prev.measure)
         return q
     if (q.year or q.span is not None) and not _PRONOUN.search(n):  # "what about 2019?"

@@ -146,7 +146,7 @@ class Engine:
             return self._cached(question, compact, today)
         q = self.understander.understand(question, today)
         turn = self.conversations.get(key)
-        q = follow_up(q, turn, self.understander.with_orgs)
+        q = follow_up(q, turn, self.understander.with_orgs, self.understander.region_of)
         if q.intent == "usage" and not q.command:
             answer = info.no_match(self.ctx, q, _FOLLOW_USAGE, intent="usage")
         else:

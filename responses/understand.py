@@ -57,7 +57,7 @@ TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"through the gate|resettle\w*|prison leavers?|release", ("through-the-gate",)),
     (r"courts?\b|sentenc\w*|pre sentence", ("court-work",)),
     (r"accommodation|housing|homeless\w*", ("accommodation",)),
-    (r"\bit\b|\bict\b|computer\w*|systems?|technology|digital", ("it",)),
+    (r"\bict\b|\bit (?:systems?|problems|issues|failures|support|kit)\b|computer\w*|systems?|technology|digital", ("it",)),
     (r"fund\w*|budget\w*|money|finance\w*|contracts?|commercial", ("funding",)),
     (r"divers\w*|race|racial|ethnic\w*|equalit\w*|discriminat\w*", ("diversity",)),
     (r"interventions?|programmes? for|accredited|rehabilitative", ("interventions",)),
@@ -198,6 +198,10 @@ class Understander:
         else:
             q.inspected = bool(WORDS["inspected"].search(norm)) and q.intent in {"list", "league"}
         return q
+
+    def region_of(self, words: str) -> str | None:
+        """The region these (normalised) words name, if they are a region's name ("london")."""
+        return self.region_keys.get(words)
 
     def with_orgs(self, q: Query, org_ids: list[str]) -> Query:
         """``q`` as if ``org_ids`` had been named in it: the intent chosen again ("who owns it?")."""

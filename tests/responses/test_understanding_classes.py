@@ -425,6 +425,8 @@ def test_a_follow_up_uses_the_organisation_just_asked_about(clocked):
     ("how did Sheffield do", "who owns it?", "owner", "Sheffield"),
     ("Kirklees PDU", "why?", "findings", "Kirklees"),
     ("Merseyside CRC", "how many people did it supervise?", "people", "Merseyside"),
+    ("list inadequate PDUs", "and in London?", "list", "in London"),
+    ("how did Sheffield do?", "is it getting better?", "history", "Sheffield"),
 ])
 def test_follow_ups(clocked, first, follow, intent, check):
     key = f"chat-{first}-{follow}"
