@@ -24,7 +24,7 @@ from responses import info, organisation, search, tables
 from responses.answer import ANSWER, MESSAGE_LIMIT, NO_MATCH, Answer, Page
 from responses.buttons import BUTTON_PREFIX, ButtonCodec
 from responses.context import Ctx
-from responses.conversation import Conversations, follow_up
+from responses.conversation import Conversations, Turn, follow_up, is_follow_up
 from responses.intents import BY_NAME, INTENTS, ORG_INTENTS, unapplied
 from responses.intents import COMMANDS as COMMAND_INTENTS
 from responses.understand import MAX_QUESTION, Query, Understander
@@ -162,7 +162,14 @@ class Engine:
         pieces = [p.strip(" ,.;") for p in _SPLIT.split(question) if p and p.strip(" ,.;")]
         if len(pieces) < 2 or len(pieces) > 4:
             return []
-        queries = [self.understander.understand(p, today) for p in pieces]
+        queries: list[Query] = []
+        for piece in pieces:  # "who owned X? and how many people did it supervise?": "it" is X
+            q = self.understander.understand(piece, today)
+            if queries and is_follow_up(q):
+                prev = queries[-1]
+                q = follow_up(q, Turn(prev, list(prev.org_ids), 0.0), self.understander.with_orgs,
+                              self.understander.region_of)
+            queries.append(q)
         if any(q.intent in _WEAK for q in queries):
             return []
         return queries

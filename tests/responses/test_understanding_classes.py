@@ -379,6 +379,9 @@ def test_company_groups(kb, clocked, question, owners):
 @pytest.mark.parametrize("name, org_id", [
     ("Kent", "region-kent-surrey-sussex"), ("Surrey", "region-kent-surrey-sussex"),
     ("Sussex", "region-kent-surrey-sussex"), ("Wales", "region-wales"), ("Yorkshire", "region-yorkshire-and-the-humber"),
+    ("how is Kent doing", "kss-crc"), ("Surrey", "kss-crc"), ("Manchester", "dipp-greater-manchester"),
+    ("Greater Manchester", "dipp-greater-manchester"), ("West Midlands", "dipp-west-midlands"),
+    ("South West", "nps-south-west"), ("tell me about Wales", "wales-crc"),
 ])
 def test_choice_lists_offer_every_kind_of_body(clocked, name, org_id):
     answer = checked(clocked.ask(name))
@@ -456,6 +459,11 @@ def test_context_is_kept_apart_and_expires(kb):
     ("who owned Essex CRC? how big is DTV?", [("Essex",), ("Durham Tees Valley", "DTV")]),
     ("how did Gwent do; and when was Doncaster inspected?", [("Gwent",), ("Doncaster",)]),
     ("Sheffield rating. Also who ran Wales CRC?", [("Sheffield",), ("Seetec",)]),
+    ("who owned Merseyside CRC? and how many people did it supervise?", [("Purple Futures",), ("6,500", "people")]),
+    ("list inadequate PDUs; which CRCs were good?", [("Inadequate",), ("Good",)]),
+    ("how did Kirklees do? how did Wakefield do?", [("Kirklees",), ("Wakefield",)]),
+    ("when was Sheffield inspected? what did it score?", [("Sheffield",), ("score", "points")]),
+    ("/league crc", [("League",)]),
 ])
 def test_several_questions_in_one_message(clocked, message, parts):
     answer = checked(clocked.ask(message))
@@ -478,8 +486,12 @@ def test_not_found_is_not_called_not_rated(kb, clocked):
             assert "not rated" not in line, line
 
 
-def test_a_count_uses_the_data_figure_where_held(kb, clocked):
-    answer = checked(clocked.ask("how many London PDUs are there?"))
+@pytest.mark.parametrize("question", [
+    "how many London PDUs are there?", "how many PDUs in London", "number of PDUs in London?",
+    "how many probation delivery units does London have", "how many pdus are there in london",
+])
+def test_a_count_uses_the_data_figure_where_held(kb, clocked, question):
+    answer = checked(clocked.ask(question))
     fig = next(f for f in kb.all_figures if f.metric == "PDUs in London")
     assert fig.value in answer.text and "London" in answer.text
     ours = sum(1 for o in kb.organisations.values() if o.org_type == "pdu" and o.region == "London")
@@ -487,7 +499,7 @@ def test_a_count_uses_the_data_figure_where_held(kb, clocked):
 
 
 def test_regional_leagues_show_latest_inspections_only(kb, clocked):
-    for region in ("London", "Wales", "North West"):
+    for region in ("London", "Wales", "North West", "East of England", "East Midlands", "Yorkshire and the Humber"):
         answer = checked(clocked.ask(f"/league pdu {region}"))
         for o in kb.organisations.values():
             rated = [h for h in kb.history(o.org_id) if h.overall_rating]
