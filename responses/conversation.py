@@ -22,7 +22,8 @@ CONTEXT_SECONDS = 5 * 60
 MAX_CONVERSATIONS = 10_000
 
 _LEAD = re.compile(r"^(and|also|what about|how about|and what about|what of|same for|and for|ok and|then)\b")
-_PRONOUN = re.compile(r"\b(there|it|its|they|them|their|theirs|that one|this one|that place|the same)\b")
+_PRONOUN = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bany )\bthere\b|"
+                      r"\b(it|its|they|them|their|theirs|that one|this one|that place|the same)\b")
 _WHY = re.compile(r"^(why|how come|why so|why is that|why was that|why not|explain|reasons?)\b")
 _COMPARE_THEM = re.compile(r"\bcompare (them|the two|both|those|these)\b|\bhow do (they|the two) compare\b|"
                            r"\bwhich (one )?(is|was) better\b$")

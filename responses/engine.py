@@ -144,10 +144,12 @@ class Engine:
         today = self.clock()
         if len(self._split(question, today)) > 1:
             return self._cached(question, compact, today)
-        q = self.understander.understand(question, today)
+        asked = self.understander.understand(question, today)
         turn = self.conversations.get(key)
-        q = follow_up(q, turn, self.understander.with_orgs, self.understander.region_of)
-        if q.intent == "usage" and not q.command:
+        q = follow_up(asked, turn, self.understander.with_orgs, self.understander.region_of)
+        if q is asked:  # not a follow-up: the same answer as anywhere else, from the cache
+            answer = self._cached(question, compact, today)
+        elif q.intent == "usage" and not q.command:
             answer = info.no_match(self.ctx, q, _FOLLOW_USAGE, intent="usage")
         else:
             answer = self._dispatch(q, compact)

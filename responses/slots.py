@@ -60,9 +60,12 @@ def find_span(norm: str, today: date) -> TimeSpan | None:
     if not _ANY_TIME_WORD.search(norm):
         return None
     try:
-        return _span(norm, today)
+        span = _span(norm, today)
     except (ValueError, OverflowError):  # "the last 99999 years" reaches before the calendar starts
         return None
+    if span is not None and span.start > span.end:  # "since 2030": a span that holds nothing yet
+        span = TimeSpan(span.start, span.start, span.label)
+    return span
 
 
 def _span(norm: str, today: date) -> TimeSpan | None:
