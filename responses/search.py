@@ -8,6 +8,7 @@ figures against the question's own words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.models import Figure, Finding
 from knowledge.resolve import normalise
@@ -133,15 +134,22 @@ def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list
                   share: bool | None = None) -> float:
     """How well a figure fits: shared words, plus 2 for each idea of the question the figure names in any
     of its thesaurus words ("short-staffed" finds "vacant positions"), plus a bonus for the year asked."""
+    norm, fig_words = _figure_words(fig)
     text = f"{fig.subject} {fig.metric} {fig.as_of or ''}"
-    overlap = len(content_words(text) & words)
-    norm = f" {normalise(text)} "
+    overlap = len(fig_words & words)
     meaning = sum(2.0 for terms in concepts or [] if any(f" {t} " in norm for t in terms))
     bonus = 1.5 if year and str(year) in text else 0.0
     if share is False and (re.search(r"\bshare\b|\bproportion\b|%|per cent", f"{fig.metric} {fig.value}".lower())
                            or fig.unit == "percent"):
         bonus -= 1.0  # "how big is the caseload" is a number, not somebody's share of it
     return overlap + meaning + bonus
+
+
+@lru_cache(maxsize=8192)
+def _figure_words(fig: Figure) -> tuple[str, frozenset[str]]:
+    """A figure's text, normalised and padded, and its content words: worked out once per figure."""
+    text = f"{fig.subject} {fig.metric} {fig.as_of or ''}"
+    return f" {normalise(text)} ", frozenset(content_words(text))
 
 
 _MONTH_NAMES = {m: n for n, m in enumerate(
