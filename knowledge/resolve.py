@@ -172,9 +172,10 @@ class Resolver:
         full: dict[tuple[str, ...], set[str]] = {}
         for alias, org_id, _kind in aliases:
             whole = tuple(_tokens(alias)[1])
-            if len(whole) >= 4:
-                full.setdefault(whole, set()).add(org_id)
             key = name_key(alias)
+            if len(whole) >= 4 or len(whole) >= 2 and len(key.split()) < len(whole) and any(
+                    w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole):
+                full.setdefault(whole, set()).add(org_id)  # "KSS DIPP": the kind word tells the two apart
             if not key:
                 continue
             r.exact.setdefault(key, set()).add(org_id)

@@ -45,7 +45,7 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 #: Messages that hold several questions are split at sentence ends and at ", and who/what/how ...".
-_SPLIT = re.compile(r"(?<=[?;])\s+|(?<=\.)\s+(?=(?:also|and|then)\b|[A-Z])|,\s+(?=and (?:who|what|how|when|which|where|did|"
+_SPLIT = re.compile(r"(?<=[?;])\s+|(?<=\.)\s+(?=(?:also|and|then)\b|[A-Z])|,?\s+(?=and (?:who|what|how|when|which|where|did|"
                     r"does|is|was|were|has|have)\b)|;", re.I)
 #: Intents that mean a part of a message was not a question we can answer on its own.
 _WEAK = {"no_match", "empty", "greeting", "usage", "unknown_command", "search", "help", "start"}

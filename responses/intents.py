@@ -262,7 +262,7 @@ RULES: list[Rule] = sorted([
     R("score_list", 780, False, lambda s: s.q.score is not None or s.has("score") and not s.has("people")),
     R("search", 770, False, lambda s: s.has("count") and s.has("owner", "companies")),  # the published figure
     R("owners", 760, False, lambda s: s.has("companies")),
-    R("count", 750, False, lambda s: s.has("count") and (bool(s.q.org_type) or s.has("org_nouns"))
+    R("count", 750, False, lambda s: s.has("count") and (bool(s.q.org_type) or s.has("org_nouns") or bool(s.q.rating))
       and not s.has("people_nouns")),
     R("list", 740, False, lambda s: bool(s.q.rating) and (bool(s.q.org_type) or s.has("list") or s.short <= 4)),
     R("latest", 730, False, lambda s: s.has("latest") and (s.has("report_words") or s.short <= 3)),

@@ -202,9 +202,10 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
     ("police forces", r"\b\w+ police\b(?! (?:checks?|information|intelligence|data|domestic))|"
                       r"\bpolice (?:force|forces|inspection|rating|rated)\b|\bconstabulary\b"),
     ("courts as institutions", r"\b(?:crown|magistrates?|county|family|youth) courts?\b(?! work)"),
-    ("named staff", r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
+    ("named staff", r"\b(?:pdu|service|probation|region\w*) (?:head|boss|manager|director)\b|"
+                    r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
                     r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b"),
-    ("future inspection dates", r"\bnext (?:inspected|inspection|visit)\b|\bwill \w+(?: \w+)? be inspected\b|"
+    ("future inspection dates", r"\bnext (?:\w+ ){0,3}(?:inspected|inspection|visit)\b|\bwill \w+(?: \w+)? be inspected\b|"
                                 r"\bupcoming inspections?\b|\bdue (?:for )?(?:an )?inspection\b|\binspected next\b|"
                                 r"\bwhen is .* (?:next|due)\b|\bfuture inspections?\b"),
 ]
@@ -215,7 +216,7 @@ _RESETTLEMENT = re.compile(r"\b(?:prisons? leavers?|release from prison|through 
                            r"on release|released from prison)\b")
 _PRISON_ITSELF = re.compile(r"\bhmp\b|\bprisons? (?:rated|inspection)")
 _ANY_SCOPE_WORD = re.compile(r"prison|hmp|hmyoi|jail|belmarsh|wandsworth|pentonville|strangeways|police|constabulary|"
-                             r"court|chief|head of|name of|next|will|upcoming|due|future")
+                             r"court|chief|head|boss|manager|director|name of|next|will|upcoming|due|future")
 
 
 def find_out_of_scope(norm: str) -> str | None:

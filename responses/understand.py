@@ -26,7 +26,7 @@ MAX_QUESTION = 500
 
 RATING_WORDS: list[tuple[str, str]] = [
     (r"requir\w* improvement|need\w* improvement|\bri\b", "Requires improvement"),
-    (r"\binadequate\b|\bfail(ed|ing)\b", "Inadequate"),
+    (r"\binadequates?\b|\bfail(ed|ing)\b", "Inadequate"),
     (r"\boutstanding\b", "Outstanding"),
     (r"\bgood\b", "Good"),
 ]
@@ -124,6 +124,8 @@ def find_topics(norm: str) -> tuple[str, ...]:
 def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
     """One regex matching any region name (longest first), and normalised name -> region."""
     keys = {normalise(r): r for r in regions}
+    if "Wales" in regions:
+        keys.setdefault("welsh", "Wales")
     if "Yorkshire and the Humber" in regions:
         keys.setdefault("yorkshire and humber", "Yorkshire and the Humber")
         keys.setdefault("yorkshire", "Yorkshire and the Humber")
@@ -242,6 +244,8 @@ class Understander:
 
     def _names_used_up(self, q: Query, matches: list[Match]) -> None:
         """A region or kind word that is part of a name typed ("North West Division") is not a filter."""
+        if q.collection and any(slots.find_collection(m.text) == q.collection for m in matches):
+            q.collection = None  # "KSS DIPP": the kind of inspection is part of the name
         if q.region:
             keys = [k for k, r in self.region_keys.items() if r == q.region]
             if any(f" {k} " in f" {m.text} " or m.text in k for m in matches for k in keys):

@@ -221,6 +221,7 @@ def test_a_change_of_rating(kb, clocked, question, org_type, test):
     ("inspected PDUs in Kent, Surrey and Sussex", "pdu", "Kent, Surrey and Sussex"),
     ("which PDUs in the West Midlands were inspected?", "pdu", "West Midlands"),
     ("PDUs in the East of England that have been inspected", "pdu", "East of England"),
+    ("list all welsh pdus that have been inspected", "pdu", "Wales"),
 ])
 def test_region_with_inspected_lists_every_body_in_the_region(kb, clocked, question, org_type, region):
     answer = checked(clocked.ask(question))
@@ -332,6 +333,7 @@ def test_a_topic_with_no_body_leads_with_national_reports(kb, clocked, question)
     ("Staffs and Stoke", "pdu-staffordshire-stoke"),
     ("Cumbria and Lancs CRC", "cumbria-lancashire-crc"),
     ("Leics PDU", "pdu-leicester-leicestershire-and-rutland"),
+    ("KSS DIPP", "dipp-kent-surrey-sussex"),
 ])
 def test_county_short_forms(clocked, question, org_id):
     q = clocked.understander.understand(question)
@@ -396,7 +398,8 @@ def test_choice_lists_offer_every_kind_of_body(clocked, name, org_id):
     "how was Sheffield Crown Court rated", "rate Leeds magistrates court", "who is the chief probation officer in Leeds",
     "when is Sheffield next inspected", "when will Doncaster be inspected again", "Durham police inspection",
     "what did the prison inspectorate say about Belmarsh", "which prisons are failing",
-    "who runs the Sheffield PDU (head of service name)",
+    "who runs the Sheffield PDU (head of service name)", "who is the Sheffield PDU head",
+    "when's the next Leeds inspection",
 ])
 def test_out_of_scope_gets_a_plain_statement(kb, clocked, question):
     answer = checked(clocked.ask(question))
@@ -464,6 +467,7 @@ def test_context_is_kept_apart_and_expires(kb):
     ("how did Kirklees do? how did Wakefield do?", [("Kirklees",), ("Wakefield",)]),
     ("when was Sheffield inspected? what did it score?", [("Sheffield",), ("score", "points")]),
     ("/league crc", [("League",)]),
+    ("how did Cumbria do and who owned London CRC", [("Cumbria",), ("MTCnovo",)]),
 ])
 def test_several_questions_in_one_message(clocked, message, parts):
     answer = checked(clocked.ask(message))
