@@ -192,8 +192,10 @@ class Engine:
 
     def _dispatch(self, q: Query, compact: bool, ctx: Ctx | None = None) -> Answer:
         answer = self._build(q, compact, ctx or self.ctx)
-        answered = replace(q, intent=answer.intent) if answer.intent in BY_NAME else q
-        missing = unapplied(answered) if answer.kind == ANSWER else {}
+        missing = {}
+        if answer.kind == ANSWER:
+            answered = q if answer.intent == q.intent or answer.intent not in BY_NAME else replace(q, intent=answer.intent)
+            missing = unapplied(answered)
         if missing:
             answer = _with_note(answer, "I can't narrow this kind of answer by " + ", ".join(missing.values())
                                 + "; here is the nearest I have, without that part.")

@@ -182,10 +182,15 @@ def filled_slots(q: Query) -> dict[str, str]:
     return out
 
 
+#: The slots most questions fill; an intent that applies them all needs no closer look at a plain question.
+_QUICK_SLOTS = frozenset({"org", "org_type", "rating", "region", "programme", "time"})
+
+
 def unapplied(q: Query) -> dict[str, str]:
     """The slots the question filled that its intent's builder does not apply."""
     intent = BY_NAME.get(q.intent)
-    if intent is None:
+    if intent is None or intent.accepts >= _QUICK_SLOTS and not (q.topics or q.score or q.owner or q.change
+                                                                  or q.standard or q.measure or q.collection):
         return {}
     return {k: v for k, v in filled_slots(q).items() if k not in intent.accepts}
 
