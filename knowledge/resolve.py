@@ -158,6 +158,9 @@ class Resolver:
     #: Whole names of four words or more, as token tuples by first token: typed out in full, a name is
     #: that organisation even when its words alone say nothing ("HM Prison and Probation Service – ...").
     full: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = field(default_factory=dict)
+    #: Report titles (national bodies), by each of their distinctive words: a title typed with a typo or two
+    #: is still that report when most of its distinctive words are there and the whole is a close match.
+    title_words: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = field(default_factory=dict)
     # Caches for the fuzzy tier (the index above never changes once built).
     _pools: dict[tuple[int, int, float], list[str]] = field(default_factory=dict, repr=False, compare=False)
     _by_length: dict[int, dict[int, list[int]]] = field(default_factory=dict, repr=False, compare=False)
@@ -170,13 +173,15 @@ class Resolver:
         """Index ``(alias, org_id, kind)`` rows; names and aliases alike."""
         r = cls(org_types=org_types)
         full: dict[tuple[str, ...], set[str]] = {}
-        for alias, org_id, _kind in aliases:
+        heads = [(re.split(r":| – | - ", a)[0], o, k) for a, o, k in aliases
+                 if org_types.get(o) in _WHOLE_NAME_ONLY and re.search(r":| – | - ", a)]
+        for alias, org_id, kind in list(aliases) + [(*h[:2], "head") for h in heads]:
             whole = tuple(_tokens(alias)[1])
             key = name_key(alias)
-            if len(whole) >= 4 or len(whole) >= 2 and len(key.split()) < len(whole) and any(
+            if len(whole) >= 4 or len(whole) >= 2 and len(key.split()) < len(whole) and kind != "head" and any(
                     w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole):
                 full.setdefault(whole, set()).add(org_id)  # "KSS DIPP": the kind word tells the two apart
-            if not key:
+            if not key or kind == "head":  # a report's title before its colon names it only in full
                 continue
             r.exact.setdefault(key, set()).add(org_id)
             r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
@@ -197,6 +202,9 @@ class Resolver:
                     r.partial.setdefault(" ".join(part), set()).add(org_id)
         for whole, orgs in sorted(full.items(), key=lambda kv: -len(kv[0])):
             r.full.setdefault(whole[0], []).append((whole, frozenset(orgs)))
+            if len(whole) >= 5 and all(org_types.get(o) in _WHOLE_NAME_ONLY for o in orgs):
+                for w in _distinctive(whole):
+                    r.title_words.setdefault(w, []).append((whole, frozenset(orgs)))
         r.key_list = sorted(r.exact)
         r.word_list = sorted(k for k in r.partial if " " not in k)
         return r
@@ -287,6 +295,26 @@ class Resolver:
             self._pools[pool_key] = pool
         return pool
 
+    def _near_titles(self, tokens: list[str]) -> list[tuple]:
+        """Report titles typed with small mistakes: most distinctive words present, and a close whole."""
+        present = set(tokens)
+        seen: dict[tuple[str, ...], frozenset[str]] = {}
+        for w in present:
+            for whole, orgs in self.title_words.get(w, ()):
+                seen[whole] = orgs
+        out = []
+        for whole, orgs in seen.items():
+            words = _distinctive(whole)
+            if len(words & present) < max(1, (len(words) + 1) // 2):
+                continue
+            inside = [k for k, t in enumerate(tokens) if t in whole]
+            i, j = inside[0], inside[-1] + 1
+            score = fuzz.ratio(" ".join(whole), " ".join(tokens[i:j]))
+            if score >= 85:
+                out.append(((True, 900 + j - i, FUZZY, score, -i), i, j, set(orgs), _Candidate(set(orgs), FUZZY, score),
+                            None))
+        return out
+
     def _in_order(self, orgs: set[str]) -> list[str]:
         """``orgs`` by type, then id. A large set straight from the index (a word that many names share:
         at 100x scale sorting one took most of a question's time) is sorted once and remembered; the
@@ -320,6 +348,8 @@ class Resolver:
                 if tuple(tokens[i:j]) == whole:  # a whole name typed out beats any stretch inside it
                     spans.append(((True, 1000 + j - i, EXACT, 100.0, -i), i, j, set(orgs),
                                   _Candidate(set(orgs), EXACT, 100.0), None))
+        if len(tokens) >= 5 and not spans:
+            spans.extend(self._near_titles(tokens))
         for i in range(len(tokens)):
             if tokens[i] in TYPE_WORDS:
                 continue
@@ -363,6 +393,11 @@ class Resolver:
                 continue
             merged.append(m)
         return merged
+
+
+def _distinctive(words: tuple[str, ...]) -> set[str]:
+    """The words of a title that say which report it is (not "the", "inspection", "probation")."""
+    return {w for w in words if len(w) >= 4 and w not in COMMON_WORDS and w not in _NAME_NOISE}
 
 
 @lru_cache(maxsize=1)

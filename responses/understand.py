@@ -185,6 +185,7 @@ class Understander:
         if command is not None:
             q.intent = COMMANDS.get(command, "unknown_command")
             if q.intent in ORG_INTENTS:
+                self._name_words_used(q, matches)
                 self._names_used_up(q, matches)
             if q.intent not in ORG_INTENTS | {"findings", "unknown_command"}:
                 q.org_ids, q.ambiguous = [], None
@@ -194,6 +195,8 @@ class Understander:
                 q.direction = "up"
             return q
 
+        if q.org_ids or q.ambiguous:
+            self._name_words_used(q, matches)
         q.intent = self._intent(q, matches)
         if q.org_ids or q.ambiguous:
             self._names_used_up(q, matches)
@@ -242,10 +245,15 @@ class Understander:
         q.latest = bool(WORDS["latest"].search(norm)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
         q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
 
-    def _names_used_up(self, q: Query, matches: list[Match]) -> None:
-        """A region or kind word that is part of a name typed ("North West Division") is not a filter."""
+    def _name_words_used(self, q: Query, matches: list[Match]) -> None:
+        """Words inside a name typed are not a topic or a kind of inspection asked about."""
+        if q.topics:  # "Race equality in probation" is a report's name, not the topic of race
+            q.topics = find_topics(q.free_words)
         if q.collection and any(slots.find_collection(m.text) == q.collection for m in matches):
             q.collection = None  # "KSS DIPP": the kind of inspection is part of the name
+
+    def _names_used_up(self, q: Query, matches: list[Match]) -> None:
+        """A region or kind word that is part of a name typed ("North West Division") is not a filter."""
         if q.region:
             keys = [k for k, r in self.region_keys.items() if r == q.region]
             if any(f" {k} " in f" {m.text} " or m.text in k for m in matches for k in keys):

@@ -553,3 +553,24 @@ def test_a_region_word_inside_a_name_is_not_a_filter(clocked, question, intent, 
     q = clocked.understander.understand(question, TODAY)
     assert (q.intent, q.org_ids) == (intent, [org_id])
     assert "can't narrow" not in clocked.ask(question).text
+
+
+@pytest.mark.parametrize("question, org_id", [
+    ("how did The quality of work undvrtaken with women do?", "thematic-women"),
+    ("a thematic review of probation recall cluture and practice", "thematic-recall-culture"),
+    ("Race equality in probation", "thematic-race-equality"),
+    ("The effectiveness of diverting children from the criminal justice sysstem", "thematic-youth-diversion"),
+    ("Enforcement and Recall", "thematic-enforcement-recall"),
+    ("HM Prison and Probation Service – national arrangements for probation services", "national-hmpps"),
+])
+def test_a_report_title_typed_out_names_the_report(clocked, question, org_id):
+    """A title typed in full (a slip or two allowed) is that report, and its words are not a topic asked about."""
+    q = clocked.understander.understand(question, TODAY)
+    assert q.org_ids == [org_id] and not q.topics, (q.org_ids, q.topics)
+
+
+@pytest.mark.parametrize("question", ["what did inspectors say about race equality", "women", "recall problems",
+                                      "what did inspectors find about mental health needs", "joint working"])
+def test_a_few_words_of_a_report_title_are_a_topic_not_the_report(clocked, question):
+    q = clocked.understander.understand(question, TODAY)
+    assert not q.org_ids and q.ambiguous is None, (question, q.org_ids)
