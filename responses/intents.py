@@ -84,7 +84,8 @@ class Intent:
         return [r for r in RULES if r.intent == self.name]
 
 
-def _i(name, command, needs, accepts, builder, usage, aliases=()) -> Intent:
+def _i(name: str, command: str | None, needs: str, accepts: str, builder: str, usage: str,
+       aliases: tuple[str, ...] = ()) -> Intent:
     return Intent(name, command, frozenset(needs.split()), frozenset(accepts.split()), builder, usage, tuple(aliases))
 
 

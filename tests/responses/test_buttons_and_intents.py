@@ -156,3 +156,19 @@ def test_ask_json_gives_pages_that_telegram_accepts(kb_path, question):
     for page in data["pages"]:
         assert len(page["text"]) <= MESSAGE_LIMIT
         assert not html_problems(page["html"]), html_problems(page["html"])
+
+
+def test_the_registry_is_whole():
+    """Every rule names a registered intent (or one the engine answers itself), every intent can be reached
+    by a rule or a command, and every builder exists."""
+    from responses.engine import _builder
+    from responses.intents import COMMANDS, RULES
+
+    engine_own = {"empty", "greeting", "help", "search"}
+    assert {r.intent for r in RULES} <= set(BY_NAME) | engine_own
+    for intent in INTENTS:
+        assert intent.rules or intent.command in COMMANDS, intent.name
+        assert callable(_builder(intent.builder)), intent.builder
+        assert intent.needs <= set(SLOTS) and intent.accepts <= set(SLOTS), intent.name
+    priorities = [r.priority for r in RULES]
+    assert priorities == sorted(priorities, reverse=True)
