@@ -126,7 +126,7 @@ INTENTS: list[Intent] = [
        "tables.changed", "e.g. /changed pdu down a grade"),
     _i("standard_list", "standard_list", "standard", "org_type region rating standard time",
        "tables.standard_list", "e.g. /standard_list crc outstanding through the gate"),
-    _i("collection", "collection", "collection", "collection org_type time",
+    _i("collection", "collection", "collection", "collection org_type time topics",
        "tables.collection", "e.g. /collection dipp"),
     _i("latest", "latest", "", "org_type region time latest collection", "tables.latest",
        "e.g. /latest pdu"),
@@ -273,13 +273,14 @@ RULES: list[Rule] = sorted([
     R("list", 740, False, lambda s: bool(s.q.rating) and (bool(s.q.org_type) or s.has("list") or s.short <= 4)),
     R("latest", 730, False, lambda s: s.has("latest") and (s.has("report_words") or s.short <= 3)),
     R("league", 720, False, lambda s: bool(s.q.org_type) and s.short <= 3 and not s.q.topics),
+    R("search", 715, False, lambda s: bool(s.q.measure and s.q.concepts) and not s.has("say")),  # figures first
     R("findings", 710, False, lambda s: bool(s.q.topics) and (s.has("say") or not s.has("figure"))),
     R("findings", 700, False, lambda s: s.has("said") and not s.has("figure")),  # what they found, not a number
     R("search", 690, False, lambda s: True),
     # -- one or more organisations named
     R("compare", 500, True, lambda s: s.many >= 2),
     R("measure", 490, True, lambda s: bool(s.q.measure) and not s.has("supervised")),
-    R("owner", 480, True, lambda s: s.has("owner")),
+    R("owner", 480, True, lambda s: s.has("owner") or bool(s.q.owner)),  # "did Interserve run Merseyside"
     R("people", 470, True, lambda s: s.has("people")),
     R("score", 460, True, lambda s: s.has("score")),
     R("standards", 450, True, lambda s: s.has("standards")),

@@ -24,9 +24,13 @@ def unrated_reason(insp: Inspection) -> str:
         return "inspections published before 2018 were not given ratings"
     if "Dynamic Inspection" in insp.organisation:
         return "dynamic inspections of public protection do not give an overall rating"
-    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I):
+    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I) and insp.rating_status == "not rated":
         return "the inspection was cut short by the Covid-19 lockdown, so no rating was given"
-    return "our sources do not give a rating for this inspection"
+    if insp.rating_status == "not found":
+        return "it was rated, but the sources we hold do not give the rating"
+    if (insp.programme or "").endswith("thematic"):
+        return "thematic reports are not rated"
+    return "the inspection gave no overall rating"
 
 
 def caveats(ctx: Ctx, insp: Inspection, fields: tuple[str, ...] | None = None) -> list[str]:

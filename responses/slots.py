@@ -179,7 +179,8 @@ def standard_pattern(name: str) -> re.Pattern:
 
 #: Named kinds of inspection, as (slot value, pattern).
 COLLECTIONS: list[tuple[str, str]] = [
-    ("youth thematic", r"\byouth thematic\w*|\bthematic\w* (?:reports? |inspections? |reviews? )?(?:on|of|about) youth"),
+    ("youth thematic", r"\byouth thematic\w*|\bthematic\w* (?:reports? |inspections? |reviews? )?(?:on|of|about) youth|"
+                       r"\b(?:reports?|reviews?) (?:are |were )?(?:about|on) youth"),
     ("dipp", r"\bdipps?\b|\bdynamic inspections?\b|\bdynamic (?:inspection of )?public protection\b|\bhad a dynamic\b"),
     ("covid", r"\b(?:covid|coronavirus|pandemic|lockdown)\b.*\b(?:inspections?|reviews?|reports?)\b|"
               r"\b(?:inspections?|reviews?|reports?)\b.*\b(?:covid|coronavirus|pandemic|lockdown)\b"),

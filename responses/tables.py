@@ -372,9 +372,12 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A named kind of inspection: the DIPP inspections, the Covid reviews, the thematic reports."""
     title, test = COLLECTIONS.get(q.collection or "", ("Inspections", lambda i: True))
     rows = [i for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id)[-1:]
-            if test(i) and (q.span is None or in_span(q.span, i)) and (not q.org_type or i.org_type == q.org_type)]
+            if test(i) and (q.span is None or in_span(q.span, i)) and (not q.org_type or i.org_type == q.org_type)
+            and (not q.topics or ctx.kb.findings(org_id=i.org_id, topics=q.topics))]
     rows.sort(key=lambda i: (i.published or "", i.inspection_id), reverse=True)
     kind = f" ({PLURALS.get(q.org_type, q.org_type)})" if q.org_type else ""
+    if q.topics:
+        kind += " with findings on " + ", ".join(t.replace("-", " ") for t in q.topics)
     heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
     r = ctx.renderer()
     shown, left_out = cap(rows)

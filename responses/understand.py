@@ -198,6 +198,8 @@ class Understander:
         if q.org_ids or q.ambiguous:
             self._name_words_used(q, matches)
         q.intent = self._intent(q, matches)
+        if q.intent == "search" and q.collection in q.concepts:
+            q.collection = None  # "when did inspections stop for covid": the word is the figure's meaning
         if q.org_ids or q.ambiguous:
             self._names_used_up(q, matches)
         else:

@@ -574,3 +574,24 @@ def test_a_report_title_typed_out_names_the_report(clocked, question, org_id):
 def test_a_few_words_of_a_report_title_are_a_topic_not_the_report(clocked, question):
     q = clocked.understander.understand(question, TODAY)
     assert not q.org_ids and q.ambiguous is None, (question, q.org_ids)
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("what is the caseload per probation officer", "figures"),
+    ("when did inspections stop for covid", "figures"),
+    ("which reports are about youth justice", "collection"),
+    ("thematic on domestic abuse", "collection"),
+    ("the IPP report", "summary"),
+    ("did Interserve run Merseyside", "owner"),
+])
+def test_more_phrasings_reach_the_right_answer(clocked, question, intent):
+    assert checked(clocked.ask(question)).intent == intent
+
+
+def test_not_rated_and_not_found_are_told_apart(kb, clocked):
+    """"not rated" only where the inspection gave no rating; for "not found" the sources we hold lack it."""
+    for org in kb.organisations.values():
+        for insp in kb.history(org.org_id):
+            if insp.rating_status == "not found":
+                answer = clocked.ask(f"/inspection #{org.short_key}")
+                assert "do not give the rating" in answer.text and "not rated" not in answer.text, org.org_id
