@@ -177,13 +177,16 @@ class Engine:
         return queries
 
     def _several(self, queries: list[Query], compact: bool) -> Answer:
-        """One reply to several questions, in order, with one numbering of sources."""
-        ctx = replace(self.ctx, shared=self.ctx.renderer())
-        answers = [self._dispatch(q, compact, ctx) for q in queries]
-        pages = [p for a in answers for p in a.pages]
-        joined = Page(html="\n\n".join(p.html for p in pages), text="\n\n".join(p.text for p in pages))
-        if len(joined.html) <= MESSAGE_LIMIT and len(joined.text) <= MESSAGE_LIMIT:
-            pages = [joined]
+        """One reply to several questions, in order, with one numbering of sources: one message where the
+        answers fit together (in their short form if need be), else one page after another."""
+        for short in dict.fromkeys((compact, True)):
+            ctx = replace(self.ctx, shared=self.ctx.renderer())
+            answers = [self._dispatch(q, short, ctx) for q in queries]
+            pages = [p for a in answers for p in a.pages]
+            joined = Page(html="\n\n".join(p.html for p in pages), text="\n\n".join(p.text for p in pages))
+            if len(joined.html) <= MESSAGE_LIMIT and len(joined.text) <= MESSAGE_LIMIT:
+                pages = [joined]
+                break
         first = answers[0]
         return Answer(kind=ANSWER, intent="several", question=queries[0].text, title=" / ".join(a.title for a in answers),
                       pages=pages, citations=ctx.shared.citer.citations(),
