@@ -61,6 +61,7 @@ WORDS: dict[str, re.Pattern] = {
     "report_words": re.compile(r"\binspection|\breport|\bpublished|\brated|\bnews\b"),
     "supervised": re.compile(r"\bsupervis\w*|\bpeople\b|\boffenders\b|\bhow big\b"),
     "when": re.compile(r"^when\b"),
+    "how_did": re.compile(r"\bhow (did|do|does|are|were|have|has|is)\b"),
 }
 
 #: Every slot a question can fill, in the order the answer names them.
@@ -272,6 +273,7 @@ RULES: list[Rule] = sorted([
       and not s.has("people_nouns")),
     R("list", 740, False, lambda s: bool(s.q.rating) and (bool(s.q.org_type) or s.has("list") or s.short <= 4)),
     R("latest", 730, False, lambda s: s.has("latest") and (s.has("report_words") or s.short <= 3)),
+    R("league", 725, False, lambda s: s.has("plural_kinds") and s.has("how_did") and not s.q.topics),  # "how did the Welsh PDUs do"
     R("league", 720, False, lambda s: bool(s.q.org_type) and s.short <= 3 and not s.q.topics),
     R("search", 715, False, lambda s: bool(s.q.measure and s.q.concepts) and not s.has("say")),  # figures first
     R("findings", 710, False, lambda s: bool(s.q.topics) and (s.has("say") or not s.has("figure"))),

@@ -583,6 +583,9 @@ def test_a_few_words_of_a_report_title_are_a_topic_not_the_report(clocked, quest
     ("thematic on domestic abuse", "collection"),
     ("the IPP report", "summary"),
     ("did Interserve run Merseyside", "owner"),
+    ("how did the Welsh PDUs do", "league"),
+    ("how are CRCs doing", "league"),
+    ("how did Atlantis PDU do?", "no_match"),
 ])
 def test_more_phrasings_reach_the_right_answer(clocked, question, intent):
     assert checked(clocked.ask(question)).intent == intent
