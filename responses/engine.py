@@ -133,7 +133,7 @@ class Engine:
         started = time.perf_counter()
         parts = self._split(question, today)
         if len(parts) > 1:
-            answer = self._several(parts, compact)
+            answer = self._several(question, parts, compact)
         else:
             q = self.understander.understand(question, today)
             answer = self._dispatch(q, compact)
@@ -176,7 +176,7 @@ class Engine:
             return []
         return queries
 
-    def _several(self, queries: list[Query], compact: bool) -> Answer:
+    def _several(self, question: str, queries: list[Query], compact: bool) -> Answer:
         """One reply to several questions, in order, with one numbering of sources: one message where the
         answers fit together (in their short form if need be), else one page after another."""
         for short in dict.fromkeys((compact, True)):
@@ -187,11 +187,10 @@ class Engine:
             if len(joined.html) <= MESSAGE_LIMIT and len(joined.text) <= MESSAGE_LIMIT:
                 pages = [joined]
                 break
-        first = answers[0]
-        return Answer(kind=ANSWER, intent="several", question=queries[0].text, title=" / ".join(a.title for a in answers),
+        kind = ANSWER if any(a.kind == ANSWER for a in answers) else answers[0].kind
+        return Answer(kind=kind, intent="several", question=question[:MAX_QUESTION], title=" / ".join(a.title for a in answers),
                       pages=pages, citations=ctx.shared.citer.citations(),
-                      choices=[c for a in answers for c in a.choices][:8], ref=None, more_ref=None) \
-            if all(a.kind != NO_MATCH for a in answers) else first
+                      choices=[c for a in answers for c in a.choices][:8], ref=None, more_ref=None)
 
     def _dispatch(self, q: Query, compact: bool, ctx: Ctx | None = None) -> Answer:
         answer = self._build(q, compact, ctx or self.ctx)
