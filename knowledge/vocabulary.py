@@ -53,6 +53,13 @@ class Vocabulary:
                 out.extend(t for t in self.terms[concept] if t not in out)
         return out
 
+    def for_owners(self, owners: list[str]) -> "Vocabulary":
+        """This vocabulary with only the company links to owners this knowledge base names (a rebuilt
+        knowledge base may spell an owner differently; a link to nothing would list nothing)."""
+        known = set(owners)
+        companies = {k: Company(c.name, tuple(o for o in c.owners if o[0] in known)) for k, c in self.companies.items()}
+        return Vocabulary(self.concept_of, self.terms, {k: c for k, c in companies.items() if c.owners})
+
     def concepts_in(self, norm: str) -> tuple[str, ...]:
         """The concepts named in ``norm``; a term inside a longer matched term ("caseload" in "probation
         caseload") does not count on its own."""

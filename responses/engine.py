@@ -63,7 +63,7 @@ class Engine:
                  monotonic: Callable[[], float] | None = None):
         self.kb = kb
         self.clock = clock or date.today
-        self.vocabulary = cached_vocabulary(DATA_DIR, tuple(kb.owners))
+        self.vocabulary = cached_vocabulary(DATA_DIR).for_owners(kb.owners)
         self.ctx = Ctx(kb, self.vocabulary)
         org_types = {o.org_id: o.org_type for o in kb.organisations.values()}
         self.resolver = Resolver.from_aliases(kb.aliases, org_types)
