@@ -53,3 +53,19 @@ def test_a_missing_column_is_reported(data):
     (data / "thesaurus.csv").write_text("idea,word\nx,y\n", encoding="utf-8")
     with pytest.raises(VocabularyError, match=r"thesaurus.csv:1: missing column"):
         load_vocabulary(data)
+
+
+def test_kb_check_reports_our_word_lists_too(capsys, data, tmp_path):
+    """``probation-bot kb check`` names a fault in thesaurus.csv or companies.csv by file and line."""
+    import shutil as sh
+
+    from bot.cli import main
+
+    folder = tmp_path / "all"
+    sh.copytree(DATA_DIR, folder, ignore=sh.ignore_patterns("*.db"))
+    with open(folder / "companies.csv", "a", encoding="utf-8") as f:
+        f.write("Acme,Nobody Ltd,owner\n")
+    code = main(["kb", "check", "--data", str(folder)])
+    out = capsys.readouterr().out
+    lines = (folder / "companies.csv").read_text(encoding="utf-8").count("\n")
+    assert code != 0 and f"companies.csv:{lines}: owner 'Nobody Ltd'" in out
