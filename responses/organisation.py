@@ -25,9 +25,13 @@ def unrated_reason(insp: Inspection) -> str:
         return "inspections published before 2018 were not given ratings"
     if "Dynamic Inspection" in insp.organisation:
         return "dynamic inspections of public protection do not give an overall rating"
-    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I):
+    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I) and insp.rating_status == "not rated":
         return "the inspection was cut short by the Covid-19 lockdown, so no rating was given"
-    return "our sources do not give a rating for this inspection"
+    if insp.rating_status == "not found":
+        return "it was rated, but the sources we hold do not give the rating"
+    if (insp.programme or "").endswith("thematic"):
+        return "thematic reports are not rated"
+    return "the inspection gave no overall rating"
 
 
 def caveats(ctx: Ctx, insp: Inspection, fields: tuple[str, ...] | None = None) -> list[str]:
@@ -265,7 +269,7 @@ def fact(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 footnote = YOUTH_SCORE_NOTE
     elif kind == "date":
         label = "when its inspections were published"
-        rows = [{"insp": h, "value": h.overall_rating or "not rated",
+        rows = [{"insp": h, "value": h.rating_text(),
                  "extra": f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", "url": h.source_url} for h in hist]
         missing = "No inspections in our sources."
     else:  # standards
