@@ -410,6 +410,7 @@ class Resolver:
                                   _Candidate(set(orgs), EXACT, 100.0), None, set()))
         if len(tokens) >= 5 and not spans:
             spans.extend(self._near_titles(tokens))
+        whole_names = len(spans)
         # "youth offending", "youth justice": the second word is part of the kind, not of a name (whole
         # names above are read first, as typed: "Leeds Youth Justice Service" in full is that service).
         tokens = [("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
@@ -429,6 +430,12 @@ class Resolver:
                 # A sure match (a whole or partial name) beats a guess however long the guess.
                 rank = (cand.strength > FUZZY, j - i, cand.strength, cand.score, -i)
                 spans.append((rank, i, j, orgs, cand, org_type, also))
+        # A whole name typed out ("Cwm Taf YJS") still offers what the name inside it offers (the PDU).
+        for n in range(whole_names):
+            rank, i, j, orgs, cand, org_type, _ = spans[n]
+            inner = [sp for sp in spans[whole_names:] if i <= sp[1] and sp[2] <= j and sp[3] & orgs]
+            if inner:
+                spans[n] = (rank, i, j, orgs, cand, org_type, max(inner, key=lambda sp: sp[0])[6] - orgs)
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:

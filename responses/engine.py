@@ -245,7 +245,8 @@ class Engine:
             key = COMMAND_INTENTS.get(q.command or "inspection", "summary")
             usage = BY_NAME[key].usage if key in BY_NAME and BY_NAME[key].usage else BY_NAME["summary"].usage
             return info.no_match(ctx, q, usage, intent="usage")
-        if intent == "list" and q.rating is None and not (q.inspected or q.span or q.year):
+        # A list with no rating is the league; not with an organisation named, which only /league places.
+        if intent == "list" and q.rating is None and not (q.inspected or q.span or q.year or q.org_ids):
             return tables.league(ctx, q, compact)
         if intent == "owned_by" and not q.owner:
             return info.no_match(ctx, q, BY_NAME["owned_by"].usage, intent="usage")

@@ -253,8 +253,12 @@ class Understander:
         q.asks_share = bool(WORDS["percent"].search(rest.lower()) or re.search(r"\bshare\b|\bhow many in\b", norm))
         if q.collection:  # "the covid reviews": the word names the kind of report, not the reviewing standard
             q.topics = tuple(t for t in q.topics if t != "reviewing")
+        if q.collection == "youth thematic" and q.org_type == "yjs":
+            q.org_type = None  # "youth thematic reports": the word says what the reports are about
         q.out_of_scope = slots.find_out_of_scope(norm)
-        q.latest = bool(WORDS["latest"].search(norm)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
+        # "the new youth programme" names a programme: its "new" does not ask for the latest inspections
+        dated = re.sub(next(p for p, v in PROGRAMMES if v == q.programme), " ", norm) if q.programme else norm
+        q.latest = bool(WORDS["latest"].search(dated)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
         q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
 
     def _name_words_used(self, q: Query, matches: list[Match]) -> None:

@@ -21,7 +21,7 @@ from responses.charts import data
 from responses.charts.data import Chart
 from knowledge.resolve import normalise
 from responses.tables import _filters, _ref
-from responses.understand import find_type
+from responses.understand import find_region, find_type
 
 if TYPE_CHECKING:
     from responses.engine import Engine
@@ -104,9 +104,9 @@ def _understood(q: Any, rest: str) -> bool:
     return all(word in _NEUTRAL for word in q.norm.split())
 
 
-def _region_league(q: Any) -> bool:
+def _region_league(q: Any, region: str) -> bool:
     """A region named with nothing else but words for ratings: the league of that region's bodies."""
-    region_words = set(normalise(q.region).split())
+    region_words = set(normalise(region).split())
     others = [w for w in q.norm.split() if w not in region_words]
     return bool(others) and all(w in _NEUTRAL or find_type(w) for w in others)
 
@@ -127,7 +127,10 @@ def parse(engine: Engine, text: str) -> ChartRequest | Answer | None:
     years = bool(_YEARS.search(rest))
     years_asked = bool(_YEARS_FIRST.match(rest))  # "/chart years ...": even a name in it does not make a history
     q = engine.understander.understand(rest) if rest else None
-    if q is not None and q.region and not years and _region_league(q):
+    # The region the words name, even where it is also a body's name (the parser then leaves it out).
+    region = q.region or find_region(q.norm, engine.understander.region_re, engine.understander.region_keys) \
+        if q is not None else None
+    if q is not None and region and not years and _region_league(q, region):
         return _league(engine, rest, text)  # "ratings in Wales": the region's league, not Wales CRC
     if q is not None and q.topics and not command:
         return None  # "is there a graph of caseloads in Leeds": findings and figures, which the engine answers

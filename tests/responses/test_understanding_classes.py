@@ -175,14 +175,19 @@ def test_a_standard_rating_set(kb, clocked, question, org_type, words, rating):
 
 # -- 4. change of rating ------------------------------------------------------------------------------------
 def changes(kb, org_type, test):
-    """Organisations whose last two rated inspections pass ``test(previous_points, latest_points)``."""
+    """Organisations whose last two rated inspections pass ``test(previous_points, latest_points)``; with
+    one rated inspection (the first we hold), the rating its report gives as the previous one is the first."""
     out = set()
     for org in kb.organisations.values():
         if org_type and org.org_type != org_type:
             continue
-        rated = [h for h in kb.history(org.org_id) if h.overall_rating]
+        history = kb.history(org.org_id)
+        rated = [h for h in history if h.overall_rating]
         if len(rated) >= 2 and test(rated[-2].rating_points, rated[-1].rating_points):
             out.add(short_name(rated[-1].organisation))
+        elif len(rated) == 1 and rated[0] == history[0] and rated[0].previous_rating in RATING_POINTS \
+                and test(RATING_POINTS[rated[0].previous_rating], rated[0].rating_points):
+            out.add(short_name(rated[0].organisation))
     return out
 
 
