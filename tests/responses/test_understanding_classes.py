@@ -598,3 +598,14 @@ def test_not_rated_and_not_found_are_told_apart(kb, clocked):
             if insp.rating_status == "not found":
                 answer = clocked.ask(f"/inspection #{org.short_key}")
                 assert "do not give the rating" in answer.text and "not rated" not in answer.text, org.org_id
+
+
+@pytest.mark.parametrize("question", [
+    "Wandsworth YOT", "HM Prison and Probation Service – national arrangements for probation services",
+    "what share of maximum wait for breach hearings at magistrates' courts", "housing for prison leavers",
+    "what did inspectors say about court work", "police checks on domestic abuse",
+    "what did inspectors say about Through the Gate for people leaving prison",
+])
+def test_in_scope_words_that_sound_out_of_scope(clocked, question):
+    """A place with a prison's name, the HM Prison and Probation Service, court work, police checks: in scope."""
+    assert checked(clocked.ask(question)).intent != "out_of_scope"
