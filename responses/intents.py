@@ -203,7 +203,8 @@ class Signals:
 
     def __init__(self, q: Query, named: bool):
         self.q = q
-        self.n = q.norm
+        # With a body named, its name's own words ("progress made" in a report's title) are not triggers.
+        self.n = q.free_words if named and q.free_words else q.norm
         self.named = named
         self.many = len(q.org_ids) + (1 if q.ambiguous else 0)
         self.short = len(q.norm.split())

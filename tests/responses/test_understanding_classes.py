@@ -609,3 +609,13 @@ def test_not_rated_and_not_found_are_told_apart(kb, clocked):
 def test_in_scope_words_that_sound_out_of_scope(clocked, question):
     """A place with a prison's name, the HM Prison and Probation Service, court work, police checks: in scope."""
     assert checked(clocked.ask(question)).intent != "out_of_scope"
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("how did A thematic inspection of work undertaken, and progress made, by the Probation Service to reduce the "
+     "incidence of domestic abuse and protect victims do?", "summary"),
+    ("who ran A thematic inspection of the delivery of unpaid work?", "owner"),
+    ("has greater manchester dipp improved since the last inspection?", "history"),
+])
+def test_words_inside_a_name_do_not_choose_the_intent(clocked, question, intent):
+    assert clocked.understander.understand(question, TODAY).intent == intent
