@@ -26,15 +26,16 @@ WORDS: dict[str, re.Pattern] = {
     "league": re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b"),
     "compare": re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b"),
     "history": re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-    r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections"),
+    r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bany (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections"),
     "owner": re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
     r"(ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
     r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b"),
     "people": re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
     r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b"),
-    "score": re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of 27\b|\b\d+ ?/ ?27\b"),
+    "score": re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of (27|36|39)\b|\b\d+ ?/ ?(27|36|39)\b"),
     "date": re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b"),
-    "standards": re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b"),
+    "standards": re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b|"
+    r"\b(court|out of court) disposals?\b|\borganisational delivery\b"),
     "say": re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
     r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b"),
     "figure": re.compile(r"how many|how much|\baverage\b|\bhow (short|heavy|high|big|long|often)\b|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
@@ -42,9 +43,10 @@ WORDS: dict[str, re.Pattern] = {
     "count": re.compile(r"how many\b"),
     "percent": re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b"),
     "glossary": re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
-    r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|"
+    r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|"
+    r"youth (?:offending|justice) (?:teams?|services?)|"
     r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
-    r"^what does (crc|nps|pdu|dipp|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)"),
+    r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)"),
     "list": re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b"),
     "inspected": re.compile(r"\binspected\b|\b(had|have|has) (an |a )?inspection\b"),
     "published": re.compile(r"\b(published|publish\w*|reports?|inspections?|inspected|came out|come out|out|anything|new|"
@@ -57,7 +59,7 @@ WORDS: dict[str, re.Pattern] = {
     "org_nouns": re.compile(r"\b(organisations|services|bodies|inspections|units)\b"),
     "people_nouns": re.compile(r"\bpeople\b|\boffenders\b|\bcases\b|\bstaff\b|\bofficers\b"),
     "which": re.compile(r"\bwhich\b|\bwho\b"),
-    "plural_kinds": re.compile(r"\b(crcs|pdus|divisions|regions)\b"),
+    "plural_kinds": re.compile(r"\b(crcs|pdus|divisions|regions|yjss|yots|yoss)\b|\byouth (justice |offending )?(services|teams)\b"),
     "report_words": re.compile(r"\binspection|\breport|\bpublished|\brated|\bnews\b"),
     "supervised": re.compile(r"\bsupervis\w*|\bpeople\b|\boffenders\b|\bhow big\b"),
     "when": re.compile(r"^when\b"),
@@ -277,6 +279,8 @@ RULES: list[Rule] = sorted([
     R("league", 725, False, lambda s: s.has("plural_kinds") and s.has("how_did") and not s.q.topics),  # "how did the Welsh PDUs do"
     R("league", 720, False, lambda s: bool(s.q.org_type) and s.short <= 3 and not s.q.topics),
     R("search", 715, False, lambda s: bool(s.q.measure and s.q.concepts) and not s.has("say")),  # figures first
+    R("league", 712, False, lambda s: s.q.org_type == "yjs" and bool(s.q.region or s.q.year or s.q.programme)
+      and not s.q.topics and (s.has("list") or s.short <= 6)),  # "which youth services are there in Wales?"
     R("findings", 710, False, lambda s: bool(s.q.topics) and (s.has("say") or not s.has("figure"))),
     R("findings", 700, False, lambda s: s.has("said") and not s.has("figure")),  # what they found, not a number
     R("search", 690, False, lambda s: True),

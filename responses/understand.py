@@ -229,6 +229,8 @@ class Understander:
         q.org_type = find_type(norm)
         q.rating = find_rating(norm)
         q.programme = find_programme(norm)
+        if q.org_type == "yjs" and q.programme and not q.programme.startswith("youth"):
+            q.programme = None  # "youth services inspected in 2018-19": a year, not the CRCs' first round
         q.span = slots.find_span(norm, today)
         m = _YEAR.search(norm)
         q.year = int(m.group(1)) if m and q.span is None else None
@@ -312,7 +314,7 @@ def _find_score(text: str) -> tuple[int, int | None] | None:
     m = _SCORE_OF.search(text)
     if m:
         points, out_of = int(m.group(1)), int(m.group(2))
-        return (points, out_of) if out_of in (27, 30, 33, 36) and points <= out_of else None
+        return (points, out_of) if out_of in (27, 30, 33, 36, 39) and points <= out_of else None
     m = _SCORE_BARE.search(text)
     return (int(m.group(1)), None) if m else None
 
