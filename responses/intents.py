@@ -44,7 +44,8 @@ WORDS: dict[str, re.Pattern] = {
     "percent": re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b"),
     "glossary": re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
     r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|"
-    r"youth (?:offending|justice) (?:teams?|services?)|ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
+    r"youth (?:offending|justice) (?:teams?|services?)|"
+    r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
     r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)"),
     "list": re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b"),
     "inspected": re.compile(r"\binspected\b|\b(had|have|has) (an |a )?inspection\b"),
@@ -204,7 +205,8 @@ class Signals:
 
     def __init__(self, q: Query, named: bool):
         self.q = q
-        self.n = q.norm
+        # With a body named, its name's own words ("progress made" in a report's title) are not triggers.
+        self.n = q.free_words if named and q.free_words else q.norm
         self.named = named
         self.many = len(q.org_ids) + (1 if q.ambiguous else 0)
         self.short = len(q.norm.split())
@@ -276,10 +278,9 @@ RULES: list[Rule] = sorted([
     R("latest", 730, False, lambda s: s.has("latest") and (s.has("report_words") or s.short <= 3)),
     R("league", 725, False, lambda s: s.has("plural_kinds") and s.has("how_did") and not s.q.topics),  # "how did the Welsh PDUs do"
     R("league", 720, False, lambda s: bool(s.q.org_type) and s.short <= 3 and not s.q.topics),
-    # "which youth services are there in Wales?", "youth services in the North East": the youth league there
-    R("league", 718, False, lambda s: s.q.org_type == "yjs" and bool(s.q.region or s.q.year or s.q.programme)
-      and not s.q.topics and (s.has("list") or s.short <= 6)),
     R("search", 715, False, lambda s: bool(s.q.measure and s.q.concepts) and not s.has("say")),  # figures first
+    R("league", 712, False, lambda s: s.q.org_type == "yjs" and bool(s.q.region or s.q.year or s.q.programme)
+      and not s.q.topics and (s.has("list") or s.short <= 6)),  # "which youth services are there in Wales?"
     R("findings", 710, False, lambda s: bool(s.q.topics) and (s.has("say") or not s.has("figure"))),
     R("findings", 700, False, lambda s: s.has("said") and not s.has("figure")),  # what they found, not a number
     R("search", 690, False, lambda s: True),

@@ -145,7 +145,7 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list[list[str]] | None = None,
-                  share: bool | None = None) -> float:
+                  share: bool | None = None, rating_asked: bool | None = None) -> float:
     """How well a figure fits: shared words, plus 2 for each idea of the question the figure names in any
     of its thesaurus words ("short-staffed" finds "vacant positions"), plus a bonus for the year asked."""
     norm, fig_words = _figure_words(fig)
@@ -153,6 +153,8 @@ def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list
     overlap = len(fig_words & words)
     meaning = sum(2.0 for terms in concepts or [] if any(f" {t} " in norm for t in terms))
     bonus = 1.5 if year and str(year) in text else 0.0
+    if concepts and rating_asked is False and re.search(r"\brated\b|\brating\b", fig.metric.lower()):
+        bonus -= 1.0  # "how many people are on probation" is not a count of bodies rated something
     if share is False and (re.search(r"\bshare\b|\bproportion\b|%|per cent", f"{fig.metric} {fig.value}".lower())
                            or fig.unit == "percent"):
         bonus -= 1.0  # "how big is the caseload" is a number, not somebody's share of it
@@ -176,6 +178,8 @@ def figure_date(fig: Figure) -> tuple[int, int]:
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)]
     if not years:
         return (0, 0)
+    if re.search(r"\b(prior to|before|until)\b", text):  # "prior to 2014" is as of 2013
+        return (max(years) - 1, 12)
     month = next((n for m, n in _MONTH_NAMES.items() if m in text), 0)
     return (max(years), month)
 
@@ -189,7 +193,7 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
     concept_words = content_words(expansion)
     words = content_words(q.norm) - concept_words
     hits = ctx.kb.search_figures(f"{q.norm} {expansion}", limit=60)
-    scored = sorted(((_figure_score(f, words, q.year, concepts, share if concepts else None), k, f)
+    scored = sorted(((_figure_score(f, words, q.year, concepts, share if concepts else None, q.rating is not None), k, f)
                      for k, f in enumerate(hits)),
                     key=lambda t: (-t[0], t[1]))
     if not scored:
@@ -222,6 +226,8 @@ def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None
             + (f" {when}" if when else "")
     footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
     r = ctx.renderer()
-    page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote)
+    # A question by meaning leads with one line, the latest figure; the others follow.
+    lead = bool(q.concepts) and len(figs) > 1
+    page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote, lead=lead)
     ref = f"/figures {q.norm}" if q.norm and not q.text.startswith("/") else None
     return ctx.answer(ANSWER, "figures", q, heading, [page], r, ref=ref)

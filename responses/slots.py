@@ -198,11 +198,13 @@ def find_collection(norm: str) -> str | None:
 
 #: What the data does not cover, as (what, pattern). Checked on the normalised question.
 OUT_OF_SCOPE: list[tuple[str, str]] = [
-    ("prisons", r"\bhmp\b|\bhmyoi\b|\bprisons?\b(?! (?:leavers?|release))(?<!from prison)(?<!in prison)|\bjails?\b|"
-                r"\bprison inspectorate\b|\bbelmarsh\b|\bwandsworth\b|\bpentonville\b|\bstrangeways\b"),
+    ("prisons", r"\bhmp\b|\bhmyoi\b|(?<!\bhm )\bprisons?\b(?! (?:leavers?|release|and probation))(?<!from prison)"
+                r"(?<!in prison)|\bjails?\b|\bprison inspectorate\b|\bbelmarsh\b|\bpentonville\b|\bstrangeways\b"),
     ("police forces", r"\b\w+ police\b(?! (?:checks?|information|intelligence|data|domestic))|"
                       r"\bpolice (?:force|forces|inspection|rating|rated)\b|\bconstabulary\b"),
-    ("courts as institutions", r"\b(?:crown|magistrates?|county|family|youth) courts?\b(?! work)"),
+    ("courts as institutions", r"\b(?:crown|magistrates?|county|family|youth) courts?\b(?! work)"
+                               r"(?=.*\b(?:rat(?:ed|ing|e)|inspect\w*|any good|perform\w*|do|doing)\b)|"
+                               r"\b(?:rat(?:ed|ing|e)|inspect\w*|how (?:did|is|was|good)|is)\b.*\b(?:crown|magistrates?) courts?\b"),
     ("named staff", r"\b(?:pdu|service|probation|region\w*) (?:head|boss|manager|director)\b|"
                     r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
                     r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b"),
@@ -216,7 +218,7 @@ _OUT_OF_SCOPE_RES = [(what, re.compile(pattern)) for what, pattern in OUT_OF_SCO
 _RESETTLEMENT = re.compile(r"\b(?:prisons? leavers?|release from prison|through the gate|leaving prison|"
                            r"on release|released from prison)\b")
 _PRISON_ITSELF = re.compile(r"\bhmp\b|\bprisons? (?:rated|inspection)")
-_ANY_SCOPE_WORD = re.compile(r"prison|hmp|hmyoi|jail|belmarsh|wandsworth|pentonville|strangeways|police|constabulary|"
+_ANY_SCOPE_WORD = re.compile(r"prison|hmp|hmyoi|jail|belmarsh|pentonville|strangeways|police|constabulary|"
                              r"court|chief|head|boss|manager|director|name of|next|will|upcoming|due|future")
 
 

@@ -1,10 +1,18 @@
-"""Turning what a person types into a ``Query``: an intent, the organisations named, and filters.
+"""Turning what a person types into a ``Query``: the organisations named, every slot, then the intent.
 
-This is where a question becomes something we can answer. The rules are plain keyword rules over the
-normalised question, checked in a fixed order (see ``understand``); names are found by
-``knowledge.resolve``. Slash commands ("/league crc", "/compare A vs B") go through the same parser,
-so a command and the sentence it stands for always give the same answer. Button data uses the same
-commands with ``#key`` standing for an organisation (``/inspection #1a2b3c4d``).
+This is where a question becomes something we can answer, in three steps kept apart:
+
+1. names, by ``knowledge.resolve`` (county short forms such as "Northants" and "W Yorks" are spelt out
+   first; a company's name is kept out of the search for places);
+2. slots, each found on its own: kind of body, rating, region, programme, year, topics, score and
+   company here; time span, change of rating, standard, measure, kind of inspection and what is out
+   of scope in ``responses.slots``; ideas named in thesaurus words from ``knowledge.vocabulary``;
+3. the intent, chosen by the registry's grammar (``responses.intents.RULES``) from the slots and the
+   words around the names.
+
+Slash commands ("/league crc", "/compare A vs B") go through the same parser, so a command and the
+sentence it stands for give the same answer. Command refs use ``#key`` for an organisation
+(``/inspection #1a2b3c4d``); ``responses.buttons`` packs a whole ``Query`` where a command cannot.
 """
 
 from __future__ import annotations
@@ -330,7 +338,3 @@ def _is_chatter(norm: str) -> bool:
 def _is_region_match(match: Match, region: str) -> bool:
     """True when a matched name is just the region's own name (so it should filter, not resolve)."""
     return normalise(region).startswith(match.text) or match.text in normalise(region)
-
-
-def with_org(q: Query, org_ids: list[str]) -> Query:
-    return replace(q, org_ids=org_ids, ambiguous=None)

@@ -296,13 +296,13 @@ def test_a_part_that_cannot_be_applied_is_named(clocked, question, part):
 def test_figures_are_found_by_meaning(clocked, question, metric):
     answer = checked(clocked.ask(question))
     assert answer.intent == "figures", (question, answer.intent, answer.text[:300])
-    first = next(line for line in body_lines(answer) if line.startswith("•"))
+    first = next(line for line in body_lines(answer) if line.startswith(("•", "Latest:")))
     assert re.search(metric, first, re.I), (question, first)
 
 
 def test_the_latest_figure_comes_first(kb, clocked):
     answer = checked(clocked.ask("how many people are on probation?"))
-    lines = [line for line in body_lines(answer) if line.startswith("•")]
+    lines = [line for line in body_lines(answer) if line.startswith(("•", "Latest:"))]
     years = [int(y) for line in lines for y in re.findall(r"\b(20\d\d)\b", line)[-1:]]
     assert years and years[0] == max(years), lines
 
@@ -603,3 +603,24 @@ def test_not_rated_and_not_found_are_told_apart(kb, clocked):
             if insp.rating_status == "not found":
                 answer = clocked.ask(f"/inspection #{org.short_key}")
                 assert "do not give the rating" in answer.text and "not rated" not in answer.text, org.org_id
+
+
+@pytest.mark.parametrize("question", [
+    "Wandsworth YOT", "HM Prison and Probation Service – national arrangements for probation services",
+    "what share of maximum wait for breach hearings at magistrates' courts", "housing for prison leavers",
+    "what did inspectors say about court work", "police checks on domestic abuse",
+    "what did inspectors say about Through the Gate for people leaving prison",
+])
+def test_in_scope_words_that_sound_out_of_scope(clocked, question):
+    """A place with a prison's name, the HM Prison and Probation Service, court work, police checks: in scope."""
+    assert checked(clocked.ask(question)).intent != "out_of_scope"
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("how did A thematic inspection of work undertaken, and progress made, by the Probation Service to reduce the "
+     "incidence of domestic abuse and protect victims do?", "summary"),
+    ("who ran A thematic inspection of the delivery of unpaid work?", "owner"),
+    ("has greater manchester dipp improved since the last inspection?", "history"),
+])
+def test_words_inside_a_name_do_not_choose_the_intent(clocked, question, intent):
+    assert clocked.understander.understand(question, TODAY).intent == intent
