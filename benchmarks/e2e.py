@@ -52,7 +52,7 @@ class EchoEngine:
         kind=ANSWER, intent="echo", question="", title="echo", pages=[Page(html=ECHO_TEXT, text=ECHO_TEXT)]
     )
 
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
         return self._answer
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
@@ -70,7 +70,7 @@ class ReplayEngine:
         self._engine = engine
         self._answers = {q: engine.ask(q) for q in questions}
 
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
         found = self._answers.get(question)
         return found if found is not None and not compact else self._engine.ask(question, compact=compact)
 

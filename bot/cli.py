@@ -112,15 +112,31 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _vocabulary_problems(data: Path, ds) -> list[str]:
+    """Faults in our own word lists (thesaurus.csv, companies.csv), when the folder has them."""
+    from knowledge.vocabulary import VocabularyError, load_vocabulary
+
+    if not (data / "thesaurus.csv").exists():
+        return []
+    # Owners are checked only against a clean inspections.csv: a fault there is reported once, not again here.
+    owners = None if ds.problems else sorted({str(r.values["owner"]) for r in ds.inspections if r.values.get("owner")})
+    try:
+        load_vocabulary(data, owners)
+    except VocabularyError as exc:
+        return str(exc).splitlines()
+    return []
+
+
 def cmd_kb_check(args: argparse.Namespace) -> int:
     from knowledge.local import load_with_local
     from knowledge.paths import local_data_dir
 
     ds = load_with_local(Path(args.data), Path(args.local) if args.local else local_data_dir())
-    for problem in ds.problems:
+    problems = [str(p) for p in ds.problems] + _vocabulary_problems(Path(args.data), ds)
+    for problem in problems:
         print(problem)
-    if ds.problems:
-        print(f"kb check: {len(ds.problems)} problem(s)", file=sys.stderr)
+    if problems:
+        print(f"kb check: {len(problems)} problem(s)", file=sys.stderr)
         return EXIT_DATA
     print(
         f"kb check: OK ({len(ds.inspections)} inspections, {len(ds.standard_ratings)} standard ratings, "

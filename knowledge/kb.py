@@ -8,6 +8,7 @@ open connection keeps reading the file it opened. Small tables that every answer
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -502,11 +503,15 @@ class KnowledgeBase:
         org_id: str | None = None,
         region: str | None = None,
         org_type: str | None = None,
+        inspection_ids: Sequence[str] | None = None,
+        national_first: bool = False,
         first: Sequence[int] = (),
         limit: int = 30,
     ) -> tuple[int, list[Finding]]:
-        """How many findings on ``topics`` there are (of one organisation, region or type), and the first
-        ``limit`` of them: those whose ids are in ``first``, in that order, then the rest by id.
+        """How many findings on ``topics`` there are (of one organisation, region or type, and of the
+        inspections in ``inspection_ids`` when given: a question's time span), and the first ``limit`` of
+        them: those whose ids are in ``first``, in that order, then the rest by id. With
+        ``national_first`` the findings of national reports come before local ones, each in that order.
 
         Counted and cut in SQL over the topic index, so a common topic in a large knowledge base never
         becomes thousands of objects for the thirty an answer shows. A national report counts for a
@@ -529,8 +534,23 @@ class KnowledgeBase:
             )
             # Youth justice services' national reports say "youth" in their titles, not the type's code.
             params += [org_type, "YOUTH" if org_type == "yjs" else org_type.upper()]
+        if inspection_ids is not None:  # one parameter however many: a long span at scale stays one query
+            where.append("f.inspection_id in (select value from json_each(?))")
+            params.append(json.dumps(list(inspection_ids)))
         body = "from findings f where " + " and ".join(where)
         total = self._count("select count(*) " + body, params)
+        if not national_first:
+            return total, self._first_findings(body, params, first, limit)
+        national = ("(f.org_id is null or f.org_id in "
+                    "(select org_id from organisations where org_type = 'national'))")
+        rows = self._first_findings(f"{body} and {national}", params, first, limit)
+        rows += self._first_findings(f"{body} and not {national}", params, first, limit - len(rows))
+        return total, rows
+
+    def _first_findings(self, body: str, params: list, first: Sequence[int], limit: int) -> list[Finding]:
+        """Up to ``limit`` findings of ``body``: those whose ids are in ``first``, in that order, then by id."""
+        if limit <= 0:
+            return []
         ranked = list(dict.fromkeys(first))
         rows: list[sqlite3.Row] = []
         if ranked:
@@ -541,7 +561,7 @@ class KnowledgeBase:
             taken = [r["id"] for r in rows]
             skip = f" and f.id not in ({', '.join('?' * len(taken))})" if taken else ""
             rows += self._rows(f"select f.* {body}{skip} order by f.id limit ?", params + taken + [limit - len(rows)])
-        return total, [_from_row(Finding, r) for r in rows]
+        return [_from_row(Finding, r) for r in rows]
 
     def search_figures(self, text: str, limit: int = 10) -> list[Figure]:
         """National and aggregate figures matching the words of ``text``, best first."""

@@ -70,6 +70,15 @@ class Inspection:
         """An estimated year said in words, for a sentence or a table: "year not confirmed, probably 2024"."""
         return f"year not confirmed, probably {self.year}" if self.year else "year unknown"
 
+    def rating_text(self) -> str:
+        """The rating, or why there is none: "not rated" only when the inspection gave none; when it was
+        rated but no page we hold says how, we say so rather than call it unrated."""
+        if self.overall_rating:
+            return self.overall_rating
+        if self.rating_status == "not found":
+            return "rating not given in our sources"
+        return "not rated"
+
     def when(self) -> str:
         """The publication date in words at its true precision, or the estimated year, said as such."""
         if self.published:

@@ -22,13 +22,17 @@ from responses.charts.request import ChartRequest, offered, parse
 
 LATEST_RATED = """
     with picked as (select * from inspections where overall_rating is not null
-                    and (:org_type is null or org_type = :org_type) and (:region is null or region = :region)
+                    and (:org_type is null or org_type = :org_type)
                     and (:programme is null or programme = :programme) and (:year is null or year = :year)
                     -- a league that names no kind ranks probation bodies only (youth services have their own)
                     and (:org_type is not null or coalesce(:programme, '') like 'youth%' or org_type != 'yjs')),
          ranked as (select *, row_number() over (partition by org_id order by sort_date desc, inspection_id desc) rn
-                    from picked)
+                    from picked),
+         -- a region's league holds the bodies in the region now: the region of each body's latest inspection
+         now as (select org_id, region from (select org_id, region, row_number() over (partition by org_id
+                 order by sort_date desc, inspection_id desc) rn from inspections) where rn = 1)
     select org_id, overall_rating, rating_points, published, year from ranked where rn = 1
+      and (:region is null or org_id in (select org_id from now where region = :region))
 """
 
 

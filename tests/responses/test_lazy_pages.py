@@ -64,12 +64,15 @@ def test_telegram_renders_only_the_first_page_in_html(kb, counting, question):
     assert _main_renders(counting) == Counter({("html", template): 1})
 
 
-def test_the_terminal_and_json_render_text_only(kb, counting):
+def test_the_terminal_renders_text_only_and_json_each_page_once_in_each_form(kb, counting):
     engine = Engine(kb)
     answer = engine.ask("/league", form="text")
     assert _main_renders(counting) == Counter({("text", "league.j2"): 1})
-    answer.to_json()  # every page's text, and the citations of all of them
+    answer.text  # the terminal: every page's text, and nothing in HTML
     assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages)})
+    answer.to_json()  # ``ask --json`` gives each page as Telegram gets it too ("pages": text and html)
+    assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages),
+                                               ("html", "league.j2"): len(answer.pages)})
 
 
 def test_turning_to_a_later_page_renders_the_pages_before_it_once_in_text(kb, counting):
