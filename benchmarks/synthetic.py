@@ -103,8 +103,15 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    scaled = {"inspections.csv", "standard_ratings.csv", "findings.csv", "subjects.csv", "aliases.csv", "caveats.csv",
-              "local_authority_regions.csv"}
+    scaled = {
+        "inspections.csv",
+        "standard_ratings.csv",
+        "findings.csv",
+        "subjects.csv",
+        "aliases.csv",
+        "caveats.csv",
+        "local_authority_regions.csv",
+    }
     for path in sorted(data_dir.iterdir()):
         if path.is_file() and path.name not in scaled:  # national figures, the seed list, notes: as they are
             shutil.copyfile(path, out_dir / path.name)
@@ -189,7 +196,9 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
             syn_id, place = new_org[(k, org_id)]
             out_ali.append({**dict.fromkeys(ali_header, ""), "alias": place, "org_id": syn_id, "kind": "place"})
         for r in regions_of:  # each synthetic youth service lies in the region of the service it copies
-            out_lar.append({**r, "org_id": new_org[(k, r["org_id"])][0], "local_authorities": new_org[(k, r["org_id"])][1]})
+            out_lar.append(
+                {**r, "org_id": new_org[(k, r["org_id"])][0], "local_authorities": new_org[(k, r["org_id"])][1]}
+            )
 
     _write(out_dir / "inspections.csv", ins_header, out_ins)
     _write(out_dir / "standard_ratings.csv", std_header, out_std)
