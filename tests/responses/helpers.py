@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
-from dataclasses import dataclass
 
 from responses.answer import REF_LIMIT, Answer
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT

@@ -14,9 +14,8 @@ import pytest
 from knowledge.ratings import RATING_POINTS
 from responses import ANSWER, CHOICES, KINDS, NO_MATCH
 from responses.context import short_name
-from tests.responses.helpers import league_rows_of
 from tests.responses.helpers import (RATINGS, SUMMARY_PARAPHRASES, assert_cited, body_lines, citation_problems,
-                                     cite_number, line_with, org_names, spellings, states_rating)
+                                     cite_number, league_rows_of, line_with, org_names, spellings, states_rating)
 
 
 def defect(reason: str):

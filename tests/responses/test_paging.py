@@ -22,8 +22,8 @@ from benchmarks.synthetic import make_synthetic_data
 from knowledge.build import build
 from knowledge.kb import KnowledgeBase
 from responses import Engine
-from tests.responses.helpers import league_rows_of
 from tests.hardening.telegram_html import telegram_html_problems, utf16_length, visible_text
+from tests.responses.helpers import league_rows_of
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT
 
 #: The longest answers we know of: full league tables, long lists, every source, findings on common topics.
