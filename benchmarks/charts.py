@@ -26,12 +26,31 @@ from typing import Any
 from benchmarks.latency import percentile, summary
 
 ROOT = Path(__file__).resolve().parent.parent
-CHART_COMMANDS = ["/chart league", "/chart league crc", "/chart league nps", "/chart league region",
-                  "/chart league youth", "/chart league 2019", "/chart years", "/chart years crc rounds",
-                  "/chart Sheffield", "/chart Durham Tees Valley CRC", "/chart neath port talbot yjs",
-                  "/chart Sheffield vs Doncaster", "/chart West Yorkshire CRC vs Durham Tees Valley CRC vs NPS North West"]
-QUESTIONS = ["how did Sheffield do?", "/league crc", "has Durham Tees Valley improved?", "which PDUs were rated Inadequate?",
-             "compare Leeds and Wakefield", "/latest", "who owned Merseyside CRC?", "/league nps"]
+CHART_COMMANDS = [
+    "/chart league",
+    "/chart league crc",
+    "/chart league nps",
+    "/chart league region",
+    "/chart league youth",
+    "/chart league 2019",
+    "/chart years",
+    "/chart years crc rounds",
+    "/chart Sheffield",
+    "/chart Durham Tees Valley CRC",
+    "/chart neath port talbot yjs",
+    "/chart Sheffield vs Doncaster",
+    "/chart West Yorkshire CRC vs Durham Tees Valley CRC vs NPS North West",
+]
+QUESTIONS = [
+    "how did Sheffield do?",
+    "/league crc",
+    "has Durham Tees Valley improved?",
+    "which PDUs were rated Inadequate?",
+    "compare Leeds and Wakefield",
+    "/latest",
+    "who owned Merseyside CRC?",
+    "/league nps",
+]
 
 _FIRST_CHART = """
 import sys, time
@@ -51,8 +70,14 @@ print(time.perf_counter() - t0)
 def first_chart(db: Path, runs: int) -> dict[str, Any]:
     times = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", _FIRST_CHART, str(db)], cwd=ROOT, capture_output=True, text=True,
-                             timeout=120, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _FIRST_CHART, str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return {"first_chart_s": statistics.median(times), "runs_s": times}
 
@@ -80,8 +105,12 @@ def warm_render(engine: Any, rounds: int) -> dict[str, Any]:
             ms.append(elapsed)
             by_kind.setdefault(kind, []).append(elapsed)
             by_chart.setdefault(command, []).append(elapsed)
-    return {"all": summary(ms), "cpu": summary(cpu), "by_kind": {k: summary(v) for k, v in by_kind.items()},
-            "by_chart_p50_ms": {k: percentile(v, 50) for k, v in by_chart.items()}}
+    return {
+        "all": summary(ms),
+        "cpu": summary(cpu),
+        "by_kind": {k: summary(v) for k, v in by_kind.items()},
+        "by_chart_p50_ms": {k: percentile(v, 50) for k, v in by_chart.items()},
+    }
 
 
 async def _latencies(engine: Any, questions: list[str], executor: Any = None) -> dict[str, list[float]]:
@@ -135,35 +164,55 @@ def other_chats(engine: Any, rounds: int) -> dict[str, Any]:
         process = await _latencies(engine, questions)
         with ThreadPoolExecutor(max_workers=1) as pool:
             thread = await _latencies(engine, questions, executor=pool)
-        return {"idle": process["idle"], "busy": process["busy"], "first_in_bot": process["first_ms"],
-                "idle_thread_run": thread["idle"], "busy_thread": thread["busy"]}
+        return {
+            "idle": process["idle"],
+            "busy": process["busy"],
+            "first_in_bot": process["first_ms"],
+            "idle_thread_run": thread["idle"],
+            "busy_thread": thread["busy"],
+        }
 
     measured = asyncio.run(main())
     s = {k: summary(v) for k, v in measured.items()}
-    return {**s, "ratio_p50": s["busy"]["p50_ms"] / s["idle"]["p50_ms"],
-            "ratio_p99": s["busy"]["p99_ms"] / s["idle"]["p99_ms"],
-            "thread_ratio_p50": s["busy_thread"]["p50_ms"] / s["idle_thread_run"]["p50_ms"],
-            "thread_ratio_p99": s["busy_thread"]["p99_ms"] / s["idle_thread_run"]["p99_ms"]}
+    return {
+        **s,
+        "ratio_p50": s["busy"]["p50_ms"] / s["idle"]["p50_ms"],
+        "ratio_p99": s["busy"]["p99_ms"] / s["idle"]["p99_ms"],
+        "thread_ratio_p50": s["busy_thread"]["p50_ms"] / s["idle_thread_run"]["p50_ms"],
+        "thread_ratio_p99": s["busy_thread"]["p99_ms"] / s["idle_thread_run"]["p99_ms"],
+    }
 
 
 def run(db: Path, engine: Any, quick: bool, log: Any = print) -> dict[str, Any]:
     first = first_chart(db, runs=1 if quick else 3)
-    log(f"charts: first chart in a fresh process (matplotlib import included) {first['first_chart_s']:.2f} s "
-        f"(median of {len(first['runs_s'])})")
+    log(
+        f"charts: first chart in a fresh process (matplotlib import included) {first['first_chart_s']:.2f} s "
+        f"(median of {len(first['runs_s'])})"
+    )
     warm = warm_render(engine, rounds=3 if quick else 10)
     a = warm["all"]
-    log(f"  warm render, {a['n']} pictures of {len(CHART_COMMANDS)} charts: p50 {a['p50_ms']:.0f} ms, "
+    log(
+        f"  warm render, {a['n']} pictures of {len(CHART_COMMANDS)} charts: p50 {a['p50_ms']:.0f} ms, "
         f"p99 {a['p99_ms']:.0f} ms, max {a['max_ms']:.0f} ms (CPU time p50 {warm['cpu']['p50_ms']:.0f}, "
-        f"p99 {warm['cpu']['p99_ms']:.0f} ms); by kind p50/p99: " + "; ".join(
-            f"{k} {v['p50_ms']:.0f}/{v['p99_ms']:.0f}" for k, v in warm["by_kind"].items()))
-    log("  slowest charts (p50 ms): " + "; ".join(f"{c!r} {ms:.0f}" for c, ms in sorted(
-        warm["by_chart_p50_ms"].items(), key=lambda kv: -kv[1])[:4]))
+        f"p99 {warm['cpu']['p99_ms']:.0f} ms); by kind p50/p99: "
+        + "; ".join(f"{k} {v['p50_ms']:.0f}/{v['p99_ms']:.0f}" for k, v in warm["by_kind"].items())
+    )
+    log(
+        "  slowest charts (p50 ms): "
+        + "; ".join(f"{c!r} {ms:.0f}" for c, ms in sorted(warm["by_chart_p50_ms"].items(), key=lambda kv: -kv[1])[:4])
+    )
     others = other_chats(engine, rounds=16 if quick else 60)
-    log(f"  the bot's first chart, from the request to sendPhoto (its drawing process starting): "
-        f"{others['first_in_bot']['max_ms'] / 1000:.2f} s")
-    log(f"  another chat's answer latency, idle p50/p99 {others['idle']['p50_ms']:.1f}/{others['idle']['p99_ms']:.1f} ms; "
-        f"while a chart is drawn in the worker process {others['busy']['p50_ms']:.1f}/{others['busy']['p99_ms']:.1f} ms "
+    log(
+        f"  the bot's first chart, from the request to sendPhoto (its drawing process starting): "
+        f"{others['first_in_bot']['max_ms'] / 1000:.2f} s"
+    )
+    log(
+        f"  another chat's answer latency, idle p50/p99 {others['idle']['p50_ms']:.1f}/{others['idle']['p99_ms']:.1f} "
+        "ms; "
+        f"while a chart is drawn in the worker process {others['busy']['p50_ms']:.1f}/{others['busy']['p99_ms']:.1f} "
+        "ms "
         f"(ratio {others['ratio_p50']:.2f}/{others['ratio_p99']:.2f}); drawn in a thread instead "
         f"{others['busy_thread']['p50_ms']:.1f}/{others['busy_thread']['p99_ms']:.1f} ms "
-        f"(ratio {others['thread_ratio_p50']:.2f}/{others['thread_ratio_p99']:.2f})")
+        f"(ratio {others['thread_ratio_p50']:.2f}/{others['thread_ratio_p99']:.2f})"
+    )
     return {"first": first, "warm": warm, "other_chats": others}

@@ -33,12 +33,13 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import bot.app
 from bot.settings import Settings
-from responses import ANSWER, Answer, Page
+from responses import ANSWER, Answer, Engine, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 ECHO_TEXT = "Thanks, noted."
@@ -47,9 +48,11 @@ ECHO_TEXT = "Thanks, noted."
 class EchoEngine:
     """The engine interface, answering everything with one fixed text and no work."""
 
-    _answer = Answer(kind=ANSWER, intent="echo", question="", title="echo", pages=[Page(html=ECHO_TEXT, text=ECHO_TEXT)])
+    _answer = Answer(
+        kind=ANSWER, intent="echo", question="", title="echo", pages=[Page(html=ECHO_TEXT, text=ECHO_TEXT)]
+    )
 
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
         return self._answer
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
@@ -63,11 +66,11 @@ class ReplayEngine:
     """The real engine's answers, worked out beforehand and handed back from a dict: the cost of
     delivering real answers (longer HTML, buttons) without the cost of working them out."""
 
-    def __init__(self, engine: Any, questions: list[str]) -> None:
+    def __init__(self, engine: Engine, questions: list[str]) -> None:
         self._engine = engine
         self._answers = {q: engine.ask(q) for q in questions}
 
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
         found = self._answers.get(question)
         return found if found is not None and not compact else self._engine.ask(question, compact=compact)
 
@@ -82,8 +85,14 @@ class ServerProcess:
     """``benchmarks.fake_server`` in a child process, driven line by line."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.fake_server"], cwd=ROOT,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.fake_server"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         hello = self._read()
         self.base_url: str = hello["base_url"]
         self.token: str = hello["token"]
@@ -93,7 +102,8 @@ class ServerProcess:
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError("the fake Bot API server process ended")
-        return json.loads(line)
+        message: dict[str, Any] = json.loads(line)
+        return message
 
     def command(self, **cmd: Any) -> dict[str, Any]:
         assert self.proc.stdin is not None
@@ -140,8 +150,9 @@ def messages_for(questions: list[str], chats: int, first_chat: int = 5000) -> li
     return [(first_chat + k % chats, q) for k, q in enumerate(questions)]
 
 
-async def _round(server: ServerProcess, engine: Any, messages: list[tuple[int, str]], *, throttled: bool,
-                 timeout: float) -> dict[str, Any]:
+async def _round(
+    server: ServerProcess, engine: Any, messages: list[tuple[int, str]], *, throttled: bool, timeout: float
+) -> dict[str, Any]:
     from tests.bot.conftest import running_bot  # the bot's own test harness (imports pytest)
 
     settings = Settings(token=server.token, base_url=server.base_url, chat_rate_per_minute=0, log_level="WARNING")
@@ -158,27 +169,49 @@ async def _round(server: ServerProcess, engine: Any, messages: list[tuple[int, s
     final = await server.acommand(cmd="wait", count=len(messages), timeout=0)
     ids = pushed["ids"]
     expected: dict[str, list[int]] = {}
-    for (chat, _q), mid in zip(messages, ids):
+    for (chat, _q), mid in zip(messages, ids, strict=False):
         expected.setdefault(str(chat), []).append(mid)
     # In order per chat and exactly once: each chat's replies answer its messages, each once, in the order sent.
     in_order = all(final["by_chat"].get(chat, []) == mids for chat, mids in expected.items())
     elapsed = (done["last_at"] - pushed["at"]) if done["last_at"] else float("nan")
-    return {"messages": len(messages), "replies": final["replies"], "seconds": elapsed,
-            "msgs_per_s": done["replies"] / elapsed if elapsed else 0.0, "in_order": in_order,
-            "exactly_once": final["replies"] == len(messages) and in_order,
-            "errors": len(done["errors"]), "cpu_ms_per_msg": cpu * 1000 / max(1, done["replies"])}
+    return {
+        "messages": len(messages),
+        "replies": final["replies"],
+        "seconds": elapsed,
+        "msgs_per_s": done["replies"] / elapsed if elapsed else 0.0,
+        "in_order": in_order,
+        "exactly_once": final["replies"] == len(messages) and in_order,
+        "errors": len(done["errors"]),
+        "cpu_ms_per_msg": cpu * 1000 / max(1, done["replies"]),
+    }
 
 
-def run(engine: Any, questions: list[str], *, chats: int = 50, rounds: int = 3, limited_messages: int = 300,
-        rtt_ms: float = 50.0, rtt_messages: int = 150, log: Any = print) -> dict[str, Any]:
+def run(
+    engine: Any,
+    questions: list[str],
+    *,
+    chats: int = 50,
+    rounds: int = 3,
+    limited_messages: int = 300,
+    rtt_ms: float = 50.0,
+    rtt_messages: int = 150,
+    log: Any = print,
+) -> dict[str, Any]:
     """Interleaved rounds of echo and real (so drift in a noisy machine hits both), then the limited pair.
 
     Rates are medians over rounds; ``e2e_ratio`` is the median of each round's real/echo ratio.
     """
     server = ServerProcess()
     clear = getattr(engine, "_cached", None)
-    results: dict[str, list[dict[str, Any]]] = {"echo": [], "real": [], "replay": [], "echo_limited": [],
-                                                "real_limited": [], "echo_rtt": [], "real_rtt": []}
+    results: dict[str, list[dict[str, Any]]] = {
+        "echo": [],
+        "real": [],
+        "replay": [],
+        "echo_limited": [],
+        "real_limited": [],
+        "echo_rtt": [],
+        "real_rtt": [],
+    }
     try:
         messages = messages_for(questions, chats)
         timeout = 30 + len(messages) / 20
@@ -192,17 +225,21 @@ def run(engine: Any, questions: list[str], *, chats: int = 50, rounds: int = 3, 
                         clear.cache_clear()  # every round answers its questions cold
                     r = await _round(server, eng, messages, throttled=False, timeout=timeout)
                     results[name].append(r)
-                    log(f"  e2e round {k + 1} {name:6}: {r['replies']}/{r['messages']} replies in {r['seconds']:.2f} s "
+                    log(
+                        f"  e2e round {k + 1} {name:6}: {r['replies']}/{r['messages']} replies in {r['seconds']:.2f} s "
                         f"= {r['msgs_per_s']:.0f} msg/s ({r['cpu_ms_per_msg']:.2f} ms CPU each), "
-                        f"in order per chat: {r['in_order']}")
+                        f"in order per chat: {r['in_order']}"
+                    )
             few = messages[:limited_messages]
             for name, eng in (("echo_limited", EchoEngine()), ("real_limited", engine)):
                 if clear is not None:
                     clear.cache_clear()
                 r = await _round(server, eng, few, throttled=True, timeout=30 + len(few) / 10)
                 results[name].append(r)
-                log(f"  e2e as configured (30 msg/s limiter) {name:12}: {r['replies']}/{r['messages']} in "
-                    f"{r['seconds']:.2f} s = {r['msgs_per_s']:.1f} msg/s")
+                log(
+                    f"  e2e as configured (30 msg/s limiter) {name:12}: {r['replies']}/{r['messages']} in "
+                    f"{r['seconds']:.2f} s = {r['msgs_per_s']:.1f} msg/s"
+                )
             await server.acommand(cmd="latency", ms=rtt_ms)
             few = messages[:rtt_messages]
             for name, eng in (("echo_rtt", EchoEngine()), ("real_rtt", engine)):
@@ -210,8 +247,11 @@ def run(engine: Any, questions: list[str], *, chats: int = 50, rounds: int = 3, 
                     clear.cache_clear()
                 r = await _round(server, eng, few, throttled=False, timeout=30 + len(few) * rtt_ms / 200)
                 results[name].append(r)
-                log(f"  e2e with {rtt_ms:.0f} ms per sendMessage round trip {name:8}: {r['replies']}/{r['messages']} in "
-                    f"{r['seconds']:.2f} s = {r['msgs_per_s']:.1f} msg/s")
+                log(
+                    f"  e2e with {rtt_ms:.0f} ms per sendMessage round trip {name:8}: {r['replies']}/{r['messages']} "
+                    "in "
+                    f"{r['seconds']:.2f} s = {r['msgs_per_s']:.1f} msg/s"
+                )
             await server.acommand(cmd="latency", ms=0)
 
         asyncio.run(main())
@@ -219,25 +259,36 @@ def run(engine: Any, questions: list[str], *, chats: int = 50, rounds: int = 3, 
         server.close()
 
     def median_rate(name: str) -> float:
-        return statistics.median(r["msgs_per_s"] for r in results[name])
+        return float(statistics.median(r["msgs_per_s"] for r in results[name]))
 
     real, echo = median_rate("real"), median_rate("echo")
     # Each round's echo and real runs are back to back, so a pair shares the machine's mood of the moment.
-    pair_ratios = [r["msgs_per_s"] / e["msgs_per_s"] for r, e in zip(results["real"], results["echo"]) if e["msgs_per_s"]]
+    pair_ratios = [
+        r["msgs_per_s"] / e["msgs_per_s"]
+        for r, e in zip(results["real"], results["echo"], strict=False)
+        if e["msgs_per_s"]
+    ]
     replay_cpu = statistics.median(r["cpu_ms_per_msg"] for r in results["replay"])
     real_cpu = statistics.median(r["cpu_ms_per_msg"] for r in results["real"])
     echo_cpu = statistics.median(r["cpu_ms_per_msg"] for r in results["echo"])
     real_l, echo_l = median_rate("real_limited"), median_rate("echo_limited")
     real_rtt, echo_rtt = median_rate("real_rtt"), median_rate("echo_rtt")
     return {
-        "e2e_msgs_per_s": real, "echo_msgs_per_s": echo,
-        "e2e_ratio": statistics.median(pair_ratios) if pair_ratios else float("nan"), "pair_ratios": pair_ratios,
-        "e2e_cpu_ms_per_msg": real_cpu, "echo_cpu_ms_per_msg": echo_cpu, "replay_cpu_ms_per_msg": replay_cpu,
+        "e2e_msgs_per_s": real,
+        "echo_msgs_per_s": echo,
+        "e2e_ratio": statistics.median(pair_ratios) if pair_ratios else float("nan"),
+        "pair_ratios": pair_ratios,
+        "e2e_cpu_ms_per_msg": real_cpu,
+        "echo_cpu_ms_per_msg": echo_cpu,
+        "replay_cpu_ms_per_msg": replay_cpu,
         "replay_msgs_per_s": median_rate("replay"),
         "e2e_cpu_ratio": echo_cpu / real_cpu if real_cpu else float("nan"),
-        "e2e_msgs_per_s_limited": real_l, "echo_msgs_per_s_limited": echo_l,
+        "e2e_msgs_per_s_limited": real_l,
+        "echo_msgs_per_s_limited": echo_l,
         "e2e_ratio_limited": real_l / echo_l if echo_l else float("nan"),
-        "e2e_msgs_per_s_rtt": real_rtt, "echo_msgs_per_s_rtt": echo_rtt, "rtt_ms": rtt_ms,
+        "e2e_msgs_per_s_rtt": real_rtt,
+        "echo_msgs_per_s_rtt": echo_rtt,
+        "rtt_ms": rtt_ms,
         "e2e_ratio_rtt": real_rtt / echo_rtt if echo_rtt else float("nan"),
         # How much of the unthrottled rate survives a 50 ms round trip per send: chats answered side by
         # side hide the wait (one at a time, it would be about 1 / (50 ms x rate)).
@@ -245,5 +296,7 @@ def run(engine: Any, questions: list[str], *, chats: int = 50, rounds: int = 3, 
         "all_answered": all(r["replies"] == r["messages"] for rs in results.values() for r in rs),
         "exactly_once": all(r["exactly_once"] for rs in results.values() for r in rs),
         "in_order": all(r["in_order"] for rs in results.values() for r in rs),
-        "rounds": results, "chats": chats, "messages_per_round": len(questions),
+        "rounds": results,
+        "chats": chats,
+        "messages_per_round": len(questions),
     }

@@ -63,14 +63,18 @@ async def _serve() -> None:
                 seen = len(calls)
                 await asyncio.sleep(0.005)
             replies = _replies(api)
-            by_chat: dict[str, list[int]] = {}
+            by_chat: dict[str, list[int | None]] = {}
             for c in replies:
                 replied_to = (c.params.get("reply_parameters") or {}).get("message_id")
                 by_chat.setdefault(str(c.chat_id), []).append(replied_to)
             errors = [c.status for c in api.calls if c.status != 200]
-            out = {"replies": len(replies), "last_at": max((c.at for c in replies), default=None),
-                   "by_chat": by_chat, "errors": errors,
-                   "first_at": min((c.at for c in replies), default=None)}
+            out = {
+                "replies": len(replies),
+                "last_at": max((c.at for c in replies), default=None),
+                "by_chat": by_chat,
+                "errors": errors,
+                "first_at": min((c.at for c in replies), default=None),
+            }
         elif kind == "latency":
             api.delay = float(cmd["ms"]) / 1000
             out = {"ok": True}

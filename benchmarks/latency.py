@@ -6,7 +6,8 @@ import gc
 import math
 import time
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from responses import Engine
 
@@ -21,8 +22,14 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def summary(ms: list[float]) -> dict[str, float]:
-    return {"n": len(ms), "p50_ms": percentile(ms, 50), "p90_ms": percentile(ms, 90), "p99_ms": percentile(ms, 99),
-            "max_ms": max(ms) if ms else float("nan"), "mean_ms": sum(ms) / len(ms) if ms else float("nan")}
+    return {
+        "n": len(ms),
+        "p50_ms": percentile(ms, 50),
+        "p90_ms": percentile(ms, 90),
+        "p99_ms": percentile(ms, 99),
+        "max_ms": max(ms) if ms else float("nan"),
+        "mean_ms": sum(ms) / len(ms) if ms else float("nan"),
+    }
 
 
 def clear_cache(engine: Engine) -> None:
@@ -35,8 +42,9 @@ def clear_cache(engine: Engine) -> None:
 LAST_CPU_MS: list[float] = []
 
 
-def time_questions(engine: Engine, questions: Iterable[str], *, compact: bool = False,
-                   cold: bool = True) -> tuple[list[float], list[tuple[float, str, str]]]:
+def time_questions(
+    engine: Engine, questions: Iterable[str], *, compact: bool = False, cold: bool = True
+) -> tuple[list[float], list[tuple[float, str, str]]]:
     """Milliseconds per ``engine.ask``; cold clears the answer cache first (the questions are distinct).
 
     ``engine.ask`` renders the first page in HTML, as the bot shows it, so this is the time to an answer
@@ -79,7 +87,7 @@ def warm_up(engine: Engine, questions: Iterable[str]) -> None:
     gc.collect()
 
 
-def measure(engine: Engine, questions: list[str], *, repeats: int = 3) -> dict:
+def measure(engine: Engine, questions: list[str], *, repeats: int = 3) -> dict[str, Any]:
     """Cold latency ``repeats`` times over (the headline is the median repeat's figure) and warm once.
 
     Cold: the answer cache is cleared and every question is new to it, so each answer is worked out in
@@ -95,12 +103,21 @@ def measure(engine: Engine, questions: list[str], *, repeats: int = 3) -> dict:
         cpu_runs.append(summary(LAST_CPU_MS))
         details.append(detail)
     warm_ms = time_warm(engine, questions[:2000])
-    headline = {k: sorted(r[k] for r in runs)[len(runs) // 2] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")}
+    headline = {
+        k: sorted(r[k] for r in runs)[len(runs) // 2] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")
+    }
     by_intent: dict[str, list[float]] = defaultdict(list)
     for elapsed, intent, _q in details[-1]:
         by_intent[intent].append(elapsed)
     slowest = sorted(details[-1], reverse=True)[:10]
-    cpu = {k: sorted(r[k] for r in cpu_runs)[len(cpu_runs) // 2] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")}
-    return {"cold": {**headline, "n": len(questions), "repeats": runs}, "cold_cpu": cpu, "warm": summary(warm_ms),
-            "by_intent": {k: summary(v) for k, v in sorted(by_intent.items())},
-            "slowest": [{"ms": round(ms, 2), "intent": intent, "question": q[:120]} for ms, intent, q in slowest]}
+    cpu = {
+        k: sorted(r[k] for r in cpu_runs)[len(cpu_runs) // 2]
+        for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms")
+    }
+    return {
+        "cold": {**headline, "n": len(questions), "repeats": runs},
+        "cold_cpu": cpu,
+        "warm": summary(warm_ms),
+        "by_intent": {k: summary(v) for k, v in sorted(by_intent.items())},
+        "slowest": [{"ms": round(ms, 2), "intent": intent, "question": q[:120]} for ms, intent, q in slowest],
+    }

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "mutation.json"
@@ -43,10 +44,17 @@ MODULES: dict[str, list[str]] = {
 #: Lines that run only while a module is imported (building the jinja2 environments, say). mutmut picks the
 #: mutant to run after import, so a mutant there can never be run: such lines are not mutated, and say so.
 IMPORT_TIME: dict[str, list[str]] = {
-    "responses/render.py": [r"^    env = Environment\(", r"^        loader=FileSystemLoader", r"^        autoescape=autoescape,",
-                            r"^        undefined=StrictUndefined,", r"^        trim_blocks=True,",
-                            r"^        lstrip_blocks=True,", r"^        keep_trailing_newline=False,",
-                            r'^    env\.filters\["', r"^    return env$"],
+    "responses/render.py": [
+        r"^    env = Environment\(",
+        r"^        loader=FileSystemLoader",
+        r"^        autoescape=autoescape,",
+        r"^        undefined=StrictUndefined,",
+        r"^        trim_blocks=True,",
+        r"^        lstrip_blocks=True,",
+        r"^        keep_trailing_newline=False,",
+        r'^    env\.filters\["',
+        r"^    return env$",
+    ],
 }
 
 #: What a sandbox needs besides the packages (tests read the data and templates inside them).
@@ -86,8 +94,10 @@ def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
     """This project's pyproject.toml with a [tool.mutmut] section for one module."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     selection = json.dumps(tests)
-    args = json.dumps(["-p", "no:cacheprovider", "-p", "tests._fresh_caches", "-q", "-x"]
-                      + [a for t in deselect for a in ("--deselect", t)])
+    args = json.dumps(
+        ["-p", "no:cacheprovider", "-p", "tests._fresh_caches", "-q", "-x"]
+        + [a for t in deselect for a in ("--deselect", t)]
+    )
     return text + (
         "\n[tool.mutmut]\n"
         'source_paths = ["bot", "responses", "knowledge"]\n'
@@ -105,13 +115,20 @@ def _pyproject(module: str, tests: list[str], deselect: list[str]) -> str:
 
 def _failing(project: Path, tests: list[str]) -> list[str]:
     """Tests of the selection that fail on the unmutated code (mutmut needs a green run to start from)."""
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests._fresh_caches",
-                          "-rf", *tests], cwd=project,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests._fresh_caches", "-rf", *tests],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
     failed = [line.removeprefix("FAILED ") for line in out.stdout.splitlines() if line.startswith("FAILED ")]
     # A test id may hold spaces ("test_x[how many?]"), so each line is matched against the collected ids.
-    listed = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *tests],
-                            cwd=project, capture_output=True, text=True).stdout.splitlines()
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only", *tests],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
     return [max((i for i in listed if line.startswith(i)), key=len, default=line.split(" - ")[0]) for line in failed]
 
 
@@ -121,7 +138,11 @@ def _sandbox(module: str, tests: list[str], where: Path) -> tuple[Path, list[str
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", "*.db", ".probation.db.*", "synthetic", "results.json"))
+            shutil.copytree(
+                source,
+                project / name,
+                ignore=shutil.ignore_patterns("__pycache__", "*.db", ".probation.db.*", "synthetic", "results.json"),
+            )
         elif source.exists():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, project / name)
@@ -139,25 +160,36 @@ def _sandbox(module: str, tests: list[str], where: Path) -> tuple[Path, list[str
 
 def _counts(project: Path) -> dict[str, int]:
     """Verdicts per status, read from mutmut's own CI/CD summary."""
-    subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=project, check=True,
-                   stdout=subprocess.DEVNULL)
-    return json.loads((project / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
+    subprocess.run(
+        [sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=project, check=True, stdout=subprocess.DEVNULL
+    )
+    counts: dict[str, int] = json.loads((project / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
+    return counts
 
 
 def _survivors(project: Path) -> list[str]:
     out = subprocess.run([sys.executable, "-m", "mutmut", "results"], cwd=project, capture_output=True, text=True)
-    return [line.split(":")[0].strip() for line in out.stdout.splitlines() if line.strip().endswith(("survived", "no tests"))]
+    return [
+        line.split(":")[0].strip()
+        for line in out.stdout.splitlines()
+        if line.strip().endswith(("survived", "no tests"))
+    ]
 
 
-def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, object]:
+def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, Any]:
     """Run mutmut on one module in a fresh sandbox; its killed, survived and score."""
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
         project, deselected = _sandbox(module, MODULES[module], Path(tmp))
         if deselected:
             print(f"  left out, failing before any mutation: {deselected}", flush=True)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)], cwd=project, env=env,
-                       stdout=subprocess.DEVNULL if keep is None else None, check=False)
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL if keep is None else None,
+            check=False,
+        )
         counts = _counts(project)
         survivors = _survivors(project)
         if keep is not None:
@@ -165,28 +197,40 @@ def score_module(module: str, jobs: int, keep: Path | None = None) -> dict[str, 
     killed = sum(int(counts.get(k, 0)) for k in KILLED)
     survived = sum(int(counts.get(k, 0)) for k in SURVIVED)
     tested = killed + survived
-    return {"killed": killed, "survived": survived, "score": round(killed / tested, 3) if tested else None,
-            "tests": MODULES[module], "failing_before_mutation": deselected,
-            "not_mutated_import_time_lines": IMPORT_TIME.get(module, []), "survivors": survivors}
+    return {
+        "killed": killed,
+        "survived": survived,
+        "score": round(killed / tested, 3) if tested else None,
+        "tests": MODULES[module],
+        "failing_before_mutation": deselected,
+        "not_mutated_import_time_lines": IMPORT_TIME.get(module, []),
+        "survivors": survivors,
+    }
 
 
-def _write(out: Path, modules: dict[str, dict]) -> dict[str, object]:
+def _write(out: Path, modules: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Write the per-module and overall figures; return the overall ones."""
     modules = {m: modules[m] for m in MODULES if m in modules}
     killed = sum(int(r["killed"]) for r in modules.values())
     survived = sum(int(r["survived"]) for r in modules.values())
-    overall = {"killed": killed, "survived": survived,
-               "score": round(killed / (killed + survived), 3) if killed + survived else 0.0}
-    out.write_text(json.dumps({"tool": "mutmut", "overall": overall, "modules": modules}, indent=2) + "\n",
-                   encoding="utf-8")
+    overall: dict[str, Any] = {
+        "killed": killed,
+        "survived": survived,
+        "score": round(killed / (killed + survived), 3) if killed + survived else 0.0,
+    }
+    out.write_text(
+        json.dumps({"tool": "mutmut", "overall": overall, "modules": modules}, indent=2) + "\n", encoding="utf-8"
+    )
     return overall
 
 
-def markdown_table(results: dict) -> str:
+def markdown_table(results: dict[str, Any]) -> str:
     """The figures as the README shows them."""
     lines = ["| module | killed | survived | score | scored at |", "|---|---|---|---|---|"]
     for module, r in results["modules"].items():
-        lines.append(f"| `{module}` | {r['killed']} | {r['survived']} | {(r['score'] or 0):.1%} | {r['commit']}, {r['when']} |")
+        lines.append(
+            f"| `{module}` | {r['killed']} | {r['survived']} | {(r['score'] or 0):.1%} | {r['commit']}, {r['when']} |"
+        )
     o = results["overall"]
     lines.append(f"| **overall** | {o['killed']} | {o['survived']} | **{o['score']:.1%}** | |")
     return "\n".join(lines)
@@ -207,20 +251,24 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"not a module we score: {unknown}")
     previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
-    modules: dict[str, dict] = dict(previous.get("modules", {}))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
+    modules: dict[str, dict[str, Any]] = dict(previous.get("modules", {}))
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     for module in args.modules or list(MODULES):
         print(f"mutating {module} ...", flush=True)
         result = score_module(module, args.jobs, args.keep)
         result["commit"] = commit
-        result["when"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+        result["when"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
         modules[module] = result
-        print(f"  {module}: {result['killed']} killed, {result['survived']} survived, score {result['score']}",
-              flush=True)
+        print(
+            f"  {module}: {result['killed']} killed, {result['survived']} survived, score {result['score']}", flush=True
+        )
         overall = _write(args.out, modules)  # after each module, so a long run keeps what it has done
-    print(f"mutation score: {overall['score']:.1%} ({overall['killed']} killed, {overall['survived']} survived) "
-          f"-> {args.out}")
+    print(
+        f"mutation score: {overall['score']:.1%} ({overall['killed']} killed, {overall['survived']} survived) "
+        f"-> {args.out}"
+    )
     return 0
 
 

@@ -30,8 +30,11 @@ def probation_bot_command() -> list[str]:
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "WEBHOOK_", "PROBATION_", "ADMIN_", "LOG_LEVEL", "CHAT_RATE"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WEBHOOK_", "PROBATION_", "ADMIN_", "LOG_LEVEL", "CHAT_RATE"))
+    }
     env.update(extra)
     return env
 
@@ -41,12 +44,17 @@ def ask_startup(db: Path, question: str = "how did Sheffield do?", runs: int = 5
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        proc = subprocess.Popen([*probation_bot_command(), "ask", "--db", str(db), question], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_clean_env())
+        proc = subprocess.Popen(
+            [*probation_bot_command(), "ask", "--db", str(db), question],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_clean_env(),
+        )
         assert proc.stdout is not None
         first = proc.stdout.readline()
         answered = time.perf_counter() - started
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         if proc.returncode != 0 or not first.strip():
             raise RuntimeError(f"probation-bot ask failed ({proc.returncode}): {err.decode()[-500:]}")
         times.append(answered)
@@ -77,8 +85,13 @@ def bot_startup(db: Path, server: Any, question: str = "how did Sheffield do?", 
         env = _clean_env(TELEGRAM_BOT_TOKEN=server.token, TELEGRAM_BASE_URL=server.base_url, LOG_LEVEL="WARNING")
         with tempfile.TemporaryDirectory() as cwd:  # no stray .env is read
             started = time.monotonic()
-            proc = subprocess.Popen([*probation_bot_command(), "run", "--db", str(db)], cwd=cwd, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                [*probation_bot_command(), "run", "--db", str(db)],
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             try:
                 done = server.command(cmd="wait", count=1, timeout=60)
                 if not done["replies"]:
@@ -95,24 +108,29 @@ def bot_startup(db: Path, server: Any, question: str = "how did Sheffield do?", 
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
-    return {"bot_startup_s": statistics.median(times), "runs_s": times,
-            "bot_rss_mb": max(rss) if rss else None}
+    return {"bot_startup_s": statistics.median(times), "runs_s": times, "bot_rss_mb": max(rss) if rss else None}
 
 
 def peak_rss(db: Path) -> dict[str, Any]:
     """Run the ``rss`` probe in a fresh process and return what it printed."""
-    out = subprocess.run([sys.executable, "-m", "benchmarks.probes", "rss", "--db", str(db)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, env=_clean_env())
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.probes", "rss", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=_clean_env(),
+    )
     if out.returncode != 0:
         raise RuntimeError(f"rss probe failed: {out.stderr[-800:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    printed: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return printed
 
 
 def _rss_probe(db: str) -> None:
+    from benchmarks.questions import all_questions
     from knowledge.kb import KnowledgeBase
     from responses import Engine
-
-    from benchmarks.questions import all_questions
 
     # ru_maxrss is in kilobytes on Linux (bytes on macOS). On Linux a process started by another
     # inherits the parent's high-water mark in ru_maxrss (it survives fork and exec), so a benchmark
@@ -132,9 +150,18 @@ def _rss_probe(db: str) -> None:
     answered = peak()
     cached = engine._cached.cache_info().currsize
     engine._cached.cache_clear()
-    print(json.dumps({"rss_mb": answered, "rss_mb_engine_ready": ready, "answers_cached": cached,
-                      "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
-                      "questions": len(questions), "answers": 2 * len(questions)}))
+    print(
+        json.dumps(
+            {
+                "rss_mb": answered,
+                "rss_mb_engine_ready": ready,
+                "answers_cached": cached,
+                "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale,
+                "questions": len(questions),
+                "answers": 2 * len(questions),
+            }
+        )
+    )
 
 
 def main() -> None:

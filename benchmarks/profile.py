@@ -12,7 +12,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from responses import Engine
 
 #: Stages of answering, each the cumulative time of the functions named (file suffix, function name).
 #: Resolution runs inside parsing, and queries and rendering inside building; "rest" is what is left.
@@ -21,8 +26,10 @@ STAGES = (
     ("  of which: resolve names (knowledge/resolve.py)", (("knowledge/resolve.py", "resolve"),)),
     ("build the answer (dispatch)", (("responses/engine.py", "_dispatch"),)),
     ("render the page shown (render.py _render)", (("responses/render.py", "_render"),)),
-    ("  of which: knowledge base queries (kb.py)", (("knowledge/kb.py", "_rows"), ("knowledge/kb.py", "_from_row"),
-                                                    ("knowledge/kb.py", "_inspection_index"))),
+    (
+        "  of which: knowledge base queries (kb.py)",
+        (("knowledge/kb.py", "_rows"), ("knowledge/kb.py", "_from_row"), ("knowledge/kb.py", "_inspection_index")),
+    ),
 )
 
 
@@ -31,14 +38,20 @@ def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
     out: dict[str, float] = {}
     table = stats.stats  # type: ignore[attr-defined]
     for name, funcs in STAGES:
-        out[name] = sum(ct for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in table.items()
-                        if any(filename.endswith(f) and func == fn for f, fn in funcs))
-    out["total (Engine.ask)"] = sum(ct for (filename, _l, func), (_cc, _nc, _tt, ct, _c) in table.items()
-                                    if filename.endswith("responses/engine.py") and func == "ask")
+        out[name] = sum(
+            ct
+            for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in table.items()
+            if any(filename.endswith(f) and func == fn for f, fn in funcs)
+        )
+    out["total (Engine.ask)"] = sum(
+        ct
+        for (filename, _l, func), (_cc, _nc, _tt, ct, _c) in table.items()
+        if filename.endswith("responses/engine.py") and func == "ask"
+    )
     return out
 
 
-def profile_answers(engine, questions: list[str]) -> tuple[pstats.Stats, dict[str, float]]:
+def profile_answers(engine: Engine, questions: list[str]) -> tuple[pstats.Stats, dict[str, float]]:
     """Profile ``engine.ask`` over ``questions`` with a cleared cache; cumulative seconds by stage."""
     engine._cached.cache_clear()
     profiler = cProfile.Profile()
@@ -50,20 +63,19 @@ def profile_answers(engine, questions: list[str]) -> tuple[pstats.Stats, dict[st
     return stats, stage_seconds(stats)
 
 
-def print_stages(stages: dict[str, float], log=print) -> None:
+def print_stages(stages: dict[str, float], log: Callable[[str], object] = print) -> None:
     total = stages.get("total (Engine.ask)") or 1.0
     for name, seconds in stages.items():
         log(f"    {seconds / total * 100:5.1f}%  {seconds:7.2f} s  {name}")
 
 
 def main() -> None:
+    from benchmarks.latency import warm_up
+    from benchmarks.questions import all_questions, shared_questions
     from knowledge.build import build
     from knowledge.kb import KnowledgeBase
     from knowledge.paths import DATA_DIR
     from responses import Engine
-
-    from benchmarks.latency import warm_up
-    from benchmarks.questions import all_questions, shared_questions
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profile")
     parser.add_argument("--db", help="knowledge base (default: build the real data into a temporary file)")

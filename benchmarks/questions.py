@@ -46,10 +46,32 @@ SET_TEMPLATES = (
     "/league {t} {p}",
     "how many {t} got {r}",
 )
-TOPIC_WORDS = ("caseloads", "staffing", "domestic abuse", "safeguarding", "risk of harm", "leadership", "victims",
-               "women", "unpaid work", "through the gate", "court work", "accommodation", "IT systems", "funding",
-               "diversity", "interventions", "assessment", "planning", "reviewing", "facilities", "vacancies",
-               "morale", "housing", "sentence plans")
+TOPIC_WORDS = (
+    "caseloads",
+    "staffing",
+    "domestic abuse",
+    "safeguarding",
+    "risk of harm",
+    "leadership",
+    "victims",
+    "women",
+    "unpaid work",
+    "through the gate",
+    "court work",
+    "accommodation",
+    "IT systems",
+    "funding",
+    "diversity",
+    "interventions",
+    "assessment",
+    "planning",
+    "reviewing",
+    "facilities",
+    "vacancies",
+    "morale",
+    "housing",
+    "sentence plans",
+)
 TOPIC_TEMPLATES = (
     "what did inspectors say about {w}?",
     "/find {w}",
@@ -63,10 +85,31 @@ FIGURE_TEMPLATES = (
     "{m} nationally",
     "what was the number of {m} in {y}",
 )
-MISC = ("hi", "help", "/start", "/help", "/about", "/sources", "/latest", "latest inspections", "who are you",
-        "where does the data come from", "thanks", "/league", "/league 2019", "/compare", "/inspection",
-        "which PDU scored 0 out of 27?", "who scored 27 out of 27", "asdfghjkl qwerty", "what is the weather",
-        "/nonsense command", "best and worst regions", "top 10 PDUs", "bottom of the league")
+MISC = (
+    "hi",
+    "help",
+    "/start",
+    "/help",
+    "/about",
+    "/sources",
+    "/latest",
+    "latest inspections",
+    "who are you",
+    "where does the data come from",
+    "thanks",
+    "/league",
+    "/league 2019",
+    "/compare",
+    "/inspection",
+    "which PDU scored 0 out of 27?",
+    "who scored 27 out of 27",
+    "asdfghjkl qwerty",
+    "what is the weather",
+    "/nonsense command",
+    "best and worst regions",
+    "top 10 PDUs",
+    "bottom of the league",
+)
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -77,12 +120,12 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.choice(letters[1:-1])
     how = rng.randrange(4)
     if how == 0:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if how == 1:
         return word[:i] + word[i] + word[i:]
     if how == 2 and i + 1 < len(word):
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1 :]
 
 
 def shared_questions() -> list[str]:
@@ -91,8 +134,9 @@ def shared_questions() -> list[str]:
     return [case["q"] for case in json.loads(SHARED_QUESTIONS.read_text(encoding="utf-8"))]
 
 
-def generated_questions(kb: KnowledgeBase, *, seed: int = 5, typo_share: float = 0.3,
-                        templates_per_name: int | None = None) -> list[str]:
+def generated_questions(
+    kb: KnowledgeBase, *, seed: int = 5, typo_share: float = 0.3, templates_per_name: int | None = None
+) -> list[str]:
     """Questions about every organisation name and alias, and about sets, figures and findings; no duplicates.
 
     ``templates_per_name`` (default: all of them) picks that many paraphrases per name, rotating
@@ -108,8 +152,8 @@ def generated_questions(kb: KnowledgeBase, *, seed: int = 5, typo_share: float =
             typed = name
             if rng.random() < typo_share:
                 words = name.split()
-                w = rng.randrange(len(words))
-                words[w] = typo(words[w], rng)
+                at = rng.randrange(len(words))
+                words[at] = typo(words[at], rng)
                 typed = " ".join(words)
             if rng.random() < 0.3:
                 typed = typed.lower()
@@ -120,8 +164,12 @@ def generated_questions(kb: KnowledgeBase, *, seed: int = 5, typo_share: float =
                 out.append(rng.choice(SET_TEMPLATES).format(t=t, r=r, p=p).strip())
     regions = kb.regions or ["London"]
     for region in regions:
-        out += [f"league table for {region}", f"which PDUs in {region} were rated good?",
-                f"how many PDUs in {region} were inadequate", f"how did {region} do?"]
+        out += [
+            f"league table for {region}",
+            f"which PDUs in {region} were rated good?",
+            f"how many PDUs in {region} were inadequate",
+            f"how did {region} do?",
+        ]
     for w in TOPIC_WORDS:
         for template in TOPIC_TEMPLATES:
             out.append(template.format(w=w, region=rng.choice(regions)))
@@ -135,6 +183,6 @@ def generated_questions(kb: KnowledgeBase, *, seed: int = 5, typo_share: float =
     return list(dict.fromkeys(q for q in out if q.strip()))
 
 
-def all_questions(kb: KnowledgeBase, **kwargs) -> list[str]:
+def all_questions(kb: KnowledgeBase) -> list[str]:
     """The shared questions first, then the generated ones (duplicates removed)."""
-    return list(dict.fromkeys(shared_questions() + generated_questions(kb, **kwargs)))
+    return list(dict.fromkeys(shared_questions() + generated_questions(kb)))

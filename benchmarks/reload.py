@@ -19,6 +19,7 @@ than ``benchmarks.e2e`` reports; the comparison between the two floods is what m
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import statistics
 import tempfile
@@ -26,7 +27,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import bot.app
 from bot.reload import _prepare
 from bot.state import ORG, StateDB, Target
 from knowledge.kb import KnowledgeBase
@@ -39,12 +39,6 @@ HERE = Path(__file__).resolve().parent
 FLOOD = 1000
 CHATS = 50
 FOLLOWER = 9000
-
-
-def _unthrottled() -> None:
-    """Lift the rate limiter's overall limit, as ``benchmarks.e2e`` does, so the bot's own pace shows."""
-    real = bot.app.GroupFairRateLimiter  # the class build_application makes
-    bot.app.GroupFairRateLimiter = lambda **kw: real(overall_max_rate=0, overall_time_period=0, **kw)  # type: ignore
 
 
 def bench_prepare(old_path: Path, new_path: Path, rounds: int = 5) -> float:
@@ -68,7 +62,7 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
     new_sheffield_report(data)
     next_build = data.parent / "next.db"
     publish(data, next_build)
-    api = FakeBotApi(flood=None)  # unthrottled: the bot's pace, not Telegram's flood limits
+    api = FakeBotApi()
     await api.start()
     try:
         settings = make_settings(api, state_db=str(state), kb_reload_seconds=0.1, chat_rate_per_minute=0)
@@ -87,16 +81,18 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
     finally:
         await api.stop()
     times = sorted(c.at for c in replies)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    out = {"replies_per_s": (len(times) - 1) / (times[-1] - times[0]), "longest_gap_ms": max(gaps) * 1000,
-           "median_gap_ms": statistics.median(gaps) * 1000}
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    out = {
+        "replies_per_s": (len(times) - 1) / (times[-1] - times[0]),
+        "longest_gap_ms": max(gaps) * 1000,
+        "median_gap_ms": statistics.median(gaps) * 1000,
+    }
     if with_reload:
         out["publish_to_news_s"] = news.at - published
     return out
 
 
 def main() -> int:
-    _unthrottled()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         data = copy_data(work / "prepare")
@@ -109,9 +105,12 @@ def main() -> int:
             measured = asyncio.run(_flood(work, with_reload))
             label = "with a reload" if with_reload else "no reload"
             results["flood_" + ("reload" if with_reload else "steady")] = measured
-            print(f"{FLOOD} queued questions, {label}: {measured['replies_per_s']:.0f} replies/s, longest gap "
-                  f"{measured['longest_gap_ms']:.1f} ms (median {measured['median_gap_ms']:.2f} ms)"
-                  + (f"; publish to news {measured['publish_to_news_s']:.2f} s" if with_reload else ""), flush=True)
+            print(
+                f"{FLOOD} queued questions, {label}: {measured['replies_per_s']:.0f} replies/s, longest gap "
+                f"{measured['longest_gap_ms']:.1f} ms (median {measured['median_gap_ms']:.2f} ms)"
+                + (f"; publish to news {measured['publish_to_news_s']:.2f} s" if with_reload else ""),
+                flush=True,
+            )
     (HERE / "reload.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
 

@@ -27,8 +27,28 @@ SYNTHETIC_HOST = "synthetic-probation-data.invalid"
 _ONSET = ("br", "th", "h", "w", "k", "m", "d", "gr", "st", "l", "c", "f", "p", "r", "s", "tr", "v", "bl", "g", "n")
 _VOWEL = ("a", "e", "i", "o", "u", "ea", "ou", "ai")
 _CODA = ("ck", "rn", "ll", "sh", "nd", "m", "rt", "x", "lb", "sk")
-_ENDING = ("moor", "ford", "ley", "by", "wick", "ton", "field", "bury", "ham", "stead", "worth", "mouth",
-           "dale", "cott", "hurst", "ridge", "combe", "wood", "thorpe", "holm")
+_ENDING = (
+    "moor",
+    "ford",
+    "ley",
+    "by",
+    "wick",
+    "ton",
+    "field",
+    "bury",
+    "ham",
+    "stead",
+    "worth",
+    "mouth",
+    "dale",
+    "cott",
+    "hurst",
+    "ridge",
+    "combe",
+    "wood",
+    "thorpe",
+    "holm",
+)
 #: How each organisation type is written after its place name (name, alias).
 _TYPE_WORDS = {
     "CRC": ("Community Rehabilitation Company", "CRC"),
@@ -115,7 +135,13 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
             taken_keys.add(_short_key(syn_id))
             new_org[(k, org_id)] = (syn_id, place)
 
-    out_ins, out_std, out_fnd, out_sub, out_ali = list(inspections), list(standards), list(findings), list(subjects), list(aliases)
+    out_ins, out_std, out_fnd, out_sub, out_ali = (
+        list(inspections),
+        list(standards),
+        list(findings),
+        list(subjects),
+        list(aliases),
+    )
     out_cav, out_lar = list(caveats), list(regions)
     inspection_ids = {r["inspection_id"] for r in inspections}
     subject_ids = {r["subject_id"] for r in subjects}
@@ -126,16 +152,26 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
             long_word, short_word = _TYPE_WORDS.get(r["org_type"], ("probation", "probation"))
             iid = f"syn-{k:02d}-{r['inspection_id']}"
             new_iid[r["inspection_id"]] = iid
-            out_ins.append({**r,
-                            "inspection_id": iid, "org_id": syn_id,
-                            "organisation": f"{SYNTHETIC_PREFIX}{place} {long_word}",
-                            "aliases": f"{SYNTHETIC_PREFIX}{place} {short_word};{place} {short_word}",
-                            "source_url": _url(r["source_url"], k),
-                            "source_title": f"Synthetic benchmark page {k} ({r['source_title'] or 'untitled'})",
-                            "notes": "Synthetic row generated for benchmarking; not a real inspection."})
+            out_ins.append(
+                {
+                    **r,
+                    "inspection_id": iid,
+                    "org_id": syn_id,
+                    "organisation": f"{SYNTHETIC_PREFIX}{place} {long_word}",
+                    "aliases": f"{SYNTHETIC_PREFIX}{place} {short_word};{place} {short_word}",
+                    "source_url": _url(r["source_url"], k),
+                    "source_title": f"Synthetic benchmark page {k} ({r['source_title'] or 'untitled'})",
+                    "notes": "Synthetic row generated for benchmarking; not a real inspection.",
+                }
+            )
         for r in subjects:
-            out_sub.append({**r, "subject_id": f"syn-{k:02d}-{r['subject_id']}",
-                            "title": f"{SYNTHETIC_PREFIX}copy {k} of: {r['title']}"})
+            out_sub.append(
+                {
+                    **r,
+                    "subject_id": f"syn-{k:02d}-{r['subject_id']}",
+                    "title": f"{SYNTHETIC_PREFIX}copy {k} of: {r['title']}",
+                }
+            )
         for r in standards:
             out_std.append({**r, "inspection_id": new_iid[r["inspection_id"]], "source_url": _url(r["source_url"], k)})
         for r in findings:
@@ -152,7 +188,7 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
                 out_cav.append({**r, "inspection_id": new_iid[r["inspection_id"]]})
         for org_id in org_ids:
             syn_id, place = new_org[(k, org_id)]
-            out_ali.append({**{h: "" for h in ali_header}, "alias": place, "org_id": syn_id, "kind": "place"})
+            out_ali.append({**dict.fromkeys(ali_header, ""), "alias": place, "org_id": syn_id, "kind": "place"})
         for r in regions:
             if (k, r["org_id"]) in new_org:
                 syn_id, place = new_org[(k, r["org_id"])]
@@ -168,5 +204,10 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
         _write(out_dir / "caveats.csv", cav_header, out_cav)
     if lar_header:
         _write(out_dir / "local_authority_regions.csv", lar_header, out_lar)
-    return {"organisations": len(org_ids) * factor, "inspections": len(out_ins), "findings": len(out_fnd),
-            "standard_ratings": len(out_std), "aliases_csv": len(out_ali)}
+    return {
+        "organisations": len(org_ids) * factor,
+        "inspections": len(out_ins),
+        "findings": len(out_fnd),
+        "standard_ratings": len(out_std),
+        "aliases_csv": len(out_ali),
+    }

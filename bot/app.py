@@ -19,8 +19,15 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import (AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, InlineQueryHandler,
-                          MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.addressing import ADDRESSED_TO_BOT
 from bot.callbacks import Action, is_action
@@ -30,8 +37,18 @@ from bot.errors import on_error
 from bot.feed import start_feed
 from bot.follow import FOLLOW_COMMANDS, add_follow_handlers
 from bot.guard import ChatGuard
-from bot.handlers import (on_ask_button, on_choice_button, on_inline_query, on_label_button, on_more_button,
-                          on_page_button, on_question, on_start_link, on_stats, on_unknown_button)
+from bot.handlers import (
+    on_ask_button,
+    on_choice_button,
+    on_inline_query,
+    on_label_button,
+    on_more_button,
+    on_page_button,
+    on_question,
+    on_start_link,
+    on_stats,
+    on_unknown_button,
+)
 from bot.logs import configure_logging, install_redaction, redact
 from bot.polling import TolerantUpdatesRequest
 from bot.processor import PerChatUpdateProcessor
@@ -76,6 +93,8 @@ class GroupFairRateLimiter(AIORateLimiter):
             data = {key: value for key, value in data.items() if key != "chat_id"}
             data["chat_id"] = 0  # counts against the bot-wide limit, not any group's
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
 EXIT_SETTINGS, EXIT_TELEGRAM = 2, 1
 
 BotApplication = Application[Any, Context, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -87,8 +106,9 @@ async def register_commands(application: BotApplication) -> None:
     A failure here is logged, not fatal: the bot answers commands whether or not the menu shows them.
     """
     try:
-        await application.bot.set_my_commands([BotCommand(name, description)
-                                                for name, description in COMMANDS + FOLLOW_COMMANDS])
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in COMMANDS + FOLLOW_COMMANDS]
+        )
     except TelegramError as exc:
         logger.warning("could not register the command list: %s", exc.message)
     logger.info("running as @%s", application.bot.username)
@@ -99,15 +119,20 @@ def add_handlers(application: BotApplication, admin_ids: frozenset[int]) -> None
     new_message = filters.UpdateType.MESSAGE  # not edits: answering an edited question again would be noise
     add_follow_handlers(application)
     add_latest_handler(application)
-    application.add_handler(CommandHandler(
-        "stats", on_stats, filters=new_message & filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)))
+    application.add_handler(
+        CommandHandler(
+            "stats", on_stats, filters=new_message & filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)
+        )
+    )
     # "/start <payload>": the "Full answer in private" link under a group answer.
-    application.add_handler(CommandHandler("start", on_start_link, filters=new_message & filters.ChatType.PRIVATE,
-                                           has_args=1))
+    application.add_handler(
+        CommandHandler("start", on_start_link, filters=new_message & filters.ChatType.PRIVATE, has_args=1)
+    )
     application.add_handler(CommandHandler([name for name, _ in COMMANDS], on_question, filters=new_message))
     application.add_handler(MessageHandler(new_message & filters.ChatType.PRIVATE & filters.TEXT, on_question))
-    application.add_handler(MessageHandler(
-        new_message & filters.ChatType.GROUPS & filters.TEXT & ADDRESSED_TO_BOT, on_question))
+    application.add_handler(
+        MessageHandler(new_message & filters.ChatType.GROUPS & filters.TEXT & ADDRESSED_TO_BOT, on_question)
+    )
 
     application.add_handler(CallbackQueryHandler(on_page_button, pattern=is_action(Action.PAGE)))
     application.add_handler(CallbackQueryHandler(on_choice_button, pattern=is_action(Action.CHOICE)))
@@ -205,12 +230,14 @@ def run_bot(args: argparse.Namespace) -> int:
     from knowledge.ensure import open_knowledge_base
 
     try:
-        settings = load_settings(overrides={
-            "kb_path": getattr(args, "db", None),
-            "webhook_url": getattr(args, "webhook_url", None),
-            "webhook_listen": getattr(args, "listen", None),
-            "webhook_port": getattr(args, "port", None),
-        })
+        settings = load_settings(
+            overrides={
+                "kb_path": getattr(args, "db", None),
+                "webhook_url": getattr(args, "webhook_url", None),
+                "webhook_listen": getattr(args, "listen", None),
+                "webhook_port": getattr(args, "port", None),
+            }
+        )
     except SettingsError as exc:
         print(f"probation-bot: {exc}", file=sys.stderr)
         return EXIT_SETTINGS
@@ -231,8 +258,9 @@ def run_bot(args: argparse.Namespace) -> int:
             logger.info("starting with long polling")
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
     except InvalidToken:
-        print("probation-bot: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it with @BotFather",
-              file=sys.stderr)
+        print(
+            "probation-bot: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr
+        )
         return EXIT_TELEGRAM
     except TelegramError as exc:
         print(f"probation-bot: cannot reach the Bot API server: {redact(exc.message)}", file=sys.stderr)

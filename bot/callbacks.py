@@ -150,7 +150,7 @@ def ref_from_payload(payload: str | None) -> str | None:
                 out.append(" ")
             elif c == "-":
                 try:
-                    out.append(chr(int(body[i + 1:i + 3], 16)))
+                    out.append(chr(int(body[i + 1 : i + 3], 16)))
                 except ValueError:
                     return None
                 i += 2

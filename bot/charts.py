@@ -10,6 +10,7 @@ Each picture is cached by (chart, filters, knowledge-base build); once Telegram 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import time
@@ -53,8 +54,9 @@ def _shared_worker() -> ProcessPoolExecutor:
     """
     global _WORKER
     if _WORKER is None:
-        _WORKER = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=draw.lower_priority)
+        _WORKER = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=draw.lower_priority
+        )
     return _WORKER
 
 
@@ -155,17 +157,17 @@ async def _draw_and_send(charts: ChartSender, engine: Engine, request: ChartRequ
         return
     except Exception:  # a fault costs the picture, not the bot; a short note says so
         logger.exception("failed to draw or send a chart kind=%s", request.kind)
-        try:
-            await message.reply_text(DRAWING_FAILED, reply_parameters=ReplyParameters(
-                message_id=message.message_id, allow_sending_without_reply=True))
-        except Exception:  # noqa: BLE001 - nothing more to do than the log line above
-            pass
+        with contextlib.suppress(Exception):  # the note is a courtesy: failing to send it changes nothing
+            await message.reply_text(
+                DRAWING_FAILED,
+                reply_parameters=ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True),
+            )
         return
     logger.info("chart kind=%s sent latency_ms=%.0f", request.kind, (time.perf_counter() - started) * 1000)
 
 
 async def on_chart_button(update: Update, context: Context) -> None:
-    """"Chart" under a league, history or comparison: send the picture into the same chat, under that answer."""
+    """ "Chart" under a league, history or comparison: send the picture into the same chat, under that answer."""
     from bot.delivery import reply_page  # here, not at the top: bot.handlers imports this module
     from bot.handlers import _button_allowed
     from bot.keyboards import answer_keyboard

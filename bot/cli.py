@@ -1,4 +1,4 @@
-"""The ``probation-bot`` command line: ``ask``, ``chart``, ``chat``, ``run``, ``kb build|check|stats`` and ``feed check``.
+"""The ``probation-bot`` command line: ``ask``, ``chart``, ``chat``, ``run``, ``kb build|check|stats``, ``feed check``.
 
 Every subcommand but ``run`` works without telegram installed or imported, so the terminal is quick
 and the question set can be checked without any network.
@@ -9,22 +9,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge import KnowledgeBaseError
 from knowledge.paths import DATA_DIR
 
+if TYPE_CHECKING:  # imported when a subcommand runs, so the terminal starts quickly
+    from knowledge.feed import Candidate
+    from responses import Engine
+    from responses.answer import Answer
+
 EXIT_USAGE, EXIT_DATA, EXIT_KB = 2, 1, 3
 
 
-def _engine(db: str | None):
+def _engine(db: str | None) -> Engine:
     from knowledge.ensure import open_knowledge_base
     from responses import Engine
 
     return Engine(open_knowledge_base(db))
 
 
-def _print_answer(answer, as_json: bool) -> None:
+def _print_answer(answer: Answer, as_json: bool) -> None:
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
     else:
@@ -97,10 +104,27 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kb build: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_DATA
-    print(f"Built {out}: {len(ds.inspections)} inspections, {len(ds.findings)} findings, "
-          f"{len(ds.figures)} figures, {len(ds.standard_ratings)} standard ratings"
-          + (f" (with the local rows in {local})." if has_local_rows(local) else "."))
+    print(
+        f"Built {out}: {len(ds.inspections)} inspections, {len(ds.findings)} findings, "
+        f"{len(ds.figures)} figures, {len(ds.standard_ratings)} standard ratings"
+        + (f" (with the local rows in {local})." if has_local_rows(local) else ".")
+    )
     return 0
+
+
+def _vocabulary_problems(data: Path, ds) -> list[str]:
+    """Faults in our own word lists (thesaurus.csv, companies.csv), when the folder has them."""
+    from knowledge.vocabulary import VocabularyError, load_vocabulary
+
+    if not (data / "thesaurus.csv").exists():
+        return []
+    # Owners are checked only against a clean inspections.csv: a fault there is reported once, not again here.
+    owners = None if ds.problems else sorted({str(r.values["owner"]) for r in ds.inspections if r.values.get("owner")})
+    try:
+        load_vocabulary(data, owners)
+    except VocabularyError as exc:
+        return str(exc).splitlines()
+    return []
 
 
 def cmd_kb_check(args: argparse.Namespace) -> int:
@@ -108,13 +132,16 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     from knowledge.paths import local_data_dir
 
     ds = load_with_local(Path(args.data), Path(args.local) if args.local else local_data_dir())
-    for problem in ds.problems:
+    problems = [str(p) for p in ds.problems] + _vocabulary_problems(Path(args.data), ds)
+    for problem in problems:
         print(problem)
-    if ds.problems:
-        print(f"kb check: {len(ds.problems)} problem(s)", file=sys.stderr)
+    if problems:
+        print(f"kb check: {len(problems)} problem(s)", file=sys.stderr)
         return EXIT_DATA
-    print(f"kb check: OK ({len(ds.inspections)} inspections, {len(ds.standard_ratings)} standard ratings, "
-          f"{len(ds.findings)} findings, {len(ds.figures)} figures, {len(ds.aliases)} aliases)")
+    print(
+        f"kb check: OK ({len(ds.inspections)} inspections, {len(ds.standard_ratings)} standard ratings, "
+        f"{len(ds.findings)} findings, {len(ds.figures)} figures, {len(ds.aliases)} aliases)"
+    )
     return 0
 
 
@@ -127,13 +154,15 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_candidate(c, as_json: bool) -> None:  # c: knowledge.feed.Candidate
+def _print_candidate(c: Candidate, as_json: bool) -> None:
     if as_json:
         print(json.dumps(c.to_json(), ensure_ascii=False), flush=True)
         return
     who = f"{c.organisation} ({'new ' + c.type_label if c.new_organisation else c.org_id})"
     print(who)
-    print(f"  type: {c.source_type}{' (guessed: check)' if c.type_guessed else ''}; rating: {c.rating or 'not stated'}; published: {c.published or 'no date'}")
+    guessed = " (guessed: check)" if c.type_guessed else ""
+    rating, published = c.rating or "not stated", c.published or "no date"
+    print(f"  type: {c.source_type}{guessed}; rating: {rating}; published: {published}")
     if c.adds_to:
         print(f"  adds to {c.adds_to}: " + ", ".join(f"{k} {v}" for k, v in c.adds.items()))
     else:
@@ -159,8 +188,11 @@ def cmd_feed_check(args: argparse.Namespace) -> int:
     for candidate in reading.candidates:
         _print_candidate(candidate, args.json)
     reasons = ", ".join(f"{n} {why}" for why, n in sorted(reading.skipped.items()))
-    print(f"feed check: {len(reading.candidates)} candidate(s); {reading.skipped_total} item(s) skipped"
-          + (f" ({reasons})" if reasons else ""), file=sys.stderr)
+    print(
+        f"feed check: {len(reading.candidates)} candidate(s); {reading.skipped_total} item(s) skipped"
+        + (f" ({reasons})" if reasons else ""),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -178,8 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = with_db(sub.add_parser("chart", help="draw a chart as a PNG: league [filters] | years [type] | NAME | A vs B"))
-    p.add_argument("what", nargs="+", help="league [crc|nps|pdu|region|youth|YEAR|REGION], years [TYPE] [rounds], "
-                                            "a name, or names joined by vs")
+    p.add_argument(
+        "what",
+        nargs="+",
+        help="league [crc|nps|pdu|region|youth|YEAR|REGION], years [TYPE] [rounds], a name, or names joined by vs",
+    )
     p.add_argument("--out", default="chart.png", help="PNG file to write (default: chart.png)")
     p.set_defaults(func=cmd_chart)
 
@@ -192,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="webhook: port to listen on (default: $WEBHOOK_PORT or 8443)")
     p.set_defaults(func=cmd_run)
 
-    kb = sub.add_parser("kb", help="build, check or describe the knowledge base").add_subparsers(dest="kb_command", required=True)
+    kb = sub.add_parser("kb", help="build, check or describe the knowledge base").add_subparsers(
+        dest="kb_command", required=True
+    )
     p = kb.add_parser("build", help="build the database from the data files (atomic)")
     p.add_argument("--out", help="where to write it (default: $PROBATION_KB or the bundled one)")
     p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the bundled data)")
@@ -206,7 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kb_stats)
 
-    feed = sub.add_parser("feed", help="read the inspectorate's news feed").add_subparsers(dest="feed_command", required=True)
+    feed = sub.add_parser("feed", help="read the inspectorate's news feed").add_subparsers(
+        dest="feed_command", required=True
+    )
     p = with_db(feed.add_parser("check", help="read a feed once and print the inspections it reports"))
     p.add_argument("--url", required=True, help="the RSS or Atom feed's URL")
     p.add_argument("--json", action="store_true", help="one JSON object per candidate (skipped count on stderr)")
@@ -221,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
 
     adopt_local_data()
     try:
-        return args.func(args)
+        command: Callable[[argparse.Namespace], int] = args.func
+        return command(args)
     except KnowledgeBaseError as exc:
         print(f"probation-bot: {exc}", file=sys.stderr)
         return EXIT_KB

@@ -40,14 +40,24 @@ def _reply_to(message: Message) -> ReplyParameters:
 async def reply_page(message: Message, page: Page, markup: InlineKeyboardMarkup | None) -> Message:
     """Send ``page`` as a reply to ``message``, falling back to plain text if the HTML is refused."""
     try:
-        return await message.reply_text(page.html, parse_mode=ParseMode.HTML, reply_parameters=_reply_to(message),
-                                        reply_markup=markup, link_preview_options=NO_PREVIEW)
+        return await message.reply_text(
+            page.html,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(message),
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+        )
     except BadRequest as exc:
         if not is_parse_error(exc):
             raise
         logger.warning("Telegram refused the HTML of a page (%s); sending it as plain text", exc.message)
-        return await message.reply_text(page.text, parse_mode=None, reply_parameters=_reply_to(message),
-                                        reply_markup=markup, link_preview_options=NO_PREVIEW)
+        return await message.reply_text(
+            page.text,
+            parse_mode=None,
+            reply_parameters=_reply_to(message),
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+        )
 
 
 async def reply_note(message: Message, text: str) -> Message:
@@ -58,8 +68,9 @@ async def reply_note(message: Message, text: str) -> Message:
 async def edit_page(query: CallbackQuery, page: Page, markup: InlineKeyboardMarkup | None) -> None:
     """Show ``page`` in the message the pressed button belongs to (chat or inline message)."""
     try:
-        await query.edit_message_text(page.html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                      link_preview_options=NO_PREVIEW)
+        await query.edit_message_text(
+            page.html, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=NO_PREVIEW
+        )
         return
     except BadRequest as exc:
         if is_not_modified(exc):

@@ -34,6 +34,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.resolve import normalise
 from responses import ANSWER, Answer, Engine
 from responses.names import short_name
+from responses.understand import find_region
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +216,10 @@ def resolve(text: str, engine: Engine) -> Resolution:
             return Resolution(problem="I don't know that region. Regions I know: " + ", ".join(engine.kb.regions) + ".")
         return Resolution(Target(REGION, region))
     query = engine.understander.understand("/inspection " + text)
-    region = query.region if query.region in engine.kb.regions else None
+    # The region the words name, even where the name of a body also holds it ("Wales": Wales CRC, NPS
+    # Wales and the Wales region are all offered): the parser leaves out a region that is part of a name.
+    named = find_region(words, engine.understander.region_re, engine.understander.region_keys)
+    region = named if named in engine.kb.regions else None
     if query.ambiguous is not None:
         options = [Target(ORG, org_id) for org_id in query.ambiguous.org_ids if org_id in engine.kb.organisations]
         return Resolution(choices=options + ([Target(REGION, region)] if region else []))

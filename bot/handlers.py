@@ -92,6 +92,14 @@ async def _reply_answer(message: Message, context: Context, answer: Answer, *, g
     return pieces[0]
 
 
+def conversation_key(message: Message) -> str:
+    """Whose follow-ups belong together: the chat, and in a group each user on their own (never logged)."""
+    user = message.from_user
+    if message.chat.type in _GROUP_TYPES and user is not None:
+        return f"{message.chat.id}:{user.id}"
+    return str(message.chat.id)
+
+
 async def _answer_message(message: Message, context: Context, text: str) -> None:
     """Answer ``text`` as a reply to ``message``, unless its sender has asked too much this minute."""
     started = time.perf_counter()
@@ -100,7 +108,8 @@ async def _answer_message(message: Message, context: Context, text: str) -> None
     if not await _allowed(message, context, _message_key(message)):
         return
     group = chat.type in _GROUP_TYPES
-    answer = data.engine.ask(question_text(text, context.bot.username), compact=group)
+    answer = data.engine.ask(question_text(text, context.bot.username), compact=group,
+                             conversation=conversation_key(message))
     if await send_chart(message, context, answer):  # a chart request: the picture is the answer
         _log_answered(data, chat.type, answer, started, via="chart")
         return

@@ -49,8 +49,9 @@ def page_row(answer: Answer, page: int, *, compact: bool) -> list[InlineKeyboard
     return [b for b in row if b is not None]
 
 
-def answer_keyboard(answer: Answer, page: int = 0, *, compact: bool = False,
-                    examples: bool = True) -> InlineKeyboardMarkup | None:
+def answer_keyboard(
+    answer: Answer, page: int = 0, *, compact: bool = False, examples: bool = True
+) -> InlineKeyboardMarkup | None:
     """The keyboard to show under page ``page`` of ``answer``, or None when it needs none.
 
     ``examples=False`` leaves out example questions: under an inline message there is no chat to

@@ -36,7 +36,7 @@ def run_chat(engine) -> int:
         if q.isdigit() and choices and 1 <= int(q) <= len(choices):
             answer = engine.from_ref(choices[int(q) - 1].ref)
         else:
-            answer = engine.ask(q)
+            answer = engine.ask(q, conversation="terminal")
         print(answer.pages[0].text)
         pending = list(answer.pages[1:])
         if pending:

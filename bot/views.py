@@ -61,7 +61,7 @@ class LongRefs:
             key = "k" + secrets.token_urlsafe(9)
             self._refs[key], self._keys[ref] = ref, key
             while len(self._refs) > self.limit:
-                old_key, old_ref = self._refs.popitem(last=False)
+                _old_key, old_ref = self._refs.popitem(last=False)
                 self._keys.pop(old_ref, None)
         assert len(key) <= START_PARAMETER_LIMIT
         return key

@@ -8,25 +8,46 @@ open connection keeps reading the file it opened. Small tables that every answer
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from knowledge.build import SCHEMA_VERSION
 from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
-_REQUIRED_TABLES = {"organisations", "inspections", "standard_ratings", "findings", "figures", "sources",
-                    "aliases", "meta", "subjects", "caveats"}
+T = TypeVar("T", bound="DataclassInstance")
+
+#: Parameters of one query: positional (``?``) or named (``:name``).
+_Params = Sequence[object] | Mapping[str, object]
+#: The filters one set of latest inspections is worked out for: type, region, programme, year, rated only, order.
+_LatestKey = tuple[str | None, str | None, str | None, int | None, bool, str]
+
+_REQUIRED_TABLES = {
+    "organisations",
+    "inspections",
+    "standard_ratings",
+    "findings",
+    "figures",
+    "sources",
+    "aliases",
+    "meta",
+    "subjects",
+    "caveats",
+}
 
 #: League order: rating points, then score where known, then the most recent first.
-LEAGUE_ORDER = ("rating_points desc nulls last, "
-                "(score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id")
+LEAGUE_ORDER = (
+    "rating_points desc nulls last, (score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id"
+)
 
 
 _ROW_PLANS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
@@ -64,8 +85,11 @@ def _ordered(rows: list[Inspection], order: str, sort_date: dict[str, str | None
     rows = sorted(rows, key=lambda i: i.inspection_id)
     rows.sort(key=lambda i: (sort_date[i.inspection_id] is not None, sort_date[i.inspection_id] or ""), reverse=True)
     if order == "league":
-        rows.sort(key=lambda i: _desc_nulls_last(
-            i.score_points * 1.0 / i.score_max if i.score_points is not None and i.score_max else None))
+        rows.sort(
+            key=lambda i: _desc_nulls_last(
+                i.score_points * 1.0 / i.score_max if i.score_points is not None and i.score_max else None
+            )
+        )
         rows.sort(key=lambda i: _desc_nulls_last(i.rating_points))
     return rows
 
@@ -113,16 +137,21 @@ class KnowledgeBase:
             missing = _REQUIRED_TABLES - tables
             if missing:
                 raise KnowledgeBaseError(
-                    f"{self.path} is not a probation-bot knowledge base (missing tables: {', '.join(sorted(missing))})")
+                    f"{self.path} is not a probation-bot knowledge base (missing tables: {', '.join(sorted(missing))})"
+                )
             version = self._conn.execute("select value from meta where key = 'schema_version'").fetchone()
             if not version or str(version[0]) != str(SCHEMA_VERSION):
-                raise KnowledgeBaseError(f"{self.path} has schema version {version[0] if version else '?'}, "
-                                         f"expected {SCHEMA_VERSION}; rebuild it with: probation-bot kb build")
+                raise KnowledgeBaseError(
+                    f"{self.path} has schema version {version[0] if version else '?'}, "
+                    f"expected {SCHEMA_VERSION}; rebuild it with: probation-bot kb build"
+                )
             # A file damaged inside can keep an intact schema; find out now, not halfway through an answer.
             check = self._conn.execute("PRAGMA quick_check").fetchone()
             if not check or check[0] != "ok":
-                raise KnowledgeBaseError(f"{self.path} is damaged ({check[0] if check else 'no result'}); "
-                                         f"rebuild it with: probation-bot kb build")
+                raise KnowledgeBaseError(
+                    f"{self.path} is damaged ({check[0] if check else 'no result'}); "
+                    f"rebuild it with: probation-bot kb build"
+                )
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise KnowledgeBaseError(f"cannot read knowledge base {self.path}: {exc}") from None
@@ -134,18 +163,24 @@ class KnowledgeBase:
     def close(self) -> None:
         self._conn.close()
 
-    def _rows(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: _Params = ()) -> list[sqlite3.Row]:
         try:
             with self._lock:
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
             raise KnowledgeBaseError(f"knowledge base query failed: {exc}") from None
 
+    def _count(self, sql: str, params: _Params = ()) -> int:
+        """The single number a ``select count(*)`` query returns."""
+        return int(self._rows(sql, params)[0][0])
+
     # -- organisations -----------------------------------------------------------------------
     @cached_property
     def organisations(self) -> dict[str, Organisation]:
         """Every organisation by ``org_id``."""
-        return {r["org_id"]: _from_row(Organisation, r) for r in self._rows("select * from organisations order by org_id")}
+        return {
+            r["org_id"]: _from_row(Organisation, r) for r in self._rows("select * from organisations order by org_id")
+        }
 
     @cached_property
     def _by_short_key(self) -> dict[str, Organisation]:
@@ -161,16 +196,26 @@ class KnowledgeBase:
     @cached_property
     def aliases(self) -> list[tuple[str, str, str]]:
         """``(alias, org_id, kind)`` for every name and alias, including the organisations' own names."""
-        return [(r["alias"], r["org_id"], r["kind"]) for r in self._rows("select alias, org_id, kind from aliases order by alias, org_id")]
+        return [
+            (r["alias"], r["org_id"], r["kind"])
+            for r in self._rows("select alias, org_id, kind from aliases order by alias, org_id")
+        ]
 
     @cached_property
     def regions(self) -> list[str]:
         """Region names as the data spells them."""
-        return [r[0] for r in self._rows("select distinct region from inspections where region is not null order by region")]
+        return [
+            r[0] for r in self._rows("select distinct region from inspections where region is not null order by region")
+        ]
 
     @cached_property
     def programmes(self) -> list[str]:
-        return [r[0] for r in self._rows("select distinct programme from inspections where programme is not null order by programme")]
+        return [
+            r[0]
+            for r in self._rows(
+                "select distinct programme from inspections where programme is not null order by programme"
+            )
+        ]
 
     # -- inspections -------------------------------------------------------------------------
     def inspection(self, inspection_id: str) -> Inspection | None:
@@ -197,10 +242,16 @@ class KnowledgeBase:
         """An organisation's inspections, oldest first."""
         return list(self._histories.get(org_id, ()))
 
-    def latest_inspections(self, org_type: str | None = None, region: str | None = None,
-                           programme: str | None = None, year: int | None = None,
-                           rating: str | None = None, rated_only: bool = False,
-                           order: str = "league") -> list[Inspection]:
+    def latest_inspections(
+        self,
+        org_type: str | None = None,
+        region: str | None = None,
+        programme: str | None = None,
+        year: int | None = None,
+        rating: str | None = None,
+        rated_only: bool = False,
+        order: str = "league",
+    ) -> list[Inspection]:
         """The latest inspection of each organisation among those matching the filters.
 
         The filters pick inspections first (type, region, programme, year) and the latest of each
@@ -212,9 +263,7 @@ class KnowledgeBase:
         #                  order by sort_date desc, inspection_id desc) rn from inspections where <filters>)
         #   where rn = 1 [and overall_rating = :rating] order by <LEAGUE_ORDER | sort_date desc, inspection_id>
         # without a query and a new object per row (which took 3 ms at 1x and 400 ms at 100x).
-        if isinstance(year, str) and year.strip().lstrip("-").isdigit():
-            year = int(year)  # SQLite's integer column would have read it as a number
-        key = (org_type or None, region or None, programme or None, year or None, rated_only, order)
+        key: _LatestKey = (org_type or None, region or None, programme or None, year or None, rated_only, order)
         found = self._latest_memo.get(key)
         if found is None:
             found = self._latest_memo[key] = self._latest_uncached(*key)
@@ -229,16 +278,27 @@ class KnowledgeBase:
             for rated_only in (True, False):
                 self.latest_inspections(org_type=org_type, rated_only=rated_only)
 
-    def _latest_uncached(self, org_type: str | None, region: str | None, programme: str | None, year: int | None,
-                         rated_only: bool, order: str) -> tuple[Inspection, ...]:
+    def _latest_uncached(
+        self,
+        org_type: str | None,
+        region: str | None,
+        programme: str | None,
+        year: int | None,
+        rated_only: bool,
+        order: str,
+    ) -> tuple[Inspection, ...]:
         """``latest_inspections`` worked out: only the histories of the type asked for are read."""
         histories = self._histories_of_type.get(org_type, ()) if org_type else self._histories.values()
         latest: list[Inspection] = []
         for history in histories:
             for insp in reversed(history):  # newest first: (sort_date, inspection_id) descending
-                if ((not org_type or insp.org_type == org_type) and (not region or insp.region == region)
-                        and (not programme or insp.programme == programme) and (not year or insp.year == year)
-                        and (not rated_only or insp.overall_rating is not None)):
+                if (
+                    (not org_type or insp.org_type == org_type)
+                    and (not region or insp.region == region)
+                    and (not programme or insp.programme == programme)
+                    and (not year or insp.year == year)
+                    and (not rated_only or insp.overall_rating is not None)
+                ):
                     latest.append(insp)
                     break
         return tuple(_ordered(latest, order, self._inspection_index[1]))
@@ -254,33 +314,51 @@ class KnowledgeBase:
         return out
 
     @cached_property
-    def _latest_memo(self) -> dict[tuple, tuple[Inspection, ...]]:
+    def _latest_memo(self) -> dict[_LatestKey, tuple[Inspection, ...]]:
         # The file never changes under this connection, so a set once worked out stays right. A league
         # at 100 times today's data reads thousands of histories; the same filters come up again and
         # again (every league, list and count of PDUs), so each set is worked out once.
         return {}
 
-    def league(self, **filters) -> list[Inspection]:
+    def league(
+        self,
+        org_type: str | None = None,
+        region: str | None = None,
+        programme: str | None = None,
+        year: int | None = None,
+        rating: str | None = None,
+    ) -> list[Inspection]:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
-        return self.latest_inspections(rated_only=True, order="league", **filters)
+        return self.latest_inspections(org_type, region, programme, year, rating, rated_only=True, order="league")
 
     def recent_inspections(self, limit: int = 10, org_type: str | None = None) -> list[Inspection]:
         """The most recently published inspections with a known date, newest first; of one kind if given."""
-        return [_from_row(Inspection, r) for r in self._rows(
-            "select * from inspections where published is not null and (:type is null or org_type = :type) "
-            "order by published desc, inspection_id limit :limit", {"type": org_type, "limit": limit})]
+        return [
+            _from_row(Inspection, r)
+            for r in self._rows(
+                "select * from inspections where published is not null and (:type is null or org_type = :type) "
+                "order by published desc, inspection_id limit :limit",
+                {"type": org_type, "limit": limit},
+            )
+        ]
 
     @cached_property
     def owners(self) -> list[str]:
         """Every owner name as the data spells it."""
-        return [r[0] for r in self._rows("select distinct owner from inspections where owner is not null order by owner")]
+        return [
+            r[0] for r in self._rows("select distinct owner from inspections where owner is not null order by owner")
+        ]
 
     def owned_by(self, name: str) -> list[Inspection]:
         """The latest inspection naming ``name`` (any part of the owner text, any case) as owner, per organisation."""
-        return [_from_row(Inspection, r) for r in self._rows(
-            "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
-            "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
-            ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",))]
+        return [
+            _from_row(Inspection, r)
+            for r in self._rows(
+                "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
+                "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
+                ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+            )
+        ]
 
     @cached_property
     def _caveats(self) -> dict[str, list[tuple[str, str]]]:
@@ -308,67 +386,92 @@ class KnowledgeBase:
                     out.setdefault(insp.overall_rating, []).append(insp)
         return out
 
-    @cached_property
-    def rating_changes(self) -> list[tuple[Inspection, Inspection]]:
-        """(first rated, latest rated) inspection of each organisation rated at least twice, in id order."""
-        out = []
-        for org_id in self.organisations:
-            rated = [h for h in self._histories.get(org_id, ()) if h.overall_rating]
-            if len(rated) >= 2:
-                out.append((rated[0], rated[-1]))
-        return out
-
     def undated_count(self) -> int:
         """How many inspections have no publication date in our sources."""
-        return self._rows("select count(*) from inspections where published is null")[0][0]
+        return self._count("select count(*) from inspections where published is null")
 
-    def count_by_rating(self, **filters) -> dict[str | None, int]:
+    def count_by_rating(
+        self,
+        org_type: str | None = None,
+        region: str | None = None,
+        programme: str | None = None,
+        year: int | None = None,
+        rating: str | None = None,
+        rated_only: bool = False,
+    ) -> dict[str | None, int]:
         """How many organisations' latest inspections (under the filters) carry each rating."""
         counts: dict[str | None, int] = {}
-        for i in self.latest_inspections(**filters):
+        for i in self.latest_inspections(org_type, region, programme, year, rating, rated_only):
             counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
         return counts
 
-    def inspections_with_score(self, points: int, out_of: int | None = None, limit: int | None = None) -> list[Inspection]:
+    def inspections_with_score(
+        self, points: int, out_of: int | None = None, limit: int | None = None
+    ) -> list[Inspection]:
         sql = "select * from inspections where score_points = ?"
-        params: list = [points]
+        params: list[object] = [points]
         if out_of is not None:
             sql += " and score_max = ?"
             params.append(out_of)
-        return [_from_row(Inspection, r) for r in self._rows(sql + " order by sort_date limit ?", params + [_no_limit(limit)])]
+        return [
+            _from_row(Inspection, r)
+            for r in self._rows(sql + " order by sort_date limit ?", [*params, _no_limit(limit)])
+        ]
 
     def scored_inspections(self, limit: int | None = None) -> list[Inspection]:
-        return [_from_row(Inspection, r) for r in self._rows(
-            "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
-            (_no_limit(limit),))]
+        return [
+            _from_row(Inspection, r)
+            for r in self._rows(
+                "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
+                (_no_limit(limit),),
+            )
+        ]
 
     def count_scored(self, points: int | None = None, out_of: int | None = None) -> int:
         """How many inspections have a published score (of ``points``, out of ``out_of``, when given)."""
-        sql, params = "select count(*) from inspections where score_points is not null", []
+        sql = "select count(*) from inspections where score_points is not null"
+        params: list[object] = []
         if points is not None:
-            sql += " and score_points = ?"; params.append(points)
+            sql += " and score_points = ?"
+            params.append(points)
         if out_of is not None:
-            sql += " and score_max = ?"; params.append(out_of)
-        return self._rows(sql, params)[0][0]
+            sql += " and score_max = ?"
+            params.append(out_of)
+        return self._count(sql, params)
 
     def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
-        return [_from_row(StandardRating, r) for r in self._rows(
-            "select * from standard_ratings where inspection_id = ? order by standard_code is null, standard_code, id",
-            (inspection_id,))]
+        return [
+            _from_row(StandardRating, r)
+            for r in self._rows(
+                "select * from standard_ratings where inspection_id = ? "
+                "order by standard_code is null, standard_code, id",
+                (inspection_id,),
+            )
+        ]
 
     # -- findings and figures ------------------------------------------------------------------
-    def findings(self, org_id: str | None = None, inspection_id: str | None = None,
-                 topics: Iterable[str] | None = None, subject_id: str | None = None) -> list[Finding]:
-        where, params = [], []
+    def findings(
+        self,
+        org_id: str | None = None,
+        inspection_id: str | None = None,
+        topics: Iterable[str] | None = None,
+        subject_id: str | None = None,
+    ) -> list[Finding]:
+        where: list[str] = []
+        params: list[object] = []
         if org_id:
-            where.append("org_id = ?"); params.append(org_id)
+            where.append("org_id = ?")
+            params.append(org_id)
         if inspection_id:
-            where.append("inspection_id = ?"); params.append(inspection_id)
+            where.append("inspection_id = ?")
+            params.append(inspection_id)
         if subject_id:
-            where.append("subject_id = ?"); params.append(subject_id)
+            where.append("subject_id = ?")
+            params.append(subject_id)
         topics = list(topics or [])
         if topics:
-            where.append(f"topic in ({', '.join('?' * len(topics))})"); params.extend(topics)
+            where.append(f"topic in ({', '.join('?' * len(topics))})")
+            params.extend(topics)
         sql = "select * from findings" + (" where " + " and ".join(where) if where else "") + " order by id"
         return [_from_row(Finding, r) for r in self._rows(sql, params)]
 
@@ -380,19 +483,35 @@ class KnowledgeBase:
         if org_id:
             # One organisation's findings are few: rank each of them (an indexed lookup by rowid) rather
             # than every finding in the knowledge base that shares a word with the question.
-            sql = ("select * from (select findings.*, (select rank from findings_fts where findings_fts match ? "
-                   "and rowid = findings.id) as fts_rank from findings where org_id = ?) "
-                   "where fts_rank is not null order by fts_rank, id limit ?")
+            sql = (
+                "select * from (select findings.*, (select rank from findings_fts where findings_fts match ? "
+                "and rowid = findings.id) as fts_rank from findings where org_id = ?) "
+                "where fts_rank is not null order by fts_rank, id limit ?"
+            )
             return [_from_row(Finding, r) for r in self._rows(sql, (q, org_id, limit))]
         # Rank at most FTS_CANDIDATES matches (the first found), not every finding that shares a word.
-        sql = ("select findings.* from (select rowid, rank from findings_fts where findings_fts match ? limit ?) m "
-               "join findings on findings.id = m.rowid order by m.rank, findings.id limit ?")
+        sql = (
+            "select findings.* from (select rowid, rank from findings_fts where findings_fts match ? limit ?) m "
+            "join findings on findings.id = m.rowid order by m.rank, findings.id limit ?"
+        )
         return [_from_row(Finding, r) for r in self._rows(sql, (q, FTS_CANDIDATES, limit))]
 
-    def findings_on(self, topics: Sequence[str], *, org_id: str | None = None, region: str | None = None,
-                    org_type: str | None = None, first: Sequence[int] = (), limit: int = 30) -> tuple[int, list[Finding]]:
-        """How many findings on ``topics`` there are (of one organisation, region or type), and the first
-        ``limit`` of them: those whose ids are in ``first``, in that order, then the rest by id.
+    def findings_on(
+        self,
+        topics: Sequence[str],
+        *,
+        org_id: str | None = None,
+        region: str | None = None,
+        org_type: str | None = None,
+        inspection_ids: Sequence[str] | None = None,
+        national_first: bool = False,
+        first: Sequence[int] = (),
+        limit: int = 30,
+    ) -> tuple[int, list[Finding]]:
+        """How many findings on ``topics`` there are (of one organisation, region or type, and of the
+        inspections in ``inspection_ids`` when given: a question's time span), and the first ``limit`` of
+        them: those whose ids are in ``first``, in that order, then the rest by id. With
+        ``national_first`` the findings of national reports come before local ones, each in that order.
 
         Counted and cut in SQL over the topic index, so a common topic in a large knowledge base never
         becomes thousands of objects for the thirty an answer shows. A national report counts for a
@@ -401,18 +520,37 @@ class KnowledgeBase:
         if not topics:
             return 0, []
         where = [f"f.topic in ({', '.join('?' * len(topics))})"]
-        params: list = list(topics)
+        params: list[object] = list(topics)
         if org_id:
-            where.append("f.org_id = ?"); params.append(org_id)
+            where.append("f.org_id = ?")
+            params.append(org_id)
         if region:
-            where.append("f.org_id in (select org_id from organisations where region = ?)"); params.append(region)
+            where.append("f.org_id in (select org_id from organisations where region = ?)")
+            params.append(region)
         if org_type:
-            where.append("(f.org_id in (select org_id from organisations where org_type = ?) or (f.org_id is null "
-                         "and f.subject_id in (select subject_id from subjects where instr(upper(title), ?) > 0)))")
+            where.append(
+                "(f.org_id in (select org_id from organisations where org_type = ?) or (f.org_id is null "
+                "and f.subject_id in (select subject_id from subjects where instr(upper(title), ?) > 0)))"
+            )
             # Youth justice services' national reports say "youth" in their titles, not the type's code.
             params += [org_type, "YOUTH" if org_type == "yjs" else org_type.upper()]
+        if inspection_ids is not None:  # one parameter however many: a long span at scale stays one query
+            where.append("f.inspection_id in (select value from json_each(?))")
+            params.append(json.dumps(list(inspection_ids)))
         body = "from findings f where " + " and ".join(where)
-        total = self._rows("select count(*) " + body, params)[0][0]
+        total = self._count("select count(*) " + body, params)
+        if not national_first:
+            return total, self._first_findings(body, params, first, limit)
+        national = ("(f.org_id is null or f.org_id in "
+                    "(select org_id from organisations where org_type = 'national'))")
+        rows = self._first_findings(f"{body} and {national}", params, first, limit)
+        rows += self._first_findings(f"{body} and not {national}", params, first, limit - len(rows))
+        return total, rows
+
+    def _first_findings(self, body: str, params: list, first: Sequence[int], limit: int) -> list[Finding]:
+        """Up to ``limit`` findings of ``body``: those whose ids are in ``first``, in that order, then by id."""
+        if limit <= 0:
+            return []
         ranked = list(dict.fromkeys(first))
         rows: list[sqlite3.Row] = []
         if ranked:
@@ -423,16 +561,21 @@ class KnowledgeBase:
             taken = [r["id"] for r in rows]
             skip = f" and f.id not in ({', '.join('?' * len(taken))})" if taken else ""
             rows += self._rows(f"select f.* {body}{skip} order by f.id limit ?", params + taken + [limit - len(rows)])
-        return total, [_from_row(Finding, r) for r in rows]
+        return [_from_row(Finding, r) for r in rows]
 
     def search_figures(self, text: str, limit: int = 10) -> list[Figure]:
         """National and aggregate figures matching the words of ``text``, best first."""
         q = _fts_query(text)
         if q is None:
             return []
-        return [_from_row(Figure, r) for r in self._rows(
-            "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
-            "where figures_fts match ? order by figures_fts.rank, figures.id limit ?", (q, limit))]
+        return [
+            _from_row(Figure, r)
+            for r in self._rows(
+                "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
+                "where figures_fts match ? order by figures_fts.rank, figures.id limit ?",
+                (q, limit),
+            )
+        ]
 
     @cached_property
     def all_figures(self) -> list[Figure]:
@@ -472,5 +615,7 @@ class KnowledgeBase:
 
     @cached_property
     def _counts(self) -> dict[str, int]:
-        return {t: self._rows(f"select count(*) from {t}")[0][0]
-                for t in ("organisations", "inspections", "standard_ratings", "findings", "figures", "sources", "aliases")}
+        return {
+            t: self._count(f"select count(*) from {t}")
+            for t in ("organisations", "inspections", "standard_ratings", "findings", "figures", "sources", "aliases")
+        }

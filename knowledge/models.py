@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from knowledge.dates import describe_date
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 
-def from_row(cls: type[T], row: Mapping[str, Any]) -> T:
-    """Build a dataclass from a mapping, ignoring columns the class does not declare."""
-    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row.keys()})  # type: ignore[arg-type]
+def from_row(cls: type[T], row: Mapping[str, Any] | sqlite3.Row) -> T:
+    """Build a dataclass from a mapping or an SQLite row, ignoring columns the class does not declare."""
+    # ``in row`` would search an SQLite row's values, not its column names: ask its keys.
+    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row.keys()})  # noqa: SIM118
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,15 @@ class Inspection:
     def estimated_year_words(self) -> str:
         """An estimated year said in words, for a sentence or a table: "year not confirmed, probably 2024"."""
         return f"year not confirmed, probably {self.year}" if self.year else "year unknown"
+
+    def rating_text(self) -> str:
+        """The rating, or why there is none: "not rated" only when the inspection gave none; when it was
+        rated but no page we hold says how, we say so rather than call it unrated."""
+        if self.overall_rating:
+            return self.overall_rating
+        if self.rating_status == "not found":
+            return "rating not given in our sources"
+        return "not rated"
 
     def when(self) -> str:
         """The publication date in words at its true precision, or the estimated year, said as such."""

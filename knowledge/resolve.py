@@ -49,6 +49,8 @@ _TYPE_PHRASES = [
     ("delivery units", "pdus"),
     ("delivery unit", "pdu"),
 ]
+#: Kinds of body found only by a whole name or alias: national reports have long titles of common words.
+_WHOLE_NAME_ONLY = {"national"}
 #: Words removed from names to make keys: they describe the kind of body, not which one.
 _NAME_NOISE = {
     "probation", "service", "services", "company", "companies", "the", "dynamic", "inspection", "of", "public",
@@ -171,6 +173,12 @@ class Resolver:
     key_list: list[str] = field(default_factory=list)
     word_list: list[str] = field(default_factory=list)
     max_span: int = 7
+    #: Whole names of four words or more, as token tuples by first token: typed out in full, a name is
+    #: that organisation even when its words alone say nothing ("HM Prison and Probation Service – ...").
+    full: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = field(default_factory=dict)
+    #: Report titles (national bodies), by each of their distinctive words: a title typed with a typo or two
+    #: is still that report when most of its distinctive words are there and the whole is a close match.
+    title_words: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = field(default_factory=dict)
     # Caches for the fuzzy tier (the index above never changes once built).
     _pools: dict[tuple[int, int, float], list[str]] = field(default_factory=dict, repr=False, compare=False)
     _by_length: dict[int, dict[int, list[int]]] = field(default_factory=dict, repr=False, compare=False)
@@ -182,17 +190,26 @@ class Resolver:
     def from_aliases(cls, aliases: list[tuple[str, str, str]], org_types: dict[str, str]) -> "Resolver":
         """Index ``(alias, org_id, kind)`` rows; names and aliases alike."""
         r = cls(org_types=org_types)
-        for alias, org_id, _kind in aliases:
+        full: dict[tuple[str, ...], set[str]] = {}
+        heads = [(re.split(r":| – | - ", a)[0], o, k) for a, o, k in aliases
+                 if org_types.get(o) in _WHOLE_NAME_ONLY and re.search(r":| – | - ", a)]
+        for alias, org_id, kind in list(aliases) + [(*h[:2], "head") for h in heads]:
+            whole = tuple(_tokens(alias)[1])
             key = name_key(alias)
-            if not key:
+            if len(whole) >= 4 or len(whole) >= 2 and len(key.split()) < len(whole) and kind != "head" and any(
+                    w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole):
+                full.setdefault(whole, set()).add(org_id)  # "KSS DIPP": the kind word tells the two apart
+            if not key or kind == "head":  # a report's title before its colon names it only in full
                 continue
             r.exact.setdefault(key, set()).add(org_id)
             r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
             words = key.split()
+            shortest = 4 if org_types.get(org_id) in _WHOLE_NAME_ONLY else 1  # a report's title: its single
+            # words ("joint", "needs", "2022") name nothing; four of its words in a row still do
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     part = words[i:j]
-                    if j - i == len(words) or part[0] in _GENERIC - {"st"} and j - i == 1:
+                    if j - i == len(words) or part[0] in _GENERIC - {"st"} and j - i == 1 or j - i < shortest:
                         continue
                     if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
                         continue
@@ -201,6 +218,11 @@ class Resolver:
                     if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
                         continue
                     r.partial.setdefault(" ".join(part), set()).add(org_id)
+        for whole, orgs in sorted(full.items(), key=lambda kv: -len(kv[0])):
+            r.full.setdefault(whole[0], []).append((whole, frozenset(orgs)))
+            if len(whole) >= 5 and all(org_types.get(o) in _WHOLE_NAME_ONLY for o in orgs):
+                for w in _distinctive(whole):
+                    r.title_words.setdefault(w, []).append((whole, frozenset(orgs)))
         r.key_list = sorted(r.exact)
         r.word_list = sorted(k for k in r.partial if " " not in k)
         return r
@@ -291,6 +313,26 @@ class Resolver:
             self._pools[pool_key] = pool
         return pool
 
+    def _near_titles(self, tokens: list[str]) -> list[tuple]:
+        """Report titles typed with small mistakes: most distinctive words present, and a close whole."""
+        present = set(tokens)
+        seen: dict[tuple[str, ...], frozenset[str]] = {}
+        for w in present:
+            for whole, orgs in self.title_words.get(w, ()):
+                seen[whole] = orgs
+        out = []
+        for whole, orgs in seen.items():
+            words = _distinctive(whole)
+            if len(words & present) < max(1, (len(words) + 1) // 2):
+                continue
+            inside = [k for k, t in enumerate(tokens) if t in whole]
+            i, j = inside[0], inside[-1] + 1
+            score = fuzz.ratio(" ".join(whole), " ".join(tokens[i:j]))
+            if score >= 85:
+                out.append(((True, 900 + j - i, FUZZY, score, -i), i, j, set(orgs), _Candidate(set(orgs), FUZZY, score),
+                            None, set()))
+        return out
+
     def _in_order(self, orgs: set[str]) -> list[str]:
         """``orgs`` by type, then id. A large set straight from the index (a word that many names share:
         at 100x scale sorting one took most of a question's time) is sorted once and remembered; the
@@ -356,22 +398,24 @@ class Resolver:
         Only the first ``max_tokens`` words are read: names come early in real questions, and this
         bounds the work on a pasted essay.
         """
-        raw_tokens = _raw_tokens(text)[:max_tokens]
-        tokens = [normalise(t) for t in raw_tokens]
-        # Split tokens that normalise to several words ("S&W") so positions stay aligned.
-        flat_raw, flat = [], []
-        for raw, norm in zip(raw_tokens, tokens):
-            for part in norm.split():
-                flat_raw.append(raw)
-                flat.append(part)
-        tokens, raw_tokens = flat, flat_raw
-        # "youth offending", "youth justice": the second word is part of the kind, not of a name.
-        tokens = [("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
-                  for k, t in enumerate(tokens)]
-        youth_asked = any(TYPE_WORDS.get(t) == "yjs" for t in tokens) or bool(_YOUTH_CUE.search(" ".join(tokens)))
+        raw_tokens, tokens = _tokens(text, max_tokens)
         # What each stretch may name does not depend on which stretches are already taken, so it is
         # worked out once here; each round below then picks the best stretch still free.
         spans: list[tuple[tuple, int, int, set[str], _Candidate, str | None, set[str]]] = []
+        for i, token in enumerate(tokens):
+            for whole, orgs in self.full.get(token, ()):
+                j = i + len(whole)
+                if tuple(tokens[i:j]) == whole:  # a whole name typed out beats any stretch inside it
+                    spans.append(((True, 1000 + j - i, EXACT, 100.0, -i), i, j, set(orgs),
+                                  _Candidate(set(orgs), EXACT, 100.0), None, set()))
+        if len(tokens) >= 5 and not spans:
+            spans.extend(self._near_titles(tokens))
+        whole_names = len(spans)
+        # "youth offending", "youth justice": the second word is part of the kind, not of a name (whole
+        # names above are read first, as typed: "Leeds Youth Justice Service" in full is that service).
+        tokens = [("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
+                  for k, t in enumerate(tokens)]
+        youth_asked = any(TYPE_WORDS.get(t) == "yjs" for t in tokens) or bool(_YOUTH_CUE.search(" ".join(tokens)))
         for i in range(len(tokens)):
             if tokens[i] in TYPE_WORDS:
                 continue
@@ -386,6 +430,12 @@ class Resolver:
                 # A sure match (a whole or partial name) beats a guess however long the guess.
                 rank = (cand.strength > FUZZY, j - i, cand.strength, cand.score, -i)
                 spans.append((rank, i, j, orgs, cand, org_type, also))
+        # A whole name typed out ("Cwm Taf YJS") still offers what the name inside it offers (the PDU).
+        for n in range(whole_names):
+            rank, i, j, orgs, cand, org_type, _ = spans[n]
+            inner = [sp for sp in spans[whole_names:] if i <= sp[1] and sp[2] <= j and sp[3] & orgs]
+            if inner:
+                spans[n] = (rank, i, j, orgs, cand, org_type, max(inner, key=lambda sp: sp[0])[6] - orgs)
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
@@ -413,6 +463,11 @@ class Resolver:
         return merged
 
 
+def _distinctive(words: tuple[str, ...]) -> set[str]:
+    """The words of a title that say which report it is (not "the", "inspection", "probation")."""
+    return {w for w in words if len(w) >= 4 and w not in COMMON_WORDS and w not in _NAME_NOISE}
+
+
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
     """A dictionary of English words (GCIDE, from the english-words package), loaded on first use."""
@@ -424,6 +479,17 @@ def _english_words() -> frozenset[str]:
 def is_english_word(word: str) -> bool:
     """True for a dictionary word; a misspelt place name ("shefield", "cumbira") is not one."""
     return word in COMMON_WORDS or word in _english_words()
+
+
+def _tokens(text: str, max_tokens: int | None = None) -> tuple[list[str], list[str]]:
+    """The words of ``text`` as typed and normalised, one normalised word each: a token that normalises
+    to several words ("S&W") is repeated so positions stay aligned."""
+    flat_raw, flat = [], []
+    for raw in _raw_tokens(text)[:max_tokens]:
+        for part in normalise(raw).split():
+            flat_raw.append(raw)
+            flat.append(part)
+    return flat_raw, flat
 
 
 def _raw_tokens(text: str) -> list[str]:

@@ -194,6 +194,7 @@ class Answer:
             "kind": self.kind,
             "intent": self.intent,
             "text": self.text,
+            "pages": [{"text": p.text, "html": p.html} for p in self.pages],
             "citations": [c.to_json() for c in self.citations],
             "choices": [c.to_json() for c in self.choices],
             "see_also": [c.to_json() for c in self.see_also],

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from knowledge import KnowledgeBase
+from knowledge.vocabulary import Vocabulary
 from responses.answer import REF_LIMIT, Answer, Choice, DeferredList, Page
 from responses.names import short_name as short_name  # re-exported for the builders
 from responses.render import Renderer
@@ -15,9 +17,22 @@ from responses.understand import Query
 @dataclass
 class Ctx:
     kb: KnowledgeBase
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    #: One renderer shared by the answers to several questions in one message (one source numbering).
+    shared: Renderer | None = None
 
     def renderer(self) -> Renderer:
-        return Renderer(self.kb)
+        return self.shared if self.shared is not None else Renderer(self.kb)
+
+    @cached_property
+    def current_region(self) -> dict[str, str | None]:
+        """Each organisation's region at its latest inspection (a body belongs to the region it is in now)."""
+        return {o: h[-1].region for o in self.kb.organisations for h in [self.kb.history(o)] if h}
+
+    @cached_property
+    def inspections_by_id(self) -> dict:
+        """Every inspection by its id, read once from the histories held in memory."""
+        return {i.inspection_id: i for o in self.kb.organisations for i in self.kb.history(o)}
 
     def answer(
         self,

@@ -27,9 +27,13 @@ def unrated_reason(insp: Inspection) -> str:
         return "inspections published before 2018 were not given ratings"
     if "Dynamic Inspection" in insp.organisation:
         return "dynamic inspections of public protection do not give an overall rating"
-    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I):
+    if insp.notes and re.search(r"cut short|covid|lockdown", insp.notes, re.I) and insp.rating_status == "not rated":
         return "the inspection was cut short by the Covid-19 lockdown, so no rating was given"
-    return "our sources do not give a rating for this inspection"
+    if insp.rating_status == "not found":
+        return "it was rated, but the sources we hold do not give the rating"
+    if (insp.programme or "").endswith("thematic"):
+        return "thematic reports are not rated"
+    return "the inspection gave no overall rating"
 
 
 def caveats(ctx: Ctx, insp: Inspection, fields: tuple[str, ...] | None = None) -> list[str]:
@@ -390,7 +394,7 @@ def _score_fact(org: Organisation, hist: list[Inspection]) -> Fact:
 
 def _date_fact(hist: list[Inspection]) -> Fact:
     rows = [
-        FactRow(h, h.overall_rating or "not rated", f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", h.source_url)
+        FactRow(h, h.rating_text(), f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", h.source_url)
         for h in hist
     ]
     return Fact("when its inspections were published", "No inspections in our sources.", rows)

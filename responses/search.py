@@ -8,8 +8,10 @@ figures against the question's own words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.models import Figure, Finding
+from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
 from responses.answer import REF_LIMIT
@@ -22,7 +24,8 @@ _STOP = set("""a an the of in on at to for from by with about and or but is are 
 have has had how many much what which who whom whose when where why that this these those it its their there
 they them he she we you i me my our your not no any some all more most very can could would should will shall
 may might must into than then so such up out over under again further once here each few other same own only
-just also too please tell say said says said inspectors inspectorate inspection inspections""".split())
+just also too please tell say said says said inspectors inspectorate inspection inspections why explain reason
+reasons come evidence""".split())
 
 
 #: The most findings one answer lists (the best matches first).
@@ -51,6 +54,31 @@ def _subject_namer(ctx: Ctx):
     return subject_name
 
 
+def _timed(q: Query) -> bool:
+    """The question names a year or a stretch of time."""
+    return q.span is not None or bool(q.year)
+
+
+def _published_in(q: Query, insp) -> bool:
+    """An inspection (or report) published in the question's year or span."""
+    if q.span is not None:
+        return q.span.contains(insp.published) or not insp.published and bool(insp.year) and \
+            q.span.start.year <= insp.year <= q.span.end.year
+    return insp.year == q.year
+
+
+def _in_time(ctx: Ctx, q: Query, f: Finding) -> bool:
+    """A finding whose inspection (or report) was published in the question's year or span."""
+    insp = ctx.inspections_by_id.get(f.inspection_id) if f.inspection_id else None
+    return insp is not None and _published_in(q, insp)
+
+
+def _is_national(ctx: Ctx, f: Finding) -> bool:
+    """A finding from a thematic or other national report rather than one local inspection."""
+    org = ctx.kb.organisation(f.org_id) if f.org_id else None
+    return org is None or org.org_type == "national"
+
+
 def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     org = ctx.kb.organisation(q.org_ids[0]) if q.org_ids else None
     org_id = org.org_id if org else None
@@ -64,27 +92,44 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     # Rank: findings that share the question's own words first (e.g. "caseloads" within "workloads").
     words = content_words(rank_text) - {"crc", "nps", "pdu", "region"}
     searched = ctx.kb.search_findings(rank_text, org_id=org_id, limit=200)
+    # A year or span asked for keeps the findings of the inspections published then (in the query itself).
+    in_time = ([i.inspection_id for i in ctx.inspections_by_id.values() if _published_in(q, i)]
+               if _timed(q) else None)
     # On a topic: counted, and cut to what is shown, by the knowledge base; full-text matches (which share
-    # a stemmed word with the question) first, best first, then the rest in order.
+    # a stemmed word with the question) first, best first, then the rest in order. With no body named the
+    # national evidence (thematic reports) leads, then local findings.
     total, rows = ctx.kb.findings_on(topics, org_id=org_id, region=None if org else q.region,
-                                     org_type=None if org else q.org_type, first=[f.id for f in searched],
+                                     org_type=None if org else q.org_type, inspection_ids=in_time,
+                                     national_first=not org, first=[f.id for f in searched],
                                      limit=MAX_FINDINGS) if topics else (0, [])
     if not rows and not topics:
-        rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1][:30]
+        rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1
+                and (not _timed(q) or _in_time(ctx, q, f))][:30]
         total = len(rows)
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
     scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
                                                       "in NPS divisions" if q.org_type == "nps" else
                                                       "at youth justice services" if q.org_type == "yjs" else "across all inspections")
-    heading = f"What inspectors found on {topic_words} {scope}: {total}"
-    if not rows and org:
+    when = q.time_words()
+    when_words = f" {when}" if when else ""
+    heading = f"What inspectors found on {topic_words} {scope}{when_words}: {total}"
+    if not org and rows and _is_national(ctx, rows[0]) and not _is_national(ctx, rows[-1]):
+        heading += " (national reports first, then local inspections)"
+    if not rows and org and not topics and not words:  # "why?" about one body: all it found, concerns first
+        rows = sorted(ctx.kb.findings(org_id=org_id), key=lambda f: (f.stance != "concern", f.id))
+        if _timed(q):
+            rows = [f for f in rows if _in_time(ctx, q, f)]
+        total, rows = len(rows), rows[:MAX_FINDINGS]
+        heading = f"What inspectors found at {short_name(org.name)}{when_words}: {total}, concerns first"
+    elif not rows and org:
         rows = ctx.kb.findings(org_id=org_id)[:4]
         total = len(rows)
-        # A heading must not say "no findings on X" above a finding that speaks of X.
-        if any(content_words(f.finding + " " + f.topic.replace("-", " ")) & words for f in rows):
+        # A heading must not say "no findings on X" above a finding that speaks of X (unless a time asked
+        # for ruled it out: then these are the nearest answer, said as such).
+        if not when and any(content_words(f.finding + " " + f.topic.replace("-", " ")) & words for f in rows):
             heading = f"What inspectors found at {short_name(org.name)}"
         else:
-            heading = f"Our sources have no findings on {topic_words} for {short_name(org.name)}"
+            heading = f"Our sources have no findings on {topic_words}{when_words} for {short_name(org.name)}"
             if rows:
                 heading += "; here is what they do say"
     left_out = max(0, total - len(rows))
@@ -99,20 +144,63 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "findings", q, heading, pages, r, ref=ref)
 
 
-def _figure_score(fig: Figure, words: set[str], year: int | None) -> float:
+def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list[list[str]] | None = None,
+                  share: bool | None = None, rating_asked: bool | None = None) -> float:
+    """How well a figure fits: shared words, plus 2 for each idea of the question the figure names in any
+    of its thesaurus words ("short-staffed" finds "vacant positions"), plus a bonus for the year asked."""
+    norm, fig_words = _figure_words(fig)
     text = f"{fig.subject} {fig.metric} {fig.as_of or ''}"
-    overlap = len(content_words(text) & words)
+    overlap = len(fig_words & words)
+    meaning = sum(2.0 for terms in concepts or [] if any(f" {t} " in norm for t in terms))
     bonus = 1.5 if year and str(year) in text else 0.0
-    return overlap + bonus
+    if concepts and rating_asked is False and re.search(r"\brated\b|\brating\b", fig.metric.lower()):
+        bonus -= 1.0  # "how many people are on probation" is not a count of bodies rated something
+    if share is False and (re.search(r"\bshare\b|\bproportion\b|%|per cent", f"{fig.metric} {fig.value}".lower())
+                           or fig.unit == "percent"):
+        bonus -= 1.0  # "how big is the caseload" is a number, not somebody's share of it
+    return overlap + meaning + bonus
+
+
+@lru_cache(maxsize=8192)
+def _figure_words(fig: Figure) -> tuple[str, frozenset[str]]:
+    """A figure's text, normalised and padded, and its content words: worked out once per figure."""
+    text = f"{fig.subject} {fig.metric} {fig.as_of or ''}"
+    return f" {normalise(text)} ", frozenset(content_words(text))
+
+
+_MONTH_NAMES = {m: n for n, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+
+
+def figure_date(fig: Figure) -> tuple[int, int]:
+    """(year, month) a figure is as of, as far as its wording says ("end of September 2018" -> (2018, 9))."""
+    text = (fig.as_of or "").lower()
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", text)]
+    if not years:
+        return (0, 0)
+    if re.search(r"\b(prior to|before|until)\b", text):  # "prior to 2014" is as of 2013
+        return (max(years) - 1, 12)
+    month = next((n for m, n in _MONTH_NAMES.items() if m in text), 0)
+    return (max(years), month)
 
 
 def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], float]:
-    words = content_words(q.norm)
-    hits = ctx.kb.search_figures(q.norm, limit=40)
-    scored = sorted(((_figure_score(f, words, q.year), k, f) for k, f in enumerate(hits)), key=lambda t: (-t[0], t[1]))
+    """The national figures that fit the question best, latest first, and the best fit's score."""
+    vocab = ctx.vocabulary
+    concepts = [vocab.terms[c] for c in q.concepts if c in vocab.terms]
+    share = q.asks_share
+    expansion = " ".join(t for terms in concepts for t in terms)
+    concept_words = content_words(expansion)
+    words = content_words(q.norm) - concept_words
+    hits = ctx.kb.search_figures(f"{q.norm} {expansion}", limit=60)
+    scored = sorted(((_figure_score(f, words, q.year, concepts, share if concepts else None, q.rating is not None), k, f)
+                     for k, f in enumerate(hits)),
+                    key=lambda t: (-t[0], t[1]))
     if not scored:
         return [], 0.0
     top = scored[0][0]
+    if concepts:  # a question by meaning: among equally good figures, the latest first, older ones after
+        scored.sort(key=lambda t: (-t[0], tuple(-x for x in figure_date(t[2])), t[1]))
     kept: list[Figure] = []
     for s, _, f in scored:
         if s >= max(2.0, top - 1.0) and not any(
@@ -123,9 +211,23 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
 
 def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None) -> Answer:
     figs = found if found is not None else best_figures(ctx, q)[0]
-    heading = "National and aggregate figures that match your question"
+    about = q.measure or ", ".join(t.replace("-", " ") for t in q.topics)
+    when = q.time_words()
+    heading = "National and aggregate figures that match your question" + (f" on {about}" if about else "")
+    if when and figs:
+        first, last = (q.span.start.year, q.span.end.year) if q.span is not None else (q.year, q.year)
+        dated = [f for f in figs if first <= figure_date(f)[0] <= last]
+        if dated:
+            figs, heading = dated, heading + f", {when}"
+        else:
+            heading += f"; none of them is dated {when}, so here are the nearest"
+    if not figs:
+        heading = "No national figures in our sources match your question" + (f" on {about}" if about else "") \
+            + (f" {when}" if when else "")
     footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
     r = ctx.renderer()
-    page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote)
+    # A question by meaning leads with one line, the latest figure; the others follow.
+    lead = bool(q.concepts) and len(figs) > 1
+    page = r.page("figures.j2", heading=heading, items=figs[:3] if compact else figs, footnote=footnote, lead=lead)
     ref = f"/figures {q.norm}" if q.norm and not q.text.startswith("/") else None
     return ctx.answer(ANSWER, "figures", q, heading, [page], r, ref=ref)

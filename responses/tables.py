@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import heapq
-import re
+from datetime import date
 
 from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
-from knowledge.ratings import RATING_POINTS
 from knowledge.models import Inspection
 from knowledge.ratings import RATING_POINTS
+from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
-from responses.understand import Query
+from responses.query import Change, Query, TimeSpan
+from responses.slots import standard_pattern
 
 #: The most rows one answer lists; a chat is not a report. Leagues keep both ends (top and bottom).
 MAX_ROWS = 80
@@ -46,9 +47,72 @@ def _filters(q: Query, default_type: str | None) -> dict:
     org_type = q.org_type
     if org_type is None and (q.programme or "").startswith("youth"):
         org_type = "yjs"  # only youth justice services are inspected under the youth programmes
-    if org_type is None and not (q.programme or q.year) or org_type is None and q.region:
+    if org_type is None and not (q.programme or q.year or q.span) or org_type is None and q.region:
         org_type = default_type
     return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
+
+
+def _describe(f: dict, span: TimeSpan | None = None) -> str:
+    bits: list[str] = []
+    if f["region"]:
+        bits.append(f"in {f['region']}")
+    if f["programme"]:
+        bits.append(f"({f['programme']})")
+    if f["year"]:
+        bits.append(f"with a report published in {f['year']}")
+    if span is not None:
+        bits.append(f"with a report published {span.label}")
+    return " ".join(bits)
+
+
+def in_span(span: TimeSpan, insp: Inspection) -> bool:
+    """Published within the span; an undated inspection counts when the span covers its estimated year
+    whole (lists show such a year as "probably")."""
+    if insp.published:
+        return span.contains(insp.published)
+    return bool(insp.year) and span.start <= date(insp.year, 1, 1) and date(insp.year, 12, 31) <= span.end
+
+
+def latest_rows(ctx: Ctx, q: Query, f: dict, *, rated_only: bool, rating: str | None = None,
+                order: str = "league") -> list[Inspection]:
+    """Each organisation's latest inspection under the filters, and within the question's time span
+    (see ``latest_in``)."""
+    return latest_in(ctx.kb, f, q.span, rated_only=rated_only, rating=rating, order=order,
+                     current=ctx.current_region if f["region"] else None)
+
+
+def current_regions(kb: KnowledgeBase) -> dict[str, str | None]:
+    """Each organisation's region at its latest inspection (a body belongs to the region it is in now)."""
+    return {o: h[-1].region for o in kb.organisations for h in [kb.history(o)] if h}
+
+
+def latest_in(kb: KnowledgeBase, f: dict, span: TimeSpan | None, *, rated_only: bool, rating: str | None = None,
+              order: str = "league", current: dict[str, str | None] | None = None) -> list[Inspection]:
+    """Each organisation's latest inspection under the filters ``f``, and within ``span`` if given.
+
+    Without a span this is ``kb.latest_inspections``. With one, it is each organisation's newest
+    inspection published inside the span (dates of month or year precision count when they may fall in it).
+    A region keeps the bodies in it now (``current``: each body's region at its latest inspection).
+    """
+    if f["region"]:  # a body belongs to the region of its latest inspection, not one it has left
+        current = current if current is not None else current_regions(kb)
+        rows = latest_in(kb, {**f, "region": None}, span, rated_only=rated_only, rating=rating, order=order)
+        return [i for i in rows if current.get(i.org_id) == f["region"]]
+    if span is None:
+        return kb.latest_inspections(rated_only=rated_only, rating=rating, order=order, **f)
+    out: list[Inspection] = []
+    for org in kb.organisations.values():
+        if f["org_type"] and org.org_type != f["org_type"]:
+            continue
+        inside = [h for h in kb.history(org.org_id)
+                  if in_span(span, h) and (not f["programme"] or h.programme == f["programme"])
+                  and (not f["year"] or h.year == f["year"]) and (not rated_only or h.overall_rating)]
+        if inside and (rating is None or inside[-1].overall_rating == rating):
+            out.append(inside[-1])
+    if order == "date":
+        return sorted(out, key=lambda i: (i.published or "", i.inspection_id), reverse=True)
+    return sorted(out, key=lambda i: (-(i.rating_points if i.rating_points is not None else -1),
+                                      -(i.score_points or 0), i.published or ""), reverse=False)
 
 
 def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
@@ -58,23 +122,14 @@ def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
     return rows if f["org_type"] or youth_programme else [i for i in rows if i.org_type != "yjs"]
 
 
-def league_rows(kb: KnowledgeBase, f: dict) -> list[Inspection]:
-    """The inspections a league with filters ``f`` ranks, best first: the table and its chart share them."""
-    return _probation_only(kb.league(**f), f)
+def league_rows(kb: KnowledgeBase, f: dict, span: TimeSpan | None = None,
+                current: dict[str, str | None] | None = None) -> list[Inspection]:
+    """The inspections a league with filters ``f`` (and time ``span``) ranks, best first: the table and
+    its chart share them."""
+    return _probation_only(latest_in(kb, f, span, rated_only=True, current=current), f)
 
 
-def _describe(f: dict) -> str:
-    bits: list[str] = []
-    if f["region"]:
-        bits.append(f"in {f['region']}")
-    if f["programme"]:
-        bits.append(f"({f['programme']})")
-    if f["year"]:
-        bits.append(f"published in {f['year']}")
-    return " ".join(bits)
-
-
-def _ref(command: str, f: dict, *extra: str) -> str:
+def _ref(command: str, f: dict, *extra: str, span: TimeSpan | None = None) -> str:
     parts = [command]
     if f.get("org_type"):
         parts.append(f["org_type"])
@@ -85,6 +140,8 @@ def _ref(command: str, f: dict, *extra: str) -> str:
         parts.append(str(f["year"]))
     if f.get("region"):
         parts.append(f["region"])
+    if span is not None:
+        parts.append(span.label.split(" (")[0])
     return " ".join(p for p in parts if p)
 
 
@@ -126,15 +183,15 @@ _LEAGUE_RULE = ("Ordered by overall rating, {direction}; within a rating, by sco
 def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A league table: in full, grouped under rating headings; compact (groups), a summary with the full table behind "More"."""
     f = _filters(q, "pdu")
-    rows = league_rows(ctx.kb, f)
-    worst_first = bool(re.search(r"\b(worst|bottom|lowest|weakest)\b", q.norm) and not re.search(r"\bbest\b", q.norm))
+    rows = league_rows(ctx.kb, f, q.span, ctx.current_region if f["region"] else None)
+    worst_first = q.worst_first
     ranked = rank_rows(rows, worst_first)
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
-    heading = f"League of {what} {_describe(f)}".strip() + f": {len(rows)} by latest rating"
-    if f == {"org_type": "pdu", "region": None, "programme": None, "year": None}:
+    heading = f"League of {what} {_describe(f, q.span)}".strip() + f": {len(rows)} by latest rating"
+    if f == {"org_type": "pdu", "region": None, "programme": None, "year": None} and q.span is None:
         heading = f"Today's Probation Service: each PDU's latest rating ({len(rows)} PDUs)"
     if not rows:
-        heading = f"No rated inspections of {what} {_describe(f)} in our sources".strip()
+        heading = f"No rated inspections of {what} {_describe(f, q.span)} in our sources".strip()
     if worst_first:
         heading += ", worst first"
     rule = _LEAGUE_RULE.format(direction="worst first" if worst_first else "best first")
@@ -143,7 +200,7 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rule += _YOUTH_LEAGUE_NOTE
     named = [o for o in q.org_ids if any(row["insp"].org_id == o for row in ranked)]
     keys = "".join(f" #{ctx.kb.organisation(o).short_key}" for o in named[:2])
-    ref = _ref("/league", f) + (" worst" if worst_first else "") + keys
+    ref = _ref("/league", f, span=q.span) + (" worst" if worst_first else "") + keys
     r = ctx.renderer()
     if compact:
         page = r.page("league_summary.j2", **league_summary(ranked, named), heading=heading, rule=rule)
@@ -191,25 +248,30 @@ def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str], limi
 
 
 def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """Organisations by their latest rating; without a rating (inspected, in a year or span) every one."""
     f = _filters(q, None)
-    rows = ctx.kb.latest_inspections(rating=q.rating, order="date", rated_only=True, **f)
+    rows = latest_rows(ctx, q, f, rating=q.rating, order="date", rated_only=q.rating is not None)
     what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
-    heading = " ".join(f"{what} {_describe(f)} whose latest rating is {q.rating}: {len(rows)}".split())
+    if q.rating:
+        heading = f"{what} {_describe(f, q.span)} whose latest rating is {q.rating}: {len(rows)}"
+    else:
+        heading = " ".join(f"{what} inspected {_describe(f, q.span)}".split()) + f": {len(rows)}, each with its latest inspection"
+    heading = " ".join(heading.split())
     heading = heading[:1].upper() + heading[1:]
-    earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows})
+    earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows}) if q.rating and q.span is None else []
     r = ctx.renderer()
     shown, left_out = cap(rows)
     pages = r.pages("rating_list.j2", shown, 12 if compact else 20, heading=heading, footnote=_left_out(left_out),
                     earlier=earlier[:12], rating=q.rating)
-    return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, q.rating.lower()))
+    return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, (q.rating or "").lower(), span=q.span))
 
 
 def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
-    latest = ctx.kb.latest_inspections(rated_only=False, **f)
-    rated = ctx.kb.latest_inspections(rated_only=True, **f)
+    latest = latest_rows(ctx, q, f, rated_only=False)
+    rated = latest_rows(ctx, q, f, rated_only=True)
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
-    scope = _describe(f)
+    scope = _describe(f, q.span)
     r = ctx.renderer()
     if q.rating:
         hits = [i for i in rated if i.overall_rating == q.rating]
@@ -227,18 +289,30 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
             f"; by latest rating: {parts}. Each is listed below with its source." if parts else ".")
         # Only the rows shown are put in order (best rating, then name), not every organisation counted.
         items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
-    figures = _matching_figures(ctx, f, q.rating)
+    figures = _matching_figures(ctx, f, q.rating) + _size_figures(ctx, f, q.rating)
+    if figures and not q.rating:
+        sentence = (f"Published figure: {figures[0].value} {figures[0].metric} ({figures[0].as_of}), below with its source. "
+                    + sentence.replace("Our sources have", "Our own records hold", 1))
     footnote = None
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
-    earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating else []
+    earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in items}) if q.rating and q.span is None else []
     shown, _ = cap(items)
     left_out = (len(items) if q.rating else len(rated)) - len(shown)
     footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x) or None
     pages = r.pages("count.j2", shown, 10 if compact else 20, sentence=sentence, figures=figures,
                     footnote=footnote, earlier=earlier[:12], rating=q.rating)
-    return ctx.answer(ANSWER, "count", q, sentence, pages, r, ref=_ref("/count", f, (q.rating or "").lower()),
+    return ctx.answer(ANSWER, "count", q, sentence, pages, r, ref=_ref("/count", f, (q.rating or "").lower(), span=q.span),
                       more_ref=None)
+
+
+def _size_figures(ctx: Ctx, f: dict, rating: str | None):
+    """A published count of the set itself ("PDUs in London: 18"), which may differ from the rows we hold."""
+    if rating or not f["org_type"] or not f["region"]:
+        return []
+    plural = PLURALS.get(f["org_type"], "").lower()
+    return [fig for fig in ctx.kb.all_figures
+            if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
 
 
 def ctx_points(rating: str) -> int:
@@ -308,52 +382,185 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    """Organisations whose overall rating went up (or down) between their first and latest rated inspections."""
-    down = bool(re.search(r"declin|worse|down|deteriorat", q.norm))
+    """Organisations whose overall rating changed: by a named change between their last two rated
+    inspections ("from Good to Inadequate", "down a grade"), or up or down between first and latest."""
     f = _filters(q, None)
+    change = q.change
+    down = q.direction == "down"
     rows = []
     for org in ctx.kb.organisations.values():
         if f["org_type"] and org.org_type != f["org_type"] or f["region"] and org.region != f["region"]:
             continue
         hist = ctx.kb.history(org.org_id)
-        rated = [h for h in hist if h.overall_rating]
+        rated = [h for h in hist if h.overall_rating and (q.span is None or in_span(q.span, h))]
         # The first rating we know: that of an inspection before the first we hold, where the next
-        # report gives it as the "previous rating", else the first rated inspection's.
-        before = rated[0].previous_rating if rated and rated[0] == hist[0] else None
+        # report gives it as the "previous rating" (its date unknown, so not within a time asked for).
+        before = (rated[0].previous_rating if rated and rated[0] == hist[0] and q.span is None
+                  and rated[0].previous_rating in RATING_POINTS else None)
         if not rated or len(rated) < 2 and not before:
+            continue
+        if change is not None:
+            if len(rated) >= 2 and _change_fits(change, rated[-2].overall_rating, rated[-1]):
+                rows.append({"first": rated[-2], "last": rated[-1], "before": None})
+            elif len(rated) == 1 and _change_fits(change, before, rated[0]):
+                rows.append({"first": rated[0], "last": rated[0], "before": before})
             continue
         first_points = RATING_POINTS[before] if before else rated[0].rating_points
         if rated[-1].rating_points < first_points if down else rated[-1].rating_points > first_points:
             rows.append({"first": rated[0], "last": rated[-1], "before": before})
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
-    verb = "fell" if down else "rose"
-    heading = " ".join(f"{what} {_describe(f)} whose overall rating {verb} between inspections: {len(rows)}".split())
+    if change is not None:
+        heading = f"{what} {_describe(f, q.span)} whose rating went {change.describe()} at their latest rated inspection: {len(rows)}"
+    else:
+        verb = "fell" if down else "rose"
+        heading = f"{what} {_describe(f, q.span)} whose overall rating {verb} between inspections: {len(rows)}"
+    heading = " ".join(heading.split())
     heading = heading[:1].upper() + heading[1:]
     r = ctx.renderer()
     shown, left_out = cap(rows)
     pages = r.pages("changed.j2", shown, 15, heading=heading, footnote=_left_out(left_out))
-    return ctx.answer(ANSWER, "changed", q, heading, pages, r,
-                      ref=_ref("/changed", f, "declined" if down else "improved"))
+    extra = (_change_ref(change) if change is not None else "declined" if down else "improved")
+    return ctx.answer(ANSWER, "changed", q, heading, pages, r, ref=_ref("/changed", f, extra, span=q.span))
+
+
+def _change_fits(change: Change, before: str, after: Inspection) -> bool:
+    """Whether a move from the rating ``before`` to ``after``'s is the change asked about."""
+    if change.before and before != change.before:
+        return False
+    if change.after and after.overall_rating != change.after:
+        return False
+    if change.steps is not None and after.rating_points - RATING_POINTS[before] != change.steps:
+        return False
+    return True
+
+
+def _change_ref(change: Change) -> str:
+    """The change in words the parser reads back ("from good to inadequate", "down 2 grades")."""
+    if change.before or change.after:
+        return f"from {(change.before or '').lower()} to {(change.after or '').lower()}"
+    n = abs(change.steps or 0)
+    return f"{'up' if (change.steps or 0) > 0 else 'down'} {n} grades"
+
+
+def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """Organisations whose latest inspection rating the named standard gave it the named rating."""
+    f = _filters(q, None)
+    pattern = standard_pattern(q.standard or "")
+    rows = []
+    for org in ctx.kb.organisations.values():
+        if f["org_type"] and org.org_type != f["org_type"]:
+            continue
+        for h in reversed(ctx.kb.history(org.org_id)):
+            if f["region"] and h.region != f["region"] or q.span is not None and not in_span(q.span, h):
+                continue
+            stds = [s for s in ctx.kb.standard_ratings(h.inspection_id) if pattern.match(s.standard_name.split(": ")[-1])
+                    or pattern.match(s.standard_name)]
+            if stds:
+                hit = next((s for s in stds if q.rating is None or s.rating == q.rating), None)
+                if hit is not None:
+                    rows.append({"insp": h, "std": hit})
+                break
+    what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
+    rated = f"rated {q.rating} " if q.rating else ""
+    heading = " ".join(f"{what} {_describe(f, q.span)} {rated}on {q.standard} at their latest inspection with that "
+                       f"standard: {len(rows)}".split())
+    heading = heading[:1].upper() + heading[1:]
+    footnote = ("Standard ratings are in our sources for only some inspections; an organisation without them is "
+                "not listed.")
+    r = ctx.renderer()
+    shown, left_out = cap(rows)
+    pages = r.pages("standard_list.j2", shown, 15, heading=heading,
+                    footnote=" ".join(x for x in (footnote, _left_out(left_out)) if x))
+    ref = _ref("/standard_list", f, (q.rating or "").lower(), q.standard.lower() if q.standard else "")
+    return ctx.answer(ANSWER, "standard_list", q, heading, pages, r, ref=ref)
+
+
+#: What each named kind of inspection covers, as a test on an inspection.
+COLLECTIONS = {
+    "dipp": ("Dynamic inspections of public protection", lambda i: "dynamic inspection" in i.organisation.lower()),
+    "covid": ("Inspections and reviews about the Covid-19 pandemic", lambda i: "covid" in i.organisation.lower()),
+    "thematic": ("Thematic reports on probation", lambda i: i.programme == "thematic"),
+    "youth thematic": ("Thematic reports on youth justice", lambda i: i.programme == "youth thematic"),
+    "all thematic": ("Thematic reports", lambda i: i.programme in ("thematic", "youth thematic")),
+}
+
+
+def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """A named kind of inspection: the DIPP inspections, the Covid reviews, the thematic reports."""
+    title, test = COLLECTIONS.get(q.collection or "", ("Inspections", lambda i: True))
+    rows = [i for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id)[-1:]
+            if test(i) and (q.span is None or in_span(q.span, i)) and (not q.org_type or i.org_type == q.org_type)
+            and (not q.topics or ctx.kb.findings(org_id=i.org_id, topics=q.topics))]
+    rows.sort(key=lambda i: (i.published or "", i.inspection_id), reverse=True)
+    kind = f" ({PLURALS.get(q.org_type, q.org_type)})" if q.org_type else ""
+    if q.topics:
+        kind += " with findings on " + ", ".join(t.replace("-", " ") for t in q.topics)
+    heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
+    r = ctx.renderer()
+    shown, left_out = cap(rows)
+    pages = r.pages("rating_list.j2", shown, 12 if compact else 20, heading=heading, footnote=_left_out(left_out),
+                    earlier=[], rating=None)
+    return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=f"/collection {q.collection}")
+
+
+def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    """Every company our sources name as an owner, with the organisations each owned or led."""
+    rows = [i for owner in ctx.kb.owners for i in ctx.kb.owned_by(owner) if not q.org_type or i.org_type == q.org_type]
+    rows.sort(key=lambda i: (i.owner or "", i.organisation))
+    what = PLURALS.get(q.org_type or "", "organisations") if q.org_type else "organisations"
+    heading = f"Companies our sources name as owners: {len(ctx.kb.owners)}, with the {len(rows)} {what} they ran"
+    footnote = "Ownership is as each cited page states it at the time of that inspection; ask about one, e.g. “Seetec CRCs”."
+    r = ctx.renderer()
+    pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
+    return ctx.answer(ANSWER, "owners", q, heading, pages, r, ref="/owners")
 
 
 def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    rows = ctx.kb.owned_by(q.owner)
-    heading = f"Organisations our sources say {q.owner} owned or led: {len(rows)}"
-    footnote = "Ownership is as each cited page states it at the time of that inspection."
+    company = ctx.vocabulary.companies.get(normalise(q.owner or ""))
+    owners = company.owners if company else ((q.owner or "", "owner"),)
+    rows, notes = [], []
+    for owner, relation in owners:
+        found = [i for i in ctx.kb.owned_by(owner) if i.org_id not in {r.org_id for r in rows}
+                 and (not q.org_type or i.org_type == q.org_type)]
+        rows += found
+        if relation == "led" and found:
+            notes.append(f"{q.owner} led {owner.split(' (')[0]}, which owned these.")
+        elif relation == "took over" and found:
+            notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
+    what = PLURALS.get(q.org_type or "", "Organisations") if q.org_type else "Organisations"
+    heading = f"{what} our sources say {q.owner} owned or led: {len(rows)}"
+    footnote = " ".join(notes + ["Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
     pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
     return ctx.answer(ANSWER, "owned_by", q, heading, pages, r, ref=f"/owned_by {q.owner}")
 
 
 def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    rows = ctx.kb.recent_inspections(4 if compact else 10, org_type=q.org_type)
+    """The most recently published inspections, of one kind or within a span when the question says so."""
+    limit = 4 if compact else 10
+    f = {"org_type": q.org_type, "region": q.region}
+    if q.span is None and not q.region:
+        rows = ctx.kb.recent_inspections(limit, org_type=q.org_type)
+    else:
+        rows = [h for o in ctx.kb.organisations.values() if not q.org_type or o.org_type == q.org_type
+                for h in ctx.kb.history(o.org_id)
+                if h.published and (q.span is None or in_span(q.span, h))
+                and (not q.region or h.region == q.region)]
+        rows.sort(key=lambda h: (h.published or "", h.inspection_id), reverse=True)
+        if q.span is None:
+            rows = rows[:limit]
+    what = PLURALS.get(q.org_type or "", "inspections")
+    heading = ("Most recently published inspections" if not (q.org_type or q.span or q.region) else
+               " ".join(f"Most recently published {'inspections of ' + what if q.org_type else 'inspections'} "
+                        f"{_describe({'region': q.region, 'programme': None, 'year': None}, q.span)}".split()))
     undated = ctx.kb.undated_count()
     r = ctx.renderer()
-    heading = "Most recently published inspections"
-    if q.org_type:  # "the latest youth justice inspections": of that kind only
-        heading = f"Most recently published inspections of {PLURALS.get(q.org_type, q.org_type)}"
-    pages = r.pages("latest.j2", rows, 10, undated=undated, heading=heading)
-    return ctx.answer(ANSWER, "latest", q, heading, pages, r, ref=f"/latest {q.org_type}" if q.org_type else "/latest")
+    shown, left_out = cap(rows)
+    pages = r.pages("latest.j2", shown, 10, undated=undated, heading=heading, empty=not rows,
+                    footnote=_left_out(left_out))
+    ref = _ref("/latest", f, span=q.span)
+    return ctx.answer(ANSWER, "latest", q, heading, pages, r, ref=ref)
 
 
-__all__ = ["league", "rating_list", "count", "score_list", "latest", "PLURALS", "TYPE_LABELS"]
+__all__ = ["league", "rating_list", "count", "score_list", "latest", "changed", "standard_list", "collection",
+           "owned_by", "owners", "PLURALS", "TYPE_LABELS"]

@@ -1,25 +1,40 @@
-"""Turning what a person types into a ``Query``: an intent, the organisations named, and filters.
+"""Turning what a person types into a ``Query``: the organisations named, every slot, then the intent.
 
-This is where a question becomes something we can answer. The rules are plain keyword rules over the
-normalised question, checked in a fixed order (see ``understand``); names are found by
-``knowledge.resolve``. Slash commands ("/league crc", "/compare A vs B") go through the same parser,
-so a command and the sentence it stands for always give the same answer. Button data uses the same
-commands with ``#key`` standing for an organisation (``/inspection #1a2b3c4d``).
+This is where a question becomes something we can answer, in three steps kept apart:
+
+1. names, by ``knowledge.resolve`` (county short forms such as "Northants" and "W Yorks" are spelt out
+   first; a company's name is kept out of the search for places);
+2. slots, each found on its own: kind of body, rating, region, programme, year, topics, score and
+   company here; time span, change of rating, standard, measure, kind of inspection and what is out
+   of scope in ``responses.slots``; ideas named in thesaurus words from ``knowledge.vocabulary``;
+3. the intent, chosen by the registry's grammar (``responses.intents.RULES``) from the slots and the
+   words around the names.
+
+Slash commands ("/league crc", "/compare A vs B") go through the same parser, so a command and the
+sentence it stands for give the same answer. Command refs use ``#key`` for an organisation
+(``/inspection #1a2b3c4d``); ``responses.buttons`` packs a whole ``Query`` where a command cannot.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from datetime import date
 
 from knowledge.resolve import Match, Resolver, normalise
+from knowledge.vocabulary import Vocabulary
+from responses import slots
+from responses.intents import COMMANDS, ORG_INTENTS, WORDS, choose, set_words
+from responses.query import Query
+
+__all__ = ["Query", "Understander", "MAX_QUESTION", "find_programme", "find_rating", "find_topics", "find_type"]
 
 #: The longest question we read; the rest of a pasted essay is ignored (and the answer says so).
 MAX_QUESTION = 500
 
 RATING_WORDS: list[tuple[str, str]] = [
     (r"requir\w* improvement|need\w* improvement|\bri\b", "Requires improvement"),
-    (r"\binadequate\b|\bfail(ed|ing)\b", "Inadequate"),
+    (r"\binadequates?\b|\bfail(ed|ing)\b", "Inadequate"),
     (r"\boutstanding\b", "Outstanding"),
     (r"\bgood\b", "Good"),
 ]
@@ -55,83 +70,38 @@ TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"through the gate|resettle\w*|prison leavers?|release", ("through-the-gate",)),
     (r"courts?\b|sentenc\w*|pre sentence", ("court-work",)),
     (r"accommodation|housing|homeless\w*", ("accommodation",)),
-    (r"\bit\b|\bict\b|computer\w*|systems?|technology|digital", ("it",)),
+    (r"\bict\b|\bit (?:systems?|problems|issues|failures|support|kit)\b|computer\w*|systems?|technology|digital", ("it",)),
     (r"fund\w*|budget\w*|money|finance\w*|contracts?|commercial", ("funding",)),
     (r"divers\w*|race|racial|ethnic\w*|equalit\w*|discriminat\w*", ("diversity",)),
     (r"interventions?|programmes? for|accredited|rehabilitative", ("interventions",)),
     (r"assess\w*", ("assessment",)),
     (r"plann\w*|sentence plans?", ("planning",)),
     (r"review\w*", ("reviewing",)),
-    (r"facilit\w*|buildings?|offices?|premises", ("facilities",)),
+    (r"facilit\w*|buildings?|offices?\b|premises", ("facilities",)),
     (r"delivery|supervision quality|contact", ("delivery",)),
 ]
 
-_GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks?( you)?|cheers|ta|ok|okay|yo)( bot)?$")
-_HELP = re.compile(r"^(help|start|menu|commands|\?)$|what can you do|how do i use|how does this work|what do you know")
-_ABOUT = re.compile(r"^about$|who are you|what are you|who made you|about (this|the) bot")
-_SOURCES = re.compile(r"^sources?$|where (do|does) (the |your )?(data|facts|information|figures) come from|your sources|what sources")
-_LATEST = re.compile(r"\b(latest|most recent|newest|recent|recently|new|just published|this (week|month|year))\b")
-_LEAGUE = re.compile(r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b")
-_COMPARE = re.compile(r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b")
-_HISTORY = re.compile(r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-                      r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bany (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections")
-_OWNER = re.compile(r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
-                    r"(ran|runs|run|operated|operates|managed|manages)\b|\brun by\b|"
-                    r"\bprovider\b|\bcontractor\b|\bcompany behind\b|\bparent\b")
-_PEOPLE = re.compile(r"how many (people|offenders|cases|service users|individuals|men|women)|\bpeople supervised\b|"
-                     r"\bsupervis(e|es|ed|ing)\b|\bcaseload size\b|\bhow big\b|\bsize\b")
-_SCORE = re.compile(r"\bscor(e|ed|es|ing)\b|\bpoints?\b|\bout of (27|36|39)\b|\b\d+ ?/ ?(27|36|39)\b")
-_DATE = re.compile(r"^when\b|\bwhat date\b|\bwhen (was|were|did)\b|\bpublished\b|\bdate\b")
-_STANDARDS = re.compile(r"\bstandards?\b|\bbreakdown\b|\bdomains?\b|\beach area\b|\bsub ?ratings?\b|"
-                        r"\b(court|out of court) disposals?\b|\borganisational delivery\b")
-_SAY = re.compile(r"\bsa(y|id|ys)\b|\bfindings?\b|\bfound\b|\bconcerns?\b|\bstrengths?\b|\bcriticis\w*|\bprais\w*|"
-                  r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b")
-_FIGURE = re.compile(r"how many|how much|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
-                     r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b")
-_COUNT = re.compile(r"how many\b")
-_PERCENT = re.compile(r"%|\bper ?cent|\bpercentage\b|\bproportion\b|\bwhat share\b|\bfraction\b")
-_GLOSSARY = re.compile(r"^(what|who) (is|are|was|were) (an? |the )?(crcs?|nps|pdus?|regions?|probation delivery units?|"
-                       r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|youth (?:offending|justice) (?:teams?|services?)|"
-                       r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
-                       r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)")
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
-_LIST = re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b")
+#: Words that fit many names but only say what kind of body is meant.
+_KIND_ONLY = {"youth", "youth justice", "youth offending", "youth justice service", "youth offending service",
+              "youth offending team", "youth services", "youth service"}
+_WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
-COMMAND_INTENTS = {
-    "start": "start", "help": "help", "about": "about", "sources": "sources", "latest": "latest",
-    "league": "league", "inspection": "summary", "org": "summary", "history": "history", "compare": "compare",
-    "find": "findings", "owner": "owner", "people": "people", "score": "score", "standards": "standards",
-    "list": "list", "count": "count", "figures": "figures", "date": "date", "score_list": "score_list",
-    "owned_by": "owned_by", "changed": "changed", "glossary": "glossary",
+#: County and place short forms people type, expanded before names are looked up ("Northants").
+SHORT_FORMS: dict[str, str] = {
+    "northants": "northamptonshire", "notts": "nottinghamshire", "lancs": "lancashire", "glos": "gloucestershire",
+    "gloucs": "gloucestershire", "herts": "hertfordshire", "beds": "bedfordshire", "cambs": "cambridgeshire",
+    "worcs": "worcestershire", "wilts": "wiltshire", "leics": "leicestershire", "derbys": "derbyshire",
+    "yorks": "yorkshire", "staffs": "staffordshire", "lincs": "lincolnshire", "bucks": "buckinghamshire",
+    "oxon": "oxfordshire", "hants": "hampshire", "warks": "warwickshire", "northumb": "northumberland",
 }
-
-
-@dataclass
-class Query:
-    """What a question asks, in our terms."""
-
-    intent: str
-    text: str  # the question as typed (truncated to MAX_QUESTION)
-    norm: str  # normalised text used for matching
-    org_ids: list[str] = field(default_factory=list)
-    ambiguous: Match | None = None  # a name that fits several organisations
-    ambiguous_index: int = 0  # where the ambiguous name stands among the organisations named
-    org_type: str | None = None
-    rating: str | None = None
-    region: str | None = None
-    programme: str | None = None
-    year: int | None = None
-    topics: tuple[str, ...] = ()
-    score: tuple[int, int | None] | None = None
-    truncated: bool = False
-    command: str | None = None
-    owner: str | None = None  # an owning company named in the question ("Sodexo")
-    free_words: str = ""  # the question's words other than the names matched (ranks findings)
-    see_also: list[str] = field(default_factory=list)  # a youth service beside a probation body, or the reverse
+_SHORT_RE = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b", re.I)
+_COMPASS_RE = re.compile(r"\b([NSEW])\.? (?=yorks|yorkshire|wales|kent|london|essex|lincs|lincolnshire|sussex|tyneside)", re.I)
+_COMPASS = {"n": "North", "s": "South", "e": "East", "w": "West"}
 
 
 def _first(pairs: list[tuple[str, str]], norm: str) -> str | None:
@@ -151,10 +121,15 @@ def find_programme(norm: str) -> str | None:
     return _first(PROGRAMMES, norm)
 
 
+_TOPIC_RES: list[tuple[re.Pattern, tuple[str, ...]]] = []
+
+
 def find_topics(norm: str) -> tuple[str, ...]:
+    if len(_TOPIC_RES) != len(TOPICS):  # compiled once (and again if a test swaps the list)
+        _TOPIC_RES[:] = [(re.compile(rf"\b(?:{pattern})"), topics) for pattern, topics in TOPICS]
     found: list[str] = []
-    for pattern, topics in TOPICS:
-        if re.search(rf"\b(?:{pattern})", norm):
+    for pattern, topics in _TOPIC_RES:
+        if pattern.search(norm):
             found.extend(t for t in topics if t not in found)
     return tuple(found)
 
@@ -162,6 +137,8 @@ def find_topics(norm: str) -> tuple[str, ...]:
 def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
     """One regex matching any region name (longest first), and normalised name -> region."""
     keys = {normalise(r): r for r in regions}
+    if "Wales" in regions:
+        keys.setdefault("welsh", "Wales")
     if "Yorkshire and the Humber" in regions:
         keys.setdefault("yorkshire and humber", "Yorkshire and the Humber")
         keys.setdefault("yorkshire", "Yorkshire and the Humber")
@@ -179,45 +156,39 @@ class Understander:
     """Parses questions against one knowledge base's names and regions."""
 
     def __init__(self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str],
-                 owners: list[str] | None = None):
+                 vocabulary: Vocabulary | None = None):
         self.resolver = resolver
-        self.owner_terms = owner_terms(owners or [])
+        self.vocabulary = vocabulary or Vocabulary()
         self.regions = [r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}]
         self.region_re, self.region_keys = region_pattern(self.regions)
         self.key_to_org = key_to_org
 
-    def understand(self, question: str) -> Query:
+    def understand(self, question: str, today: date | None = None) -> Query:
+        """Parse one question (or slash command); dates like "this year" are relative to ``today``."""
+        today = today or date.today()
         text = " ".join(question.split())
         truncated = len(text) > MAX_QUESTION
         text = text[:MAX_QUESTION]
         command, rest = _split_command(text)
         rest = _POSSESSIVE.sub(r"\1", rest)  # "Interserve's CRCs" -> "Interserve CRCs"
+        rest = _COMPASS_RE.sub(lambda m: _COMPASS[m.group(1).lower()] + " ", rest)  # "W Yorks" -> "West Yorks"
+        rest = _SHORT_RE.sub(lambda m: SHORT_FORMS[m.group(1).lower()], rest)  # "Northants" -> "northamptonshire"
         norm = normalise(rest)
         q = Query(intent="", text=text, norm=norm, truncated=truncated, command=command)
-        q.org_type = find_type(norm)
-        q.rating = find_rating(norm)
-        q.programme = find_programme(norm)
-        if q.org_type == "yjs" and q.programme and not q.programme.startswith("youth"):
-            q.programme = None  # "youth services inspected in 2018-19": a year, not the CRCs' first round
-        m = _YEAR.search(norm)
-        q.year = int(m.group(1)) if m else None
-        q.topics = find_topics(norm)
-        q.region = find_region(norm, self.region_re, self.region_keys)
-        q.score = _find_score(rest.lower())
-        q.owner = next((term for key, term in self.owner_terms if re.search(rf"\b{re.escape(key)}\b", norm)), None)
+        self._fill_slots(q, norm, rest, today)
 
         # Organisations: "#key" references from buttons first, then names in the text.
         keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
         names_text = _KEY.sub(" ", rest)
-        if q.owner:  # "Working Links" is a company, not Woking
-            names_text = re.sub(re.escape(q.owner), " ", names_text, flags=re.I)
+        company = self.vocabulary.company_in(norm)
+        if company:  # "Working Links" is a company, not Woking
+            names_text = " ".join(w for w in names_text.split() if normalise(w) not in company_words(company.name))
         matches = self.resolver.resolve(names_text) if not _is_chatter(norm) else []
         q.free_words = _free_words(norm, matches)
-        # A region named in a list/league/count question is a filter, not an organisation.
-        if command is None or command in COMMAND_INTENTS:
-            pass
         q.org_ids = list(keyed)
-        for i, match in enumerate(matches):
+        for match in matches:
+            if match.ambiguous and match.text in _KIND_ONLY:
+                continue  # "youth" names a kind of service, not one of them
             if match.ambiguous and q.ambiguous is None:
                 q.ambiguous = match
                 q.ambiguous_index = len(q.org_ids)
@@ -226,95 +197,105 @@ class Understander:
             q.see_also.extend(o for o in match.see_also if o not in q.see_also)
 
         if command is not None:
-            q.intent = COMMAND_INTENTS.get(command, "unknown_command")
+            q.intent = COMMANDS.get(command, "unknown_command")
+            if q.intent in ORG_INTENTS:
+                self._name_words_used(q, matches)
+                self._names_used_up(q, matches)
             if q.intent == "league":
                 q.ambiguous = None  # an organisation named in /league is shown in its place, not a filter
-            elif q.intent in {"list", "count", "latest", "sources", "help", "start", "about", "figures",
-                              "score_list", "owned_by", "changed", "glossary"}:
+            elif q.intent not in ORG_INTENTS | {"findings", "unknown_command"}:
                 q.org_ids, q.ambiguous = [], None
-            elif q.intent == "findings" and not (q.org_ids or q.ambiguous):
-                pass
-            elif q.intent in {"summary", "history", "compare", "owner", "people", "score", "standards", "date"} \
-                    and not (q.org_ids or q.ambiguous) and rest.strip():
-                q.intent = "no_match"
-            elif q.intent in {"summary", "history", "compare", "owner", "people", "score", "standards", "date"} \
-                    and not rest.strip():
-                q.intent = "usage"
+            elif q.intent in ORG_INTENTS and not (q.org_ids or q.ambiguous):
+                q.intent = "no_match" if rest.strip() else "usage"
+            if q.intent in {"changed"} and q.change is None and q.direction is None:
+                q.direction = "up"
             return q
 
+        if q.org_ids or q.ambiguous:
+            self._name_words_used(q, matches)
         q.intent = self._intent(q, matches)
+        if q.intent == "search" and q.collection in q.concepts:
+            q.collection = None  # "when did inspections stop for covid": the word is the figure's meaning
+        if q.org_ids or q.ambiguous:
+            self._names_used_up(q, matches)
+        else:
+            q.inspected = bool(WORDS["inspected"].search(norm)) and q.intent in {"list", "league"}
         return q
 
+    def region_of(self, words: str) -> str | None:
+        """The region these (normalised) words name, if they are a region's name ("london")."""
+        return self.region_keys.get(words)
+
+    def with_orgs(self, q: Query, org_ids: list[str]) -> Query:
+        """``q`` as if ``org_ids`` had been named in it: the intent chosen again ("who owns it?")."""
+        named = replace(q, org_ids=list(org_ids), ambiguous=None)
+        named.intent = self._intent(named, [])
+        return named
+
+    def _fill_slots(self, q: Query, norm: str, rest: str, today: date) -> None:
+        """Every slot the question fills, each found on its own (see ``responses.slots``)."""
+        q.org_type = find_type(norm)
+        q.rating = find_rating(norm)
+        q.programme = find_programme(norm)
+        if q.org_type == "yjs" and q.programme and not q.programme.startswith("youth"):
+            q.programme = None  # "youth services inspected in 2018-19": a year, not the CRCs' first round
+        q.span = slots.find_span(norm, today)
+        m = _YEAR.search(norm)
+        q.year = int(m.group(1)) if m and q.span is None else None
+        q.topics = find_topics(norm)
+        q.region = find_region(norm, self.region_re, self.region_keys)
+        q.score = _find_score(rest.lower())
+        company = self.vocabulary.company_in(norm)
+        q.owner = company.name if company else None
+        q.change = slots.find_change(norm)
+        if q.change is not None:
+            q.rating = None  # "from Good to Inadequate" names two ratings: they belong to the change
+        q.direction = ("down" if re.search(r"\b(declin\w*|got worse|gotten worse|went down|deteriorat\w*|worsened|fell|dropped)\b", norm)
+                       else "up" if re.search(r"\b(improved|got better|went up|rose)\b", norm) else None)
+        q.standard = slots.find_standard(norm, q.rating)
+        if q.standard:  # "Outstanding for Through the Gate": the words name the standard, not a topic
+            q.topics = ()
+        q.measure = slots.find_measure(norm)
+        q.collection = slots.find_collection(norm)
+        q.concepts = self.vocabulary.concepts_in(norm)
+        q.asks_share = bool(WORDS["percent"].search(rest.lower()) or re.search(r"\bshare\b|\bhow many in\b", norm))
+        if q.collection:  # "the covid reviews": the word names the kind of report, not the reviewing standard
+            q.topics = tuple(t for t in q.topics if t != "reviewing")
+        if q.collection == "youth thematic" and q.org_type == "yjs":
+            q.org_type = None  # "youth thematic reports": the word says what the reports are about
+        q.out_of_scope = slots.find_out_of_scope(norm)
+        # "the new youth programme" names a programme: its "new" does not ask for the latest inspections
+        dated = re.sub(next(p for p, v in PROGRAMMES if v == q.programme), " ", norm) if q.programme else norm
+        q.latest = bool(WORDS["latest"].search(dated)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
+        q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
+
+    def _name_words_used(self, q: Query, matches: list[Match]) -> None:
+        """Words inside a name typed are not a topic or a kind of inspection asked about."""
+        if q.topics:  # "Race equality in probation" is a report's name, not the topic of race
+            q.topics = find_topics(q.free_words)
+        if q.collection and any(slots.find_collection(m.text) == q.collection for m in matches):
+            q.collection = None  # "KSS DIPP": the kind of inspection is part of the name
+
+    def _names_used_up(self, q: Query, matches: list[Match]) -> None:
+        """A region or kind word that is part of a name typed ("North West Division") is not a filter."""
+        if q.region:
+            keys = [k for k, r in self.region_keys.items() if r == q.region]
+            if any(f" {k} " in f" {m.text} " or m.text in k for m in matches for k in keys):
+                q.region = None
+
     def _intent(self, q: Query, matches: list[Match]) -> str:
-        n = q.norm
+        """The intent, chosen by the registry's rules (``responses.intents.RULES``) from the slots and words."""
         named = bool(q.org_ids or q.ambiguous)
-        if not n:
-            return "empty"
-        if _GREETING.match(n):
-            return "greeting"
-        if _HELP.search(n) and not named:
-            return "help"
-        if _ABOUT.search(n) and not named:
-            return "about"
-        if _SOURCES.search(n) and not named:
-            return "sources"
         # Filters that are about a set of organisations win over a region's name read as an organisation.
-        set_words = bool(q.rating or q.org_type and re.search(r"\b(crcs|pdus|divisions|regions|yjss|yots|yoss)\b|\byouth (justice |offending )?(services|teams)\b", n)
-                         or _LEAGUE.search(n) or _COUNT.search(n) and q.org_type and not _PEOPLE.search(n)
-                         or q.topics and _SAY.search(n))  # "what did inspectors say about women in Wales"
-        if q.region and set_words and all(_is_region_match(m, q.region) for m in matches):
+        if named and q.region and all(_is_region_match(m, q.region) for m in matches) and set_words(q):
             q.org_ids, q.ambiguous = [], None
             named = False
-        if not named:
-            if q.owner:
-                return "owned_by"
-            if _GLOSSARY.search(n):
-                return "glossary"
-            if _PERCENT.search(q.text.lower()):
-                return "search"  # "what % of cases ...": a figure, not a list of Good organisations
-            if re.search(r"\b(improved|declined|got (better|worse)|went (up|down)|deteriorated)\b", n) \
-                    and (q.org_type or re.search(r"\bwhich\b|\bwho\b", n)):
-                return "changed"
-            if _LEAGUE.search(n):
-                return "league"
-            if q.score is not None or _SCORE.search(n) and not _PEOPLE.search(n):
-                return "score_list"
-            if _COUNT.search(n) and _OWNER.search(n) or re.search(r"\bcompanies\b|\bproviders\b|\bowners\b", n):
-                return "search"
-            if _COUNT.search(n) and (q.org_type or re.search(r"\b(organisations|services|bodies|inspections|units)\b", n)) \
-                    and not re.search(r"\bpeople\b|\boffenders\b|\bcases\b|\bstaff\b|\bofficers\b", n):
-                return "count"
-            if q.rating and (q.org_type or _LIST.search(n) or len(n.split()) <= 4):
-                return "list"
-            if _LATEST.search(n) and (re.search(r"\binspection|\breport|\bpublished|\brated|\bnews\b", n) or len(n.split()) <= 3):
-                return "latest"
-            if q.org_type and len(n.split()) <= 3 and not q.topics:
-                return "league"
-            if q.org_type == "yjs" and (q.region or q.year or q.programme) and not q.topics \
-                    and (_LIST.search(n) or len(n.split()) <= 6):
-                return "league"  # "which youth services are there in Wales?", "youth services in the North East"
-            if q.topics and (_SAY.search(n) or not _FIGURE.search(n)):
-                return "findings"
-            return "search"
-        # Named organisations.
-        many = len(q.org_ids) + (1 if q.ambiguous else 0)
-        if many >= 2 or _COMPARE.search(n) and many >= 2:
-            return "compare"
-        if _OWNER.search(n):
-            return "owner"
-        if _PEOPLE.search(n):
-            return "people"
-        if _SCORE.search(n):
-            return "score"
-        if _STANDARDS.search(n):
-            return "standards"
-        if _HISTORY.search(n):
-            return "history"
-        if q.topics and not (q.rating and not _SAY.search(n)):
-            return "findings"
-        if _DATE.search(n):
-            return "date"
-        return "summary"
+        elif named and q.region and not WORDS["compare"].search(q.norm):
+            # "how did Sheffield do in Yorkshire": the region's name beside a body's is a place, not a second body
+            region_orgs = {o for m in matches if _is_region_match(m, q.region) and not m.ambiguous for o in m.org_ids}
+            if region_orgs and len(set(q.org_ids) - region_orgs) + (1 if q.ambiguous else 0) >= 1:
+                q.org_ids = [o for o in q.org_ids if o not in region_orgs]
+        return choose(q, named)
 
 
 def _free_words(norm: str, matches: list[Match]) -> str:
@@ -327,22 +308,9 @@ def _free_words(norm: str, matches: list[Match]) -> str:
     return " ".join(out.split())
 
 
-def owner_terms(owners: list[str]) -> list[tuple[str, str]]:
-    """``(normalised key, search term)`` for each company named in the owner column, longest first.
-
-    "Purple Futures (Interserve-led consortium)" gives "Purple Futures" and "Interserve"; descriptions
-    that are not names ("not-for-profit consortium of nine partners") give nothing.
-    """
-    terms: dict[str, str] = {}
-    for owner in owners:
-        main = owner.split("(")[0].strip()
-        if main and main[0].isupper() and len(main.split()) <= 4:
-            terms[normalise(main)] = main
-        for inner in re.findall(r"\(([^)]*)\)", owner):
-            for word in re.findall(r"\b([A-Z][A-Za-z]{2,})(?=-led|\b)", inner):
-                if word not in {"Achieving", "Real", "Change", "Communities"}:
-                    terms[normalise(word)] = word
-    return sorted(terms.items(), key=lambda kv: -len(kv[0]))
+def company_words(name: str) -> set[str]:
+    """The normalised words of a company's name, left out when looking for organisations' names."""
+    return set(normalise(name).split())
 
 
 def _split_command(text: str) -> tuple[str | None, str]:
@@ -364,13 +332,9 @@ def _find_score(text: str) -> tuple[int, int | None] | None:
 
 
 def _is_chatter(norm: str) -> bool:
-    return bool(_GREETING.match(norm))
+    return bool(WORDS["greeting"].match(norm))
 
 
 def _is_region_match(match: Match, region: str) -> bool:
     """True when a matched name is just the region's own name (so it should filter, not resolve)."""
     return normalise(region).startswith(match.text) or match.text in normalise(region)
-
-
-def with_org(q: Query, org_ids: list[str]) -> Query:
-    return replace(q, org_ids=org_ids, ambiguous=None)

@@ -21,7 +21,7 @@ from responses.answer import ANSWER, CHOICES, NO_MATCH, REF_LIMIT, Answer, Choic
 from responses.charts import data
 from responses.charts.data import Chart
 from responses.tables import _filters, _ref
-from responses.understand import Query, find_type
+from responses.understand import Query, find_region, find_type
 
 if TYPE_CHECKING:
     from responses.engine import Engine
@@ -173,7 +173,10 @@ def parse(engine: Engine, text: str) -> ChartRequest | Answer | None:
     years = bool(_YEARS.search(rest))
     years_asked = bool(_YEARS_FIRST.match(rest))  # "/chart years ...": even a name in it does not make a history
     q = engine.understander.understand(rest) if rest else None
-    if q is not None and q.region and not years and _region_league(q, q.region):
+    # The region the words name, even where it is also a body's name (the parser then leaves it out).
+    region = q.region or find_region(q.norm, engine.understander.region_re, engine.understander.region_keys) \
+        if q is not None else None
+    if q is not None and region and not years and _region_league(q, region):
         return _league(engine, rest, text)  # "ratings in Wales": the region's league, not Wales CRC
     if q is not None and q.topics and not command:
         return None  # "is there a graph of caseloads in Leeds": findings and figures, which the engine answers

@@ -76,10 +76,12 @@ class RecordingEngine:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.asked: list[tuple[str, bool]] = []  # every (question, compact), in order
+        self.conversations: list[str | None] = []  # the conversation key of each question asked
 
-    def ask(self, question: str, *, compact: bool = False) -> Any:
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None, **options: Any) -> Any:
         self.asked.append((question, compact))
-        return self.engine.ask(question, compact=compact)
+        self.conversations.append(conversation)
+        return self.engine.ask(question, compact=compact, conversation=conversation, **options)
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Any:
         return self.engine.from_ref(ref, compact=compact)

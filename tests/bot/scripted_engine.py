@@ -32,6 +32,7 @@ def _page(title: str, body: str) -> Page:
 class ScriptedEngine:
     def __init__(self) -> None:
         self.asked: list[tuple[str, bool]] = []  # every (question, compact) asked, in order
+        self.conversations: list[str | None] = []  # the conversation key of each question asked
 
     def _league(self, compact: bool) -> Answer:
         if compact:
@@ -55,8 +56,9 @@ class ScriptedEngine:
         return Answer(kind=NO_MATCH, intent="none", question=question, title="No match",
                       pages=[Page(html="I couldn't find that.", text="I couldn't find that.")])
 
-    def ask(self, question: str, *, compact: bool = False) -> Answer:
+    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
         self.asked.append((question, compact))
+        self.conversations.append(conversation)
         q = question.strip()
         if q.startswith("/league"):
             return self._league(compact)

@@ -99,7 +99,9 @@ def test_keyboard_offers_the_chart_above_the_pages(engine):
     from bot.keyboards import answer_keyboard
 
     answer = engine.ask("/league")
-    rows = answer_keyboard(answer, 0).inline_keyboard
+    keyboard = answer_keyboard(answer, 0)
+    assert keyboard is not None
+    rows = keyboard.inline_keyboard
     assert [b.text for b in rows[0]] == ["Chart"] and rows[0][0].callback_data == f"g:{answer.charts[0]}"
     assert rows[-1][-1].text == "Next ›"
     summary = answer_keyboard(engine.ask("how did Sheffield do?"))  # a summary offers no chart
@@ -112,7 +114,7 @@ async def test_a_drawing_fault_costs_the_picture_not_the_bot(api, real_bot, engi
     from bot.charts import DRAWING_FAILED, ChartSender
 
     class FailingExecutor(Executor):
-        def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        def submit(self, fn, /, *args, **kwargs):
             raise RuntimeError("the drawing process is gone")
 
     real_bot.bot_data.charts = ChartSender(FailingExecutor())

@@ -141,3 +141,12 @@ async def test_stats_only_for_admins(api, recorded):
         # anyone else's /stats is just a question for the engine
         await api.reply_to(api.private("/stats", user_id=1001))
         assert recorded.asked == [("/stats", False)]
+
+
+async def test_each_chat_and_each_group_member_is_its_own_conversation(api, bot, recorded):
+    """Follow-ups are matched per chat, and per user within a group, by a key the engine never logs."""
+    await api.reply_to(api.private("how did Sheffield do?"))
+    await api.reply_to(api.group(f"@{BOT_USERNAME} how did Leeds do?"))
+    private_key, group_key = recorded.conversations[-2:]
+    assert private_key and group_key and private_key != group_key
+    assert group_key.startswith(f"{GROUP_ID}:")

@@ -43,8 +43,14 @@ class Live:
         return Engine(KnowledgeBase(self.kb_path))
 
     def settings(self, api: FakeBotApi, **changes):
-        return make_settings(api, state_db=str(self.state_path), kb_reload_seconds=RELOAD_SECONDS,
-                             admin_ids=frozenset({ADMIN}), chat_rate_per_minute=0, **changes)
+        return make_settings(
+            api,
+            state_db=str(self.state_path),
+            kb_reload_seconds=RELOAD_SECONDS,
+            admin_ids=frozenset({ADMIN}),
+            chat_rate_per_minute=0,
+            **changes,
+        )
 
     async def publish(self) -> None:
         await asyncio.to_thread(publish, self.data, self.kb_path)
@@ -74,8 +80,10 @@ async def follow(api: FakeBotApi, text: str, *, chat_id: int, user_id: int | Non
 
 async def test_a_private_chat_and_a_group_get_one_message_each_when_their_pdu_is_inspected(api, live, live_bot):
     assert "Following Sheffield PDU" in (await follow(api, "/follow Sheffield", chat_id=1001)).text
-    assert "Following Sheffield PDU" in (await follow(api, "/follow@ProbationTestBot sheffield pdu",
-                                                       chat_id=GROUP_ID, user_id=ADMIN)).text
+    assert (
+        "Following Sheffield PDU"
+        in (await follow(api, "/follow@ProbationTestBot sheffield pdu", chat_id=GROUP_ID, user_id=ADMIN)).text
+    )
     await follow(api, "/follow Wales CRC", chat_id=1003)  # follows something else: hears nothing
 
     added = new_sheffield_report(live.data)
@@ -106,9 +114,15 @@ async def test_region_type_and_all_followers_hear_only_their_news(api, live, liv
     await follow(api, "/follow all", chat_id=1003)
     await follow(api, "/follow type crc", chat_id=1004)
     new_sheffield_report(live.data)
-    youth = add_inspection(live.data, _a_yjs_inspection(live),
-                           inspection_id="yjs-test-2027", published="2027-02-02", overall_rating="Good",
-                           source_url="https://example.org/test/yjs-2027", source_title="Youth test report")
+    youth = add_inspection(
+        live.data,
+        _a_yjs_inspection(live),
+        inspection_id="yjs-test-2027",
+        published="2027-02-02",
+        overall_rating="Good",
+        source_url="https://example.org/test/yjs-2027",
+        source_title="Youth test report",
+    )
     await live.publish()
     news = await api.wait_for("sendMessage", is_news, count=3, timeout=10)
     by_chat = {c.chat_id: c.text for c in news}
@@ -123,8 +137,10 @@ async def test_region_type_and_all_followers_hear_only_their_news(api, live, liv
 def _a_yjs_inspection(live: Live) -> str:
     """The id of some youth justice service inspection in the data (read from the file, not assumed)."""
     from tests.knowledge.csvedit import records
-    return next(r["inspection_id"] for r in records(live.data / "inspections.csv")
-                if r["org_type"] == "Youth justice service")
+
+    return next(
+        r["inspection_id"] for r in records(live.data / "inspections.csv") if r["org_type"] == "Youth justice service"
+    )
 
 
 async def test_a_non_admin_cannot_change_a_groups_follows_but_may_list_them(api, live, live_bot):
@@ -261,8 +277,11 @@ async def test_the_same_data_rebuilt_is_not_news(api, live, live_bot):
     await live.publish()  # same data, new file
     assert live.kb_path.stat().st_ino != old_inode
     from bot.reload import file_signature
-    await eventually(lambda: live_bot.bot_data.kb_watch.signature == file_signature(live.kb_path),
-                     what="the watcher to look at the new file")
+
+    await eventually(
+        lambda: live_bot.bot_data.kb_watch.signature == file_signature(live.kb_path),
+        what="the watcher to look at the new file",
+    )
     await api.settle()
     assert [c for c in api.calls_to("sendMessage") if is_news(c)] == []
     assert StateDB(live.state_path).last_update() == before

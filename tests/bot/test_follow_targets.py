@@ -25,8 +25,9 @@ def sql(kb_path):
 
 
 def _org_id(sql, name_like: str, org_type: str) -> str:
-    (org_id,) = sql.execute("select org_id from organisations where name like ? and org_type = ?",
-                            (name_like, org_type)).fetchone()
+    (org_id,) = sql.execute(
+        "select org_id from organisations where name like ? and org_type = ?", (name_like, org_type)
+    ).fetchone()
     return str(org_id)
 
 
@@ -42,19 +43,30 @@ def test_a_youth_justice_service_is_followable_like_any_body(engine, sql):
 def test_a_name_that_fits_several_offers_them_and_the_region(engine, sql):
     found = resolve("Wales", engine)
     assert found.target is None
-    wales = {r[0] for r in sql.execute("select org_id from organisations where name like '%Wales%' "
-                                       "and org_type in ('crc', 'nps', 'region')")}
+    wales = {
+        r[0]
+        for r in sql.execute(
+            "select org_id from organisations where name like '%Wales%' and org_type in ('crc', 'nps', 'region')"
+        )
+    }
     assert {t.value for t in found.choices if t.kind == ORG} <= wales and len(found.choices) >= 3
     assert Target(REGION, "Wales") in found.choices
 
 
-@pytest.mark.parametrize("text, target", [
-    ("all", Target(ALL)), ("everything", Target(ALL)),
-    ("type pdu", Target(TYPE, "pdu")), ("type PDUs", Target(TYPE, "pdu")), ("crcs", Target(TYPE, "crc")),
-    ("type youth justice services", Target(TYPE, "yjs")), ("youth justice services", Target(TYPE, "yjs")),
-    ("region yorkshire and the humber", Target(REGION, "Yorkshire and the Humber")),
-    ("region Kent, Surrey and Sussex", Target(REGION, "Kent, Surrey and Sussex")),
-])
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("all", Target(ALL)),
+        ("everything", Target(ALL)),
+        ("type pdu", Target(TYPE, "pdu")),
+        ("type PDUs", Target(TYPE, "pdu")),
+        ("crcs", Target(TYPE, "crc")),
+        ("type youth justice services", Target(TYPE, "yjs")),
+        ("youth justice services", Target(TYPE, "yjs")),
+        ("region yorkshire and the humber", Target(REGION, "Yorkshire and the Humber")),
+        ("region Kent, Surrey and Sussex", Target(REGION, "Kent, Surrey and Sussex")),
+    ],
+)
 def test_kinds_of_target(engine, text, target):
     assert resolve(text, engine).target == target
 
@@ -71,8 +83,12 @@ def test_region_names_come_from_the_data(engine, sql):
 
 
 def test_button_data_round_trips_and_fits(engine, kb):
-    targets = ([Target(ORG, org_id) for org_id in kb.organisations] + [Target(REGION, r) for r in kb.regions]
-               + [Target(TYPE, t) for t in ("pdu", "crc", "nps", "region", "yjs", "national")] + [Target(ALL)])
+    targets = (
+        [Target(ORG, org_id) for org_id in kb.organisations]
+        + [Target(REGION, r) for r in kb.regions]
+        + [Target(TYPE, t) for t in ("pdu", "crc", "nps", "region", "yjs", "national")]
+        + [Target(ALL)]
+    )
     for target in targets:
         for action in ("fo", "uf"):
             data = encode(action, target, kb)
@@ -83,8 +99,10 @@ def test_button_data_round_trips_and_fits(engine, kb):
 
 def test_news_of_every_inspection_at_once_is_one_valid_message(kb, sql):
     """The worst case, /follow all and a first build: cut to fit one message, saying how many more."""
-    rows = sql.execute("select i.inspection_id, i.org_id, o.name, o.org_type, i.region, i.overall_rating "
-                       "from inspections i join organisations o using (org_id) order by o.name").fetchall()
+    rows = sql.execute(
+        "select i.inspection_id, i.org_id, o.name, o.org_type, i.region, i.overall_rating "
+        "from inspections i join organisations o using (org_id) order by o.name"
+    ).fetchall()
     changes = [Change(NEW, row[0], row[1], row[2], row[3], row[4], None, row[5]) for row in rows]
     answer = news_answer(kb, changes, "every new report")
     (page,) = answer.pages

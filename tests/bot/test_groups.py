@@ -39,7 +39,7 @@ async def test_ten_members_each_ask_within_a_minute_and_each_gets_an_answer(api,
     async with running_bot(make_settings(api, chat_rate_per_minute=2), scripted):
         asked = [api.group(f"@{BOT_USERNAME} question from member {m}", user_id=m) for m in MEMBERS]
         replies = [await api.reply_to(message) for message in asked]
-        for m, reply in zip(MEMBERS, replies):
+        for m, reply in zip(MEMBERS, replies, strict=False):
             assert f"question from member {m}" in reply.text
 
         # Member 3001 goes on asking: one more answer (their second), then one note, then silence.
@@ -86,7 +86,7 @@ async def test_edits_stay_out_of_the_groups_queue():
         done.append(name)
         return True
 
-    for n in range(25):
+    for _n in range(25):
         await limiter.process_request(call, ("edit",), {}, "editMessageText", {"chat_id": GROUP_ID, "text": "x"}, None)
     assert GROUP_ID not in limiter._group_limiters  # no group bucket was used by the edits
     await limiter.process_request(call, ("send",), {}, "sendMessage", {"chat_id": GROUP_ID, "text": "x"}, None)

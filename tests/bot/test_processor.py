@@ -25,8 +25,13 @@ _ids = iter(range(1, 1_000_000))
 
 def message_update(chat_id: int, text: str = "hi") -> Update:
     kind = Chat.PRIVATE if chat_id > 0 else Chat.SUPERGROUP
-    message = Message(next(_ids), dtm.datetime.now(dtm.timezone.utc), Chat(chat_id, kind), text=text,
-                      from_user=User(abs(chat_id) % 100_000 + 1, "Someone", False))
+    message = Message(
+        next(_ids),
+        dtm.datetime.now(dtm.UTC),
+        Chat(chat_id, kind),
+        text=text,
+        from_user=User(abs(chat_id) % 100_000 + 1, "Someone", False),
+    )
     return Update(next(_ids), message=message)
 
 
@@ -90,8 +95,10 @@ async def test_one_chat_in_order_other_chats_meanwhile() -> None:
     processor = PerChatUpdateProcessor(in_flight=8)
     script = Script()
     a1, a2, b1 = message_update(1), message_update(1), message_update(2)
-    tasks = [asyncio.create_task(processor.process_update(u, script.step(name)))
-             for u, name in ((a1, "a1"), (a2, "a2"), (b1, "b1"))]
+    tasks = [
+        asyncio.create_task(processor.process_update(u, script.step(name)))
+        for u, name in ((a1, "a1"), (a2, "a2"), (b1, "b1"))
+    ]
     await until(lambda: script.started == ["a1", "b1"], "a1 and b1 to start")
     script.release("b1")  # another chat finishes while the first chat's first update is still running
     await until(lambda: script.finished == ["b1"], "b1 to finish")
@@ -120,7 +127,10 @@ async def test_at_most_in_flight_run_at_once_and_waiting_chats_hold_no_slot() ->
     processor = PerChatUpdateProcessor(in_flight=2)
     script = Script()
     # Chat 1 floods five updates first; chats 2 and 3 come after.
-    updates = [(message_update(1), f"one{n}") for n in range(5)] + [(message_update(2), "two"), (message_update(3), "three")]
+    updates = [(message_update(1), f"one{n}") for n in range(5)] + [
+        (message_update(2), "two"),
+        (message_update(3), "three"),
+    ]
     tasks = [asyncio.create_task(processor.process_update(u, script.step(name))) for u, name in updates]
     # Chat 1's queued updates wait for their turn without taking a slot, so chat 2 gets the second one.
     await until(lambda: script.started == ["one0", "two"], "one0 and two to start")
@@ -138,8 +148,10 @@ async def test_at_most_in_flight_run_at_once_and_waiting_chats_hold_no_slot() ->
 async def test_inline_queries_are_ordered_per_person() -> None:
     processor = PerChatUpdateProcessor(in_flight=8)
     script = Script()
-    tasks = [asyncio.create_task(processor.process_update(u, script.step(name)))
-             for u, name in ((inline_update(5), "q1"), (inline_update(5), "q2"), (inline_update(6), "other"))]
+    tasks = [
+        asyncio.create_task(processor.process_update(u, script.step(name)))
+        for u, name in ((inline_update(5), "q1"), (inline_update(5), "q2"), (inline_update(6), "other"))
+    ]
     await until(lambda: script.started == ["q1", "other"], "q1 and the other person's query to start")
     script.release("q1", "q2", "other")
     await asyncio.gather(*tasks)
@@ -188,6 +200,7 @@ def test_in_flight_must_be_positive() -> None:
 
 
 # -- end to end: the real Application over HTTP ---------------------------------------------------------
+
 
 class HeldReplies(FakeBotApi):
     """The fake server, holding every sendMessage to one chat until the test lets it through."""

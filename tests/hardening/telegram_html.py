@@ -16,8 +16,22 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
-                "tg-spoiler"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+}
 ALLOWED_ENTITIES = {"lt", "gt", "amp", "quot"}
 LINK_SCHEMES = ("http://", "https://", "tg://")
 #: An ampersand must start one of these.
@@ -71,7 +85,7 @@ class _Checker(HTMLParser):
     def handle_data(self, data: str) -> None:
         for ch in "<>":
             if ch in data:
-                self.problems.append(f"unescaped {ch!r} in text near {data[max(0, data.index(ch) - 20):][:40]!r}")
+                self.problems.append(f"unescaped {ch!r} in text near {data[max(0, data.index(ch) - 20) :][:40]!r}")
         self.text.append(data)
 
     def handle_entityref(self, name: str) -> None:
@@ -113,7 +127,7 @@ def telegram_html_problems(html: str) -> list[str]:
     problems = []
     for m in re.finditer("&", html):
         if not _ENTITY.match(html, m.start()):
-            problems.append(f"bare '&' at {m.start()}: {html[m.start():m.start() + 12]!r}")
+            problems.append(f"bare '&' at {m.start()}: {html[m.start() : m.start() + 12]!r}")
             break
     return problems + _check(html).problems
 

@@ -21,38 +21,47 @@ from knowledge.models import Figure, Finding, Inspection, Organisation, Source, 
 from knowledge.resolve import Resolver, _normalise, normalise
 
 
-def latest_by_sql(kb, org_type=None, region=None, programme=None, year=None, rating=None, rated_only=False,
-                  order="league"):
+def latest_by_sql(
+    kb, org_type=None, region=None, programme=None, year=None, rating=None, rated_only=False, order="league"
+):
     """``KnowledgeBase.latest_inspections`` as it was first written: one window query."""
     where, params = [], {}
     if org_type:
-        where.append("org_type = :org_type"); params["org_type"] = org_type
+        where.append("org_type = :org_type")
+        params["org_type"] = org_type
     if region:
-        where.append("region = :region"); params["region"] = region
+        where.append("region = :region")
+        params["region"] = region
     if programme:
-        where.append("programme = :programme"); params["programme"] = programme
+        where.append("programme = :programme")
+        params["programme"] = programme
     if year:
-        where.append("year = :year"); params["year"] = year
+        where.append("year = :year")
+        params["year"] = year
     if rated_only:
         where.append("overall_rating is not null")
     if rating:
         params["rating"] = rating
-    sql = (f"select * from (select *, row_number() over (partition by org_id order by sort_date desc, "
-           f"inspection_id desc) as rn from inspections where {' and '.join(where) or '1'}) where rn = 1 "
-           f"{'and overall_rating = :rating' if rating else ''} "
-           f"order by {LEAGUE_ORDER if order == 'league' else 'sort_date desc, inspection_id'}")
+    sql = (
+        f"select * from (select *, row_number() over (partition by org_id order by sort_date desc, "
+        f"inspection_id desc) as rn from inspections where {' and '.join(where) or '1'}) where rn = 1 "
+        f"{'and overall_rating = :rating' if rating else ''} "
+        f"order by {LEAGUE_ORDER if order == 'league' else 'sort_date desc, inspection_id'}"
+    )
     return [from_row(Inspection, r) for r in kb._rows(sql, params)]
 
 
 def test_latest_inspections_match_the_window_query(kb):
     types = [None, "crc", "nps", "pdu", "region", "national", "nonsense"]
     regions = [None, "London", "Wales", "Yorkshire and the Humber", "Nowhere"]
-    programmes = [None] + kb.programmes[:3]
-    years = [None, 2019, 2023, "2019", 1999]
+    programmes = [None, *kb.programmes[:3]]
+    years = [None, 2019, 2023, 2021, 1999]
     ratings = [None, "Good", "Requires improvement", "Inadequate"]
     checked = nonempty = 0
     for combo in itertools.product(types, regions, programmes, years, ratings, [False, True], ["league", "date"]):
-        args = dict(zip(["org_type", "region", "programme", "year", "rating", "rated_only", "order"], combo))
+        args = dict(
+            zip(["org_type", "region", "programme", "year", "rating", "rated_only", "order"], combo, strict=False)
+        )
         expected = latest_by_sql(kb, **args)
         assert kb.latest_inspections(**args) == expected, args
         checked += 1
@@ -63,33 +72,49 @@ def test_latest_inspections_match_the_window_query(kb):
 def test_league_and_counts_match_the_window_query(kb):
     for org_type in (None, "crc", "nps", "pdu", "region"):
         assert kb.league(org_type=org_type) == latest_by_sql(kb, org_type=org_type, rated_only=True)
-        counts: dict = {}
+        counts: dict[str | None, int] = {}
         for i in latest_by_sql(kb, org_type=org_type):
             counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
         assert kb.count_by_rating(org_type=org_type) == counts
 
 
 def test_histories_match_a_query_per_organisation(kb):
-    for org_id in list(kb.organisations) + ["no-such-org"]:
-        expected = [from_row(Inspection, r) for r in kb._rows(
-            "select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))]
+    for org_id in [*kb.organisations, "no-such-org"]:
+        expected = [
+            from_row(Inspection, r)
+            for r in kb._rows("select * from inspections where org_id = ? order by sort_date, inspection_id", (org_id,))
+        ]
         got = kb.history(org_id)
         assert got == expected
         got.append(None)  # a caller's list is its own
         assert kb.history(org_id) == expected
 
 
-@pytest.mark.parametrize("cls, table", [(Inspection, "inspections"), (Organisation, "organisations"),
-                                        (Finding, "findings"), (Figure, "figures"), (Source, "sources"),
-                                        (StandardRating, "standard_ratings")])
+@pytest.mark.parametrize(
+    "cls, table",
+    [
+        (Inspection, "inspections"),
+        (Organisation, "organisations"),
+        (Finding, "findings"),
+        (Figure, "figures"),
+        (Source, "sources"),
+        (StandardRating, "standard_ratings"),
+    ],
+)
 def test_rows_become_the_same_objects(kb, cls, table):
     rows = kb._rows(f"select * from {table}")
     assert rows and [_from_row(cls, r) for r in rows] == [from_row(cls, r) for r in rows]
 
 
 def test_normalise_remembers_nothing_it_should_not(kb):
-    for text in ["Sheffield & Rotherham", "Hampshire and Isle of Wight CRC", "Ynys Môn", "x" * 200,
-                 "Community Rehabilitation Company", "probation delivery units"]:
+    for text in [
+        "Sheffield & Rotherham",
+        "Hampshire and Isle of Wight CRC",
+        "Ynys Môn",
+        "x" * 200,
+        "Community Rehabilitation Company",
+        "probation delivery units",
+    ]:
         assert normalise(text) == _normalise(text) == normalise(text)
 
 
@@ -98,19 +123,25 @@ def _brute_force(resolver: Resolver, s: str, single_word: bool, cutoff: float) -
     return {k for k in keys if fuzz.ratio(s, k) >= cutoff}
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_the_length_window_never_leaves_out_a_key_that_could_match(engine, data):
     resolver = engine.resolver
     key = data.draw(st.sampled_from(resolver.key_list + resolver.word_list))
     # A slip or two in a real key, or any short string: what people type.
-    edits = data.draw(st.lists(st.tuples(st.integers(0, 60), st.sampled_from("abcdefghijklmnopqrstuvwxyz -")),
-                               max_size=3))
+    edits = data.draw(
+        st.lists(st.tuples(st.integers(0, 60), st.sampled_from("abcdefghijklmnopqrstuvwxyz -")), max_size=3)
+    )
     s = key
     for pos, ch in edits:
         pos = pos % (len(s) + 1)
-        s = s[:pos] + ch + s[pos + 1:] if data.draw(st.booleans()) else s[:pos] + ch + s[pos:]
+        s = s[:pos] + ch + s[pos + 1 :] if data.draw(st.booleans()) else s[:pos] + ch + s[pos:]
     s = data.draw(st.one_of(st.just(s), st.text("abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=40)))
     for single, cutoff in itertools.product((True, False), (85.0, 90.0, 70.0)):  # any cutoff the resolver uses
         pools = set(resolver._pool(0, resolver.key_list, len(s), cutoff))
@@ -146,7 +177,7 @@ def test_large_index_sets_are_ordered_as_sorting_would(kb):
 
     everyone = set(org_types)
     resolver.partial["everyone"] = everyone  # a word every name shares, as "synthetic" does at 100x
-    for orgs in [everyone, set(list(everyone)[:20]), set(list(everyone)[:3]), set()] + list(resolver.partial.values()):
+    for orgs in [everyone, set(list(everyone)[:20]), set(list(everyone)[:3]), set(), *list(resolver.partial.values())]:
         first = resolver._in_order(orgs)
         assert first == plain(orgs)
         first.append("changed by a caller")

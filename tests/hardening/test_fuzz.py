@@ -16,29 +16,153 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from responses import KINDS, NO_MATCH
-from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from tests.bot.fake_bot_api import HtmlError, parse_telegram_html
 from tests.hardening.telegram_html import telegram_html_problems, utf16_length, visible_text
+from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 
 LONGEST = 10_000
 
-FTS5 = ['"', '""', "'", "NEAR(", "NEAR(a b, 3)", " AND ", " OR ", " NOT ", "*", "^", "finding:", "topic:",
-        "{finding topic}:", "(", ")", "-", "+", "rowid:", "findings_fts MATCH 'x'", "\"staff\"*", "col : x",
-        "AND OR NOT", "'; DROP TABLE findings; --", "%", "_", "\\"]
-JINJA = ["{{", "}}", "{%", "%}", "{#", "#}", "{{ 7*7 }}", "{% for x in range(9) %}x{% endfor %}",
-         "{{ config }}", "{{ self }}", "{{ ''.__class__.__mro__ }}", "{% raw %}", "{% endraw %}",
-         "{{ cycler.__init__.__globals__ }}", "{% set x = 1 %}", "${7*7}", "#{7*7}", "{0}", "%s"]
-HTML = ["<b>", "</b>", "<i>", "</i>", "<a href=\"javascript:alert(1)\">", "</a>", "<script>", "<br/>", "<",
-        ">", "&", "&amp;", "&lt;", "&nbsp;", "&#0;", "&#x110000;", "<!--", "-->", "<tg-spoiler>", "<pre>",
-        "<code class=\"language-x\">", "\"", "<3"]
-CONTROL = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\r", "\n", "\t", "\u200b", "\u200d",
-           "\u202e", "\u2028", "\u2029", "\ufeff", "\ufffd", "\U000e0001"]
+FTS5 = [
+    '"',
+    '""',
+    "'",
+    "NEAR(",
+    "NEAR(a b, 3)",
+    " AND ",
+    " OR ",
+    " NOT ",
+    "*",
+    "^",
+    "finding:",
+    "topic:",
+    "{finding topic}:",
+    "(",
+    ")",
+    "-",
+    "+",
+    "rowid:",
+    "findings_fts MATCH 'x'",
+    '"staff"*',
+    "col : x",
+    "AND OR NOT",
+    "'; DROP TABLE findings; --",
+    "%",
+    "_",
+    "\\",
+]
+JINJA = [
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    "{{ 7*7 }}",
+    "{% for x in range(9) %}x{% endfor %}",
+    "{{ config }}",
+    "{{ self }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{% set x = 1 %}",
+    "${7*7}",
+    "#{7*7}",
+    "{0}",
+    "%s",
+]
+HTML = [
+    "<b>",
+    "</b>",
+    "<i>",
+    "</i>",
+    '<a href="javascript:alert(1)">',
+    "</a>",
+    "<script>",
+    "<br/>",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&lt;",
+    "&nbsp;",
+    "&#0;",
+    "&#x110000;",
+    "<!--",
+    "-->",
+    "<tg-spoiler>",
+    "<pre>",
+    '<code class="language-x">',
+    '"',
+    "<3",
+]
+CONTROL = [
+    "\x00",
+    "\x01",
+    "\x07",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\r",
+    "\n",
+    "\t",
+    "\u200b",
+    "\u200d",
+    "\u202e",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\ufffd",
+    "\U000e0001",
+]
 EMOJI = ["😀", "👮‍♀️", "🏴󠁧󠁢󠁷󠁬󠁳󠁿", "🇬🇧", "👍🏽", "❤️", "🔥" * 3, "\U0001fae0"]
-BOTISH = ["/league", "/inspection", "/compare", "/find", "/history", "/help", "/start", "/about", "/sources",
-          "/latest", "/league@ProbationTestBot", "@ProbationTestBot", "#ffb3012f", "#", "/", " vs ", " and ",
-          "how did", "do?", "which", "how many", "rated", "good", "inadequate", "CRC", "NPS", "PDU", "region",
-          "2019", "first round", "Sheffield", "Wales", "Durham Tees Valley", "DTV", "westmercia", "humbersde",
-          "Yorkshire and the Humber", "staffing", "caseloads", "score", "27", "who owns", "improved"]
+BOTISH = [
+    "/league",
+    "/inspection",
+    "/compare",
+    "/find",
+    "/history",
+    "/help",
+    "/start",
+    "/about",
+    "/sources",
+    "/latest",
+    "/league@ProbationTestBot",
+    "@ProbationTestBot",
+    "#ffb3012f",
+    "#",
+    "/",
+    " vs ",
+    " and ",
+    "how did",
+    "do?",
+    "which",
+    "how many",
+    "rated",
+    "good",
+    "inadequate",
+    "CRC",
+    "NPS",
+    "PDU",
+    "region",
+    "2019",
+    "first round",
+    "Sheffield",
+    "Wales",
+    "Durham Tees Valley",
+    "DTV",
+    "westmercia",
+    "humbersde",
+    "Yorkshire and the Humber",
+    "staffing",
+    "caseloads",
+    "score",
+    "27",
+    "who owns",
+    "improved",
+]
 
 #: Every character Python strings can hold except lone surrogates (which no UTF-8 Bot API update carries).
 WIDE = st.characters(exclude_categories=["Cs"])
@@ -48,14 +172,19 @@ FRAGMENTS = st.sampled_from(FTS5 + JINJA + HTML + CONTROL + EMOJI + BOTISH)
 def _texts() -> st.SearchStrategy[str]:
     mixed = st.lists(st.one_of(FRAGMENTS, st.text(WIDE, max_size=40)), max_size=60).map("".join)
     long = st.tuples(st.text(WIDE, max_size=200), st.integers(1, LONGEST // 10), FRAGMENTS).map(
-        lambda t: (t[0] + t[2]) * t[1])
+        lambda t: (t[0] + t[2]) * t[1]
+    )
     return st.one_of(st.text(WIDE, max_size=300), mixed, long).map(lambda s: s[:LONGEST])
 
 
 TEXTS = _texts()
-FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def answer_problems(answer) -> list[str]:
@@ -102,7 +231,7 @@ def test_any_text_gets_a_well_formed_answer(engine, question, compact):
 @FUZZ
 @given(question=TEXTS)
 def test_any_button_data_and_inline_query_get_well_formed_answers(engine, question):
-    for answer in [engine.from_ref("/" + question, compact=True)] + engine.inline(question[:256]):
+    for answer in [engine.from_ref("/" + question, compact=True), *engine.inline(question[:256])]:
         assert not answer_problems(answer), (question[:200], answer_problems(answer))
     if not question.startswith("/"):
         # Data that is not a command is a button from elsewhere: "That button has expired" (the engine's
@@ -115,7 +244,7 @@ def test_any_button_data_and_inline_query_get_well_formed_answers(engine, questi
 #: the word itself is never in the question.
 CANARIES = [
     ("{{ 'zq' ~ 'xv' }}", "zqxv"),
-    ("{{ \"pl\" + \"kw\" }}", "plkw"),
+    ('{{ "pl" + "kw" }}', "plkw"),
     ("{% set c = 'jd' ~ 'rb' %}{{ c }}", "jdrb"),
     ("{{ 'vq' * 2 }}", "vqvq"),
     ("{{ 6 * 111111 }}", "666666"),
@@ -126,9 +255,11 @@ CANARIES = [
 
 
 @FUZZ
-@given(before=st.sampled_from(["", "how did ", "/inspection ", "/find ", "/compare ", "league "] + BOTISH),
-       canary=st.sampled_from(CANARIES), after=st.one_of(st.sampled_from(["", " Sheffield", " do?", " vs Leeds"]),
-                                                          st.text(WIDE, max_size=30)))
+@given(
+    before=st.sampled_from(["", "how did ", "/inspection ", "/find ", "/compare ", "league ", *BOTISH]),
+    canary=st.sampled_from(CANARIES),
+    after=st.one_of(st.sampled_from(["", " Sheffield", " do?", " vs Leeds"]), st.text(WIDE, max_size=30)),
+)
 def test_template_syntax_in_a_question_is_never_evaluated(engine, before, canary, after):
     snippet, evaluated = canary
     question = before + snippet + after
@@ -143,11 +274,17 @@ def test_template_syntax_in_a_question_is_never_evaluated(engine, before, canary
                     assert evaluated not in rendered, (question, rendered[:300])
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
-@given(text=st.one_of(TEXTS, st.lists(st.sampled_from(FTS5 + BOTISH), max_size=30).map(" ".join)),
-       limit=st.integers(1, 200))
+@settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    text=st.one_of(TEXTS, st.lists(st.sampled_from(FTS5 + BOTISH), max_size=30).map(" ".join)),
+    limit=st.integers(1, 200),
+)
 def test_fts5_syntax_never_raises_in_search(kb, text, limit):
     findings = kb.search_findings(text, limit=limit)
     assert isinstance(findings, list) and len(findings) <= limit
@@ -156,20 +293,23 @@ def test_fts5_syntax_never_raises_in_search(kb, text, limit):
     assert isinstance(figures, list) and len(figures) <= limit
 
 
-@pytest.mark.parametrize("question", [
-    "x" * LONGEST,
-    "Sheffield " * (LONGEST // 10),
-    "/league " + "crc " * 2400,
-    "how did " + "😀" * 5000,
-    "<b>" * 3000,
-    "&" * LONGEST,
-    "{{" * 5000,
-    "\x00" * LONGEST,
-    "NEAR(" * 2000,
-    "/find " + "staff " * 1600,
-    "/compare " + " vs ".join(["Sheffield", "Leeds", "Wales", "DTV"] * 250),
-    "league table " + "of " * 3000,
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "x" * LONGEST,
+        "Sheffield " * (LONGEST // 10),
+        "/league " + "crc " * 2400,
+        "how did " + "😀" * 5000,
+        "<b>" * 3000,
+        "&" * LONGEST,
+        "{{" * 5000,
+        "\x00" * LONGEST,
+        "NEAR(" * 2000,
+        "/find " + "staff " * 1600,
+        "/compare " + " vs ".join(["Sheffield", "Leeds", "Wales", "DTV"] * 250),
+        "league table " + "of " * 3000,
+    ],
+)
 def test_the_longest_messages_get_well_formed_answers(engine, question):
     assert len(question) <= LONGEST + 20
     for compact in (False, True):

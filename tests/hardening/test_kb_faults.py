@@ -16,8 +16,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -63,7 +63,7 @@ def _directory(good: Path, path: Path) -> None:
     path.mkdir()
 
 
-BAD: dict[str, Callable[[Path, Path], None]] = {
+BAD: dict[str, Callable[[Path, Path], object]] = {
     "missing": lambda good, path: None,
     "empty": lambda good, path: path.write_bytes(b""),
     "text": lambda good, path: path.write_text("inspection_id,org_id\nx,y\n"),
@@ -98,8 +98,9 @@ def test_a_bad_database_is_one_line_and_its_own_exit_code(kind, kb_path, tmp_pat
 def test_the_installed_command_on_a_bad_database(kind, kb_path, tmp_path):
     bad = tmp_path / "bad.db"
     BAD[kind](kb_path, bad)
-    done = subprocess.run([str(SCRIPT), "ask", "--db", str(bad), "how did Sheffield do?"], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [str(SCRIPT), "ask", "--db", str(bad), "how did Sheffield do?"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == EXIT_KB
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr, done.stderr
@@ -136,6 +137,7 @@ def test_damage_inside_the_database_is_found_when_opening_not_mid_answer(kb_path
 
 # -- read-only ---------------------------------------------------------------------------------------
 
+
 def test_the_knowledge_base_the_bot_opens_is_read_only(kb_path, tmp_path):
     path = tmp_path / "kb" / "probation.db"
     path.parent.mkdir()
@@ -143,15 +145,27 @@ def test_the_knowledge_base_the_bot_opens_is_read_only(kb_path, tmp_path):
     before = path.read_bytes()
     engine = Engine(open_knowledge_base(path))  # as bot.app.run_bot and the CLI do
     conn = engine.kb._conn
-    for sql in ("insert into meta (key, value) values ('x', 'y')", "delete from findings",
-                "update inspections set overall_rating = 'Outstanding'", "drop table aliases",
-                "create table evil (x)", "insert into findings_fts(findings_fts) values ('rebuild')",
-                "pragma user_version = 7", "vacuum"):
-        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|read only"):
+    for sql in (
+        "insert into meta (key, value) values ('x', 'y')",
+        "delete from findings",
+        "update inspections set overall_rating = 'Outstanding'",
+        "drop table aliases",
+        "create table evil (x)",
+        "insert into findings_fts(findings_fts) values ('rebuild')",
+        "pragma user_version = 7",
+        "vacuum",
+    ):
+        with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only|read only"):
             conn.execute(sql)
         conn.rollback()  # Python's sqlite3 opened a transaction for the failed write
-    for question in ("how did Sheffield do?", "/league", "/find caseloads", "how many people were on probation?",
-                     "'; DROP TABLE inspections; --", "compare Leeds and Wakefield"):
+    for question in (
+        "how did Sheffield do?",
+        "/league",
+        "/find caseloads",
+        "how many people were on probation?",
+        "'; DROP TABLE inspections; --",
+        "compare Leeds and Wakefield",
+    ):
         assert engine.ask(question).intent != "error"
     engine.kb.close()
     assert path.read_bytes() == before
@@ -160,10 +174,22 @@ def test_the_knowledge_base_the_bot_opens_is_read_only(kb_path, tmp_path):
 
 # -- rebuilds while answering --------------------------------------------------------------------------
 
-REBUILD_QUESTIONS = ["how did Sheffield do?", "/league crc", "/find caseloads", "what did inspectors say about staffing?",
-                     "how many people were under probation supervision in 2018?", "which CRCs were rated inadequate?",
-                     "compare Sheffield and Doncaster", "Has Durham Tees Valley CRC improved?", "/sources", "/about",
-                     "who owns Merseyside CRC", "standards for BGSW", "how did Wales do?", "/latest"]
+REBUILD_QUESTIONS = [
+    "how did Sheffield do?",
+    "/league crc",
+    "/find caseloads",
+    "what did inspectors say about staffing?",
+    "how many people were under probation supervision in 2018?",
+    "which CRCs were rated inadequate?",
+    "compare Sheffield and Doncaster",
+    "Has Durham Tees Valley CRC improved?",
+    "/sources",
+    "/about",
+    "who owns Merseyside CRC",
+    "standards for BGSW",
+    "how did Wales do?",
+    "/latest",
+]
 
 
 def test_a_rebuild_while_answering_breaks_no_answer(tmp_path):

@@ -28,12 +28,30 @@ from tests.bot.fake_bot_api import FakeBotApi
 pytestmark = pytest.mark.e2e
 
 QUESTIONS = [
-    "how did Sheffield do?", "/league crc", "Has Durham Tees Valley CRC improved?", "who owns Merseyside CRC",
-    "compare Sheffield and Doncaster", "which CRCs were rated inadequate?", "/find caseloads", "westmercia crc",
-    "how many people were under probation supervision in 2018?", "how did Wales do?", "/help", "Sunderland PDU",
-    "what did inspectors say about staffing?", "which PDU scored 0 out of 27?", "/league nps", "/latest",
-    "humbersde lincs crc", "how many NPS divisions were rated good in the first round?", "/sources", "asdfghjkl",
-    "how did stockton do", "standards for BGSW", "/league 2019", "hello",
+    "how did Sheffield do?",
+    "/league crc",
+    "Has Durham Tees Valley CRC improved?",
+    "who owns Merseyside CRC",
+    "compare Sheffield and Doncaster",
+    "which CRCs were rated inadequate?",
+    "/find caseloads",
+    "westmercia crc",
+    "how many people were under probation supervision in 2018?",
+    "how did Wales do?",
+    "/help",
+    "Sunderland PDU",
+    "what did inspectors say about staffing?",
+    "which PDU scored 0 out of 27?",
+    "/league nps",
+    "/latest",
+    "humbersde lincs crc",
+    "how many NPS divisions were rated good in the first round?",
+    "/sources",
+    "asdfghjkl",
+    "how did stockton do",
+    "standards for BGSW",
+    "/league 2019",
+    "hello",
 ]
 
 
@@ -41,12 +59,16 @@ def _lift_overall_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     # build_application makes the bot's own subclass (GroupFairRateLimiter): replacing AIORateLimiter, as this
     # once did, lifted nothing.
     real = bot.app.GroupFairRateLimiter
-    monkeypatch.setattr(bot.app, "GroupFairRateLimiter",
-                        lambda **kwargs: real(overall_max_rate=0, overall_time_period=0, **kwargs))
+    monkeypatch.setattr(
+        bot.app,
+        "GroupFairRateLimiter",
+        lambda **kwargs: real(overall_max_rate=0, overall_time_period=0, **kwargs),
+    )
 
 
-async def _flood(engine: Any, chats: int, per_chat: int, timeout: float,
-                 api: FakeBotApi | None = None) -> tuple[FakeBotApi, dict[int, list[int]]]:
+async def _flood(
+    engine: Any, chats: int, per_chat: int, timeout: float, api: FakeBotApi | None = None
+) -> tuple[FakeBotApi, dict[int, list[int]]]:
     """Queue ``per_chat`` messages from each of ``chats`` private chats at once; wait for every reply."""
     api = api or FakeBotApi()
     await api.start()
@@ -55,7 +77,7 @@ async def _flood(engine: Any, chats: int, per_chat: int, timeout: float,
             await api.wait_for("getUpdates")
             sent: dict[int, list[int]] = defaultdict(list)
             k = 0
-            for round_ in range(per_chat):  # interleaved, as many people typing at once would be
+            for _round in range(per_chat):  # interleaved, as many people typing at once would be
                 for chat in range(chats):
                     message = api.private(QUESTIONS[k % len(QUESTIONS)], user_id=70_000 + chat)
                     sent[70_000 + chat].append(message["message_id"])
@@ -83,7 +105,7 @@ def _check(api: FakeBotApi, sent: dict[int, list[int]]) -> None:
     twice = [key for key, n in counts.items() if n > 1]
     assert not twice, f"answered more than once: {twice[:5]}"
     assert set(counts) == expected and len(replies) == total
-    by_chat: dict[int, list[int]] = defaultdict(list)
+    by_chat: dict[int | None, list[int | None]] = defaultdict(list)
     for chat, mid in replied_to:
         by_chat[chat].append(mid)
     out_of_order = [chat for chat, ids in sent.items() if by_chat[chat] != ids]

@@ -22,7 +22,7 @@ from bot.state import ORG, StateDB, Target
 from knowledge.kb import KnowledgeBase
 from responses import Engine
 from tests.bot.conftest import make_settings, running_bot
-from tests.bot.fake_bot_api import FakeBotApi
+from tests.bot.fake_bot_api import Call, FakeBotApi
 from tests.hardening.test_load import _lift_overall_limit
 from tests.knowledge.builds import copy_data, inspection, new_sheffield_report, publish
 
@@ -33,7 +33,7 @@ QUESTIONS = ["how did Sheffield do?", "/inspection Sheffield", "Sheffield PDU", 
 FOLLOWER = 9000
 
 
-def _replies(api: FakeBotApi, chats: set[int]) -> list:
+def _replies(api: FakeBotApi, chats: set[int]) -> list[Call]:
     return [c for c in api.calls_to("sendMessage") if c.chat_id in chats and "reply_parameters" in c.params]
 
 
@@ -84,14 +84,16 @@ async def test_a_reload_under_load_loses_and_duplicates_nothing(tmp_path, monkey
     keys = [(c.chat_id, c.params["reply_parameters"]["message_id"]) for c in replies]
     counts = Counter(keys)
     assert [k for k, n in counts.items() if n > 1] == [], "answered twice"
-    expected = {(chat, mid) for chat, ids in sent.items() for mid in ids} | {(m["chat"]["id"], m["message_id"])
-                                                                           for m in after}
+    expected = {(chat, mid) for chat, ids in sent.items() for mid in ids} | {
+        (m["chat"]["id"], m["message_id"]) for m in after
+    }
     assert set(counts) == expected, f"{len(expected - set(counts))} questions never answered"
-    by_chat: dict[int, list[int]] = defaultdict(list)
-    for chat, mid in keys:
-        by_chat[chat].append(mid)
-    assert all(by_chat[chat] == sent[chat] + [m["message_id"] for m in after if m["chat"]["id"] == chat]
-               for chat in chats), "answers out of order"
+    by_chat: dict[int | None, list[int]] = defaultdict(list)
+    for replied_in, mid in keys:
+        by_chat[replied_in].append(mid)
+    assert all(
+        by_chat[chat] == sent[chat] + [m["message_id"] for m in after if m["chat"]["id"] == chat] for chat in chats
+    ), "answers out of order"
 
     batch = {key for key in expected if key not in {(m["chat"]["id"], m["message_id"]) for m in after}}
     new = [c for c in replies if added["source_url"] in c.text]
@@ -100,7 +102,12 @@ async def test_a_reload_under_load_loses_and_duplicates_nothing(tmp_path, monkey
     in_batch_new = [c for c in new if (c.chat_id, c.params["reply_parameters"]["message_id"]) in batch]
     assert old and in_batch_new, "the swap did not happen while questions were waiting"
     after_keys = {(m["chat"]["id"], m["message_id"]) for m in after}
-    assert all(added["source_url"] in c.text for c in replies
-               if (c.chat_id, c.params["reply_parameters"]["message_id"]) in after_keys)
-    print(f"\nof {len(batch)} queued questions, {len(batch) - len(in_batch_new)} were answered from the old "
-          f"build and {len(in_batch_new)} from the new")
+    assert all(
+        added["source_url"] in c.text
+        for c in replies
+        if (c.chat_id, c.params["reply_parameters"]["message_id"]) in after_keys
+    )
+    print(
+        f"\nof {len(batch)} queued questions, {len(batch) - len(in_batch_new)} were answered from the old "
+        f"build and {len(in_batch_new)} from the new"
+    )

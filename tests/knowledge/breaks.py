@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from knowledge.loader import short_key
 from tests.knowledge import csvedit as ed
@@ -283,6 +283,7 @@ BREAKS: list[Callable[[Path], Expect]] = [
 
 
 # -- files that are not a knowledge base: each writes one at ``path``; ``real`` is a good one to start from --
+
 
 def _sqlite_without_our_tables(path: Path, real: Path) -> None:
     conn = sqlite3.connect(path)

@@ -51,8 +51,14 @@ def publish(data_dir: Path, kb_path: Path) -> None:
 def new_sheffield_report(data_dir: Path, rating: str = "Requires improvement") -> dict[str, str]:
     """A new (invented) inspection of Sheffield PDU, published after every real one, with its own source page."""
     return add_inspection(
-        data_dir, "pdu-sheffield-2024", inspection_id="pdu-sheffield-2027", published="2027-01-14",
-        fieldwork="October 2026", overall_rating=rating, previous_rating="Inadequate",
-        source_url="https://example.org/test/sheffield-2027", source_title="Sheffield PDU inspected again (test)",
-        notes="Invented by the tests.")
-
+        data_dir,
+        "pdu-sheffield-2024",
+        inspection_id="pdu-sheffield-2027",
+        published="2027-01-14",
+        fieldwork="October 2026",
+        overall_rating=rating,
+        previous_rating="Inadequate",
+        source_url="https://example.org/test/sheffield-2027",
+        source_title="Sheffield PDU inspected again (test)",
+        notes="Invented by the tests.",
+    )

@@ -20,8 +20,17 @@ from knowledge.ratings import RATING_POINTS
 from tests.knowledge import breaks
 from tests.knowledge import csvedit as ed
 
-TABLES = ("inspections", "findings", "figures", "sources", "aliases", "organisations", "standard_ratings",
-          "subjects", "meta")
+TABLES = (
+    "inspections",
+    "findings",
+    "figures",
+    "sources",
+    "aliases",
+    "organisations",
+    "standard_ratings",
+    "subjects",
+    "meta",
+)
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -48,9 +57,15 @@ def test_every_inspection_of_the_data_is_in_the_database(db: sqlite3.Connection)
     assert sorted(db_ids) == sorted(csv_ids)
 
 
-@pytest.mark.parametrize("table,file_name", [("standard_ratings", "standard_ratings.csv"),
-                                              ("findings", "findings.csv"), ("figures", "figures.csv"),
-                                              ("subjects", "subjects.csv")])
+@pytest.mark.parametrize(
+    "table,file_name",
+    [
+        ("standard_ratings", "standard_ratings.csv"),
+        ("findings", "findings.csv"),
+        ("figures", "figures.csv"),
+        ("subjects", "subjects.csv"),
+    ],
+)
 def test_every_row_of_the_other_files_is_in_the_database(db: sqlite3.Connection, table: str, file_name: str) -> None:
     assert db.execute(f"select count(*) from {table}").fetchone()[0] == len(ed.records(DATA_DIR / file_name))
 
@@ -69,17 +84,20 @@ def test_tables_exist(db: sqlite3.Connection) -> None:
     assert set(TABLES) <= names
 
 
-@pytest.mark.parametrize("table,column,target", [
-    ("inspections", "org_id", "organisations"),
-    ("inspections", "source_url", "sources"),
-    ("findings", "inspection_id", "inspections"),
-    ("findings", "org_id", "organisations"),
-    ("findings", "source_url", "sources"),
-    ("standard_ratings", "inspection_id", "inspections"),
-    ("standard_ratings", "source_url", "sources"),
-    ("figures", "source_url", "sources"),
-    ("aliases", "org_id", "organisations"),
-])
+@pytest.mark.parametrize(
+    "table,column,target",
+    [
+        ("inspections", "org_id", "organisations"),
+        ("inspections", "source_url", "sources"),
+        ("findings", "inspection_id", "inspections"),
+        ("findings", "org_id", "organisations"),
+        ("findings", "source_url", "sources"),
+        ("standard_ratings", "inspection_id", "inspections"),
+        ("standard_ratings", "source_url", "sources"),
+        ("figures", "source_url", "sources"),
+        ("aliases", "org_id", "organisations"),
+    ],
+)
 def test_foreign_keys_are_declared(db: sqlite3.Connection, table: str, column: str, target: str) -> None:
     fks = {(r["from"], r["table"]) for r in db.execute(f"pragma foreign_key_list({table})")}
     assert (column, target) in fks
@@ -90,21 +108,38 @@ def test_foreign_keys_hold(db: sqlite3.Connection) -> None:
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
-@pytest.mark.parametrize("table,columns", [
-    ("inspections", ["org_id", "sort_date"]), ("inspections", ["org_type"]), ("inspections", ["programme"]),
-    ("inspections", ["year"]), ("inspections", ["region"]), ("inspections", ["overall_rating"]),
-    ("findings", ["inspection_id"]), ("findings", ["org_id"]), ("findings", ["topic"]),
-    ("standard_ratings", ["inspection_id"]), ("aliases", ["org_id"]), ("organisations", ["short_key"]),
-])
+@pytest.mark.parametrize(
+    "table,columns",
+    [
+        ("inspections", ["org_id", "sort_date"]),
+        ("inspections", ["org_type"]),
+        ("inspections", ["programme"]),
+        ("inspections", ["year"]),
+        ("inspections", ["region"]),
+        ("inspections", ["overall_rating"]),
+        ("findings", ["inspection_id"]),
+        ("findings", ["org_id"]),
+        ("findings", ["topic"]),
+        ("standard_ratings", ["inspection_id"]),
+        ("aliases", ["org_id"]),
+        ("organisations", ["short_key"]),
+    ],
+)
 def test_indexes_exist(db: sqlite3.Connection, table: str, columns: list[str]) -> None:
-    indexed = [[c["name"] for c in db.execute(f"pragma index_info('{ix['name']}')")]
-               for ix in db.execute(f"pragma index_list({table})")]
+    indexed = [
+        [c["name"] for c in db.execute(f"pragma index_info('{ix['name']}')")]
+        for ix in db.execute(f"pragma index_list({table})")
+    ]
     assert columns in indexed
 
 
 def test_queries_by_organisation_use_an_index(db: sqlite3.Connection) -> None:
-    plan = " ".join(r[3] for r in db.execute(
-        "explain query plan select * from inspections where org_id = ? order by sort_date", ("dtv-crc",)))
+    plan = " ".join(
+        r[3]
+        for r in db.execute(
+            "explain query plan select * from inspections where org_id = ? order by sort_date", ("dtv-crc",)
+        )
+    )
     assert "USING INDEX" in plan
 
 
@@ -115,30 +150,39 @@ def test_full_text_tables_are_fts5(db: sqlite3.Connection, fts: str) -> None:
 
 
 def test_findings_fts_answers_a_match_query(db: sqlite3.Connection) -> None:
-    rows = db.execute("select findings.finding, findings.topic from findings join findings_fts on findings_fts.rowid = findings.id "
-                      "where findings_fts match 'caseloads OR workloads'").fetchall()
+    rows = db.execute(
+        "select findings.finding, findings.topic from findings join findings_fts on findings_fts.rowid = findings.id "
+        "where findings_fts match 'caseloads OR workloads'"
+    ).fetchall()
     assert rows
     assert all("caseload" in (r[0] + r[1]).lower() or "workload" in (r[0] + r[1]).lower() for r in rows)
     # the index covers every finding, and stems words (porter): "recruit" finds "recruiting", "recruited"
-    assert db.execute("select count(*) from findings_fts").fetchone()[0] == db.execute(
-        "select count(*) from findings").fetchone()[0]
-    stemmed = db.execute("select finding from findings where id in "
-                         "(select rowid from findings_fts where findings_fts match 'recruit')").fetchall()
+    assert (
+        db.execute("select count(*) from findings_fts").fetchone()[0]
+        == db.execute("select count(*) from findings").fetchone()[0]
+    )
+    stemmed = db.execute(
+        "select finding from findings where id in (select rowid from findings_fts where findings_fts match 'recruit')"
+    ).fetchall()
     assert any("recruited" in r[0] or "recruiting" in r[0] for r in stemmed)
 
 
 def test_figures_fts_answers_a_match_query(db: sqlite3.Connection) -> None:
-    rows = db.execute("select metric from figures where id in "
-                      "(select rowid from figures_fts where figures_fts match 'outstanding')").fetchall()
+    rows = db.execute(
+        "select metric from figures where id in (select rowid from figures_fts where figures_fts match 'outstanding')"
+    ).fetchall()
     assert rows and all("outstanding" in r[0].lower() for r in rows)
 
 
 def test_every_row_keeps_its_source(db: sqlite3.Connection) -> None:
     for table in ("inspections", "findings", "standard_ratings", "figures"):
-        assert db.execute(f"select count(*) from {table} where source_url is null or source_url = ''"
-                          ).fetchone()[0] == 0
-        assert db.execute(f"select count(*) from {table} where source_url not in (select url from sources)"
-                          ).fetchone()[0] == 0
+        assert (
+            db.execute(f"select count(*) from {table} where source_url is null or source_url = ''").fetchone()[0] == 0
+        )
+        assert (
+            db.execute(f"select count(*) from {table} where source_url not in (select url from sources)").fetchone()[0]
+            == 0
+        )
     assert db.execute("select count(*) from sources where title is null or title = ''").fetchone()[0] == 0
 
 
@@ -159,8 +203,9 @@ def test_organisations_summarise_their_inspections(db: sqlite3.Connection) -> No
     orgs = {r["org_id"]: r for r in db.execute("select * from organisations")}
     assert set(orgs) == org_ids
     for org_id, org in orgs.items():
-        history = db.execute("select inspection_id from inspections where org_id = ? order by sort_date, inspection_id",
-                             (org_id,)).fetchall()
+        history = db.execute(
+            "select inspection_id from inspections where org_id = ? order by sort_date, inspection_id", (org_id,)
+        ).fetchall()
         assert org["inspection_count"] == len(history)
         assert org["latest_inspection_id"] == history[-1][0]
     assert len({o["short_key"] for o in orgs.values()}) == len(orgs)
@@ -174,6 +219,7 @@ def test_meta_records_schema_and_data(db: sqlite3.Connection) -> None:
 
 
 # -- determinism ---------------------------------------------------------------------------------
+
 
 def test_two_builds_of_the_same_data_are_byte_identical(data_copy: Path, tmp_path: Path) -> None:
     """The strongest form of determinism: not just the same rows, the same file -- also when the same
@@ -191,6 +237,7 @@ def test_two_builds_of_the_same_data_are_byte_identical(data_copy: Path, tmp_pat
 
 
 # -- atomicity -----------------------------------------------------------------------------------
+
 
 def test_a_refused_build_writes_nothing_and_keeps_the_old_database(data_copy: Path, previous_db: Path) -> None:
     before = previous_db.read_bytes()
@@ -228,7 +275,8 @@ def test_a_build_replaces_the_old_database_in_one_rename(data_copy: Path, previo
     assert previous_db.stat().st_ino != old_inode
     conn = connect(previous_db)
     assert conn.execute("select count(*) from inspections").fetchone()[0] == len(
-        ed.records(data_copy / "inspections.csv"))
+        ed.records(data_copy / "inspections.csv")
+    )
     conn.close()
     assert [p.name for p in previous_db.parent.iterdir()] == [previous_db.name]
 
@@ -271,9 +319,11 @@ def test_is_current_tracks_data_and_schema(data_copy: Path, tmp_path: Path) -> N
 
 # -- other tools ---------------------------------------------------------------------------------
 
+
 def test_sqlite_utils_lists_the_tables_with_counts(kb_path: Path) -> None:
-    result = subprocess.run([str(VENV_BIN / "sqlite-utils"), "tables", str(kb_path), "--counts"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [str(VENV_BIN / "sqlite-utils"), "tables", str(kb_path), "--counts"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     counts = {t["table"]: t["count"] for t in json.loads(result.stdout)}

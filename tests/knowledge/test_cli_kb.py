@@ -9,8 +9,8 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -31,6 +31,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 # -- kb check ---------------------------------------------------------------------------------------
 
+
 def test_check_passes_on_the_real_data(capsys: pytest.CaptureFixture[str], data_copy: Path) -> None:
     code, out, err = run(capsys, "kb", "check", "--data", str(data_copy))
     assert code == 0, out + err
@@ -39,8 +40,9 @@ def test_check_passes_on_the_real_data(capsys: pytest.CaptureFixture[str], data_
 
 
 @pytest.mark.parametrize("breaker", BREAKS, ids=lambda b: b.__name__)
-def test_check_names_the_file_and_line_of_a_fault(capsys: pytest.CaptureFixture[str], data_copy: Path,
-                                                  breaker: Callable[[Path], Expect]) -> None:
+def test_check_names_the_file_and_line_of_a_fault(
+    capsys: pytest.CaptureFixture[str], data_copy: Path, breaker: Callable[[Path], Expect]
+) -> None:
     expect = breaker(data_copy)
     code, out, err = run(capsys, "kb", "check", "--data", str(data_copy))
     assert code != 0
@@ -52,8 +54,8 @@ def test_check_names_the_file_and_line_of_a_fault(capsys: pytest.CaptureFixture[
 
 # -- kb build -----------------------------------------------------------------------------------------
 
-def test_build_writes_the_database_at_out(capsys: pytest.CaptureFixture[str], data_copy: Path,
-                                          tmp_path: Path) -> None:
+
+def test_build_writes_the_database_at_out(capsys: pytest.CaptureFixture[str], data_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "made" / "kb.db"
     code, stdout, err = run(capsys, "kb", "build", "--data", str(data_copy), "--out", str(out))
     assert code == 0, err
@@ -66,11 +68,26 @@ def test_build_writes_the_database_at_out(capsys: pytest.CaptureFixture[str], da
 
 
 #: One fault of each kind for the build (the loader and ``kb check`` tests take every one of them).
-BUILD_BREAKS = [b for b in BREAKS if b.__name__ in {
-    "unknown_overall_rating", "duplicate_inspection_id", "finding_without_source_url",
-    "standard_rating_for_unknown_inspection", "malformed_date_2019/02/03", "alias_to_unknown_org",
-    "colliding_short_keys", "missing_findings_column", "non_utf8_inspections", "ragged_finding_too_many_cells",
-    "unclosed_quote", "empty_subjects_file", "missing_aliases_file"}]
+BUILD_BREAKS = [
+    b
+    for b in BREAKS
+    if b.__name__
+    in {
+        "unknown_overall_rating",
+        "duplicate_inspection_id",
+        "finding_without_source_url",
+        "standard_rating_for_unknown_inspection",
+        "malformed_date_2019/02/03",
+        "alias_to_unknown_org",
+        "colliding_short_keys",
+        "missing_findings_column",
+        "non_utf8_inspections",
+        "ragged_finding_too_many_cells",
+        "unclosed_quote",
+        "empty_subjects_file",
+        "missing_aliases_file",
+    }
+]
 
 
 def test_the_build_faults_are_all_there() -> None:
@@ -79,8 +96,12 @@ def test_the_build_faults_are_all_there() -> None:
 
 @pytest.mark.parametrize("breaker", BUILD_BREAKS, ids=lambda b: b.__name__)
 def test_build_refuses_broken_data_and_leaves_the_old_database_untouched(
-        capsys: pytest.CaptureFixture[str], data_copy: Path, tmp_path: Path, kb_path: Path,
-        breaker: Callable[[Path], Expect]) -> None:
+    capsys: pytest.CaptureFixture[str],
+    data_copy: Path,
+    tmp_path: Path,
+    kb_path: Path,
+    breaker: Callable[[Path], Expect],
+) -> None:
     expect = breaker(data_copy)
     out = tmp_path / "out" / "kb.db"
     out.parent.mkdir()
@@ -95,8 +116,9 @@ def test_build_refuses_broken_data_and_leaves_the_old_database_untouched(
     assert "Built" not in stdout
 
 
-def test_build_on_broken_data_creates_no_file(capsys: pytest.CaptureFixture[str], data_copy: Path,
-                                              tmp_path: Path) -> None:
+def test_build_on_broken_data_creates_no_file(
+    capsys: pytest.CaptureFixture[str], data_copy: Path, tmp_path: Path
+) -> None:
     BREAKS[0](data_copy)
     out = tmp_path / "never.db"
     code, _, _ = run(capsys, "kb", "build", "--data", str(data_copy), "--out", str(out))
@@ -105,16 +127,18 @@ def test_build_on_broken_data_creates_no_file(capsys: pytest.CaptureFixture[str]
 
 
 def test_build_into_a_folder_fails_in_one_line_and_leaves_no_temporary_file(
-        capsys: pytest.CaptureFixture[str], data_copy: Path, tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], data_copy: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "a-folder"
     target.mkdir()
-    code, out, err = run(capsys, "kb", "build", "--data", str(data_copy), "--out", str(target))
+    code, _out, err = run(capsys, "kb", "build", "--data", str(data_copy), "--out", str(target))
     assert code != 0
     assert err.count("\n") == 1 and "cannot write" in err
     assert sorted(tmp_path.iterdir()) == sorted([data_copy, target]) and list(target.iterdir()) == []
 
 
 # -- kb stats ---------------------------------------------------------------------------------------
+
 
 def _precision_counts() -> dict[str, int]:
     """Exact / month-only / unknown publication dates, counted straight from the CSV."""
@@ -126,7 +150,8 @@ def _precision_counts() -> dict[str, int]:
 
 
 def test_stats_prints_counts_by_type_rating_year_and_date_precision(
-        capsys: pytest.CaptureFixture[str], kb_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], kb_path: Path
+) -> None:
     code, out, err = run(capsys, "kb", "stats", "--db", str(kb_path))
     assert code == 0, err
     for heading in ("inspections by type:", "inspections by rating:", "inspections by year:", "publication dates:"):
@@ -153,8 +178,9 @@ def test_stats_json_adds_up(capsys: pytest.CaptureFixture[str], kb_path: Path) -
 
 
 @pytest.mark.parametrize("kind", list(BAD_FILES))
-def test_stats_on_a_bad_file_fails_in_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                               kb_path: Path, kind: str) -> None:
+def test_stats_on_a_bad_file_fails_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kb_path: Path, kind: str
+) -> None:
     path = tmp_path / "bad.db"
     BAD_FILES[kind](path, kb_path)
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -169,8 +195,13 @@ def test_stats_on_a_bad_file_fails_in_one_line(capsys: pytest.CaptureFixture[str
 def test_the_installed_command_fails_without_a_traceback(tmp_path: Path, kb_path: Path, kind: str) -> None:
     path = tmp_path / "bad.db"
     BAD_FILES[kind](path, kb_path)
-    result = subprocess.run([str(PROBATION_BOT), "kb", "stats", "--db", str(path)], capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "PROBATION_KB": ""})
+    result = subprocess.run(
+        [str(PROBATION_BOT), "kb", "stats", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PROBATION_KB": ""},
+    )
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -29,9 +29,11 @@ def test_one_record_per_line(name: str) -> None:
 def test_every_row_of_the_shared_data_is_in_the_project(name: str) -> None:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside this checkout")
+
     def rows(path: Path) -> set[tuple[str, ...]]:
         with path.open(newline="", encoding="utf-8") as handle:
             return {tuple(r) for r in csv.reader(handle) if r}
+
     assert rows(SHARED_DATA / name) <= rows(DATA_DIR / name)
 
 
@@ -41,8 +43,9 @@ def test_previous_rating_is_the_rating_of_the_previous_inspection(kb: KnowledgeB
         history = kb.history(org_id)
         for before, after in pairwise(history):
             if before.overall_rating and after.previous_rating and before.overall_rating != after.previous_rating:
-                mismatches.append((after.inspection_id, after.previous_rating, before.inspection_id,
-                                   before.overall_rating))
+                mismatches.append(
+                    (after.inspection_id, after.previous_rating, before.inspection_id, before.overall_rating)
+                )
     assert mismatches == []
 
 

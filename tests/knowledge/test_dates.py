@@ -13,18 +13,41 @@ from hypothesis import strategies as st
 from knowledge.dates import DAY, MONTH, UNKNOWN, YEAR, describe_date, parse_date
 
 
-@pytest.mark.parametrize("raw,iso,precision", [
-    ("2019-02-21", "2019-02-21", DAY), ("2019-03", "2019-03", MONTH), ("2019", "2019", YEAR),
-    ("", None, UNKNOWN), ("  ", None, UNKNOWN), (None, None, UNKNOWN), (" 2019-03 ", "2019-03", MONTH),
-])
+@pytest.mark.parametrize(
+    "raw,iso,precision",
+    [
+        ("2019-02-21", "2019-02-21", DAY),
+        ("2019-03", "2019-03", MONTH),
+        ("2019", "2019", YEAR),
+        ("", None, UNKNOWN),
+        ("  ", None, UNKNOWN),
+        (None, None, UNKNOWN),
+        (" 2019-03 ", "2019-03", MONTH),
+    ],
+)
 def test_the_data_forms_parse_with_their_precision(raw: str | None, iso: str | None, precision: str) -> None:
     d = parse_date(raw)
     assert (d.iso, d.precision) == (iso, precision)
 
 
-@pytest.mark.parametrize("raw", ["2019-13", "2019-00", "2019/02/03", "2019-02-30", "2019-2-3", "21/02/2019",
-                                 "Feb 2019", "2019-02-21T10:00", "2019-02-21 10:00", "19", "２０１９-０２",
-                                 "2019-02-21x", "x2019"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2019-13",
+        "2019-00",
+        "2019/02/03",
+        "2019-02-30",
+        "2019-2-3",
+        "21/02/2019",
+        "Feb 2019",
+        "2019-02-21T10:00",
+        "2019-02-21 10:00",
+        "19",
+        "２０１９-０２",
+        "2019-02-21x",
+        "x2019",
+    ],
+)
 def test_malformed_dates_are_refused_naming_the_value(raw: str) -> None:
     with pytest.raises(ValueError) as info:
         parse_date(raw)

@@ -32,10 +32,12 @@ def test_a_new_inspection_is_news_with_its_rating_body_type_and_region(data, tmp
     new = _build(data, tmp_path, "new.db")
     # The organisation's facts as the new database holds them, read with SQL here.
     conn = sqlite3.connect(tmp_path / "new.db")
-    name, org_type, region = conn.execute("select name, org_type, region from organisations where org_id = ?",
-                                          (added["org_id"],)).fetchone()
-    assert diff_builds(old, new) == [Change(NEW, added["inspection_id"], added["org_id"], name, org_type,
-                                            added["region"], None, "Good")]
+    name, org_type, _region = conn.execute(
+        "select name, org_type, region from organisations where org_id = ?", (added["org_id"],)
+    ).fetchone()
+    assert diff_builds(old, new) == [
+        Change(NEW, added["inspection_id"], added["org_id"], name, org_type, added["region"], None, "Good")
+    ]
 
 
 def test_changed_rating_and_changed_date_are_news_and_nothing_else_is(data, tmp_path):
@@ -46,10 +48,12 @@ def test_changed_rating_and_changed_date_are_news_and_nothing_else_is(data, tmp_
     change_inspection(data, "pdu-sheffield-2023", overall_rating="Good")
     change_inspection(data, "wwm-crc-2017", published="2017-12-01", notes="a changed note is not news")
     changes = diff_builds(old, _build(data, tmp_path, "new.db"))
-    assert sorted((c.kind, c.inspection_id, c.before, c.after) for c in changes) == sorted([
-        (RATING, "pdu-sheffield-2023", rated["overall_rating"], "Good"),
-        (DATE, "wwm-crc-2017", dated["published"], "2017-12-01"),
-    ])
+    assert sorted((c.kind, c.inspection_id, c.before, c.after) for c in changes) == sorted(
+        [
+            (RATING, "pdu-sheffield-2023", rated["overall_rating"], "Good"),
+            (DATE, "wwm-crc-2017", dated["published"], "2017-12-01"),
+        ]
+    )
 
 
 def test_an_old_connection_still_reads_the_old_build_after_the_file_is_replaced(data, tmp_path):

@@ -57,7 +57,9 @@ async def test_rss_candidates_have_the_right_fields(feed, engine, kb_path):
     assert sheffield["published"] == "2025-06-03" and sheffield["url"] == item_url("n-101")
     assert sheffield["title"].startswith("An inspection of Sheffield probation delivery unit")
     assert sheffield["adds_to"] is None
-    assert one(kb_path, "select count(*) from inspections where org_id = ? and published = ?", org_id, "2025-06-03") == (0,)
+    assert one(
+        kb_path, "select count(*) from inspections where org_id = ? and published = ?", org_id, "2025-06-03"
+    ) == (0,)
 
     sefton = found["n-102"]
     assert one(kb_path, "select count(*) from aliases where alias like '%sefton%'") == (0,)
@@ -74,8 +76,10 @@ async def test_rss_candidates_have_the_right_fields(feed, engine, kb_path):
 async def test_an_item_completing_a_held_inspection_says_what_it_adds(feed, engine, kb_path):
     found, _ = await read(feed, "/rss", engine)
     held_id, published, status = one(
-        kb_path, "select inspection_id, published, rating_status from inspections "
-                 "where org_id = (select org_id from aliases where alias = 'South Yorkshire CRC') and year = 2020")
+        kb_path,
+        "select inspection_id, published, rating_status from inspections "
+        "where org_id = (select org_id from aliases where alias = 'South Yorkshire CRC') and year = 2020",
+    )
     assert published is None and status == "not found"
     sy = found["n-107"]
     assert sy["adds_to"] == held_id and sy["new_organisation"] is False
@@ -90,13 +94,16 @@ async def test_atom_feed(feed, engine):
     assert kirklees["published"] == "2025-03-04" and kirklees["url"] == "https://inspectorate.example/news/kirklees-yos"
 
 
-@pytest.mark.parametrize("title, summary, rating", [
-    ("X PDU rated Good", "", "Good"),
-    ("X PDU requires improvement, say inspectors", "", "Requires improvement"),
-    ("X YJS previously rated Good is now Inadequate", "", "Inadequate"),
-    ("X PDU shows good progress", "Staff do good work.", None),  # "good" in passing is not a rating
-    ("X PDU inspected", "Rated Good for leadership, Inadequate overall", None),  # two ratings: unsure
-])
+@pytest.mark.parametrize(
+    "title, summary, rating",
+    [
+        ("X PDU rated Good", "", "Good"),
+        ("X PDU requires improvement, say inspectors", "", "Requires improvement"),
+        ("X YJS previously rated Good is now Inadequate", "", "Inadequate"),
+        ("X PDU shows good progress", "Staff do good work.", None),  # "good" in passing is not a rating
+        ("X PDU inspected", "Rated Good for leadership, Inadequate overall", None),  # two ratings: unsure
+    ],
+)
 def test_stated_rating(title, summary, rating):
     assert stated_rating(title, summary) == rating
 
@@ -110,8 +117,9 @@ async def test_conditional_get_is_honoured(feed):
     assert sent["If-None-Match"] == ETAG and sent["If-Modified-Since"] == LAST_MODIFIED
 
 
-@pytest.mark.parametrize("mode, kind", [("error", "http"), ("garbage", "malformed"), ("slow", "timeout"),
-                                        ("huge", "too-large")])
+@pytest.mark.parametrize(
+    "mode, kind", [("error", "http"), ("garbage", "malformed"), ("slow", "timeout"), ("huge", "too-large")]
+)
 async def test_a_bad_feed_is_a_feed_error(feed, mode, kind):
     feed.mode = mode
     with pytest.raises(FeedError) as caught:
@@ -171,18 +179,31 @@ def feed_url():
 def test_bodies_named_only_as_a_probation_service(engine, kb_path):
     from knowledge.feed import FeedItem
 
-    items = [FeedItem("k1", "Probation service in Cheshire East 'requires improvement'", "", "https://x.example/1",
-                      "2025-06-03"),
-             FeedItem("k2", "Essex North probation service is Inadequate, again", "Inspectors returned in 2025.",
-                      "https://x.example/2", "2025-09-10"),
-             FeedItem("k3", "Inspection of youth justice services in Sefton", "", "https://x.example/3", "2025-07-10")]
+    items = [
+        FeedItem(
+            "k1", "Probation service in Cheshire East 'requires improvement'", "", "https://x.example/1", "2025-06-03"
+        ),
+        FeedItem(
+            "k2",
+            "Essex North probation service is Inadequate, again",
+            "Inspectors returned in 2025.",
+            "https://x.example/2",
+            "2025-09-10",
+        ),
+        FeedItem("k3", "Inspection of youth justice services in Sefton", "", "https://x.example/3", "2025-07-10"),
+    ]
     found = {c.key: c for c in read_candidates(items, engine.kb, engine.resolver).candidates}
     # Cheshire East names a youth justice service (a joint one), but no probation body: the item is about probation.
-    assert one(kb_path, "select count(*) from aliases join organisations using (org_id) "
-                        "where alias like '%cheshire east%' and org_type != 'yjs'") == (0,)
+    assert one(
+        kb_path,
+        "select count(*) from aliases join organisations using (org_id) "
+        "where alias like '%cheshire east%' and org_type != 'yjs'",
+    ) == (0,)
     cheshire = found["k1"]
     assert cheshire.new_organisation and cheshire.type_guessed and cheshire.org_type == "pdu"
-    assert cheshire.organisation == "Cheshire East Probation Delivery Unit" and cheshire.rating == "Requires improvement"
+    assert (
+        cheshire.organisation == "Cheshire East Probation Delivery Unit" and cheshire.rating == "Requires improvement"
+    )
     (essex,) = one(kb_path, "select org_id from organisations where name = 'Essex North Probation Delivery Unit'")
     assert found["k2"].org_id == essex and not found["k2"].new_organisation and not found["k2"].type_guessed
     assert found["k2"].rating == "Inadequate" and found["k2"].adds_to is None

@@ -28,6 +28,7 @@ FIRST_ROUND = "2018-19 first round"
 
 # -- organisations and their histories -----------------------------------------------------------
 
+
 def inspection(kb: KnowledgeBase, inspection_id: str) -> Inspection:
     """An inspection the test knows is held; a miss fails the test here, by name."""
     found = kb.inspection(inspection_id)
@@ -75,6 +76,7 @@ def test_aliases_include_names_and_abbreviations(kb: KnowledgeBase) -> None:
 
 
 # -- league tables and latest inspections --------------------------------------------------------
+
 
 def test_crc_league_2018_19_has_hampshire_on_top_and_dorset_devon_cornwall_at_the_bottom(kb: KnowledgeBase) -> None:
     league = kb.league(org_type="crc", programme=FIRST_ROUND)
@@ -202,7 +204,8 @@ def test_standard_ratings_of_an_inspection(kb: KnowledgeBase) -> None:
     got = kb.standard_ratings("bgsw-crc-2019")
     assert len(got) == len(rows) > 0
     assert {(s.standard_code, s.standard_name, s.rating) for s in got} == {
-        (r["standard_code"] or None, r["standard_name"], r["rating"]) for r in rows}
+        (r["standard_code"] or None, r["standard_name"], r["rating"]) for r in rows
+    }
     codes = [s.standard_code for s in got if s.standard_code]
     assert codes == sorted(codes)
     assert kb.standard_ratings("no-such-inspection") == []
@@ -210,13 +213,16 @@ def test_standard_ratings_of_an_inspection(kb: KnowledgeBase) -> None:
 
 # -- findings and figures -------------------------------------------------------------------------
 
+
 def test_findings_by_organisation_and_topic(kb: KnowledgeBase) -> None:
     org_of = {r["inspection_id"]: r["org_id"] for r in ed.records(DATA_DIR / "inspections.csv")}
     rows = ed.records(DATA_DIR / "findings.csv")
-    for org_id, topics in [("hiow-crc", ["staffing"]), ("hiow-crc", ["unpaid-work", "workloads"]),
-                           ("dtv-crc", None)]:
-        expected = [r["finding"] for r in rows
-                    if org_of.get(r["inspection_id"]) == org_id and (topics is None or r["topic"] in topics)]
+    for org_id, topics in [("hiow-crc", ["staffing"]), ("hiow-crc", ["unpaid-work", "workloads"]), ("dtv-crc", None)]:
+        expected = [
+            r["finding"]
+            for r in rows
+            if org_of.get(r["inspection_id"]) == org_id and (topics is None or r["topic"] in topics)
+        ]
         got = kb.findings(org_id=org_id, topics=topics)
         assert [f.finding for f in got] == expected
         assert expected
@@ -247,11 +253,51 @@ def test_search_figures_finds_national_numbers(kb: KnowledgeBase) -> None:
 
 
 FTS_SYNTAX = [
-    '"', '""', '"unpaid work"', '"unclosed', "unpaid NEAR work", "NEAR(unpaid work, 2)", "staff*", "*", "**",
-    "finding:staff", "topic:workloads", "{finding topic}:staff", "(staff", "staff)", "((", ")(",
-    "staff AND", "AND", "OR", "NOT", "NOT staff", "staff OR OR", "staff AND NOT work", "^staff", "+staff -work",
-    "-", "'", "'; drop table findings; --", "\\", "\x00", "staff\x00work", "é", "日本語", "🙂", "a", "",
-    "   ", "x" * 5000, "staff " * 300, "col:", ":", "NEAR", "near/3", "rowid:1", "findings_fts MATCH 'x'",
+    '"',
+    '""',
+    '"unpaid work"',
+    '"unclosed',
+    "unpaid NEAR work",
+    "NEAR(unpaid work, 2)",
+    "staff*",
+    "*",
+    "**",
+    "finding:staff",
+    "topic:workloads",
+    "{finding topic}:staff",
+    "(staff",
+    "staff)",
+    "((",
+    ")(",
+    "staff AND",
+    "AND",
+    "OR",
+    "NOT",
+    "NOT staff",
+    "staff OR OR",
+    "staff AND NOT work",
+    "^staff",
+    "+staff -work",
+    "-",
+    "'",
+    "'; drop table findings; --",
+    "\\",
+    "\x00",
+    "staff\x00work",
+    "é",
+    "日本語",
+    "🙂",
+    "a",
+    "",
+    "   ",
+    "x" * 5000,
+    "staff " * 300,
+    "col:",
+    ":",
+    "NEAR",
+    "near/3",
+    "rowid:1",
+    "findings_fts MATCH 'x'",
 ]
 
 
@@ -263,12 +309,13 @@ def test_fts_syntax_in_search_text_never_raises(kb: KnowledgeBase, text: str) ->
 
 
 def test_fts_operators_are_searched_as_words_not_obeyed(kb: KnowledgeBase) -> None:
-    """"NOT staff" must not return everything but staff; quotes and stars change nothing."""
+    """ "NOT staff" must not return everything but staff; quotes and stars change nothing."""
     plain = [f.id for f in kb.search_findings("staff workloads")]
     assert plain
     assert [f.id for f in kb.search_findings('"staff" workloads*')] == plain
     assert [f.id for f in kb.search_findings("finding:staff (workloads")] == [
-        f.id for f in kb.search_findings("finding staff workloads")]
+        f.id for f in kb.search_findings("finding staff workloads")
+    ]
 
 
 @settings(max_examples=150, deadline=None)
@@ -279,6 +326,7 @@ def test_any_text_is_safe_to_search(kb: KnowledgeBase, text: str) -> None:
 
 
 # -- how values read -------------------------------------------------------------------------------
+
 
 def test_people_supervised_read_with_their_qualifiers(kb: KnowledgeBase) -> None:
     assert inspection(kb, "hlny-crc-2020").people_text() == "more than 5,000"
@@ -295,7 +343,20 @@ def test_people_supervised_read_with_their_qualifiers(kb: KnowledgeBase) -> None
         assert text == (number if qualifier in ("", "exact") else f"{qualifier} {number}")
 
 
-_MONTHS = ("January February March April May June July August September October November December").split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def test_dates_keep_their_precision(kb: KnowledgeBase) -> None:
@@ -317,7 +378,7 @@ def test_no_month_only_date_ever_shows_a_day(kb: KnowledgeBase) -> None:
             assert i.published is not None
             month = _MONTHS[int(i.published[5:7]) - 1]
             assert words.startswith(f"{month} {i.published[:4]}"), words
-            assert not re.search(r"\d", words[len(month) + 5:]), words  # no day, before or after
+            assert not re.search(r"\d", words[len(month) + 5 :]), words  # no day, before or after
         elif i.published_precision == "day":
             assert re.fullmatch(rf"\d{{1,2}} ({'|'.join(_MONTHS)}) \d{{4}}", words), words
         else:
@@ -344,10 +405,15 @@ def test_counts_match_the_tables(kb: KnowledgeBase) -> None:
 
 # -- read-only, bad files, rebuilds -----------------------------------------------------------------
 
+
 def test_the_connection_is_read_only(kb: KnowledgeBase, kb_path: Path) -> None:
     before = kb_path.read_bytes()
-    for sql in ("insert into meta (key, value) values ('x', 'y')", "delete from findings",
-                "create table evil (x)", "update inspections set overall_rating = 'Good'"):
+    for sql in (
+        "insert into meta (key, value) values ('x', 'y')",
+        "delete from findings",
+        "create table evil (x)",
+        "update inspections set overall_rating = 'Good'",
+    ):
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             kb._conn.execute(sql)
     with pytest.raises(KnowledgeBaseError):

@@ -3,8 +3,8 @@ as ``file:line: message`` on the line where it is."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -23,10 +23,15 @@ def test_real_data_has_no_problems() -> None:
 def test_every_record_of_every_file_is_kept() -> None:
     """No valid row is dropped on the way in: the loader keeps as many rows as the files hold."""
     ds = load_dataset(DATA_DIR)
-    kept: dict[str, int] = {"inspections.csv": len(ds.inspections), "standard_ratings.csv": len(ds.standard_ratings),
-                            "findings.csv": len(ds.findings), "figures.csv": len(ds.figures),
-                            "seed_sources.csv": len(ds.seed_sources), "subjects.csv": len(ds.subjects),
-                            "aliases.csv": len(ds.aliases)}
+    kept: dict[str, int] = {
+        "inspections.csv": len(ds.inspections),
+        "standard_ratings.csv": len(ds.standard_ratings),
+        "findings.csv": len(ds.findings),
+        "figures.csv": len(ds.figures),
+        "seed_sources.csv": len(ds.seed_sources),
+        "subjects.csv": len(ds.subjects),
+        "aliases.csv": len(ds.aliases),
+    }
     for name, count in kept.items():
         assert count == len(ed.records(DATA_DIR / name)), name
 
@@ -55,8 +60,12 @@ def test_a_single_fault_is_reported_once_on_its_line(data_copy: Path, breaker: C
 def test_several_faults_are_all_reported_in_one_pass(data_copy: Path) -> None:
     from tests.knowledge import breaks
 
-    expected = [breaks.unknown_overall_rating(data_copy), breaks.finding_for_unknown_inspection(data_copy),
-                breaks.alias_to_unknown_org(data_copy), breaks.unknown_standard_rating_word(data_copy)]
+    expected = [
+        breaks.unknown_overall_rating(data_copy),
+        breaks.finding_for_unknown_inspection(data_copy),
+        breaks.alias_to_unknown_org(data_copy),
+        breaks.unknown_standard_rating_word(data_copy),
+    ]
     problems = [str(p) for p in load_dataset(data_copy).problems]
     assert len(problems) == len(expected)
     for e in expected:
@@ -69,8 +78,11 @@ def test_every_undecodable_line_is_reported(data_copy: Path) -> None:
         ed.set_cell(path, line, "topic", ed.cells_at(path, line)[1] + "\N{LATIN SMALL LETTER Y WITH DIAERESIS}")
     path.write_bytes(path.read_bytes().replace("\N{LATIN SMALL LETTER Y WITH DIAERESIS}".encode(), b"\xff"))
     problems = load_dataset(data_copy).problems
-    assert [(Path(p.path).name, p.line) for p in problems] == [("findings.csv", 5), ("findings.csv", 41),
-                                                               ("findings.csv", 401)]
+    assert [(Path(p.path).name, p.line) for p in problems] == [
+        ("findings.csv", 5),
+        ("findings.csv", 41),
+        ("findings.csv", 401),
+    ]
 
 
 def test_a_byte_order_mark_and_old_mac_line_ends_are_accepted(data_copy: Path) -> None:
@@ -105,8 +117,18 @@ def test_rating_words_are_read_in_any_letter_case(data_copy: Path) -> None:
 def test_a_missing_data_folder_reports_every_file_not_a_flood(tmp_path: Path) -> None:
     problems = load_dataset(tmp_path / "nowhere").problems
     assert sorted(Path(p.path).name for p in problems) == sorted(
-        ["inspections.csv", "standard_ratings.csv", "findings.csv", "figures.csv", "seed_sources.csv",
-         "subjects.csv", "aliases.csv", "caveats.csv", "local_authority_regions.csv"])
+        [
+            "inspections.csv",
+            "standard_ratings.csv",
+            "findings.csv",
+            "figures.csv",
+            "seed_sources.csv",
+            "subjects.csv",
+            "aliases.csv",
+            "caveats.csv",
+            "local_authority_regions.csv",
+        ]
+    )
     assert all("cannot read file" in p.message for p in problems)
 
 
@@ -172,8 +194,9 @@ def test_a_caveat_for_an_unknown_inspection_is_named(tmp_path: Path) -> None:
         f.write("no-such-inspection,rating,Some doubt.\n")
     lines = (data / "caveats.csv").read_text(encoding="utf-8").splitlines()
     problems = [str(p) for p in load_dataset(data).problems]
-    assert problems == [f"{data / 'caveats.csv'}:{len(lines)}: caveat for unknown inspection 'no-such-inspection'"] \
-        or [p.split("caveats.csv:")[1] for p in problems] == [f"{len(lines)}: caveat for unknown inspection 'no-such-inspection'"]
+    assert problems == [f"{data / 'caveats.csv'}:{len(lines)}: caveat for unknown inspection 'no-such-inspection'"] or [
+        p.split("caveats.csv:")[1] for p in problems
+    ] == [f"{len(lines)}: caveat for unknown inspection 'no-such-inspection'"]
 
 
 def test_a_caveat_for_an_unknown_field_is_named(tmp_path: Path) -> None:
@@ -184,4 +207,8 @@ def test_a_caveat_for_an_unknown_field_is_named(tmp_path: Path) -> None:
     with (data / "caveats.csv").open("a", encoding="utf-8") as f:
         f.write("pdu-sheffield-2023,colour,Some doubt.\n")
     problems = load_dataset(data).problems
-    assert len(problems) == 1 and problems[0].path.endswith("caveats.csv") and "unknown field 'colour'" in problems[0].message
+    assert (
+        len(problems) == 1
+        and problems[0].path.endswith("caveats.csv")
+        and "unknown field 'colour'" in problems[0].message
+    )

@@ -27,9 +27,17 @@ def repo_rows() -> list[dict[str, str]]:
 
 def new_row(**changes: str) -> dict[str, str]:
     row = dict.fromkeys(REQUIRED_COLUMNS["inspections.csv"], "")
-    row.update(inspection_id="pdu-testshire-2025", org_id="pdu-testshire", organisation="Testshire Probation Delivery Unit",
-               org_type="PDU", published="2025-06-03", overall_rating="Good", rating_status="rated",
-               source_url=URL, source_title="A news item")
+    row.update(
+        inspection_id="pdu-testshire-2025",
+        org_id="pdu-testshire",
+        organisation="Testshire Probation Delivery Unit",
+        org_type="PDU",
+        published="2025-06-03",
+        overall_rating="Good",
+        rating_status="rated",
+        source_url=URL,
+        source_title="A news item",
+    )
     row.update(changes)
     return row
 
@@ -49,10 +57,12 @@ def test_local_rows_are_added_and_replace_by_id(tmp_path):
     save_inspection_row(local, {**target, "published": "2020-07-16", "source_url": URL})
     build_with_local(DATA_DIR, db, local)
     assert fetch(db, "select count(*) from inspections") == [(len(repo_rows()) + 1,)]
-    assert fetch(db, "select overall_rating, source_url from inspections where inspection_id = 'pdu-testshire-2025'") \
-        == [("Good", URL)]
-    assert fetch(db, "select published from inspections where inspection_id = ?", target["inspection_id"]) \
-        == [("2020-07-16",)]
+    assert fetch(
+        db, "select overall_rating, source_url from inspections where inspection_id = 'pdu-testshire-2025'"
+    ) == [("Good", URL)]
+    assert fetch(db, "select published from inspections where inspection_id = ?", target["inspection_id"]) == [
+        ("2020-07-16",)
+    ]
     assert is_current_with_local(db, DATA_DIR, local)
     save_inspection_row(local, new_row(overall_rating="Inadequate"))  # same id: replaced in the local file too
     assert not is_current_with_local(db, DATA_DIR, local)
@@ -88,9 +98,18 @@ def test_an_approval_the_build_refuses_is_undone(tmp_path):
     save_inspection_row(local, new_row())
     before = (local / "inspections.csv").read_bytes()
     # An org_id already used by a body of another type: the loader refuses the merged data.
-    clash = Candidate(key="k", title="t", url=URL + "-2", published="2025-07-01", org_id="pdu-testshire",
-                      organisation="Testshire Youth Justice Service", org_type="yjs", new_organisation=True,
-                      rating="Good", inspection_id="pdu-testshire-2025-2")
+    clash = Candidate(
+        key="k",
+        title="t",
+        url=URL + "-2",
+        published="2025-07-01",
+        org_id="pdu-testshire",
+        organisation="Testshire Youth Justice Service",
+        org_type="yjs",
+        new_organisation=True,
+        rating="Good",
+        inspection_id="pdu-testshire-2025-2",
+    )
     with pytest.raises(BuildError):
         approve(clash, DATA_DIR, local, db)
     assert (local / "inspections.csv").read_bytes() == before
@@ -98,28 +117,50 @@ def test_an_approval_the_build_refuses_is_undone(tmp_path):
 
 def test_two_approvals_of_the_same_body_and_year_keep_both_rows(tmp_path):
     local, db = tmp_path / "local", tmp_path / "kb.db"
-    first, second = (Candidate(key=k, title=f"Testshire PDU rated Good ({k})", url=f"{URL}-{k}", published=d,
-                               org_id="pdu-testshire", organisation="Testshire Probation Delivery Unit", org_type="pdu",
-                               new_organisation=True, rating="Good", inspection_id="pdu-testshire-2025")
-                     for k, d in (("a", "2025-02-01"), ("b", "2025-09-01")))
+    first, second = (
+        Candidate(
+            key=k,
+            title=f"Testshire PDU rated Good ({k})",
+            url=f"{URL}-{k}",
+            published=d,
+            org_id="pdu-testshire",
+            organisation="Testshire Probation Delivery Unit",
+            org_type="pdu",
+            new_organisation=True,
+            rating="Good",
+            inspection_id="pdu-testshire-2025",
+        )
+        for k, d in (("a", "2025-02-01"), ("b", "2025-09-01"))
+    )
     approve(first, DATA_DIR, local, db)
     row = approve(second, DATA_DIR, local, db)
     assert row["inspection_id"] != "pdu-testshire-2025"
-    assert fetch(db, "select source_url from inspections where org_id = 'pdu-testshire' order by published") \
-        == [(URL + "-a",), (URL + "-b",)]
+    assert fetch(db, "select source_url from inspections where org_id = 'pdu-testshire' order by published") == [
+        (URL + "-a",),
+        (URL + "-b",),
+    ]
 
 
 def test_a_local_row_the_repository_now_holds_is_not_counted_twice(tmp_path):
     local, db = tmp_path / "local", tmp_path / "kb.db"
     held = next(r for r in repo_rows() if len(r["published"]) == 10)
-    save_inspection_row(local, new_row(inspection_id=held["inspection_id"] + "-feed", org_id=held["org_id"],
-                                       organisation=held["organisation"], org_type=held["org_type"],
-                                       published=held["published"], source_url=URL))
+    save_inspection_row(
+        local,
+        new_row(
+            inspection_id=held["inspection_id"] + "-feed",
+            org_id=held["org_id"],
+            organisation=held["organisation"],
+            org_type=held["org_type"],
+            published=held["published"],
+            source_url=URL,
+        ),
+    )
     save_inspection_row(local, new_row())
     build_with_local(DATA_DIR, db, local)
     assert fetch(db, "select count(*) from inspections") == [(len(repo_rows()) + 1,)]
-    assert fetch(db, "select count(*) from inspections where org_id = ? and published = ?",
-                 held["org_id"], held["published"]) == [(1,)]
+    assert fetch(
+        db, "select count(*) from inspections where org_id = ? and published = ?", held["org_id"], held["published"]
+    ) == [(1,)]
 
 
 def test_kb_check_reads_the_local_folder_too(tmp_path, capsys):

@@ -14,9 +14,18 @@ def test_points_follow_the_inspectorates_scheme() -> None:
     assert rating_points(None) is None
 
 
-@pytest.mark.parametrize("word,canonical", [("Good", "Good"), ("good", "Good"), (" GOOD ", "Good"),
-                                            ("requires   improvement", "Requires improvement"),
-                                            ("", None), ("  ", None), (None, None)])
+@pytest.mark.parametrize(
+    "word,canonical",
+    [
+        ("Good", "Good"),
+        ("good", "Good"),
+        (" GOOD ", "Good"),
+        ("requires   improvement", "Requires improvement"),
+        ("", None),
+        ("  ", None),
+        (None, None),
+    ],
+)
 def test_rating_words_in_any_case_or_spacing(word: str | None, canonical: str | None) -> None:
     assert canonical_rating(word) == canonical
 

@@ -24,14 +24,17 @@ def sources(ds: Dataset) -> list[SourceRecord]:
     return collect_sources(ds)
 
 
-@pytest.mark.parametrize("url,host,publisher", [
-    ("https://www.justiceinspectorates.gov.uk/hmiprobation/x/", "justiceinspectorates.gov.uk", HMIP),
-    ("https://justiceinspectorates.gov.uk/hmiprobation/x", "justiceinspectorates.gov.uk", HMIP),
-    ("https://www.bbc.co.uk/news/uk-england-47318511", "bbc.co.uk", "BBC News"),
-    ("https://news.bbc.co.uk/1/hi/england/123.stm", "news.bbc.co.uk", "BBC News"),
-    ("https://notbbc.co.uk/story", "notbbc.co.uk", "notbbc.co.uk"),
-    ("http://www.russellwebster.com/hmipbench19/", "russellwebster.com", "Russell Webster"),
-])
+@pytest.mark.parametrize(
+    "url,host,publisher",
+    [
+        ("https://www.justiceinspectorates.gov.uk/hmiprobation/x/", "justiceinspectorates.gov.uk", HMIP),
+        ("https://justiceinspectorates.gov.uk/hmiprobation/x", "justiceinspectorates.gov.uk", HMIP),
+        ("https://www.bbc.co.uk/news/uk-england-47318511", "bbc.co.uk", "BBC News"),
+        ("https://news.bbc.co.uk/1/hi/england/123.stm", "news.bbc.co.uk", "BBC News"),
+        ("https://notbbc.co.uk/story", "notbbc.co.uk", "notbbc.co.uk"),
+        ("http://www.russellwebster.com/hmipbench19/", "russellwebster.com", "Russell Webster"),
+    ],
+)
 def test_host_and_publisher(url: str, host: str, publisher: str) -> None:
     assert host_of(url) == host
     assert publisher_of(url) == publisher
@@ -51,8 +54,11 @@ def test_title_from_url_without_telling_words_says_only_the_publisher() -> None:
 def test_one_source_per_distinct_url_sorted(ds: Dataset, sources: list[SourceRecord]) -> None:
     urls = [s.url for s in sources]
     assert urls == sorted(set(urls))
-    used = {r.source_url for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures,
-                                                 ds.youth_regions) for r in group}
+    used = {
+        r.source_url
+        for group in (ds.inspections, ds.standard_ratings, ds.findings, ds.figures, ds.youth_regions)
+        for r in group
+    }
     assert used <= set(urls)
     assert set(urls) - used <= {r.url for r in ds.seed_sources}
 

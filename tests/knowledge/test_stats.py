@@ -27,9 +27,16 @@ def test_counts_by_type_and_rating_match_the_csv(kb: KnowledgeBase) -> None:
     rows = ed.records(DATA_DIR / "inspections.csv")
     stats = kb_stats(kb)
     assert stats["inspections by type"] == {
-        {"CRC": "CRC", "NPS division": "NPS division", "PDU": "PDU", "Probation region": "region",
-         "Youth justice service": "youth justice service", "Other": "national"}[t]: n
-        for t, n in Counter(r["org_type"] for r in rows).items()}
+        {
+            "CRC": "CRC",
+            "NPS division": "NPS division",
+            "PDU": "PDU",
+            "Probation region": "region",
+            "Youth justice service": "youth justice service",
+            "Other": "national",
+        }[t]: n
+        for t, n in Counter(r["org_type"] for r in rows).items()
+    }
     by_rating = Counter(r["overall_rating"] or "not rated / not found" for r in rows)
     assert stats["inspections by rating"] == dict(by_rating)
 
@@ -49,8 +56,10 @@ def test_years_are_in_order_with_estimates_beside_their_year(kb: KnowledgeBase) 
 
 def test_date_precision_counts_match_the_csv(kb: KnowledgeBase) -> None:
     rows = ed.records(DATA_DIR / "inspections.csv")
-    expected = Counter("exact day" if len(r["published"]) == 10 else "month only" if len(r["published"]) == 7
-                       else "unknown" for r in rows)
+    expected = Counter(
+        "exact day" if len(r["published"]) == 10 else "month only" if len(r["published"]) == 7 else "unknown"
+        for r in rows
+    )
     assert kb_stats(kb)["publication dates"] == dict(expected)
 
 
@@ -58,8 +67,9 @@ def test_a_year_only_date_is_not_counted_as_unknown(tmp_path: Path, kb_path: Pat
     path = tmp_path / "p.db"
     shutil.copyfile(kb_path, path)
     conn = sqlite3.connect(path)
-    conn.execute("update inspections set published = '2019', published_precision = 'year' "
-                 "where inspection_id = 'dtv-crc-2019'")
+    conn.execute(
+        "update inspections set published = '2019', published_precision = 'year' where inspection_id = 'dtv-crc-2019'"
+    )
     conn.commit()
     conn.close()
     before = kb_stats(KnowledgeBase(kb_path))["publication dates"]

@@ -44,17 +44,21 @@ def test_probation_regions_are_left_as_the_data_gives_them(kb_path: Path) -> Non
     conn = sqlite3.connect(kb_path)
     got = dict(conn.execute("select inspection_id, coalesce(region, '') from inspections where org_type != 'yjs'"))
     conn.close()
-    want = {r["inspection_id"]: r["region"] for r in ed.records(DATA_DIR / "inspections.csv")
-            if r["org_type"] != yd.YOUTH}
+    want = {
+        r["inspection_id"]: r["region"] for r in ed.records(DATA_DIR / "inspections.csv") if r["org_type"] != yd.YOUTH
+    }
     assert got == want
 
 
-@pytest.mark.parametrize("column, value, fragment", [
-    ("region", "Narnia", "unknown region 'Narnia'"),
-    ("org_id", "pdu-leeds", "is not a youth justice service"),
-    ("source_url", "ons lookup", "is not an http(s) URL"),
-    ("local_authorities", "", "no local_authorities"),
-])
+@pytest.mark.parametrize(
+    "column, value, fragment",
+    [
+        ("region", "Narnia", "unknown region 'Narnia'"),
+        ("org_id", "pdu-leeds", "is not a youth justice service"),
+        ("source_url", "ons lookup", "is not an http(s) URL"),
+        ("local_authorities", "", "no local_authorities"),
+    ],
+)
 def test_a_bad_region_row_is_reported_on_its_line(data_copy: Path, column: str, value: str, fragment: str) -> None:
     path = data_copy / TABLE
     line = ed.line_of(path, "org_id", "yjs-leeds")
@@ -72,7 +76,7 @@ def test_a_youth_service_missing_from_the_table_is_reported_where_it_is_inspecte
     path = data_copy / TABLE
     lines = ed.lines(path)
     line = ed.line_of(path, "org_id", "yjs-surrey")
-    ed.write_lines(path, lines[:line - 1] + lines[line:])
+    ed.write_lines(path, lines[: line - 1] + lines[line:])
     problems = [str(p) for p in load_dataset(data_copy).problems]
     first = ed.line_of(data_copy / "inspections.csv", "org_id", "yjs-surrey")
     assert len(problems) == 1 and ed.problem_re("inspections.csv", first).match(problems[0]), problems
@@ -90,8 +94,11 @@ def test_a_duplicate_row_is_reported_on_the_second_line(data_copy: Path) -> None
 
 # -- one body, one history -------------------------------------------------------------------------------
 def test_a_renamed_service_is_one_body_with_every_inspection(kb: KnowledgeBase) -> None:
-    renamed = {r.org_id for r in yd.inspections() if r.org_type == yd.YOUTH
-               and len({h.organisation for h in yd.history(r.org_id)}) > 1}
+    renamed = {
+        r.org_id
+        for r in yd.inspections()
+        if r.org_type == yd.YOUTH and len({h.organisation for h in yd.history(r.org_id)}) > 1
+    }
     assert {"yjs-derby", "yjs-lambeth", "yjs-camden", "yjs-cardiff"} <= renamed
     for org_id in renamed:
         assert [h.inspection_id for h in kb.history(org_id)] == [h.inspection_id for h in yd.history(org_id)]
@@ -114,13 +121,16 @@ def test_stats_count_youth_services_and_their_ratings(kb: KnowledgeBase) -> None
     assert stats["youth justice services"]["services"] == len(yd.youth_org_ids())
     assert stats["youth justice services"]["inspections"] == len(youth_rows) == 139
     assert stats["youth justice services"]["standard ratings"] == sum(
-        1 for r in ed.records(DATA_DIR / "standard_ratings.csv") if r["inspection_id"] in ids)
+        1 for r in ed.records(DATA_DIR / "standard_ratings.csv") if r["inspection_id"] in ids
+    )
     assert stats["youth justice services"]["findings"] == sum(
-        1 for r in ed.records(DATA_DIR / "findings.csv") if r["inspection_id"] in ids)
+        1 for r in ed.records(DATA_DIR / "findings.csv") if r["inspection_id"] in ids
+    )
     latest = Counter(yd.history(o)[-1].overall_rating or "not rated / not found" for o in yd.youth_org_ids())
     assert stats["youth services by latest rating"] == dict(latest)
-    assert stats["youth inspections by programme"] == dict(Counter(
-        r["programme"] for r in ed.records(DATA_DIR / "inspections.csv") if r["org_type"] == yd.YOUTH))
+    assert stats["youth inspections by programme"] == dict(
+        Counter(r["programme"] for r in ed.records(DATA_DIR / "inspections.csv") if r["org_type"] == yd.YOUTH)
+    )
     assert stats["youth services by region"] == dict(Counter(yd.regions().values()))
 
 
@@ -136,14 +146,17 @@ def first(resolver: Resolver, text: str):
     return found[0]
 
 
-@pytest.mark.parametrize("place, probation, youth", [
-    ("Leeds", "pdu-leeds", "yjs-leeds"),
-    ("Gwent", "pdu-gwent", None),
-    ("Cwm Taf", "pdu-cwm-taf-morgannwg", "yjs-cwm-taf"),
-    ("Knowsley", "pdu-knowsley-st-helens", "yjs-knowsley"),
-    ("Barking and Dagenham", "pdu-barking-dagenham-havering", "yjs-barking-and-dagenham"),
-    ("Sheffield", "pdu-sheffield", "yjs-sheffield"),
-])
+@pytest.mark.parametrize(
+    "place, probation, youth",
+    [
+        ("Leeds", "pdu-leeds", "yjs-leeds"),
+        ("Gwent", "pdu-gwent", None),
+        ("Cwm Taf", "pdu-cwm-taf-morgannwg", "yjs-cwm-taf"),
+        ("Knowsley", "pdu-knowsley-st-helens", "yjs-knowsley"),
+        ("Barking and Dagenham", "pdu-barking-dagenham-havering", "yjs-barking-and-dagenham"),
+        ("Sheffield", "pdu-sheffield", "yjs-sheffield"),
+    ],
+)
 def test_a_bare_place_means_the_probation_body_and_offers_the_youth_service(resolver, place, probation, youth):
     match = first(resolver, f"how did {place} do?")
     assert match.org_ids == [probation]
@@ -151,17 +164,24 @@ def test_a_bare_place_means_the_probation_body_and_offers_the_youth_service(reso
         assert youth in match.see_also
 
 
-@pytest.mark.parametrize("question, youth, probation", [
-    ("how did Leeds YOT do?", "yjs-leeds", "pdu-leeds"),
-    ("Leeds youth offending service", "yjs-leeds", "pdu-leeds"),
-    ("how is the youth justice service in Sheffield", "yjs-sheffield", "pdu-sheffield"),
-    ("Cwm Taf YJS", "yjs-cwm-taf", "pdu-cwm-taf-morgannwg"),
-    ("YOS knowsley", "yjs-knowsley", "pdu-knowsley-st-helens"),
-    ("has the youth service in Barking and Dagenham improved", "yjs-barking-and-dagenham",
-     "pdu-barking-dagenham-havering"),
-])
+@pytest.mark.parametrize(
+    "question, youth, probation",
+    [
+        ("how did Leeds YOT do?", "yjs-leeds", "pdu-leeds"),
+        ("Leeds youth offending service", "yjs-leeds", "pdu-leeds"),
+        ("how is the youth justice service in Sheffield", "yjs-sheffield", "pdu-sheffield"),
+        ("Cwm Taf YJS", "yjs-cwm-taf", "pdu-cwm-taf-morgannwg"),
+        ("YOS knowsley", "yjs-knowsley", "pdu-knowsley-st-helens"),
+        (
+            "has the youth service in Barking and Dagenham improved",
+            "yjs-barking-and-dagenham",
+            "pdu-barking-dagenham-havering",
+        ),
+    ],
+)
 def test_a_question_that_says_youth_means_the_youth_service_and_offers_the_probation_body(
-        resolver, question, youth, probation):
+    resolver, question, youth, probation
+):
     match = first(resolver, question)
     assert match.org_ids == [youth]
     assert probation in match.see_also
@@ -174,12 +194,21 @@ def test_kind_words_next_to_each_name_decide_each(resolver) -> None:
     assert [m.org_ids for m in found] == [["yjs-leeds"], ["pdu-leeds"]]
 
 
-@pytest.mark.parametrize("place, org_id", [
-    ("Blaenau Gwent", "yjs-blaenau-gwent-and-caerphilly"), ("Caerphilly", "yjs-blaenau-gwent-and-caerphilly"),
-    ("Tower Hamlets", "yjs-tower-hamlets-and-city-of-london"), ("City of London", "yjs-tower-hamlets-and-city-of-london"),
-    ("Western Bay", "yjs-western-bay"), ("Anglesey", "yjs-gwynedd-and-ynys-mon"), ("Poole", "yjs-dorset"),
-    ("Halton", "yjs-cheshire"), ("Merthyr Tydfil", "yjs-cwm-taf"), ("Rochdale", "yjs-bury-and-rochdale"),
-])
+@pytest.mark.parametrize(
+    "place, org_id",
+    [
+        ("Blaenau Gwent", "yjs-blaenau-gwent-and-caerphilly"),
+        ("Caerphilly", "yjs-blaenau-gwent-and-caerphilly"),
+        ("Tower Hamlets", "yjs-tower-hamlets-and-city-of-london"),
+        ("City of London", "yjs-tower-hamlets-and-city-of-london"),
+        ("Western Bay", "yjs-western-bay"),
+        ("Anglesey", "yjs-gwynedd-and-ynys-mon"),
+        ("Poole", "yjs-dorset"),
+        ("Halton", "yjs-cheshire"),
+        ("Merthyr Tydfil", "yjs-cwm-taf"),
+        ("Rochdale", "yjs-bury-and-rochdale"),
+    ],
+)
 def test_a_joint_service_is_found_by_any_of_its_places(resolver, place, org_id):
     assert first(resolver, f"{place} youth offending team").org_ids == [org_id]
 

@@ -16,8 +16,13 @@ import responses.render as render
 from responses import Engine
 from responses.answer import MESSAGE_LIMIT
 
-LONG = ["/league", "/sources", "/find staffing", "which PDUs were rated requires improvement?",
-        "how many services rated Good overall?"]
+LONG = [
+    "/league",
+    "/sources",
+    "/find staffing",
+    "which PDUs were rated requires improvement?",
+    "how many services rated Good overall?",
+]
 
 
 class Counting:
@@ -35,7 +40,7 @@ class Counting:
         class Wrapped:
             def render(self, *args: Any, **kwargs: Any) -> str:
                 renders[(form, name)] += 1
-                return template.render(*args, **kwargs)
+                return str(template.render(*args, **kwargs))
 
         return Wrapped()
 
@@ -59,18 +64,21 @@ def test_telegram_renders_only_the_first_page_in_html(kb, counting, question):
     assert _main_renders(counting) == Counter({("html", template): 1})
 
 
-def test_the_terminal_and_json_render_text_only(kb, counting):
+def test_the_terminal_renders_text_only_and_json_each_page_once_in_each_form(kb, counting):
     engine = Engine(kb)
     answer = engine.ask("/league", form="text")
     assert _main_renders(counting) == Counter({("text", "league.j2"): 1})
-    answer.to_json()  # every page's text, and the citations of all of them
+    answer.text  # the terminal: every page's text, and nothing in HTML
     assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages)})
+    answer.to_json()  # ``ask --json`` gives each page as Telegram gets it too ("pages": text and html)
+    assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages),
+                                               ("html", "league.j2"): len(answer.pages)})
 
 
 def test_turning_to_a_later_page_renders_the_pages_before_it_once_in_text(kb, counting):
     answer = Engine(kb).ask("/league")
     assert len(answer.pages) >= 3
-    answer.pages[2].html
+    assert answer.pages[2].html  # reading the property renders the page
     # Page 1 in HTML (shown), page 2 in text only to number its citations (page 1's are numbered
     # already), page 3 in HTML.
     assert _main_renders(counting) == Counter({("html", "league.j2"): 2, ("text", "league.j2"): 1})
@@ -96,8 +104,18 @@ def test_a_page_read_out_of_order_is_the_same_page(kb, question):
 
 
 @pytest.mark.parametrize("compact", [False, True])
-@pytest.mark.parametrize("question", LONG + ["/league crc", "/league 2019", "scores", "which organisations improved?",
-                                             "/find domestic abuse", "/latest"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        *LONG,
+        "/league crc",
+        "/league 2019",
+        "scores",
+        "which organisations improved?",
+        "/find domestic abuse",
+        "/latest",
+    ],
+)
 def test_pages_laid_out_without_rendering_still_fit(kb, question, compact):
     """The layout is worked out from the items alone; every page must still fit whole (never cut short)."""
     answer = Engine(kb).ask(question, compact=compact)

@@ -17,10 +17,28 @@ from responses import ANSWER, NO_MATCH
 from responses.render import group_pages, strip_tags
 
 RATING_ORDER = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
-SCAN = ["/league", "/league crc", "/league nps", "/league region", "/league 2019", "worst rated PDU", "/latest",
-        "which PDUs were rated Inadequate?", "how many CRCs were rated Good?", "which CRCs improved?",
-        "/find caseloads", "/find staffing", "compare Sheffield and Doncaster", "/sources", "/about", "/start",
-        "/help", "which CRCs did Sodexo own?", "/score_list", "which CRCs did Interserve own?"]
+SCAN = [
+    "/league",
+    "/league crc",
+    "/league nps",
+    "/league region",
+    "/league 2019",
+    "worst rated PDU",
+    "/latest",
+    "which PDUs were rated Inadequate?",
+    "how many CRCs were rated Good?",
+    "which CRCs improved?",
+    "/find caseloads",
+    "/find staffing",
+    "compare Sheffield and Doncaster",
+    "/sources",
+    "/about",
+    "/start",
+    "/help",
+    "which CRCs did Sodexo own?",
+    "/score_list",
+    "which CRCs did Interserve own?",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +78,21 @@ def nested_brackets(line: str) -> bool:
 
 # -- ranks ------------------------------------------------------------------------------------------
 
+
 def headings(text: str) -> list[tuple[str, int, str]]:
-    return [(r, int(n), place) for r, n, place in
-            re.findall(rf"^({'|'.join(RATING_ORDER)}): (\d+), (.+)$", text, re.M)]
+    return [(r, int(n), place) for r, n, place in re.findall(rf"^({'|'.join(RATING_ORDER)}): (\d+), (.+)$", text, re.M)]
 
 
 def test_league_ties_read_as_ties_under_rating_headings(engine, db):
-    counts = {r["overall_rating"]: r["n"] for r in db.execute(
-        "select overall_rating, count(*) n from inspections i where org_type = 'crc' and overall_rating is not null"
-        " and inspection_id = (select j.inspection_id from inspections j where j.org_id = i.org_id"
-        " and j.overall_rating is not null order by coalesce(j.published, j.year || '-12-31') desc limit 1)"
-        " group by overall_rating")}
+    counts = {
+        r["overall_rating"]: r["n"]
+        for r in db.execute(
+            "select overall_rating, count(*) n from inspections i where org_type = 'crc' and overall_rating is not null"
+            " and inspection_id = (select j.inspection_id from inspections j where j.org_id = i.org_id"
+            " and j.overall_rating is not null order by coalesce(j.published, j.year || '-12-31') desc limit 1)"
+            " group by overall_rating"
+        )
+    }
     answer = engine.ask("/league crc")
     found = headings(answer.text)
     assert [r for r, _, _ in found] == [r for r in RATING_ORDER if r in counts]
@@ -102,10 +124,13 @@ def test_ordering_rule_is_stated_once_on_the_first_page(engine):
 
 # -- dates ------------------------------------------------------------------------------------------
 
+
 def test_estimated_years_read_in_words(engine, db):
-    row = db.execute("select i.org_id, i.year, o.short_key from inspections i join organisations o using (org_id)"
-                     " where i.year_estimated = 1 and i.overall_rating is not null"
-                     " and i.inspection_id = o.latest_inspection_id limit 1").fetchone()
+    row = db.execute(
+        "select i.org_id, i.year, o.short_key from inspections i join organisations o using (org_id)"
+        " where i.year_estimated = 1 and i.overall_rating is not null"
+        " and i.inspection_id = o.latest_inspection_id limit 1"
+    ).fetchone()
     answer = engine.ask(f"/inspection #{row['short_key']}")
     assert f"year not confirmed, probably {row['year']}" in answer.text
     assert f"{row['year']}?" not in answer.text
@@ -125,10 +150,12 @@ def test_no_question_marked_years_and_no_brackets_inside_brackets(engine, kb):
 
 
 def test_a_citation_of_an_undated_page_shows_its_inspections_date(engine, db):
-    row = db.execute("select i.source_url, i.published, o.short_key from inspections i"
-                     " join sources s on s.url = i.source_url join organisations o using (org_id)"
-                     " where s.published is null and i.published is not null"
-                     " and i.inspection_id = o.latest_inspection_id limit 1").fetchone()
+    row = db.execute(
+        "select i.source_url, i.published, o.short_key from inspections i"
+        " join sources s on s.url = i.source_url join organisations o using (org_id)"
+        " where s.published is null and i.published is not null"
+        " and i.inspection_id = o.latest_inspection_id limit 1"
+    ).fetchone()
     answer = engine.ask(f"/inspection #{row['short_key']}")
     (citation,) = [c for c in answer.citations if c.url == row["source_url"]]
     assert citation.published_text == f"page undated; inspection published {describe_date(row['published'])}"
@@ -137,9 +164,12 @@ def test_a_citation_of_an_undated_page_shows_its_inspections_date(engine, db):
 
 # -- headings, duplicates -----------------------------------------------------------------------------
 
+
 def test_the_same_finding_never_twice_in_one_answer(engine, db):
-    row = db.execute("select finding, topic, count(*) n from findings group by lower(finding), topic"
-                     " having count(*) > 1 order by n desc limit 1").fetchone()
+    row = db.execute(
+        "select finding, topic, count(*) n from findings group by lower(finding), topic"
+        " having count(*) > 1 order by n desc limit 1"
+    ).fetchone()
     answer = engine.ask(f"/find {row['topic'].replace('-', ' ')}")
     assert answer.intent == "findings"
     assert answer.text.count(row["finding"]) == 1  # once, naming every body it concerns
@@ -162,6 +192,7 @@ def test_no_heading_says_no_findings_above_findings_on_it(engine, kb):
 
 
 # -- /start, /help, unknown commands, inline ----------------------------------------------------------
+
 
 def test_start_welcomes_and_help_says_how_to_ask(engine):
     start, help_ = engine.ask("/start"), engine.ask("/help")
@@ -189,6 +220,7 @@ def test_inline_descriptions_carry_no_citation_markers(engine):
 
 # -- group pieces -------------------------------------------------------------------------------------
 
+
 def test_group_pieces_are_short_and_keep_their_links(engine):
     for q in SCAN:
         answer = engine.ask(q, compact=True)
@@ -207,8 +239,9 @@ def test_a_groups_pieces_never_say_the_same_sentence_twice(engine):
         answer = engine.ask(q, compact=True)
         more = engine.from_ref(answer.more_ref).pages if answer.more_ref else []
         # Each piece's first line is its title, kept on purpose; every other long line is said once.
-        lines = [line for piece in group_pages(answer.pages, more) for line in piece.text.splitlines()[1:]
-                 if len(line) >= 60]
+        lines = [
+            line for piece in group_pages(answer.pages, more) for line in piece.text.splitlines()[1:] if len(line) >= 60
+        ]
         assert len(lines) == len(set(lines)), (q, [line for line in lines if lines.count(line) > 1][:2])
     pieces = group_pages(engine.ask("/league", compact=True).pages, engine.ask("/league").pages)
     assert sum(p.text.count("Ordered by overall rating") for p in pieces) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 
 import jinja2
 import markupsafe
@@ -160,7 +161,10 @@ def test_an_answer_of_several_pages_has_a_ref_to_page_with(engine, question):
 
 def test_a_source_cited_on_two_pages_keeps_its_number(engine):
     """Across the pages of one answer, [n] always means the same page."""
-    answer = engine.ask("what did inspectors say about staffing?")
+    answer = max((engine.ask(q) for q in ("what did inspectors say about staffing?", "/league pdu",
+                                           "what did inspectors say about race equality?")),
+                 key=lambda a: max(Counter(re.findall(r'<a href="([^"]+)">\[', "".join(
+                     p.html for p in a.pages))).values(), default=0))
     seen: dict[str, set[int]] = {}
     for page in answer.pages:
         for url, n in re.findall(r'<a href="([^"]+)">\[(\d+)\]</a>', page.html):

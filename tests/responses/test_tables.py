@@ -223,7 +223,7 @@ def _latest_count(kb, org_type: str, rating: str | None = None, region: str | No
     ("league of pdus in wales", "league", "/league pdu Wales", "League of PDUs in Wales: {pdu_wales} by latest rating"),
     ("first round CRC league", "league", "/league crc first round",
      "League of CRCs (2018-19 first round): {crc_first} by latest rating"),
-    ("/league 2019", "league", "/league 2019", "League of all organisations published in 2019: {all_2019} by latest rating"),
+    ("/league 2019", "league", "/league 2019", "League of all organisations with a report published in 2019: {all_2019} by latest rating"),
     ("/league", "league", "/league pdu", "Today's Probation Service: each PDU's latest rating ({pdu} PDUs)"),
     ("which CRCs were rated inadequate?", "list", "/list crc inadequate",
      "CRCs whose latest rating is Inadequate: {crc_inadequate}"),
@@ -366,14 +366,16 @@ def test_a_list_names_those_rated_so_only_at_an_earlier_inspection(engine, kb):
     assert expected and shown == expected
 
 
-@pytest.mark.parametrize("question, owner", [("who owned CRCs run by Sodexo Justice Services?", "Sodexo Justice Services"),
-                                             ("which organisations did Purple Futures own?", "Purple Futures")])
-def test_organisations_an_owner_ran(engine, kb, question, owner):
+@pytest.mark.parametrize("question, owner, org_type, what", [
+    ("who owned CRCs run by Sodexo Justice Services?", "Sodexo Justice Services", "crc", "CRCs"),
+    ("which organisations did Purple Futures own?", "Purple Futures", None, "Organisations")])
+def test_organisations_an_owner_ran(engine, kb, question, owner, org_type, what):
     expected = sql(kb, """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc)
-                          as rn from inspections where owner like ?) where rn = 1""", f"%{owner}%")
+                          as rn from inspections where owner like ? and (? is null or org_type = ?)) where rn = 1""",
+                   f"%{owner}%", org_type, org_type)
     answer = engine.ask(question)
     assert (answer.intent, answer.ref) == ("owned_by", f"/owned_by {owner}")
-    assert answer.title == f"Organisations our sources say {owner} owned or led: {len(expected)}"
+    assert answer.title == f"{what} our sources say {owner} owned or led: {len(expected)}"
     rows = [line for line in answer.text.splitlines() if line.startswith("• ")]
     assert len(rows) == len(expected) and all(f"owner {owner}" in row for row in rows)
     assert {c.url for c in answer.citations} >= {r[0] for r in expected}
@@ -403,5 +405,5 @@ def test_a_league_uses_short_names(engine, kb):
 def test_an_empty_league_says_there_is_nothing(engine, kb):
     assert not sql(kb, "select 1 from inspections where year = 1999")
     answer = engine.ask("/league 1999")
-    assert answer.title == "No rated inspections of all organisations published in 1999 in our sources"
+    assert answer.title == "No rated inspections of all organisations with a report published in 1999 in our sources"
     assert not LEAGUE_ROW.search(answer.text)
