@@ -103,8 +103,15 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    scaled = {"inspections.csv", "standard_ratings.csv", "findings.csv", "subjects.csv", "aliases.csv", "caveats.csv",
-              "local_authority_regions.csv"}
+    scaled = {
+        "inspections.csv",
+        "standard_ratings.csv",
+        "findings.csv",
+        "subjects.csv",
+        "aliases.csv",
+        "caveats.csv",
+        "local_authority_regions.csv",
+    }
     for path in sorted(data_dir.iterdir()):
         if path.is_file() and path.name not in scaled:  # national figures, the seed list, notes: as they are
             shutil.copyfile(path, out_dir / path.name)
@@ -115,10 +122,8 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
     sub_header, subjects = _read(data_dir / "subjects.csv")
     ali_header, aliases = _read(data_dir / "aliases.csv")
     cav_header, caveats = _read(data_dir / "caveats.csv") if (data_dir / "caveats.csv").is_file() else ([], [])
-    # Every youth justice service needs its region row (the loader rejects one without): each copy gets its
-    # original's region, under its invented place.
     lar_path = data_dir / "local_authority_regions.csv"
-    lar_header, regions = _read(lar_path) if lar_path.is_file() else ([], [])
+    lar_header, regions_of = _read(lar_path) if lar_path.is_file() else ([], [])
 
     org_ids = sorted({r["org_id"] for r in inspections})
     copies = range(1, factor)
@@ -142,7 +147,8 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
         list(subjects),
         list(aliases),
     )
-    out_cav, out_lar = list(caveats), list(regions)
+    out_cav = list(caveats)
+    out_lar = list(regions_of)
     inspection_ids = {r["inspection_id"] for r in inspections}
     subject_ids = {r["subject_id"] for r in subjects}
     for k in copies:
@@ -189,11 +195,10 @@ def make_synthetic_data(out_dir: Path, factor: int = 100, data_dir: Path = DATA_
         for org_id in org_ids:
             syn_id, place = new_org[(k, org_id)]
             out_ali.append({**dict.fromkeys(ali_header, ""), "alias": place, "org_id": syn_id, "kind": "place"})
-        for r in regions:
-            if (k, r["org_id"]) in new_org:
-                syn_id, place = new_org[(k, r["org_id"])]
-                out_lar.append({**r, "org_id": syn_id, "local_authorities": f"{SYNTHETIC_PREFIX}{place}",
-                                "source_url": _url(r["source_url"], k)})
+        for r in regions_of:  # each synthetic youth service lies in the region of the service it copies
+            out_lar.append(
+                {**r, "org_id": new_org[(k, r["org_id"])][0], "local_authorities": new_org[(k, r["org_id"])][1]}
+            )
 
     _write(out_dir / "inspections.csv", ins_header, out_ins)
     _write(out_dir / "standard_ratings.csv", std_header, out_std)

@@ -119,7 +119,7 @@ def _vocabulary_problems(data: Path, ds) -> list[str]:
     if not (data / "thesaurus.csv").exists():
         return []
     # Owners are checked only against a clean inspections.csv: a fault there is reported once, not again here.
-    owners = None if ds.problems else sorted({str(r.values["owner"]) for r in ds.inspections if r.values.get("owner")})
+    owners = None if ds.problems else sorted({r.owner for r in ds.inspections if r.owner})
     try:
         load_vocabulary(data, owners)
     except VocabularyError as exc:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
-from telegram import (InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Message,
-                      Update)
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
@@ -38,15 +37,23 @@ INLINE_CACHE_SECONDS = 300
 _GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-def _log_answered(data: BotData, chat_type: str, answer: Answer, started: float, via: str,
-                  shown: Page | None = None) -> None:
+def _log_answered(
+    data: BotData, chat_type: str, answer: Answer, started: float, via: str, shown: Page | None = None
+) -> None:
     """The one log line per answered update. Never the question text, names or ids: chats are private.
     With LOG_MESSAGES=1 the bot's own answer (what it showed) follows, for debugging."""
     latency_ms = (time.perf_counter() - started) * 1000
     data.stats.answered[chat_type] += 1
     data.stats.intents[answer.intent] += 1
-    logger.info("answered chat=%s via=%s intent=%s kind=%s pages=%d latency_ms=%.0f",
-                chat_type, via, answer.intent, answer.kind, len(answer.pages), latency_ms)
+    logger.info(
+        "answered chat=%s via=%s intent=%s kind=%s pages=%d latency_ms=%.0f",
+        chat_type,
+        via,
+        answer.intent,
+        answer.kind,
+        len(answer.pages),
+        latency_ms,
+    )
     if data.log_messages and shown is not None:
         logger.info("answer text (LOG_MESSAGES=1): %s", shown.text)
 
@@ -108,8 +115,9 @@ async def _answer_message(message: Message, context: Context, text: str) -> None
     if not await _allowed(message, context, _message_key(message)):
         return
     group = chat.type in _GROUP_TYPES
-    answer = data.engine.ask(question_text(text, context.bot.username), compact=group,
-                             conversation=conversation_key(message))
+    answer = data.engine.ask(
+        question_text(text, context.bot.username), compact=group, conversation=conversation_key(message)
+    )
     if await send_chart(message, context, answer):  # a chart request: the picture is the answer
         _log_answered(data, chat.type, answer, started, via="chart")
         return
@@ -146,6 +154,7 @@ async def on_start_link(update: Update, context: Context) -> None:
 
 
 # -- buttons -----------------------------------------------------------------------------------
+
 
 async def _button_allowed(update: Update, context: Context) -> bool:
     """A press edits a message in place, so it is not a question and does not use the presser's
@@ -209,7 +218,7 @@ async def on_choice_button(update: Update, context: Context) -> None:
 
 
 async def on_more_button(update: Update, context: Context) -> None:
-    """"More detail" under a compact group answer: show the full answer, in place."""
+    """ "More detail" under a compact group answer: show the full answer, in place."""
     data = _button(update)
     await _show(update, context, data.ref, 0, False, via="more")
 
@@ -249,10 +258,14 @@ async def on_unknown_button(update: Update, context: Context) -> None:
 
 # -- inline mode -------------------------------------------------------------------------------
 
+
 def _article(index: int, answer: Answer, *, plain: bool = False) -> InlineQueryResultArticle:
     page = answer.pages[0]
-    content = (InputTextMessageContent(page.text, parse_mode=None, link_preview_options=NO_PREVIEW) if plain else
-               InputTextMessageContent(page.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
+    content = (
+        InputTextMessageContent(page.text, parse_mode=None, link_preview_options=NO_PREVIEW)
+        if plain
+        else InputTextMessageContent(page.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    )
     return InlineQueryResultArticle(
         id=str(index),
         title=answer.title or answer.question,
@@ -263,30 +276,37 @@ def _article(index: int, answer: Answer, *, plain: bool = False) -> InlineQueryR
 
 
 async def on_inline_query(update: Update, context: Context) -> None:
-    """"@ThisBot sheffield" in any chat: offer the engine's answers to insert."""
+    """ "@ThisBot sheffield" in any chat: offer the engine's answers to insert."""
     started = time.perf_counter()
     inline_query = update.inline_query
     assert inline_query is not None
     answers = [a for a in context.bot_data.engine.inline(inline_query.query.strip(), limit=INLINE_LIMIT) if a.pages]
     button = None if answers else InlineQueryResultsButton(text=INLINE_HELP, start_parameter="inline")
     try:
-        await inline_query.answer([_article(i, a) for i, a in enumerate(answers)],
-                                  cache_time=INLINE_CACHE_SECONDS, button=button)
+        await inline_query.answer(
+            [_article(i, a) for i, a in enumerate(answers)], cache_time=INLINE_CACHE_SECONDS, button=button
+        )
     except BadRequest as exc:
         if not is_parse_error(exc):
             raise
         logger.warning("Telegram refused the HTML of an inline result (%s); offering plain text", exc.message)
-        await inline_query.answer([_article(i, a, plain=True) for i, a in enumerate(answers)],
-                                  cache_time=INLINE_CACHE_SECONDS, button=button)
+        await inline_query.answer(
+            [_article(i, a, plain=True) for i, a in enumerate(answers)], cache_time=INLINE_CACHE_SECONDS, button=button
+        )
     data = context.bot_data
     data.stats.answered["inline"] += 1
     intent = answers[0].intent if answers else "none"
     data.stats.intents[intent] += 1
-    logger.info("answered chat=inline via=inline_query intent=%s results=%d latency_ms=%.0f",
-                intent, len(answers), (time.perf_counter() - started) * 1000)
+    logger.info(
+        "answered chat=inline via=inline_query intent=%s results=%d latency_ms=%.0f",
+        intent,
+        len(answers),
+        (time.perf_counter() - started) * 1000,
+    )
 
 
 # -- admin -------------------------------------------------------------------------------------
+
 
 async def on_stats(update: Update, context: Context) -> None:
     """/stats for the ids in ADMIN_IDS (the filter in bot.app lets no one else in): counters since start."""

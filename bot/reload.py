@@ -48,9 +48,9 @@ from knowledge.dates import describe_date
 from knowledge.diff import NEW, RATING, Change, diff_builds
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
 from responses import MESSAGE_LIMIT, Engine, Page
-from responses.render import visible_length
 from responses.names import short_name
 from responses.news import news_answer
+from responses.render import visible_length
 
 logger = logging.getLogger(__name__)
 
@@ -449,8 +449,11 @@ async def on_latest(update: Update, context: Context) -> None:
     note = update_note(data.state.last_update())
     first = answer.pages[0]
     # Telegram counts the text a reader sees, not the tags and link addresses of the HTML.
-    if note and visible_length(first.html) + len(note) + 2 <= MESSAGE_LIMIT \
-            and len(first.text) + len(note) + 2 <= MESSAGE_LIMIT:
+    if (
+        note
+        and visible_length(first.html) + len(note) + 2 <= MESSAGE_LIMIT
+        and len(first.text) + len(note) + 2 <= MESSAGE_LIMIT
+    ):
         # A new Page, not an edit of the answer's: the engine caches answers and hands out the same object.
         first = Page(html=f"<i>{html.escape(note, quote=False)}</i>\n\n{first.html}", text=f"{note}\n\n{first.text}")
     elif note:

@@ -541,8 +541,7 @@ class KnowledgeBase:
         total = self._count("select count(*) " + body, params)
         if not national_first:
             return total, self._first_findings(body, params, first, limit)
-        national = ("(f.org_id is null or f.org_id in "
-                    "(select org_id from organisations where org_type = 'national'))")
+        national = "(f.org_id is null or f.org_id in (select org_id from organisations where org_type = 'national'))"
         rows = self._first_findings(f"{body} and {national}", params, first, limit)
         rows += self._first_findings(f"{body} and not {national}", params, first, limit - len(rows))
         return total, rows

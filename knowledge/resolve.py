@@ -28,13 +28,29 @@ EXACT, PARTIAL, FUZZY = 3, 2, 1
 
 #: Words that say what kind of organisation is meant, mapped to our type codes.
 TYPE_WORDS: dict[str, str] = {
-    "crc": "crc", "crcs": "crc",
-    "nps": "nps", "division": "nps", "divisions": "nps",
-    "pdu": "pdu", "pdus": "pdu",
-    "region": "region", "regions": "region", "regional": "region",
+    "crc": "crc",
+    "crcs": "crc",
+    "nps": "nps",
+    "division": "nps",
+    "divisions": "nps",
+    "pdu": "pdu",
+    "pdus": "pdu",
+    "region": "region",
+    "regions": "region",
+    "regional": "region",
     # Youth justice services: the words and initials people and the services themselves use.
-    "yjs": "yjs", "yjss": "yjs", "yot": "yjs", "yots": "yjs", "yos": "yjs", "yoss": "yjs", "youth": "yjs", "yjt": "yjs",
-    "yjeis": "yjs", "yjps": "yjs", "yjtps": "yjs", "cypjs": "yjs",
+    "yjs": "yjs",
+    "yjss": "yjs",
+    "yot": "yjs",
+    "yots": "yjs",
+    "yos": "yjs",
+    "yoss": "yjs",
+    "youth": "yjs",
+    "yjt": "yjs",
+    "yjeis": "yjs",
+    "yjps": "yjs",
+    "yjtps": "yjs",
+    "cypjs": "yjs",
     # "Leeds probation": any probation body, as against the youth service of the same place.
     "probation": "probation",
 }
@@ -53,42 +69,95 @@ _TYPE_PHRASES = [
 _WHOLE_NAME_ONLY = {"national"}
 #: Words removed from names to make keys: they describe the kind of body, not which one.
 _NAME_NOISE = {
-    "probation", "service", "services", "company", "companies", "the", "dynamic", "inspection", "of", "public",
-    "protection", "dipp", "in", "hm", "prison", "and", "national", "arrangements", "for", "division",
+    "probation",
+    "service",
+    "services",
+    "company",
+    "companies",
+    "the",
+    "dynamic",
+    "inspection",
+    "of",
+    "public",
+    "protection",
+    "dipp",
+    "in",
+    "hm",
+    "prison",
+    "and",
+    "national",
+    "arrangements",
+    "for",
+    "division",
     # What youth justice services add to a place's name ("Reading Youth Justice and Prevention Service").
-    "team", "prevention", "early", "intervention", "targeted", "combined", "justice", "offending", "young",
-    "peoples", "children", "childrens", "engagement",
+    "team",
+    "prevention",
+    "early",
+    "intervention",
+    "targeted",
+    "combined",
+    "justice",
+    "offending",
+    "young",
+    "peoples",
+    "children",
+    "childrens",
+    "engagement",
 } | set(TYPE_WORDS)
 #: Words too general to identify an organisation on their own.
 _GENERIC = {
-    "north", "south", "east", "west", "and", "the", "of", "city", "upon", "with", "central", "eastern",
-    "valley", "county", "isle", "port", "greater", "riding", "vale", "st", "new", "in", "on", "midlands",
-    "mids", "borough", "wight", "tyne", "england",
+    "north",
+    "south",
+    "east",
+    "west",
+    "and",
+    "the",
+    "of",
+    "city",
+    "upon",
+    "with",
+    "central",
+    "eastern",
+    "valley",
+    "county",
+    "isle",
+    "port",
+    "greater",
+    "riding",
+    "vale",
+    "st",
+    "new",
+    "in",
+    "on",
+    "midlands",
+    "mids",
+    "borough",
+    "wight",
+    "tyne",
+    "england",
 }
 #: Everyday and domain words that must never be fuzzily read as a place ("staff" is not "Staffs").
-COMMON_WORDS = set("""
-a about after again all also am an and any are as at be been before being best better between both but by
-can could did do does doing done down during each either for from get got had has have having he her here
-him his how i if in into is it its just like made make many me more most much my no not now of off on once
-only or other our out over own same say said says see she should show so some such tell than that the their
-them then there these they this those through to too under until up very was we were what when where which
-while who whom why will with would you your yours yes please thanks thank hello hi hey
-inspection inspections inspected inspector inspectors inspectorate rated rating ratings rate good
-inadequate requires require improvement improvements outstanding poor bad worse worst improve improved
-improving change changed league table tables rank ranking ranked top bottom compare comparison versus vs
-latest recent newest last first second round history trend time over since previous score scored scores
-points point owner owns owned run ran runs running people person supervise supervised supervising
-supervision caseload caseloads workload workloads staff staffing risk harm work leadership findings finding
-report reports published date year years number share percentage percent cases case services service
-probation national figures figure total count list which name names organisation organisations body
-bodies unit units help start about sources source find search topic topics detail details summary
-overall standard standards assessment planning reviewing delivery implementation court victims victim
-women unpaid gate through safeguarding domestic abuse accommodation funding interventions diversity it
-ict facilities information bench see reading
-""".split()) | {
+COMMON_WORDS = set(
+    ["a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "best", "better", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either", "for", "from", "get", "got", "had", "has", "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "like", "made", "make", "many", "me", "more", "most", "much", "my", "no", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "say", "said", "says", "see", "she", "should", "show", "so", "some", "such", "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yes", "please", "thanks", "thank", "hello", "hi", "hey", "inspection", "inspections", "inspected", "inspector", "inspectors", "inspectorate", "rated", "rating", "ratings", "rate", "good", "inadequate", "requires", "require", "improvement", "improvements", "outstanding", "poor", "bad", "worse", "worst", "improve", "improved", "improving", "change", "changed", "league", "table", "tables", "rank", "ranking", "ranked", "top", "bottom", "compare", "comparison", "versus", "vs", "latest", "recent", "newest", "last", "first", "second", "round", "history", "trend", "time", "over", "since", "previous", "score", "scored", "scores", "points", "point", "owner", "owns", "owned", "run", "ran", "runs", "running", "people", "person", "supervise", "supervised", "supervising", "supervision", "caseload", "caseloads", "workload", "workloads", "staff", "staffing", "risk", "harm", "work", "leadership", "findings", "finding", "report", "reports", "published", "date", "year", "years", "number", "share", "percentage", "percent", "cases", "case", "services", "service", "probation", "national", "figures", "figure", "total", "count", "list", "which", "name", "names", "organisation", "organisations", "body", "bodies", "unit", "units", "help", "start", "about", "sources", "source", "find", "search", "topic", "topics", "detail", "details", "summary", "overall", "standard", "standards", "assessment", "planning", "reviewing", "delivery", "implementation", "court", "victims", "victim", "women", "unpaid", "gate", "through", "safeguarding", "domestic", "abuse", "accommodation", "funding", "interventions", "diversity", "it", "ict", "facilities", "information", "bench", "see", "reading"]
+) | {
     # The words of youth justice work, which name thematic reports but never a place.
-    "disposal", "disposals", "resettlement", "custody", "custodial", "children", "child", "remand", "diversion",
-    "exploitation", "youth", "young", "justice", "offending", "reoffending", "education", "annual",
+    "disposal",
+    "disposals",
+    "resettlement",
+    "custody",
+    "custodial",
+    "children",
+    "child",
+    "remand",
+    "diversion",
+    "exploitation",
+    "youth",
+    "young",
+    "justice",
+    "offending",
+    "reoffending",
+    "education",
+    "annual",
 }
 
 #: Words besides the kind words that show a question is about youth justice ("Children and Young
@@ -184,20 +253,29 @@ class Resolver:
     _by_length: dict[int, dict[int, list[int]]] = field(default_factory=dict, repr=False, compare=False)
     _ordered: dict[int, tuple[set[str], list[str] | None]] = field(default_factory=dict, repr=False, compare=False)
     _fuzzy_memo: dict[tuple[str, bool], tuple[tuple[str, float], ...]] = field(
-        default_factory=dict, repr=False, compare=False)
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
-    def from_aliases(cls, aliases: list[tuple[str, str, str]], org_types: dict[str, str]) -> "Resolver":
+    def from_aliases(cls, aliases: list[tuple[str, str, str]], org_types: dict[str, str]) -> Resolver:
         """Index ``(alias, org_id, kind)`` rows; names and aliases alike."""
         r = cls(org_types=org_types)
         full: dict[tuple[str, ...], set[str]] = {}
-        heads = [(re.split(r":| – | - ", a)[0], o, k) for a, o, k in aliases
-                 if org_types.get(o) in _WHOLE_NAME_ONLY and re.search(r":| – | - ", a)]
+        heads = [
+            (re.split(r":| – | - ", a)[0], o, k)
+            for a, o, k in aliases
+            if org_types.get(o) in _WHOLE_NAME_ONLY and re.search(r":| – | - ", a)
+        ]
         for alias, org_id, kind in list(aliases) + [(*h[:2], "head") for h in heads]:
             whole = tuple(_tokens(alias)[1])
             key = name_key(alias)
-            if len(whole) >= 4 or len(whole) >= 2 and len(key.split()) < len(whole) and kind != "head" and any(
-                    w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole):
+            if (
+                len(whole) >= 4
+                or (len(whole) >= 2
+                and len(key.split()) < len(whole)
+                and kind != "head"
+                and any(w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole))
+            ):
                 full.setdefault(whole, set()).add(org_id)  # "KSS DIPP": the kind word tells the two apart
             if not key or kind == "head":  # a report's title before its colon names it only in full
                 continue
@@ -209,7 +287,7 @@ class Resolver:
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     part = words[i:j]
-                    if j - i == len(words) or part[0] in _GENERIC - {"st"} and j - i == 1 or j - i < shortest:
+                    if j - i == len(words) or (part[0] in _GENERIC - {"st"} and j - i == 1) or j - i < shortest:
                         continue
                     if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
                         continue
@@ -307,8 +385,12 @@ class Resolver:
                     by_length.setdefault(len(c), []).append(n)
                 self._by_length[which] = by_length
             slack = 1.0 - cutoff / 100.0
-            fits = [n for size, where in by_length.items()
-                    if abs(size - length) <= slack * (size + length) + 1 for n in where]
+            fits = [
+                n
+                for size, where in by_length.items()
+                if abs(size - length) <= slack * (size + length) + 1
+                for n in where
+            ]
             pool = [choices[n] for n in sorted(fits)]
             self._pools[pool_key] = pool
         return pool
@@ -329,8 +411,17 @@ class Resolver:
             i, j = inside[0], inside[-1] + 1
             score = fuzz.ratio(" ".join(whole), " ".join(tokens[i:j]))
             if score >= 85:
-                out.append(((True, 900 + j - i, FUZZY, score, -i), i, j, set(orgs), _Candidate(set(orgs), FUZZY, score),
-                            None, set()))
+                out.append(
+                    (
+                        (True, 900 + j - i, FUZZY, score, -i),
+                        i,
+                        j,
+                        set(orgs),
+                        _Candidate(set(orgs), FUZZY, score),
+                        None,
+                        set(),
+                    )
+                )
         return out
 
     def _in_order(self, orgs: set[str]) -> list[str]:
@@ -339,8 +430,14 @@ class Resolver:
         index's sets live as long as the resolver and never change, so their ``id`` is a safe key."""
         if len(orgs) > 16:
             if not self._ordered:  # the index's large sets, found once (the 0 entry marks it done)
-                self._ordered.update({id(v): (v, None) for index in (self.exact, self.nospace, self.partial)
-                                      for v in index.values() if len(v) > 16})
+                self._ordered.update(
+                    {
+                        id(v): (v, None)
+                        for index in (self.exact, self.nospace, self.partial)
+                        for v in index.values()
+                        if len(v) > 16
+                    }
+                )
                 self._ordered[0] = (set(), None)
             known = self._ordered.get(id(orgs))
             if known is not None and known[0] is orgs:  # one of the index's own sets
@@ -349,8 +446,9 @@ class Resolver:
                 return list(known[1])
         return sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o))
 
-    def _pick(self, tiers: list[_Candidate], org_type: str | None,
-              youth_asked: bool) -> tuple[_Candidate | None, set[str], set[str]]:
+    def _pick(
+        self, tiers: list[_Candidate], org_type: str | None, youth_asked: bool
+    ) -> tuple[_Candidate | None, set[str], set[str]]:
         """The tier a stretch names, the organisations in it, and the ones to offer beside them.
 
         A kind word next to the name ("Leeds PDU", "Leeds YOT") decides alone. Otherwise a place that
@@ -361,10 +459,12 @@ class Resolver:
         Where several bodies of the preferred kind fit, the choice is among them and the others are
         still offered beside it.
         """
+
         def youth(o: str) -> bool:
             return self.org_types.get(o) == "yjs"
 
         if org_type:
+
             def fits(o: str) -> bool:
                 kind = self.org_types.get(o)
                 return kind in PROBATION_TYPES if org_type == "probation" else kind == org_type
@@ -373,8 +473,14 @@ class Resolver:
                 orgs = {o for o in tier.org_ids if fits(o)}
                 if orgs:
                     # The same place's body of the other kind is still offered beside it.
-                    other = next(({o for o in t.org_ids if youth(o) != (org_type == "yjs") and not fits(o)}
-                                  for t in tiers if any(youth(o) != (org_type == "yjs") for o in t.org_ids)), set())
+                    other = next(
+                        (
+                            {o for o in t.org_ids if youth(o) != (org_type == "yjs") and not fits(o)}
+                            for t in tiers
+                            if any(youth(o) != (org_type == "yjs") for o in t.org_ids)
+                        ),
+                        set(),
+                    )
                     return tier, orgs, {o for o in other if self.org_types.get(o) != "national"}
             return None, set(), set()
         if not tiers:
@@ -406,15 +512,26 @@ class Resolver:
             for whole, orgs in self.full.get(token, ()):
                 j = i + len(whole)
                 if tuple(tokens[i:j]) == whole:  # a whole name typed out beats any stretch inside it
-                    spans.append(((True, 1000 + j - i, EXACT, 100.0, -i), i, j, set(orgs),
-                                  _Candidate(set(orgs), EXACT, 100.0), None, set()))
+                    spans.append(
+                        (
+                            (True, 1000 + j - i, EXACT, 100.0, -i),
+                            i,
+                            j,
+                            set(orgs),
+                            _Candidate(set(orgs), EXACT, 100.0),
+                            None,
+                            set(),
+                        )
+                    )
         if len(tokens) >= 5 and not spans:
             spans.extend(self._near_titles(tokens))
         whole_names = len(spans)
         # "youth offending", "youth justice": the second word is part of the kind, not of a name (whole
         # names above are read first, as typed: "Leeds Youth Justice Service" in full is that service).
-        tokens = [("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
-                  for k, t in enumerate(tokens)]
+        tokens = [
+            ("yjs" if k and tokens[k - 1] == "youth" and t in {"offending", "justice"} else t)
+            for k, t in enumerate(tokens)
+        ]
         youth_asked = any(TYPE_WORDS.get(t) == "yjs" for t in tokens) or bool(_YOUTH_CUE.search(" ".join(tokens)))
         for i in range(len(tokens)):
             if tokens[i] in TYPE_WORDS:
@@ -423,8 +540,9 @@ class Resolver:
                 if any(t in TYPE_WORDS for t in tokens[i:j]):
                     continue
                 org_type = _type_near(tokens, i, j)
-                cand, orgs, also = self._pick(self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None),
-                                              org_type, youth_asked)
+                cand, orgs, also = self._pick(
+                    self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None), org_type, youth_asked
+                )
                 if cand is None:
                     continue
                 # A sure match (a whole or partial name) beats a guess however long the guess.
@@ -449,9 +567,18 @@ class Resolver:
             _, i, j, orgs, cand, org_type, also = best
             for k in range(i, j):
                 taken[k] = True
-            matches.append(Match(self._in_order(orgs), i, j,
-                                 " ".join(tokens[i:j]), cand.strength, cand.score, org_type,
-                                 see_also=self._in_order(also)))
+            matches.append(
+                Match(
+                    self._in_order(orgs),
+                    i,
+                    j,
+                    " ".join(tokens[i:j]),
+                    cand.strength,
+                    cand.score,
+                    org_type,
+                    see_also=self._in_order(also),
+                )
+            )
         matches.sort(key=lambda m: m.start)
         # "humbersde lincs crc": two stretches naming the same single organisation are one name.
         merged: list[Match] = []

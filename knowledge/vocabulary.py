@@ -53,7 +53,7 @@ class Vocabulary:
                 out.extend(t for t in self.terms[concept] if t not in out)
         return out
 
-    def for_owners(self, owners: list[str]) -> "Vocabulary":
+    def for_owners(self, owners: list[str]) -> Vocabulary:
         """This vocabulary with only the company links to owners this knowledge base names (a rebuilt
         knowledge base may spell an owner differently; a link to nothing would list nothing)."""
         known = set(owners)

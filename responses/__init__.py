@@ -7,5 +7,16 @@ and the Telegram bot share. Nothing here imports telegram.
 from responses.answer import ANSWER, CHOICES, KINDS, MESSAGE_LIMIT, NO_MATCH, Answer, Choice, Citation, Page
 from responses.engine import COMMANDS, Engine
 
-__all__ = ["Engine", "COMMANDS", "Answer", "Choice", "Citation", "Page", "ANSWER", "CHOICES", "NO_MATCH",
-           "KINDS", "MESSAGE_LIMIT"]
+__all__ = [
+    "ANSWER",
+    "CHOICES",
+    "COMMANDS",
+    "KINDS",
+    "MESSAGE_LIMIT",
+    "NO_MATCH",
+    "Answer",
+    "Choice",
+    "Citation",
+    "Engine",
+    "Page",
+]

@@ -39,7 +39,7 @@ _DIRECTIONS = (None, "up", "down")
 
 
 def _b36(n: int, width: int) -> str:
-    if n < 0 or n >= 36 ** width:
+    if n < 0 or n >= 36**width:
         raise ValueError(n)
     out = ""
     for _ in range(width):
@@ -53,9 +53,27 @@ def _int(s: str) -> int:
 
 
 #: The slots a button carries; everything else in a ``Query`` (its text) is not part of the round trip.
-BUTTON_FIELDS = ("intent", "org_ids", "org_type", "rating", "region", "programme", "year", "span", "topics", "score",
-                 "owner", "change", "standard", "measure", "collection", "latest", "inspected", "worst_first",
-                 "direction")
+BUTTON_FIELDS = (
+    "intent",
+    "org_ids",
+    "org_type",
+    "rating",
+    "region",
+    "programme",
+    "year",
+    "span",
+    "topics",
+    "score",
+    "owner",
+    "change",
+    "standard",
+    "measure",
+    "collection",
+    "latest",
+    "inspected",
+    "worst_first",
+    "direction",
+)
 
 
 def button_slots(q: Query) -> tuple:
@@ -78,7 +96,7 @@ class ButtonCodec:
     collections: tuple[str, ...]
 
     @classmethod
-    def for_kb(cls, kb, vocabulary) -> "ButtonCodec":
+    def for_kb(cls, kb, vocabulary) -> ButtonCodec:
         from responses.intents import INTENTS
 
         return cls(
@@ -96,7 +114,7 @@ class ButtonCodec:
     @property
     def fingerprint(self) -> str:
         digest = hashlib.blake2b(repr([getattr(self, f.name) for f in fields(self)]).encode(), digest_size=4)
-        return _b36(int.from_bytes(digest.digest(), "big") % 36 ** 2, 2)
+        return _b36(int.from_bytes(digest.digest(), "big") % 36**2, 2)
 
     # -- encoding -------------------------------------------------------------------------------
     def encode(self, q: Query) -> str | None:
@@ -136,9 +154,12 @@ class ButtonCodec:
             out.append("w" + idx(self.owners, q.owner))
         if q.change is not None:
             c = q.change
-            out.append("h" + _b36(RATINGS.index(c.before) + 1 if c.before else 0, 1)
-                       + _b36(RATINGS.index(c.after) + 1 if c.after else 0, 1)
-                       + _b36(c.steps + 10 if c.steps is not None else 0, 1))
+            out.append(
+                "h"
+                + _b36(RATINGS.index(c.before) + 1 if c.before else 0, 1)
+                + _b36(RATINGS.index(c.after) + 1 if c.after else 0, 1)
+                + _b36(c.steps + 10 if c.steps is not None else 0, 1)
+            )
         if q.standard:
             out.append("d" + idx(self.standards, q.standard))
         if q.measure:
@@ -156,7 +177,7 @@ class ButtonCodec:
         if not isinstance(data, str) or not data.startswith(BUTTON_PREFIX + self.fingerprint):
             return None
         try:
-            return self._unpack(data[len(BUTTON_PREFIX) + 2:])
+            return self._unpack(data[len(BUTTON_PREFIX) + 2 :])
         except (ValueError, IndexError, KeyError):
             return None
 
@@ -166,7 +187,7 @@ class ButtonCodec:
 
         def take(n: int) -> str:
             nonlocal pos
-            part = s[pos:pos + n]
+            part = s[pos : pos + n]
             if len(part) != n:
                 raise ValueError("short")
             pos += n
@@ -200,8 +221,11 @@ class ButtonCodec:
                 q.owner = self.owners[_int(take(1))]
             elif tag == "h":
                 before, after, steps = _int(take(1)), _int(take(1)), _int(take(1))
-                q.change = Change(RATINGS[before - 1] if before else None, RATINGS[after - 1] if after else None,
-                                  steps - 10 if steps else None)
+                q.change = Change(
+                    RATINGS[before - 1] if before else None,
+                    RATINGS[after - 1] if after else None,
+                    steps - 10 if steps else None,
+                )
             elif tag == "d":
                 q.standard = self.standards[_int(take(1))]
             elif tag == "m":

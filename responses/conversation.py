@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from responses.query import Query
 
@@ -22,11 +22,15 @@ CONTEXT_SECONDS = 5 * 60
 MAX_CONVERSATIONS = 10_000
 
 _LEAD = re.compile(r"^(and|also|what about|how about|and what about|what of|same for|and for|ok and|then)\b")
-_PRONOUN = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bany )\bthere\b|"
-                      r"\b(it|its|they|them|their|theirs|that one|this one|that place|the same)\b")
+_PRONOUN = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bany )\bthere\b|"
+    r"\b(it|its|they|them|their|theirs|that one|this one|that place|the same)\b"
+)
 _WHY = re.compile(r"^(why|how come|why so|why is that|why was that|why not|explain|reasons?)\b")
-_COMPARE_THEM = re.compile(r"\bcompare (them|the two|both|those|these)\b|\bhow do (they|the two) compare\b|"
-                           r"\bwhich (one )?(is|was) better\b$")
+_COMPARE_THEM = re.compile(
+    r"\bcompare (them|the two|both|those|these)\b|\bhow do (they|the two) compare\b|"
+    r"\bwhich (one )?(is|was) better\b$"
+)
 
 
 #: Intents about one named body (a follow-up naming another body asks the same of it).
@@ -43,8 +47,12 @@ class Turn:
 class Conversations:
     """Per-conversation context that expires (``CONTEXT_SECONDS``); cheap and bounded."""
 
-    def __init__(self, seconds: float = CONTEXT_SECONDS, monotonic: Callable[[], float] = time.monotonic,
-                 limit: int = MAX_CONVERSATIONS):
+    def __init__(
+        self,
+        seconds: float = CONTEXT_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        limit: int = MAX_CONVERSATIONS,
+    ):
         self.seconds = seconds
         self.monotonic = monotonic
         self.limit = limit
@@ -85,8 +93,12 @@ def is_follow_up(q: Query) -> bool:
     return bool(_LEAD.search(n) or _PRONOUN.search(n)) and len(n.split()) <= 10
 
 
-def follow_up(q: Query, turn: Turn | None, reparse: Callable[[Query, list[str]], Query],
-              region_of: Callable[[str], str | None] = lambda text: None) -> Query:
+def follow_up(
+    q: Query,
+    turn: Turn | None,
+    reparse: Callable[[Query, list[str]], Query],
+    region_of: Callable[[str], str | None] = lambda text: None,
+) -> Query:
     """``q`` completed from the conversation's last question; ``reparse(q, org_ids)`` chooses the intent
     again as if ``org_ids`` had been named, and ``region_of(words)`` says which region a name is, if one.
     A follow-up with no context asks which organisation."""

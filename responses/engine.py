@@ -11,10 +11,10 @@ import importlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
-from typing import Callable
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
 from knowledge.paths import DATA_DIR
@@ -47,8 +47,11 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 #: Messages that hold several questions are split at sentence ends and at ", and who/what/how ...".
-_SPLIT = re.compile(r"(?<=[?;])\s+|(?<=\.)\s+(?=(?:also|and|then)\b|[A-Z])|,?\s+(?=and (?:who|what|how|when|which|where|did|"
-                    r"does|is|was|were|has|have)\b)|;", re.I)
+_SPLIT = re.compile(
+    r"(?<=[?;])\s+|(?<=\.)\s+(?=(?:also|and|then)\b|[A-Z])|,?\s+(?=and (?:who|what|how|when|which|where|did|"
+    r"does|is|was|were|has|have)\b)|;",
+    re.I,
+)
 #: Intents that mean a part of a message was not a question we can answer on its own.
 _WEAK = {"no_match", "empty", "greeting", "usage", "unknown_command", "search", "help", "start"}
 _FOLLOW_USAGE = "Which organisation do you mean? Name it, e.g. “how did Sheffield do?”"
@@ -61,16 +64,22 @@ class Engine:
     that conversation context expires by; both are for tests to set.
     """
 
-    def __init__(self, kb: KnowledgeBase, *, clock: Callable[[], date] | None = None,
-                 monotonic: Callable[[], float] | None = None):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        clock: Callable[[], date] | None = None,
+        monotonic: Callable[[], float] | None = None,
+    ):
         self.kb = kb
         self.clock = clock or date.today
         self.vocabulary = cached_vocabulary(DATA_DIR).for_owners(kb.owners)
         self.ctx = Ctx(kb, self.vocabulary)
         org_types = {o.org_id: o.org_type for o in kb.organisations.values()}
         self.resolver = Resolver.from_aliases(kb.aliases, org_types)
-        self.understander = Understander(self.resolver, kb.regions,
-                                         {o.short_key: o.org_id for o in kb.organisations.values()}, self.vocabulary)
+        self.understander = Understander(
+            self.resolver, kb.regions, {o.short_key: o.org_id for o in kb.organisations.values()}, self.vocabulary
+        )
         self.conversations = Conversations(monotonic=monotonic or time.monotonic)
         self.builders = {i.name: _builder(i.builder) for i in INTENTS}
         self._cached = lru_cache(maxsize=2048)(self._answer_uncached)
@@ -81,8 +90,9 @@ class Engine:
         kb.prepare()
 
     # -- public API --------------------------------------------------------------------------------
-    def ask(self, question: str, *, compact: bool = False, conversation: str | None = None,
-            form: str = "html") -> Answer:
+    def ask(
+        self, question: str, *, compact: bool = False, conversation: str | None = None, form: str = "html"
+    ) -> Answer:
         """Answer one question (free text or a slash command). Never raises.
 
         ``conversation`` names the conversation it belongs to (a chat, a user in a group, a terminal
@@ -188,8 +198,9 @@ class Engine:
             q = self.understander.understand(piece, today)
             if queries and is_follow_up(q):
                 prev = queries[-1]
-                q = follow_up(q, Turn(prev, list(prev.org_ids), 0.0), self.understander.with_orgs,
-                              self.understander.region_of)
+                q = follow_up(
+                    q, Turn(prev, list(prev.org_ids), 0.0), self.understander.with_orgs, self.understander.region_of
+                )
             queries.append(q)
         if any(q.intent in _WEAK for q in queries):
             return []
@@ -207,20 +218,34 @@ class Engine:
                 pages = [joined]
                 break
         kind = ANSWER if any(a.kind == ANSWER for a in answers) else answers[0].kind
-        return Answer(kind=kind, intent="several", question=question[:MAX_QUESTION], title=" / ".join(a.title for a in answers),
-                      pages=pages, citations=ctx.shared.citations(),
-                      choices=[c for a in answers for c in a.choices][:8], ref=None, more_ref=None,
-                      see_also=[c for a in answers for c in a.see_also][:8])
+        return Answer(
+            kind=kind,
+            intent="several",
+            question=question[:MAX_QUESTION],
+            title=" / ".join(a.title for a in answers),
+            pages=pages,
+            citations=ctx.shared.citations(),
+            choices=[c for a in answers for c in a.choices][:8],
+            ref=None,
+            more_ref=None,
+            see_also=[c for a in answers for c in a.see_also][:8],
+        )
 
     def _dispatch(self, q: Query, compact: bool, ctx: Ctx | None = None) -> Answer:
         answer = self._build(q, compact, ctx or self.ctx)
         missing = {}
         if answer.kind == ANSWER:
-            answered = q if answer.intent == q.intent or answer.intent not in BY_NAME else replace(q, intent=answer.intent)
+            answered = (
+                q if answer.intent == q.intent or answer.intent not in BY_NAME else replace(q, intent=answer.intent)
+            )
             missing = unapplied(answered)
         if missing:
-            answer = _with_note(answer, "I can't narrow this kind of answer by " + ", ".join(missing.values())
-                                + "; here is the nearest I have, without that part.")
+            answer = _with_note(
+                answer,
+                "I can't narrow this kind of answer by "
+                + ", ".join(missing.values())
+                + "; here is the nearest I have, without that part.",
+            )
         answer = organisation.offer_see_also(ctx or self.ctx, q, answer)
         answer.charts = charts.offered(self, answer)
         return answer
@@ -264,7 +289,9 @@ class Engine:
         if intent == "search":
             return self._search(q, compact, ctx)
         if intent == "unknown_command":
-            return info.no_match(ctx, q, f"I don't know the command /{q.command}, but /help lists the ones I do.", intent="usage")
+            return info.no_match(
+                ctx, q, f"I don't know the command /{q.command}, but /help lists the ones I do.", intent="usage"
+            )
         return info.no_match(ctx, q)
 
     def _place_figures(self, q: Query, ctx: Ctx, compact: bool) -> Answer | None:
@@ -303,14 +330,21 @@ class Engine:
         if q.topics:
             return search.findings(ctx, q, compact)
         words = search.content_words(q.norm)
-        hits = [f for f in self.kb.search_findings(q.norm, limit=30) if len(search.content_words(f.finding) & words) >= 2]
+        hits = [
+            f for f in self.kb.search_findings(q.norm, limit=30) if len(search.content_words(f.finding) & words) >= 2
+        ]
         if hits:
             return search.findings(ctx, q, compact)
         return info.no_match(ctx, q)
 
     def _calm(self, question: str, message: str, intent: str = "error") -> Answer:
-        return Answer(kind=NO_MATCH, intent=intent, question=question[:500], title="Sorry",
-                      pages=[Page(html=message, text=message)])
+        return Answer(
+            kind=NO_MATCH,
+            intent=intent,
+            question=question[:500],
+            title="Sorry",
+            pages=[Page(html=message, text=message)],
+        )
 
 
 def _builder(path: str) -> Callable:

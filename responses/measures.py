@@ -28,12 +28,22 @@ def measure(ctx: Ctx, q: Query, compact: bool) -> Answer:
         heading = f"{name}: our sources give no figure on {what}"
         said = [f for f in ctx.kb.findings(org_id=org.org_id) if words.search(f.finding) or f.topic in q.topics]
         rows = said[:4] or with_figures[:4]
-        note = ("Here is what inspectors said about it, without a number." if said else
-                "Here are the figures they do give for it." if rows else
-                "They give no figures for it at all; ask about its rating or findings instead.")
+        note = (
+            "Here is what inspectors said about it, without a number."
+            if said
+            else "Here are the figures they do give for it."
+            if rows
+            else "They give no figures for it at all; ask about its rating or findings instead."
+        )
     latest = ctx.kb.history(org.org_id)[-1]
     people = latest.people_text()
     r = ctx.renderer()
-    page = r.page("measure.j2", heading=heading, note=note, items=rows[:4 if compact else 8],
-                  people=people if people and "supervis" not in what else None, latest=latest)
+    page = r.page(
+        "measure.j2",
+        heading=heading,
+        note=note,
+        items=rows[: 4 if compact else 8],
+        people=people if people and "supervis" not in what else None,
+        latest=latest,
+    )
     return ctx.answer(ANSWER, "measure", q, heading, [page], r, ref=None)

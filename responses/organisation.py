@@ -394,8 +394,7 @@ def _score_fact(org: Organisation, hist: list[Inspection]) -> Fact:
 
 def _date_fact(hist: list[Inspection]) -> Fact:
     rows = [
-        FactRow(h, h.rating_text(), f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", h.source_url)
-        for h in hist
+        FactRow(h, h.rating_text(), f"(fieldwork: {h.fieldwork})" if h.fieldwork else "", h.source_url) for h in hist
     ]
     return Fact("when its inspections were published", "No inspections in our sources.", rows)
 

@@ -17,10 +17,12 @@ _NEAREST = {
     "courts as institutions": "Courts are not inspected by the probation inspectorate; I hold nothing on them.",
     "named staff": "I do not hold the names of staff or managers, only what inspectors found and rated.",
     "future inspection dates": "The inspectorate does not publish its future schedule in the sources I hold, "
-                               "so I cannot say when a body will next be inspected.",
+    "so I cannot say when a body will next be inspected.",
 }
-COVERED = ("I cover inspections of probation services and youth justice services in England and Wales: "
-           "ratings, findings, owners and national figures.")
+COVERED = (
+    "I cover inspections of probation services and youth justice services in England and Wales: "
+    "ratings, findings, owners and national figures."
+)
 
 
 def out_of_scope(ctx: Ctx, q: Query, compact: bool) -> Answer:

@@ -12,20 +12,16 @@ from functools import lru_cache
 
 from knowledge.models import Figure, Finding
 from knowledge.resolve import normalise
-from responses.answer import ANSWER, Answer
+from responses.answer import ANSWER, REF_LIMIT, Answer
 from responses.context import Ctx, short_name
-from responses.answer import REF_LIMIT
 from responses.info import no_match
 from responses.render import same_findings_once
 from responses.understand import Query, find_topics
 
 #: Function words that say nothing about what is asked; everything else counts when matching text.
-_STOP = set("""a an the of in on at to for from by with about and or but is are was were be been being do does did
-have has had how many much what which who whom whose when where why that this these those it its their there
-they them he she we you i me my our your not no any some all more most very can could would should will shall
-may might must into than then so such up out over under again further once here each few other same own only
-just also too please tell say said says said inspectors inspectorate inspection inspections why explain reason
-reasons come evidence""".split())
+_STOP = set(
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has", "had", "how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "that", "this", "these", "those", "it", "its", "their", "there", "they", "them", "he", "she", "we", "you", "i", "me", "my", "our", "your", "not", "no", "any", "some", "all", "more", "most", "very", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "into", "than", "then", "so", "such", "up", "out", "over", "under", "again", "further", "once", "here", "each", "few", "other", "same", "own", "only", "just", "also", "too", "please", "tell", "say", "said", "says", "said", "inspectors", "inspectorate", "inspection", "inspections", "why", "explain", "reason", "reasons", "come", "evidence"]
+)
 
 
 #: The most findings one answer lists (the best matches first).
@@ -62,8 +58,12 @@ def _timed(q: Query) -> bool:
 def _published_in(q: Query, insp) -> bool:
     """An inspection (or report) published in the question's year or span."""
     if q.span is not None:
-        return q.span.contains(insp.published) or not insp.published and bool(insp.year) and \
-            q.span.start.year <= insp.year <= q.span.end.year
+        return (
+            q.span.contains(insp.published)
+            or (not insp.published
+            and bool(insp.year)
+            and q.span.start.year <= insp.year <= q.span.end.year)
+        )
     return insp.year == q.year
 
 
@@ -93,23 +93,47 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     words = content_words(rank_text) - {"crc", "nps", "pdu", "region"}
     searched = ctx.kb.search_findings(rank_text, org_id=org_id, limit=200)
     # A year or span asked for keeps the findings of the inspections published then (in the query itself).
-    in_time = ([i.inspection_id for i in ctx.inspections_by_id.values() if _published_in(q, i)]
-               if _timed(q) else None)
+    in_time = [i.inspection_id for i in ctx.inspections_by_id.values() if _published_in(q, i)] if _timed(q) else None
     # On a topic: counted, and cut to what is shown, by the knowledge base; full-text matches (which share
     # a stemmed word with the question) first, best first, then the rest in order. With no body named the
     # national evidence (thematic reports) leads, then local findings.
-    total, rows = ctx.kb.findings_on(topics, org_id=org_id, region=None if org else q.region,
-                                     org_type=None if org else q.org_type, inspection_ids=in_time,
-                                     national_first=not org, first=[f.id for f in searched],
-                                     limit=MAX_FINDINGS) if topics else (0, [])
+    total, rows = (
+        ctx.kb.findings_on(
+            topics,
+            org_id=org_id,
+            region=None if org else q.region,
+            org_type=None if org else q.org_type,
+            inspection_ids=in_time,
+            national_first=not org,
+            first=[f.id for f in searched],
+            limit=MAX_FINDINGS,
+        )
+        if topics
+        else (0, [])
+    )
     if not rows and not topics:
-        rows = [f for f in searched if len(content_words(f.finding + " " + f.topic) & words) >= 1
-                and (not _timed(q) or _in_time(ctx, q, f))][:30]
+        rows = [
+            f
+            for f in searched
+            if len(content_words(f.finding + " " + f.topic) & words) >= 1 and (not _timed(q) or _in_time(ctx, q, f))
+        ][:30]
         total = len(rows)
     topic_words = ", ".join(t.replace("-", " ") for t in topics) or f"“{rank_text}”"
-    scope = f"at {short_name(org.name)}" if org else f"in {q.region}" if q.region else (f"at {q.org_type.upper()}s" if q.org_type in ("crc", "pdu") else
-                                                      "in NPS divisions" if q.org_type == "nps" else
-                                                      "at youth justice services" if q.org_type == "yjs" else "across all inspections")
+    scope = (
+        f"at {short_name(org.name)}"
+        if org
+        else f"in {q.region}"
+        if q.region
+        else (
+            f"at {q.org_type.upper()}s"
+            if q.org_type in ("crc", "pdu")
+            else "in NPS divisions"
+            if q.org_type == "nps"
+            else "at youth justice services"
+            if q.org_type == "yjs"
+            else "across all inspections"
+        )
+    )
     when = q.time_words()
     when_words = f" {when}" if when else ""
     heading = f"What inspectors found on {topic_words} {scope}{when_words}: {total}"
@@ -134,8 +158,15 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 heading += "; here is what they do say"
     left_out = max(0, total - len(rows))
     r = ctx.renderer()
-    pages = r.pages("findings.j2", same_findings_once(rows), 4 if compact else 6, short_sources=False,
-                    heading=heading, subject_name=_subject_namer(ctx), left_out=left_out)
+    pages = r.pages(
+        "findings.j2",
+        same_findings_once(rows),
+        4 if compact else 6,
+        short_sources=False,
+        heading=heading,
+        subject_name=_subject_namer(ctx),
+        left_out=left_out,
+    )
     # The ref repeats the question's own words, which rank the findings, so a page button brings back
     # the same order; the words name the organisation again too.
     ref = f"/find {rank_text}{key}" if rank_text else None
@@ -144,8 +175,14 @@ def findings(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "findings", q, heading, pages, r, ref=ref)
 
 
-def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list[list[str]] | None = None,
-                  share: bool | None = None, rating_asked: bool | None = None) -> float:
+def _figure_score(
+    fig: Figure,
+    words: set[str],
+    year: int | None,
+    concepts: list[list[str]] | None = None,
+    share: bool | None = None,
+    rating_asked: bool | None = None,
+) -> float:
     """How well a figure fits: shared words, plus 2 for each idea of the question the figure names in any
     of its thesaurus words ("short-staffed" finds "vacant positions"), plus a bonus for the year asked."""
     norm, fig_words = _figure_words(fig)
@@ -155,8 +192,9 @@ def _figure_score(fig: Figure, words: set[str], year: int | None, concepts: list
     bonus = 1.5 if year and str(year) in text else 0.0
     if concepts and rating_asked is False and re.search(r"\brated\b|\brating\b", fig.metric.lower()):
         bonus -= 1.0  # "how many people are on probation" is not a count of bodies rated something
-    if share is False and (re.search(r"\bshare\b|\bproportion\b|%|per cent", f"{fig.metric} {fig.value}".lower())
-                           or fig.unit == "percent"):
+    if share is False and (
+        re.search(r"\bshare\b|\bproportion\b|%|per cent", f"{fig.metric} {fig.value}".lower()) or fig.unit == "percent"
+    ):
         bonus -= 1.0  # "how big is the caseload" is a number, not somebody's share of it
     return overlap + meaning + bonus
 
@@ -168,8 +206,12 @@ def _figure_words(fig: Figure) -> tuple[str, frozenset[str]]:
     return f" {normalise(text)} ", frozenset(content_words(text))
 
 
-_MONTH_NAMES = {m: n for n, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+_MONTH_NAMES = {
+    m: n
+    for n, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
+    )
+}
 
 
 def figure_date(fig: Figure) -> tuple[int, int]:
@@ -193,9 +235,13 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
     concept_words = content_words(expansion)
     words = content_words(q.norm) - concept_words
     hits = ctx.kb.search_figures(f"{q.norm} {expansion}", limit=60)
-    scored = sorted(((_figure_score(f, words, q.year, concepts, share if concepts else None, q.rating is not None), k, f)
-                     for k, f in enumerate(hits)),
-                    key=lambda t: (-t[0], t[1]))
+    scored = sorted(
+        (
+            (_figure_score(f, words, q.year, concepts, share if concepts else None, q.rating is not None), k, f)
+            for k, f in enumerate(hits)
+        ),
+        key=lambda t: (-t[0], t[1]),
+    )
     if not scored:
         return [], 0.0
     top = scored[0][0]
@@ -204,7 +250,8 @@ def best_figures(ctx: Ctx, q: Query, limit: int = 5) -> tuple[list[Figure], floa
     kept: list[Figure] = []
     for s, _, f in scored:
         if s >= max(2.0, top - 1.0) and not any(
-                k.metric.lower() == f.metric.lower() and k.value.lower() == f.value.lower() for k in kept):
+            k.metric.lower() == f.metric.lower() and k.value.lower() == f.value.lower() for k in kept
+        ):
             kept.append(f)
     return kept[:limit], top
 
@@ -222,8 +269,11 @@ def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None
         else:
             heading += f"; none of them is dated {when}, so here are the nearest"
     if not figs:
-        heading = "No national figures in our sources match your question" + (f" on {about}" if about else "") \
+        heading = (
+            "No national figures in our sources match your question"
+            + (f" on {about}" if about else "")
             + (f" {when}" if when else "")
+        )
     footnote = "Figures are as each source states them, with its own wording for rough numbers." if figs else None
     r = ctx.renderer()
     # A question by meaning leads with one line, the latest figure; the others follow.

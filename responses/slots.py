@@ -14,11 +14,31 @@ from datetime import date, timedelta
 from responses.query import Change, TimeSpan
 
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty four": 24, "couple of": 2, "few": 3,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty four": 24,
+    "couple of": 2,
+    "few": 3,
 }
-MONTHS = {m: n for n, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
+    )
+}
 MONTHS.update({m[:3]: n for m, n in list(MONTHS.items())})
 _NUM = r"(\d{1,3}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
@@ -42,8 +62,10 @@ def _number(word: str) -> int:
 def _months_back(today: date, months: int) -> date:
     y, m = divmod(today.year * 12 + today.month - 1 - months, 12)
     m += 1
-    day = min(today.day, [31, 29 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30,
-                          31, 30, 31][m - 1])
+    day = min(
+        today.day,
+        [31, 29 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1],
+    )
     return date(y, m, day)
 
 
@@ -51,8 +73,10 @@ def _month_end(y: int, m: int) -> date:
     return date.fromordinal(date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1)
 
 
-_ANY_TIME_WORD = re.compile(r"\b(?:last|past|previous|this|since|from|after|starting|before|until|up to|prior|between|"
-                            r"(?:19|20)\d\d|year to date)\b")
+_ANY_TIME_WORD = re.compile(
+    r"\b(?:last|past|previous|this|since|from|after|starting|before|until|up to|prior|between|"
+    r"(?:19|20)\d\d|year to date)\b"
+)
 
 
 def find_span(norm: str, today: date) -> TimeSpan | None:
@@ -72,14 +96,24 @@ def _span(norm: str, today: date) -> TimeSpan | None:
     m = _LAST_N.search(norm)
     if m:
         n, unit = _number(m.group(1)), m.group(2)
-        start = (today - timedelta(days=n) if unit == "day" else today - timedelta(weeks=n) if unit == "week"
-                 else _months_back(today, n * (12 if unit == "year" else 1)))
+        start = (
+            today - timedelta(days=n)
+            if unit == "day"
+            else today - timedelta(weeks=n)
+            if unit == "week"
+            else _months_back(today, n * (12 if unit == "year" else 1))
+        )
         return TimeSpan(start, today, f"in the last {n} {unit}{'s' if n != 1 else ''}")
     m = _LAST_UNIT.search(norm)
     if m:
         unit = m.group(1)
-        start = (today - timedelta(days=1) if unit == "day" else today - timedelta(weeks=1) if unit == "week"
-                 else _months_back(today, 12 if unit == "year" else 1))
+        start = (
+            today - timedelta(days=1)
+            if unit == "day"
+            else today - timedelta(weeks=1)
+            if unit == "week"
+            else _months_back(today, 12 if unit == "year" else 1)
+        )
         return TimeSpan(start, today, f"in the last {unit}")
     m = _THIS.search(norm)
     if m:
@@ -117,12 +151,19 @@ def _span(norm: str, today: date) -> TimeSpan | None:
 
 
 _RATING = r"(outstanding|good|requires improvement|inadequate|ri)"
-_RATING_NAMES = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
-                 "ri": "Requires improvement", "inadequate": "Inadequate"}
+_RATING_NAMES = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires improvement": "Requires improvement",
+    "ri": "Requires improvement",
+    "inadequate": "Inadequate",
+}
 _FROM_TO = re.compile(rf"\bfrom (?:being |a |an )?{_RATING} (?:rating )?(?:to|into) (?:being |a |an )?{_RATING}\b")
-_STEPS = re.compile(rf"\b(up|down|improv\w*|rose|risen|rise|climb\w*|fell|fall\w*|dropp?\w*|declin\w*|slipp?\w*|"
-                    rf"worsen\w*|deteriorat\w*|lost|gain\w*)\s+(?:by\s+)?{_NUM}\s+(?:whole\s+)?"
-                    r"(grades?|ratings?|levels?|notch\w*|places?|steps?)\b")
+_STEPS = re.compile(
+    rf"\b(up|down|improv\w*|rose|risen|rise|climb\w*|fell|fall\w*|dropp?\w*|declin\w*|slipp?\w*|"
+    rf"worsen\w*|deteriorat\w*|lost|gain\w*)\s+(?:by\s+)?{_NUM}\s+(?:whole\s+)?"
+    r"(grades?|ratings?|levels?|notch\w*|places?|steps?)\b"
+)
 _UP_WORDS = re.compile(r"^(up|improv|rose|risen|rise|climb|gain)")
 
 
@@ -151,14 +192,26 @@ STANDARDS: list[tuple[str, str, str]] = [
     ("Services", r"services|partnerships", r"services|partnerships and services"),
     ("Information and facilities", r"information and facilities|facilities", r"information and facilities"),
     ("Court work", r"court work|advice to court", r"court work.*"),
-    ("Victim work", r"victim work|work with victims|victims", r"statutory victim work|work with victims|.*victim work.*"),
+    (
+        "Victim work",
+        r"victim work|work with victims|victims",
+        r"statutory victim work|work with victims|.*victim work.*",
+    ),
     ("Resettlement", r"resettlement", r"resettlement.*"),
 ]
 _STANDARD_LEAD = r"(?:for|on|in|at|with|re|about)(?: the| their| its)?"
 
 
-_STANDARD_RES = [(name, re.compile(rf"\b{_STANDARD_LEAD} (?:{pattern})\b(?! (?:problems|concerns|findings))|"
-                                    rf"\b(?:{pattern}) standard")) for name, pattern, _ in STANDARDS]
+_STANDARD_RES = [
+    (
+        name,
+        re.compile(
+            rf"\b{_STANDARD_LEAD} (?:{pattern})\b(?! (?:problems|concerns|findings))|"
+            rf"\b(?:{pattern}) standard"
+        ),
+    )
+    for name, pattern, _ in STANDARDS
+]
 
 
 def find_standard(norm: str, rating: str | None) -> str | None:
@@ -179,11 +232,17 @@ def standard_pattern(name: str) -> re.Pattern:
 
 #: Named kinds of inspection, as (slot value, pattern).
 COLLECTIONS: list[tuple[str, str]] = [
-    ("youth thematic", r"\byouth thematic\w*|\bthematic\w* (?:reports? |inspections? |reviews? )?(?:on|of|about) youth|"
-                       r"\b(?:reports?|reviews?) (?:are |were )?(?:about|on) youth"),
+    (
+        "youth thematic",
+        r"\byouth thematic\w*|\bthematic\w* (?:reports? |inspections? |reviews? )?(?:on|of|about) youth|"
+        r"\b(?:reports?|reviews?) (?:are |were )?(?:about|on) youth",
+    ),
     ("dipp", r"\bdipps?\b|\bdynamic inspections?\b|\bdynamic (?:inspection of )?public protection\b|\bhad a dynamic\b"),
-    ("covid", r"\b(?:covid|coronavirus|pandemic|lockdown)\b.*\b(?:inspections?|reviews?|reports?)\b|"
-              r"\b(?:inspections?|reviews?|reports?)\b.*\b(?:covid|coronavirus|pandemic|lockdown)\b"),
+    (
+        "covid",
+        r"\b(?:covid|coronavirus|pandemic|lockdown)\b.*\b(?:inspections?|reviews?|reports?)\b|"
+        r"\b(?:inspections?|reviews?|reports?)\b.*\b(?:covid|coronavirus|pandemic|lockdown)\b",
+    ),
     ("thematic", r"\bthematic\w*\b.*\bprobation\b|\bprobation\b.*\bthematic"),
     ("all thematic", r"\bthematic\w*\b"),
 ]
@@ -198,28 +257,47 @@ def find_collection(norm: str) -> str | None:
 
 #: What the data does not cover, as (what, pattern). Checked on the normalised question.
 OUT_OF_SCOPE: list[tuple[str, str]] = [
-    ("prisons", r"\bhmp\b|\bhmyoi\b|(?<!\bhm )\bprisons?\b(?! (?:leavers?|release|and probation))(?<!from prison)"
-                r"(?<!in prison)|\bjails?\b|\bprison inspectorate\b|\bbelmarsh\b|\bpentonville\b|\bstrangeways\b"),
-    ("police forces", r"\b\w+ police\b(?! (?:checks?|information|intelligence|data|domestic))|"
-                      r"\bpolice (?:force|forces|inspection|rating|rated)\b|\bconstabulary\b"),
-    ("courts as institutions", r"\b(?:crown|magistrates?|county|family|youth) courts?\b(?! work)"
-                               r"(?=.*\b(?:rat(?:ed|ing|e)|inspect\w*|any good|perform\w*|do|doing)\b)|"
-                               r"\b(?:rat(?:ed|ing|e)|inspect\w*|how (?:did|is|was|good)|is)\b.*\b(?:crown|magistrates?) courts?\b"),
-    ("named staff", r"\b(?:pdu|service|probation|region\w*) (?:head|boss|manager|director)\b|"
-                    r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
-                    r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b"),
-    ("future inspection dates", r"\bnext (?:\w+ ){0,3}(?:inspected|inspection|visit)\b|\bwill \w+(?: \w+)? be inspected\b|"
-                                r"\bupcoming inspections?\b|\bdue (?:for )?(?:an )?inspection\b|\binspected next\b|"
-                                r"\bwhen is .* (?:next|due)\b|\bfuture inspections?\b"),
+    (
+        "prisons",
+        r"\bhmp\b|\bhmyoi\b|(?<!\bhm )\bprisons?\b(?! (?:leavers?|release|and probation))(?<!from prison)"
+        r"(?<!in prison)|\bjails?\b|\bprison inspectorate\b|\bbelmarsh\b|\bpentonville\b|\bstrangeways\b",
+    ),
+    (
+        "police forces",
+        r"\b\w+ police\b(?! (?:checks?|information|intelligence|data|domestic))|"
+        r"\bpolice (?:force|forces|inspection|rating|rated)\b|\bconstabulary\b",
+    ),
+    (
+        "courts as institutions",
+        r"\b(?:crown|magistrates?|county|family|youth) courts?\b(?! work)"
+        r"(?=.*\b(?:rat(?:ed|ing|e)|inspect\w*|any good|perform\w*|do|doing)\b)|"
+        r"\b(?:rat(?:ed|ing|e)|inspect\w*|how (?:did|is|was|good)|is)\b.*\b(?:crown|magistrates?) courts?\b",
+    ),
+    (
+        "named staff",
+        r"\b(?:pdu|service|probation|region\w*) (?:head|boss|manager|director)\b|"
+        r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
+        r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b",
+    ),
+    (
+        "future inspection dates",
+        r"\bnext (?:\w+ ){0,3}(?:inspected|inspection|visit)\b|\bwill \w+(?: \w+)? be inspected\b|"
+        r"\bupcoming inspections?\b|\bdue (?:for )?(?:an )?inspection\b|\binspected next\b|"
+        r"\bwhen is .* (?:next|due)\b|\bfuture inspections?\b",
+    ),
 ]
 
 
 _OUT_OF_SCOPE_RES = [(what, re.compile(pattern)) for what, pattern in OUT_OF_SCOPE]
-_RESETTLEMENT = re.compile(r"\b(?:prisons? leavers?|release from prison|through the gate|leaving prison|"
-                           r"on release|released from prison)\b")
+_RESETTLEMENT = re.compile(
+    r"\b(?:prisons? leavers?|release from prison|through the gate|leaving prison|"
+    r"on release|released from prison)\b"
+)
 _PRISON_ITSELF = re.compile(r"\bhmp\b|\bprisons? (?:rated|inspection)")
-_ANY_SCOPE_WORD = re.compile(r"prison|hmp|hmyoi|jail|belmarsh|pentonville|strangeways|police|constabulary|"
-                             r"court|chief|head|boss|manager|director|name of|next|will|upcoming|due|future")
+_ANY_SCOPE_WORD = re.compile(
+    r"prison|hmp|hmyoi|jail|belmarsh|pentonville|strangeways|police|constabulary|"
+    r"court|chief|head|boss|manager|director|name of|next|will|upcoming|due|future"
+)
 
 
 def find_out_of_scope(norm: str) -> str | None:
@@ -234,11 +312,23 @@ def find_out_of_scope(norm: str) -> str | None:
 #: Measures asked of a named body; the words that find them among its findings' figures.
 MEASURES: list[tuple[str, str, str]] = [
     ("caseloads", r"caseloads?|workloads?|cases per|cases each", r"caseload|workload|cases each|cases per|average"),
-    ("cases inspected", r"cases? (?:did|do|were|was)? ?(?:inspectors? )?(?:read|inspected|look\w* at|examined|sampled|reviewed)|"
-                        r"cases (?:read|inspected|sampled)|how many cases", r"case"),
-    ("vacancies and staffing", r"vacanc\w*|short ?staffed|understaffed|staff shortages?|unfilled|how many staff|"
-                               r"staffing levels?|shortfall", r"vacan|staff|post|recruit|practitioner"),
-    ("share of cases", r"what (?:share|proportion|percentage|per ?cent)|how many per ?cent|percentage of", r"per cent|%|half|third|quarter|two|one in"),
+    (
+        "cases inspected",
+        r"cases? (?:did|do|were|was)? ?(?:inspectors? )?(?:read|inspected|look\w* at|examined|sampled|reviewed)|"
+        r"cases (?:read|inspected|sampled)|how many cases",
+        r"case",
+    ),
+    (
+        "vacancies and staffing",
+        r"vacanc\w*|short ?staffed|understaffed|staff shortages?|unfilled|how many staff|"
+        r"staffing levels?|shortfall",
+        r"vacan|staff|post|recruit|practitioner",
+    ),
+    (
+        "share of cases",
+        r"what (?:share|proportion|percentage|per ?cent)|how many per ?cent|percentage of",
+        r"per cent|%|half|third|quarter|two|one in",
+    ),
 ]
 
 
@@ -247,8 +337,11 @@ _MEASURE_RES = [(name, re.compile(rf"\b(?:{pattern})")) for name, pattern, _ in 
 
 def find_measure(norm: str) -> str | None:
     """What is measured in "how many cases did inspectors read at X", "how many vacancies did X have"."""
-    if not re.search(r"\bhow (?:many|much|short|big|high|heavy)\b|\bwhat (?:share|proportion|percentage|was the|is the)\b|"
-                     r"\baverage\b|\bper ?cent\b|\bshortfall\b|\bshort ?staffed\b|\bunderstaffed\b|\bvacanc", norm):
+    if not re.search(
+        r"\bhow (?:many|much|short|big|high|heavy)\b|\bwhat (?:share|proportion|percentage|was the|is the)\b|"
+        r"\baverage\b|\bper ?cent\b|\bshortfall\b|\bshort ?staffed\b|\bunderstaffed\b|\bvacanc",
+        norm,
+    ):
         return None
     return next((name for name, pattern in _MEASURE_RES if pattern.search(norm)), None)
 

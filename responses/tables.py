@@ -26,28 +26,40 @@ def cap(items: list, limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[li
     left_out = len(items) - limit
     if both_ends:
         half = limit // 2
-        return items[:half] + [{"gap": left_out}] + items[len(items) - (limit - half):], left_out
+        return items[:half] + [{"gap": left_out}] + items[len(items) - (limit - half) :], left_out
     return items[:limit], left_out
 
 
-PLURALS = {"crc": "CRCs", "nps": "NPS divisions", "pdu": "PDUs", "region": "regions", "national": "national inspections",
-           "yjs": "youth justice services"}
+PLURALS = {
+    "crc": "CRCs",
+    "nps": "NPS divisions",
+    "pdu": "PDUs",
+    "region": "regions",
+    "national": "national inspections",
+    "yjs": "youth justice services",
+}
 _PROGRAMME_WORDS = {
-    "2018-19 first round": "first round", "2019-20 second round": "second round", "2021-23 PDU": "2021-23",
-    "2023-25 PDU": "2023-25", "pre-2018 (Quality & Impact / TR)": "pre 2018",
-    "youth 2018-24": "first youth programme", "youth 2025-": "new youth programme",
+    "2018-19 first round": "first round",
+    "2019-20 second round": "second round",
+    "2021-23 PDU": "2021-23",
+    "2023-25 PDU": "2023-25",
+    "pre-2018 (Quality & Impact / TR)": "pre 2018",
+    "youth 2018-24": "first youth programme",
+    "youth 2025-": "new youth programme",
 }
 #: What a youth league adds to the ordering note: its scores are on their own scale.
-_YOUTH_LEAGUE_NOTE = (" Youth justice services are rated against their own 12 standards (13 with resettlement), "
-                      "so their scores are out of 36 (or 39); they are ranked only among themselves, never against "
-                      "a PDU's score out of 27.")
+_YOUTH_LEAGUE_NOTE = (
+    " Youth justice services are rated against their own 12 standards (13 with resettlement), "
+    "so their scores are out of 36 (or 39); they are ranked only among themselves, never against "
+    "a PDU's score out of 27."
+)
 
 
 def _filters(q: Query, default_type: str | None) -> dict:
     org_type = q.org_type
     if org_type is None and (q.programme or "").startswith("youth"):
         org_type = "yjs"  # only youth justice services are inspected under the youth programmes
-    if org_type is None and not (q.programme or q.year or q.span) or org_type is None and q.region:
+    if (org_type is None and not (q.programme or q.year or q.span)) or (org_type is None and q.region):
         org_type = default_type
     return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
 
@@ -73,12 +85,20 @@ def in_span(span: TimeSpan, insp: Inspection) -> bool:
     return bool(insp.year) and span.start <= date(insp.year, 1, 1) and date(insp.year, 12, 31) <= span.end
 
 
-def latest_rows(ctx: Ctx, q: Query, f: dict, *, rated_only: bool, rating: str | None = None,
-                order: str = "league") -> list[Inspection]:
+def latest_rows(
+    ctx: Ctx, q: Query, f: dict, *, rated_only: bool, rating: str | None = None, order: str = "league"
+) -> list[Inspection]:
     """Each organisation's latest inspection under the filters, and within the question's time span
     (see ``latest_in``)."""
-    return latest_in(ctx.kb, f, q.span, rated_only=rated_only, rating=rating, order=order,
-                     current=ctx.current_region if f["region"] else None)
+    return latest_in(
+        ctx.kb,
+        f,
+        q.span,
+        rated_only=rated_only,
+        rating=rating,
+        order=order,
+        current=ctx.current_region if f["region"] else None,
+    )
 
 
 def current_regions(kb: KnowledgeBase) -> dict[str, str | None]:
@@ -86,8 +106,16 @@ def current_regions(kb: KnowledgeBase) -> dict[str, str | None]:
     return {o: h[-1].region for o in kb.organisations for h in [kb.history(o)] if h}
 
 
-def latest_in(kb: KnowledgeBase, f: dict, span: TimeSpan | None, *, rated_only: bool, rating: str | None = None,
-              order: str = "league", current: dict[str, str | None] | None = None) -> list[Inspection]:
+def latest_in(
+    kb: KnowledgeBase,
+    f: dict,
+    span: TimeSpan | None,
+    *,
+    rated_only: bool,
+    rating: str | None = None,
+    order: str = "league",
+    current: dict[str, str | None] | None = None,
+) -> list[Inspection]:
     """Each organisation's latest inspection under the filters ``f``, and within ``span`` if given.
 
     Without a span this is ``kb.latest_inspections``. With one, it is each organisation's newest
@@ -104,15 +132,27 @@ def latest_in(kb: KnowledgeBase, f: dict, span: TimeSpan | None, *, rated_only: 
     for org in kb.organisations.values():
         if f["org_type"] and org.org_type != f["org_type"]:
             continue
-        inside = [h for h in kb.history(org.org_id)
-                  if in_span(span, h) and (not f["programme"] or h.programme == f["programme"])
-                  and (not f["year"] or h.year == f["year"]) and (not rated_only or h.overall_rating)]
+        inside = [
+            h
+            for h in kb.history(org.org_id)
+            if in_span(span, h)
+            and (not f["programme"] or h.programme == f["programme"])
+            and (not f["year"] or h.year == f["year"])
+            and (not rated_only or h.overall_rating)
+        ]
         if inside and (rating is None or inside[-1].overall_rating == rating):
             out.append(inside[-1])
     if order == "date":
         return sorted(out, key=lambda i: (i.published or "", i.inspection_id), reverse=True)
-    return sorted(out, key=lambda i: (-(i.rating_points if i.rating_points is not None else -1),
-                                      -(i.score_points or 0), i.published or ""), reverse=False)
+    return sorted(
+        out,
+        key=lambda i: (
+            -(i.rating_points if i.rating_points is not None else -1),
+            -(i.score_points or 0),
+            i.published or "",
+        ),
+        reverse=False,
+    )
 
 
 def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
@@ -122,8 +162,9 @@ def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
     return rows if f["org_type"] or youth_programme else [i for i in rows if i.org_type != "yjs"]
 
 
-def league_rows(kb: KnowledgeBase, f: dict, span: TimeSpan | None = None,
-                current: dict[str, str | None] | None = None) -> list[Inspection]:
+def league_rows(
+    kb: KnowledgeBase, f: dict, span: TimeSpan | None = None, current: dict[str, str | None] | None = None
+) -> list[Inspection]:
     """The inspections a league with filters ``f`` (and time ``span``) ranks, best first: the table and
     its chart share them."""
     return _probation_only(latest_in(kb, f, span, rated_only=True, current=current), f)
@@ -158,9 +199,13 @@ def rank_rows(rows: list[Inspection], worst_first: bool) -> list[dict]:
     """
     if worst_first:
         # The bottom of the table first: lowest rating, then lowest known score.
-        rows = sorted(rows, key=lambda i: (i.rating_points if i.rating_points is not None else -1,
-                                           i.score_points / i.score_max if i.score_points is not None and i.score_max
-                                           else 2.0))
+        rows = sorted(
+            rows,
+            key=lambda i: (
+                i.rating_points if i.rating_points is not None else -1,
+                i.score_points / i.score_max if i.score_points is not None and i.score_max else 2.0,
+            ),
+        )
     sizes: dict[str | None, int] = {}
     for insp in rows:
         sizes[insp.overall_rating] = sizes.get(insp.overall_rating, 0) + 1
@@ -170,14 +215,24 @@ def rank_rows(rows: list[Inspection], worst_first: bool) -> list[dict]:
             place, prev = pos, insp.overall_rating
         size = sizes[insp.overall_rating]
         words = ("joint " if size > 1 else "") + _ordinal(place) + (" from the bottom" if worst_first else "")
-        ranked.append({"place": place, "place_words": words, "tied": size > 1, "group_size": size,
-                       "rating": insp.overall_rating or "No overall rating", "insp": insp,
-                       "name": short_name(insp.organisation)})
+        ranked.append(
+            {
+                "place": place,
+                "place_words": words,
+                "tied": size > 1,
+                "group_size": size,
+                "rating": insp.overall_rating or "No overall rating",
+                "insp": insp,
+                "name": short_name(insp.organisation),
+            }
+        )
     return ranked
 
 
-_LEAGUE_RULE = ("Ordered by overall rating, {direction}; within a rating, by score where published, then most recent "
-                "first. Organisations with the same rating share a place.")
+_LEAGUE_RULE = (
+    "Ordered by overall rating, {direction}; within a rating, by score where published, then most recent "
+    "first. Organisations with the same rating share a place."
+)
 
 
 def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
@@ -238,8 +293,11 @@ def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str], limi
     for h in ctx.kb.earlier_rated(rating):  # an index of earlier ratings: never every organisation
         if h.org_id in seen or (f["org_type"] and ctx.kb.organisation(h.org_id).org_type != f["org_type"]):
             continue
-        if (not f["region"] or h.region == f["region"]) and (not f["programme"] or h.programme == f["programme"]) \
-                and (not f["year"] or h.year == f["year"]):
+        if (
+            (not f["region"] or h.region == f["region"])
+            and (not f["programme"] or h.programme == f["programme"])
+            and (not f["year"] or h.year == f["year"])
+        ):
             out.append(h)
             seen.add(h.org_id)
             if len(out) == limit:
@@ -255,14 +313,24 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if q.rating:
         heading = f"{what} {_describe(f, q.span)} whose latest rating is {q.rating}: {len(rows)}"
     else:
-        heading = " ".join(f"{what} inspected {_describe(f, q.span)}".split()) + f": {len(rows)}, each with its latest inspection"
+        heading = (
+            " ".join(f"{what} inspected {_describe(f, q.span)}".split())
+            + f": {len(rows)}, each with its latest inspection"
+        )
     heading = " ".join(heading.split())
     heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows}) if q.rating and q.span is None else []
     r = ctx.renderer()
     shown, left_out = cap(rows)
-    pages = r.pages("rating_list.j2", shown, 12 if compact else 20, heading=heading, footnote=_left_out(left_out),
-                    earlier=earlier[:12], rating=q.rating)
+    pages = r.pages(
+        "rating_list.j2",
+        shown,
+        12 if compact else 20,
+        heading=heading,
+        footnote=_left_out(left_out),
+        earlier=earlier[:12],
+        rating=q.rating,
+    )
     return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, (q.rating or "").lower(), span=q.span))
 
 
@@ -275,8 +343,10 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     r = ctx.renderer()
     if q.rating:
         hits = [i for i in rated if i.overall_rating == q.rating]
-        sentence = (f"{len(hits)} of the {len(rated)} {what} {scope} with a rating in our sources had "
-                    f"{q.rating} as their latest rating:").replace("  ", " ")
+        sentence = (
+            f"{len(hits)} of the {len(rated)} {what} {scope} with a rating in our sources had "
+            f"{q.rating} as their latest rating:"
+        ).replace("  ", " ")
         if not hits:
             sentence = sentence.rstrip(":") + "."
         items = hits
@@ -286,13 +356,16 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
             by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
         sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
-            f"; by latest rating: {parts}. Each is listed below with its source." if parts else ".")
+            f"; by latest rating: {parts}. Each is listed below with its source." if parts else "."
+        )
         # Only the rows shown are put in order (best rating, then name), not every organisation counted.
         items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
     figures = _matching_figures(ctx, f, q.rating) + _size_figures(ctx, f, q.rating)
     if figures and not q.rating:
-        sentence = (f"Published figure: {figures[0].value} {figures[0].metric} ({figures[0].as_of}), below with its source. "
-                    + sentence.replace("Our sources have", "Our own records hold", 1))
+        sentence = (
+            f"Published figure: {figures[0].value} {figures[0].metric} ({figures[0].as_of}), below with its source. "
+            + sentence.replace("Our sources have", "Our own records hold", 1)
+        )
     footnote = None
     if len(latest) > len(rated):
         footnote = f"{len(latest) - len(rated)} more have no overall rating in our sources and are not counted."
@@ -300,10 +373,26 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     shown, _ = cap(items)
     left_out = (len(items) if q.rating else len(rated)) - len(shown)
     footnote = " ".join(x for x in (footnote, _left_out(left_out)) if x) or None
-    pages = r.pages("count.j2", shown, 10 if compact else 20, sentence=sentence, figures=figures,
-                    footnote=footnote, earlier=earlier[:12], rating=q.rating)
-    return ctx.answer(ANSWER, "count", q, sentence, pages, r, ref=_ref("/count", f, (q.rating or "").lower(), span=q.span),
-                      more_ref=None)
+    pages = r.pages(
+        "count.j2",
+        shown,
+        10 if compact else 20,
+        sentence=sentence,
+        figures=figures,
+        footnote=footnote,
+        earlier=earlier[:12],
+        rating=q.rating,
+    )
+    return ctx.answer(
+        ANSWER,
+        "count",
+        q,
+        sentence,
+        pages,
+        r,
+        ref=_ref("/count", f, (q.rating or "").lower(), span=q.span),
+        more_ref=None,
+    )
 
 
 def _size_figures(ctx: Ctx, f: dict, rating: str | None):
@@ -311,8 +400,7 @@ def _size_figures(ctx: Ctx, f: dict, rating: str | None):
     if rating or not f["org_type"] or not f["region"]:
         return []
     plural = PLURALS.get(f["org_type"], "").lower()
-    return [fig for fig in ctx.kb.all_figures
-            if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
+    return [fig for fig in ctx.kb.all_figures if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
 
 
 def ctx_points(rating: str) -> int:
@@ -322,18 +410,29 @@ def ctx_points(rating: str) -> int:
 def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
     """The inspectorate's own published counts for the same set, where it published one."""
     if f["org_type"] == "yjs" and not rating:  # "how many youth services were inspected": the annual reports' counts
-        return [fig for fig in ctx.kb.all_figures if "youth" in fig.subject.lower() and fig.unit == "count"
-                and fig.metric.lower().endswith("services inspected")
-                and (not f["year"] or str(f["year"]) in fig.subject or str(f["year"]) in (fig.as_of or ""))][:3]
-    if not rating or not f["org_type"] in ("crc", "nps", "yjs"):
+        return [
+            fig
+            for fig in ctx.kb.all_figures
+            if "youth" in fig.subject.lower()
+            and fig.unit == "count"
+            and fig.metric.lower().endswith("services inspected")
+            and (not f["year"] or str(f["year"]) in fig.subject or str(f["year"]) in (fig.as_of or ""))
+        ][:3]
+    if not rating or f["org_type"] not in ("crc", "nps", "yjs"):
         return []
     label = {"crc": "crc", "nps": "nps division", "yjs": "youth"}[f["org_type"]]
     out = []
     for fig in ctx.kb.all_figures:
         text = (fig.subject + " " + fig.metric).lower()
         if f["org_type"] == "yjs":  # the youth annual reports' own counts of services by rating
-            if label in text and f"rated {rating.lower()}" in fig.metric.lower() and fig.unit == "count" \
-                    and "of those" not in fig.metric.lower() and " on " not in fig.metric.lower() and (not f["year"] or str(f["year"]) in fig.subject):
+            if (
+                label in text
+                and f"rated {rating.lower()}" in fig.metric.lower()
+                and fig.unit == "count"
+                and "of those" not in fig.metric.lower()
+                and " on " not in fig.metric.lower()
+                and (not f["year"] or str(f["year"]) in fig.subject)
+            ):
                 out.append(fig)
             continue
         if f["org_type"] == "nps" and "nps" not in text and "division" not in text:
@@ -361,17 +460,23 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         if q.org_type:
             rows = [i for i in rows if i.org_type == q.org_type]
         total = len(rows)
-        heading = f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {total}"
+        heading = (
+            f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {total}"
+        )
         ref = f"/score_list {points} of {out_of}" if out_of else None
     else:
         # Each scale on its own (out of 27, then 36, then 39): a youth score is not ranked against a PDU's.
-        rows = sorted((i for i in ctx.kb.scored_inspections() if not q.org_type or i.org_type == q.org_type),
-                      key=lambda i: (i.score_max or 0, i.score_points or 0))
+        rows = sorted(
+            (i for i in ctx.kb.scored_inspections() if not q.org_type or i.org_type == q.org_type),
+            key=lambda i: (i.score_max or 0, i.score_points or 0),
+        )
         total = len(rows)
         heading = f"Inspections whose score in points is published, lowest first on each scale: {total}"
         ref = "/score_list"
-    footnote = ("A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
-                "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections.")
+    footnote = (
+        "A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
+        "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections."
+    )
     if any(i.org_type == "yjs" for i in rows):
         footnote += _YOUTH_LEAGUE_NOTE
     r = ctx.renderer()
@@ -389,15 +494,18 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     down = q.direction == "down"
     rows = []
     for org in ctx.kb.organisations.values():
-        if f["org_type"] and org.org_type != f["org_type"] or f["region"] and org.region != f["region"]:
+        if (f["org_type"] and org.org_type != f["org_type"]) or (f["region"] and org.region != f["region"]):
             continue
         hist = ctx.kb.history(org.org_id)
         rated = [h for h in hist if h.overall_rating and (q.span is None or in_span(q.span, h))]
         # The first rating we know: that of an inspection before the first we hold, where the next
         # report gives it as the "previous rating" (its date unknown, so not within a time asked for).
-        before = (rated[0].previous_rating if rated and rated[0] == hist[0] and q.span is None
-                  and rated[0].previous_rating in RATING_POINTS else None)
-        if not rated or len(rated) < 2 and not before:
+        before = (
+            rated[0].previous_rating
+            if rated and rated[0] == hist[0] and q.span is None and rated[0].previous_rating in RATING_POINTS
+            else None
+        )
+        if not rated or (len(rated) < 2 and not before):
             continue
         if change is not None:
             if len(rated) >= 2 and _change_fits(change, rated[-2].overall_rating, rated[-1]):
@@ -419,7 +527,7 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     r = ctx.renderer()
     shown, left_out = cap(rows)
     pages = r.pages("changed.j2", shown, 15, heading=heading, footnote=_left_out(left_out))
-    extra = (_change_ref(change) if change is not None else "declined" if down else "improved")
+    extra = _change_ref(change) if change is not None else "declined" if down else "improved"
     return ctx.answer(ANSWER, "changed", q, heading, pages, r, ref=_ref("/changed", f, extra, span=q.span))
 
 
@@ -451,10 +559,13 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         if f["org_type"] and org.org_type != f["org_type"]:
             continue
         for h in reversed(ctx.kb.history(org.org_id)):
-            if f["region"] and h.region != f["region"] or q.span is not None and not in_span(q.span, h):
+            if (f["region"] and h.region != f["region"]) or (q.span is not None and not in_span(q.span, h)):
                 continue
-            stds = [s for s in ctx.kb.standard_ratings(h.inspection_id) if pattern.match(s.standard_name.split(": ")[-1])
-                    or pattern.match(s.standard_name)]
+            stds = [
+                s
+                for s in ctx.kb.standard_ratings(h.inspection_id)
+                if pattern.match(s.standard_name.split(": ")[-1]) or pattern.match(s.standard_name)
+            ]
             if stds:
                 hit = next((s for s in stds if q.rating is None or s.rating == q.rating), None)
                 if hit is not None:
@@ -462,15 +573,23 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 break
     what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
     rated = f"rated {q.rating} " if q.rating else ""
-    heading = " ".join(f"{what} {_describe(f, q.span)} {rated}on {q.standard} at their latest inspection with that "
-                       f"standard: {len(rows)}".split())
+    heading = " ".join(
+        f"{what} {_describe(f, q.span)} {rated}on {q.standard} at their latest inspection with that "
+        f"standard: {len(rows)}".split()
+    )
     heading = heading[:1].upper() + heading[1:]
-    footnote = ("Standard ratings are in our sources for only some inspections; an organisation without them is "
-                "not listed.")
+    footnote = (
+        "Standard ratings are in our sources for only some inspections; an organisation without them is not listed."
+    )
     r = ctx.renderer()
     shown, left_out = cap(rows)
-    pages = r.pages("standard_list.j2", shown, 15, heading=heading,
-                    footnote=" ".join(x for x in (footnote, _left_out(left_out)) if x))
+    pages = r.pages(
+        "standard_list.j2",
+        shown,
+        15,
+        heading=heading,
+        footnote=" ".join(x for x in (footnote, _left_out(left_out)) if x),
+    )
     ref = _ref("/standard_list", f, (q.rating or "").lower(), q.standard.lower() if q.standard else "")
     return ctx.answer(ANSWER, "standard_list", q, heading, pages, r, ref=ref)
 
@@ -488,9 +607,15 @@ COLLECTIONS = {
 def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A named kind of inspection: the DIPP inspections, the Covid reviews, the thematic reports."""
     title, test = COLLECTIONS.get(q.collection or "", ("Inspections", lambda i: True))
-    rows = [i for o in ctx.kb.organisations.values() for i in ctx.kb.history(o.org_id)[-1:]
-            if test(i) and (q.span is None or in_span(q.span, i)) and (not q.org_type or i.org_type == q.org_type)
-            and (not q.topics or ctx.kb.findings(org_id=i.org_id, topics=q.topics))]
+    rows = [
+        i
+        for o in ctx.kb.organisations.values()
+        for i in ctx.kb.history(o.org_id)[-1:]
+        if test(i)
+        and (q.span is None or in_span(q.span, i))
+        and (not q.org_type or i.org_type == q.org_type)
+        and (not q.topics or ctx.kb.findings(org_id=i.org_id, topics=q.topics))
+    ]
     rows.sort(key=lambda i: (i.published or "", i.inspection_id), reverse=True)
     kind = f" ({PLURALS.get(q.org_type, q.org_type)})" if q.org_type else ""
     if q.topics:
@@ -498,8 +623,15 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
     r = ctx.renderer()
     shown, left_out = cap(rows)
-    pages = r.pages("rating_list.j2", shown, 12 if compact else 20, heading=heading, footnote=_left_out(left_out),
-                    earlier=[], rating=None)
+    pages = r.pages(
+        "rating_list.j2",
+        shown,
+        12 if compact else 20,
+        heading=heading,
+        footnote=_left_out(left_out),
+        earlier=[],
+        rating=None,
+    )
     return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=f"/collection {q.collection}")
 
 
@@ -509,7 +641,9 @@ def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:
     rows.sort(key=lambda i: (i.owner or "", i.organisation))
     what = PLURALS.get(q.org_type or "", "organisations") if q.org_type else "organisations"
     heading = f"Companies our sources name as owners: {len(ctx.kb.owners)}, with the {len(rows)} {what} they ran"
-    footnote = "Ownership is as each cited page states it at the time of that inspection; ask about one, e.g. “Seetec CRCs”."
+    footnote = (
+        "Ownership is as each cited page states it at the time of that inspection; ask about one, e.g. “Seetec CRCs”."
+    )
     r = ctx.renderer()
     pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
     return ctx.answer(ANSWER, "owners", q, heading, pages, r, ref="/owners")
@@ -520,8 +654,11 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
     owners = company.owners if company else ((q.owner or "", "owner"),)
     rows, notes = [], []
     for owner, relation in owners:
-        found = [i for i in ctx.kb.owned_by(owner) if i.org_id not in {r.org_id for r in rows}
-                 and (not q.org_type or i.org_type == q.org_type)]
+        found = [
+            i
+            for i in ctx.kb.owned_by(owner)
+            if i.org_id not in {r.org_id for r in rows} and (not q.org_type or i.org_type == q.org_type)
+        ]
         rows += found
         if relation == "led" and found:
             notes.append(f"{q.owner} led {owner.split(' (')[0]}, which owned these.")
@@ -542,25 +679,46 @@ def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if q.span is None and not q.region:
         rows = ctx.kb.recent_inspections(limit, org_type=q.org_type)
     else:
-        rows = [h for o in ctx.kb.organisations.values() if not q.org_type or o.org_type == q.org_type
-                for h in ctx.kb.history(o.org_id)
-                if h.published and (q.span is None or in_span(q.span, h))
-                and (not q.region or h.region == q.region)]
+        rows = [
+            h
+            for o in ctx.kb.organisations.values()
+            if not q.org_type or o.org_type == q.org_type
+            for h in ctx.kb.history(o.org_id)
+            if h.published and (q.span is None or in_span(q.span, h)) and (not q.region or h.region == q.region)
+        ]
         rows.sort(key=lambda h: (h.published or "", h.inspection_id), reverse=True)
         if q.span is None:
             rows = rows[:limit]
     what = PLURALS.get(q.org_type or "", "inspections")
-    heading = ("Most recently published inspections" if not (q.org_type or q.span or q.region) else
-               " ".join(f"Most recently published {'inspections of ' + what if q.org_type else 'inspections'} "
-                        f"{_describe({'region': q.region, 'programme': None, 'year': None}, q.span)}".split()))
+    heading = (
+        "Most recently published inspections"
+        if not (q.org_type or q.span or q.region)
+        else " ".join(
+            f"Most recently published {'inspections of ' + what if q.org_type else 'inspections'} "
+            f"{_describe({'region': q.region, 'programme': None, 'year': None}, q.span)}".split()
+        )
+    )
     undated = ctx.kb.undated_count()
     r = ctx.renderer()
     shown, left_out = cap(rows)
-    pages = r.pages("latest.j2", shown, 10, undated=undated, heading=heading, empty=not rows,
-                    footnote=_left_out(left_out))
+    pages = r.pages(
+        "latest.j2", shown, 10, undated=undated, heading=heading, empty=not rows, footnote=_left_out(left_out)
+    )
     ref = _ref("/latest", f, span=q.span)
     return ctx.answer(ANSWER, "latest", q, heading, pages, r, ref=ref)
 
 
-__all__ = ["league", "rating_list", "count", "score_list", "latest", "changed", "standard_list", "collection",
-           "owned_by", "owners", "PLURALS", "TYPE_LABELS"]
+__all__ = [
+    "PLURALS",
+    "TYPE_LABELS",
+    "changed",
+    "collection",
+    "count",
+    "latest",
+    "league",
+    "owned_by",
+    "owners",
+    "rating_list",
+    "score_list",
+    "standard_list",
+]

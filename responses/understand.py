@@ -27,7 +27,7 @@ from responses import slots
 from responses.intents import COMMANDS, ORG_INTENTS, WORDS, choose, set_words
 from responses.query import Query
 
-__all__ = ["Query", "Understander", "MAX_QUESTION", "find_programme", "find_rating", "find_topics", "find_type"]
+__all__ = ["MAX_QUESTION", "Query", "Understander", "find_programme", "find_rating", "find_topics", "find_type"]
 
 #: The longest question we read; the rest of a pasted essay is ignored (and the answer says so).
 MAX_QUESTION = 500
@@ -59,7 +59,10 @@ PROGRAMMES: list[tuple[str, str]] = [
 #: Topic words people use, mapped to the data's finding topics.
 TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"caseloads?|workloads?|case ?loads?|overworked|overstretched|too many cases", ("workloads",)),
-    (r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?", ("staffing",)),
+    (
+        r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?",
+        ("staffing",),
+    ),
     (r"domestic abuse|domestic violence|\bdv\b|\bda\b", ("domestic-abuse",)),
     (r"safeguard\w*|child\w*|children s services", ("safeguarding",)),
     (r"risk of (serious )?harm|\brisk\w*|public protection|dangerous|\bharm\b|\bmappa\b", ("risk-of-harm",)),
@@ -70,7 +73,10 @@ TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"through the gate|resettle\w*|prison leavers?|release", ("through-the-gate",)),
     (r"courts?\b|sentenc\w*|pre sentence", ("court-work",)),
     (r"accommodation|housing|homeless\w*", ("accommodation",)),
-    (r"\bict\b|\bit (?:systems?|problems|issues|failures|support|kit)\b|computer\w*|systems?|technology|digital", ("it",)),
+    (
+        r"\bict\b|\bit (?:systems?|problems|issues|failures|support|kit)\b|computer\w*|systems?|technology|digital",
+        ("it",),
+    ),
     (r"fund\w*|budget\w*|money|finance\w*|contracts?|commercial", ("funding",)),
     (r"divers\w*|race|racial|ethnic\w*|equalit\w*|discriminat\w*", ("diversity",)),
     (r"interventions?|programmes? for|accredited|rehabilitative", ("interventions",)),
@@ -87,20 +93,45 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
 #: Words that fit many names but only say what kind of body is meant.
-_KIND_ONLY = {"youth", "youth justice", "youth offending", "youth justice service", "youth offending service",
-              "youth offending team", "youth services", "youth service"}
+_KIND_ONLY = {
+    "youth",
+    "youth justice",
+    "youth offending",
+    "youth justice service",
+    "youth offending service",
+    "youth offending team",
+    "youth services",
+    "youth service",
+}
 _WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
 SHORT_FORMS: dict[str, str] = {
-    "northants": "northamptonshire", "notts": "nottinghamshire", "lancs": "lancashire", "glos": "gloucestershire",
-    "gloucs": "gloucestershire", "herts": "hertfordshire", "beds": "bedfordshire", "cambs": "cambridgeshire",
-    "worcs": "worcestershire", "wilts": "wiltshire", "leics": "leicestershire", "derbys": "derbyshire",
-    "yorks": "yorkshire", "staffs": "staffordshire", "lincs": "lincolnshire", "bucks": "buckinghamshire",
-    "oxon": "oxfordshire", "hants": "hampshire", "warks": "warwickshire", "northumb": "northumberland",
+    "northants": "northamptonshire",
+    "notts": "nottinghamshire",
+    "lancs": "lancashire",
+    "glos": "gloucestershire",
+    "gloucs": "gloucestershire",
+    "herts": "hertfordshire",
+    "beds": "bedfordshire",
+    "cambs": "cambridgeshire",
+    "worcs": "worcestershire",
+    "wilts": "wiltshire",
+    "leics": "leicestershire",
+    "derbys": "derbyshire",
+    "yorks": "yorkshire",
+    "staffs": "staffordshire",
+    "lincs": "lincolnshire",
+    "bucks": "buckinghamshire",
+    "oxon": "oxfordshire",
+    "hants": "hampshire",
+    "warks": "warwickshire",
+    "northumb": "northumberland",
 }
 _SHORT_RE = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b", re.I)
-_COMPASS_RE = re.compile(r"\b([NSEW])\.? (?=yorks|yorkshire|wales|kent|london|essex|lincs|lincolnshire|sussex|tyneside)", re.I)
+_COMPASS_RE = re.compile(
+    r"\b([NSEW])\.? (?=yorks|yorkshire|wales|kent|london|essex|lincs|lincolnshire|sussex|tyneside)", re.I
+)
 _COMPASS = {"n": "North", "s": "South", "e": "East", "w": "West"}
 
 
@@ -155,11 +186,14 @@ def find_region(norm: str, pattern: re.Pattern, keys: dict[str, str]) -> str | N
 class Understander:
     """Parses questions against one knowledge base's names and regions."""
 
-    def __init__(self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str],
-                 vocabulary: Vocabulary | None = None):
+    def __init__(
+        self, resolver: Resolver, regions: list[str], key_to_org: dict[str, str], vocabulary: Vocabulary | None = None
+    ):
         self.resolver = resolver
         self.vocabulary = vocabulary or Vocabulary()
-        self.regions = [r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}]
+        self.regions = [
+            r for r in regions if r not in {"Midlands", "South West South Central", "South East and Eastern"}
+        ]
         self.region_re, self.region_keys = region_pattern(self.regions)
         self.key_to_org = key_to_org
 
@@ -250,8 +284,13 @@ class Understander:
         q.change = slots.find_change(norm)
         if q.change is not None:
             q.rating = None  # "from Good to Inadequate" names two ratings: they belong to the change
-        q.direction = ("down" if re.search(r"\b(declin\w*|got worse|gotten worse|went down|deteriorat\w*|worsened|fell|dropped)\b", norm)
-                       else "up" if re.search(r"\b(improved|got better|went up|rose)\b", norm) else None)
+        q.direction = (
+            "down"
+            if re.search(r"\b(declin\w*|got worse|gotten worse|went down|deteriorat\w*|worsened|fell|dropped)\b", norm)
+            else "up"
+            if re.search(r"\b(improved|got better|went up|rose)\b", norm)
+            else None
+        )
         q.standard = slots.find_standard(norm, q.rating)
         if q.standard:  # "Outstanding for Through the Gate": the words name the standard, not a topic
             q.topics = ()
@@ -266,7 +305,9 @@ class Understander:
         q.out_of_scope = slots.find_out_of_scope(norm)
         # "the new youth programme" names a programme: its "new" does not ask for the latest inspections
         dated = re.sub(next(p for p, v in PROGRAMMES if v == q.programme), " ", norm) if q.programme else norm
-        q.latest = bool(WORDS["latest"].search(dated)) or bool(re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm))
+        q.latest = bool(WORDS["latest"].search(dated)) or bool(
+            re.search(r"\b(inspected|rated) last\b|\bthe last (crc|pdu|nps|region)", norm)
+        )
         q.worst_first = bool(_WORST.search(norm)) and not re.search(r"\bbest\b", norm)
 
     def _name_words_used(self, q: Query, matches: list[Match]) -> None:

@@ -18,25 +18,55 @@ LAST_MODIFIED = "Tue, 10 Jun 2025 09:00:00 GMT"
 
 #: Items of the RSS feed: (guid, title, description, pubDate).
 RSS_ITEMS = [
-    ("n-101", "An inspection of Sheffield probation delivery unit has found it Requires improvement",
-     "<p>Inspectors found that staff in the unit carry heavy caseloads. The PDU was rated "
-     "<strong>Requires improvement</strong> overall.</p>", "Tue, 03 Jun 2025 10:15:00 +0100"),
-    ("n-102", "Sefton youth justice service rated &#8216;Outstanding&#8217; by inspectors",
-     "The youth justice service in Sefton impressed inspectors with its work with children.",
-     "Sat, 31 May 2025 00:30:00 +0100"),
-    ("n-103", "Inspection of Wolverhampton and Walsall PDU published",
-     "HM Inspectorate of Probation has published its report on the probation delivery unit.",
-     "Mon, 02 Jun 2025 09:00:00 +0100"),
-    ("n-104", "Chief Inspector's speech to the probation conference",
-     "The Chief Inspector spoke about workloads across the service.", "Thu, 29 May 2025 12:00:00 +0100"),
-    ("n-105", "Thematic inspection of work with women on probation",
-     "A national report on how probation services work with women.", "Wed, 28 May 2025 12:00:00 +0100"),
-    ("n-106", "We are recruiting inspectors: job vacancies in our probation team",
-     "Join the inspectorate and help improve probation services.", "Tue, 27 May 2025 12:00:00 +0100"),
-    ("n-107", "South Yorkshire Community Rehabilitation Company rated 'Inadequate' in second inspection",
-     "Inspectors published their findings on the South Yorkshire CRC.", "Thu, 16 Jul 2020 09:00:00 +0100"),
-    ("n-108", "Essex North probation service is Inadequate, inspectors find",
-     "The Essex North PDU was rated Inadequate.", "Tue, 17 May 2022 09:00:00 +0100"),
+    (
+        "n-101",
+        "An inspection of Sheffield probation delivery unit has found it Requires improvement",
+        "<p>Inspectors found that staff in the unit carry heavy caseloads. The PDU was rated "
+        "<strong>Requires improvement</strong> overall.</p>",
+        "Tue, 03 Jun 2025 10:15:00 +0100",
+    ),
+    (
+        "n-102",
+        "Sefton youth justice service rated &#8216;Outstanding&#8217; by inspectors",
+        "The youth justice service in Sefton impressed inspectors with its work with children.",
+        "Sat, 31 May 2025 00:30:00 +0100",
+    ),
+    (
+        "n-103",
+        "Inspection of Wolverhampton and Walsall PDU published",
+        "HM Inspectorate of Probation has published its report on the probation delivery unit.",
+        "Mon, 02 Jun 2025 09:00:00 +0100",
+    ),
+    (
+        "n-104",
+        "Chief Inspector's speech to the probation conference",
+        "The Chief Inspector spoke about workloads across the service.",
+        "Thu, 29 May 2025 12:00:00 +0100",
+    ),
+    (
+        "n-105",
+        "Thematic inspection of work with women on probation",
+        "A national report on how probation services work with women.",
+        "Wed, 28 May 2025 12:00:00 +0100",
+    ),
+    (
+        "n-106",
+        "We are recruiting inspectors: job vacancies in our probation team",
+        "Join the inspectorate and help improve probation services.",
+        "Tue, 27 May 2025 12:00:00 +0100",
+    ),
+    (
+        "n-107",
+        "South Yorkshire Community Rehabilitation Company rated 'Inadequate' in second inspection",
+        "Inspectors published their findings on the South Yorkshire CRC.",
+        "Thu, 16 Jul 2020 09:00:00 +0100",
+    ),
+    (
+        "n-108",
+        "Essex North probation service is Inadequate, inspectors find",
+        "The Essex North PDU was rated Inadequate.",
+        "Tue, 17 May 2022 09:00:00 +0100",
+    ),
 ]
 #: The URL of n-108 is the page the data already cites for that inspection.
 HELD_URL = "https://hmiprobation.justiceinspectorates.gov.uk/news/essex-north-probation-service-is-inadequate"
@@ -48,11 +78,14 @@ def item_url(guid: str) -> str:
 
 def rss(items: list[tuple[str, str, str, str]] = RSS_ITEMS) -> bytes:
     body = "".join(
-        f"<item><title>{title}</title><link>{item_url(guid)}</link><guid isPermaLink=\"false\">{guid}</guid>"
+        f'<item><title>{title}</title><link>{item_url(guid)}</link><guid isPermaLink="false">{guid}</guid>'
         f"<description><![CDATA[{desc}]]></description><pubDate>{date}</pubDate></item>"
-        for guid, title, desc, date in items)
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Inspectorate news</title>'
-            f"<link>https://inspectorate.example/</link><description>News</description>{body}</channel></rss>").encode()
+        for guid, title, desc, date in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Inspectorate news</title>'
+        f"<link>https://inspectorate.example/</link><description>News</description>{body}</channel></rss>"
+    ).encode()
 
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -111,8 +144,11 @@ class FeedServer:
         self._record(request)
         if request.headers.get("If-None-Match") == ETAG:
             return web.Response(status=304, headers={"ETag": ETAG})
-        return web.Response(body=self.rss_body, content_type="application/rss+xml",
-                            headers={"ETag": ETAG, "Last-Modified": LAST_MODIFIED})
+        return web.Response(
+            body=self.rss_body,
+            content_type="application/rss+xml",
+            headers={"ETag": ETAG, "Last-Modified": LAST_MODIFIED},
+        )
 
     async def _atom(self, request: web.Request) -> web.StreamResponse:
         self._record(request)

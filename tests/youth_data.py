@@ -45,8 +45,19 @@ def inspections() -> tuple[Row, ...]:
             year = int(r["published"][:4]) if r["published"] else None
             if year is None and (m := re.search(r"-(\d{4})$", r["inspection_id"])):
                 year = int(m.group(1))
-            out.append(Row(r["inspection_id"], r["org_id"], r["organisation"], r["org_type"], r["published"], year,
-                           r["overall_rating"], r["previous_rating"], r["score"]))
+            out.append(
+                Row(
+                    r["inspection_id"],
+                    r["org_id"],
+                    r["organisation"],
+                    r["org_type"],
+                    r["published"],
+                    year,
+                    r["overall_rating"],
+                    r["previous_rating"],
+                    r["score"],
+                )
+            )
     return tuple(out)
 
 
@@ -76,7 +87,7 @@ def latest_rated(rating: str | None = None, region: str | None = None, year: int
     out = []
     for org_id in youth_org_ids():
         rows = [r for r in history(org_id) if r.overall_rating and (year is None or r.year == year)]
-        if not rows or region and regions().get(org_id) != region:
+        if not rows or (region and regions().get(org_id) != region):
             continue
         if rating is None or rows[-1].overall_rating == rating:
             out.append(rows[-1])

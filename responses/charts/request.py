@@ -174,8 +174,11 @@ def parse(engine: Engine, text: str) -> ChartRequest | Answer | None:
     years_asked = bool(_YEARS_FIRST.match(rest))  # "/chart years ...": even a name in it does not make a history
     q = engine.understander.understand(rest) if rest else None
     # The region the words name, even where it is also a body's name (the parser then leaves it out).
-    region = q.region or find_region(q.norm, engine.understander.region_re, engine.understander.region_keys) \
-        if q is not None else None
+    region = (
+        q.region or find_region(q.norm, engine.understander.region_re, engine.understander.region_keys)
+        if q is not None
+        else None
+    )
     if q is not None and region and not years and _region_league(q, region):
         return _league(engine, rest, text)  # "ratings in Wales": the region's league, not Wales CRC
     if q is not None and q.topics and not command:

@@ -45,8 +45,9 @@ async def running_bot(settings: Settings, engine: Any) -> AsyncIterator[Any]:
         assert application.post_init is not None
         await application.post_init(application)
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0.0, timeout=dtm.timedelta(seconds=1),
-                                                allowed_updates=ALLOWED_UPDATES)
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=dtm.timedelta(seconds=1), allowed_updates=ALLOWED_UPDATES
+        )
         await application.start()
     server = serving(settings.base_url)  # None when the server runs in another process (benchmarks)
     if server is not None:

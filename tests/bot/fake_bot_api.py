@@ -31,9 +31,9 @@ import json
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
 
 from aiohttp import web
 
@@ -45,16 +45,27 @@ BOT_USERNAME = "ProbationTestBot"
 GROUP_ID = -1001234567890
 
 #: Servers running in this process, by base URL, so the harness can tell one which bot it serves.
-_SERVING: dict[str, "FakeBotApi"] = {}
+_SERVING: dict[str, FakeBotApi] = {}
 
 
-def serving(base_url: str | None) -> "FakeBotApi | None":
+def serving(base_url: str | None) -> FakeBotApi | None:
     """The server in this process answering at ``base_url``, if any."""
     return _SERVING.get(base_url or "")
 
+
 #: Parameters the Bot API takes as JSON-serialised values (python-telegram-bot sends them as form fields).
-_JSON_PARAMS = {"reply_markup", "reply_parameters", "results", "commands", "link_preview_options",
-                "allowed_updates", "entities", "button", "scope", "input_message_content"}
+_JSON_PARAMS = {
+    "reply_markup",
+    "reply_parameters",
+    "results",
+    "commands",
+    "link_preview_options",
+    "allowed_updates",
+    "entities",
+    "button",
+    "scope",
+    "input_message_content",
+}
 
 # -- Telegram's HTML subset ----------------------------------------------------------------------
 
@@ -77,9 +88,9 @@ def parse_telegram_html(text: str) -> str:
     stack: list[str] = []
     pos = entities = 0
     for m in _TOKEN.finditer(text):
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         pos = m.end()
-        offset = len(text[:m.start()].encode())
+        offset = len(text[: m.start()].encode())
         if m.group("bare"):
             raise HtmlError(f"Unsupported start tag or unescaped {m.group('bare')!r} at byte offset {offset}")
         if m.group("entity"):
@@ -135,14 +146,17 @@ def utf16_len(text: str) -> int:
 def entities_for(text: str) -> list[dict[str, Any]]:
     """The bot_command and mention entities Telegram's clients attach to a typed message."""
     entities = []
-    for pattern, kind in ((r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", "bot_command"),
-                          (r"(?<![\w@/])@[A-Za-z0-9_]{5,32}", "mention")):
+    for pattern, kind in (
+        (r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", "bot_command"),
+        (r"(?<![\w@/])@[A-Za-z0-9_]{5,32}", "mention"),
+    ):
         for m in re.finditer(pattern, text):
-            entities.append({"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group(0))})
+            entities.append({"type": kind, "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group(0))})
     return sorted(entities, key=lambda e: e["offset"])
 
 
 # -- records ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Call:
@@ -190,7 +204,7 @@ class _Failure:
 
 _FAILURES: dict[str, tuple[int, str]] = {
     "429": (429, "Too Many Requests: retry after {retry_after}"),
-    "400-parse": (400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0"),
+    "400-parse": (400, 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 0'),
     "403": (403, "Forbidden: bot was blocked by the user"),
 }
 
@@ -320,8 +334,11 @@ class FakeBotApi:
 
     def chat(self, chat_id: int, title: str = "Union reps") -> dict[str, Any]:
         if chat_id not in self._chats:
-            self._chats[chat_id] = ({"id": chat_id, "type": "private", "first_name": f"User{chat_id}"} if chat_id > 0
-                                    else {"id": chat_id, "type": "supergroup", "title": title})
+            self._chats[chat_id] = (
+                {"id": chat_id, "type": "private", "first_name": f"User{chat_id}"}
+                if chat_id > 0
+                else {"id": chat_id, "type": "supergroup", "title": title}
+            )
         return self._chats[chat_id]
 
     def push(self, update: dict[str, Any]) -> int:
@@ -332,13 +349,17 @@ class FakeBotApi:
         self._changed.set()
         return update_id
 
-    def make_message(self, text: str, *, chat_id: int, user_id: int | None = None,
-                     reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    def make_message(
+        self, text: str, *, chat_id: int, user_id: int | None = None, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The message Telegram would deliver when someone types ``text`` in a chat (not queued)."""
         user_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 2001)
         message: dict[str, Any] = {
-            "message_id": next(self._message_ids), "date": int(time.time()), "chat": self.chat(chat_id),
-            "from": self.user(user_id), "text": text,
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self.user(user_id),
+            "text": text,
         }
         if entities := entities_for(text):
             message["entities"] = entities
@@ -346,8 +367,9 @@ class FakeBotApi:
             message["reply_to_message"] = reply_to
         return message
 
-    def send_text(self, text: str, *, chat_id: int, user_id: int | None = None,
-                  reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    def send_text(
+        self, text: str, *, chat_id: int, user_id: int | None = None, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Someone types ``text`` in a chat; returns the message as the bot will see it."""
         message = self.make_message(text, chat_id=chat_id, user_id=user_id, reply_to=reply_to)
         self.push({"message": message})
@@ -356,8 +378,9 @@ class FakeBotApi:
     def private(self, text: str, user_id: int = 1001) -> dict[str, Any]:
         return self.send_text(text, chat_id=user_id)
 
-    def group(self, text: str, user_id: int = 2001, chat_id: int = GROUP_ID,
-              reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+    def group(
+        self, text: str, user_id: int = 2001, chat_id: int = GROUP_ID, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         return self.send_text(text, chat_id=chat_id, user_id=user_id, reply_to=reply_to)
 
     def message_of(self, call: Call) -> dict[str, Any]:
@@ -369,15 +392,32 @@ class FakeBotApi:
         """Press the button ``label`` on the message ``sent`` created, as it is now (edits included)."""
         message = self.message_of(sent)
         if data is None:
-            data = next((b["callback_data"] for row in message.get("reply_markup", {}).get("inline_keyboard", [])
-                         for b in row if label in b["text"]), None)
+            data = next(
+                (
+                    b["callback_data"]
+                    for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+                    for b in row
+                    if label in b["text"]
+                ),
+                None,
+            )
             if data is None:
-                raise AssertionError(f"no button {label!r} on message {message['message_id']}: "
-                                     f"{message.get('reply_markup')}")
+                raise AssertionError(
+                    f"no button {label!r} on message {message['message_id']}: {message.get('reply_markup')}"
+                )
         query_id = f"cq{next(self._ids)}"
         self._queries[query_id] = time.monotonic()
-        self.push({"callback_query": {"id": query_id, "from": self.user(user_id), "message": _public(message),
-                                      "chat_instance": f"ci{message['chat']['id']}", "data": data}})
+        self.push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self.user(user_id),
+                    "message": _public(message),
+                    "chat_instance": f"ci{message['chat']['id']}",
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def open_link(self, url: str, user_id: int = 1001) -> dict[str, Any]:
@@ -413,16 +453,27 @@ class FakeBotApi:
 
     # -- inspecting what the bot did ------------------------------------------------------------
     def calls_to(self, method: str, chat_id: int | None = None, *, ok_only: bool = False) -> list[Call]:
-        return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)
-                and (not ok_only or c.status == 200)]
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or c.chat_id == chat_id) and (not ok_only or c.status == 200)
+        ]
 
-    async def wait_for(self, method: str, where: Callable[[Call], bool] = lambda c: True, *, count: int = 1,
-                       timeout: float = 5.0, ok_only: bool = True) -> list[Call]:
+    async def wait_for(
+        self,
+        method: str,
+        where: Callable[[Call], bool] = lambda c: True,
+        *,
+        count: int = 1,
+        timeout: float = 5.0,
+        ok_only: bool = True,
+    ) -> list[Call]:
         """The first ``count`` calls to ``method`` matching ``where``, waiting up to ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
-            found = [c for c in self.calls
-                     if c.done and c.method == method and where(c) and (not ok_only or c.status == 200)]
+            found = [
+                c for c in self.calls if c.done and c.method == method and where(c) and (not ok_only or c.status == 200)
+            ]
             if len(found) >= count:
                 return found[:count]
             if time.monotonic() > deadline:
@@ -434,8 +485,10 @@ class FakeBotApi:
         """The bot's sendMessage that replies to ``message``."""
         chat_id, message_id = message["chat"]["id"], message["message_id"]
         (call,) = await self.wait_for(
-            "sendMessage", lambda c: c.chat_id == chat_id
-            and (c.params.get("reply_parameters") or {}).get("message_id") == message_id, timeout=timeout)
+            "sendMessage",
+            lambda c: c.chat_id == chat_id and (c.params.get("reply_parameters") or {}).get("message_id") == message_id,
+            timeout=timeout,
+        )
         return call
 
     async def settle(self, timeout: float = 10.0) -> None:
@@ -511,13 +564,18 @@ class FakeBotApi:
     @staticmethod
     def _error(call: Call, status: int, description: str, **extra: Any) -> web.Response:
         call.status = status
-        return web.json_response({"ok": False, "error_code": status, "description": description, **extra},
-                                 status=status)
+        return web.json_response(
+            {"ok": False, "error_code": status, "description": description, **extra}, status=status
+        )
 
     # -- methods --------------------------------------------------------------------------------
     async def _m_getMe(self, params: dict[str, Any], call: Call) -> dict[str, Any]:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": True}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
 
     async def _m_getUpdates(self, params: dict[str, Any], call: Call) -> list[dict[str, Any]]:
         if "allowed_updates" in params:
@@ -566,8 +624,15 @@ class FakeBotApi:
                 if data is not None and not 1 <= len(data.encode()) <= facts.CALLBACK_DATA_LIMIT:
                     raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
-    def _visible_text(self, text: str, parse_mode: str | None, entities: Any = None, *,
-                      limit: int = facts.MESSAGE_TEXT_LIMIT, what: str = "message text") -> str:
+    def _visible_text(
+        self,
+        text: str,
+        parse_mode: str | None,
+        entities: Any = None,
+        *,
+        limit: int = facts.MESSAGE_TEXT_LIMIT,
+        what: str = "message text",
+    ) -> str:
         """The text a reader would see; 400 for what Telegram refuses (judged on the visible text).
 
         For a media caption: ``_visible_text(caption, parse_mode, caption_entities, limit=facts.CAPTION_LIMIT,
@@ -598,13 +663,22 @@ class FakeBotApi:
         if chat_id not in self._chats:
             raise _ApiError(400, "Bad Request: chat not found")
         if chat_id in self.blocked:
-            raise _ApiError(403, "Forbidden: bot was blocked by the user" if chat_id > 0
-                            else "Forbidden: bot was kicked from the supergroup chat")
+            raise _ApiError(
+                403,
+                "Forbidden: bot was blocked by the user"
+                if chat_id > 0
+                else "Forbidden: bot was kicked from the supergroup chat",
+            )
         visible = self._visible_text(params.get("text", ""), params.get("parse_mode"), params.get("entities"))
         self._check_markup(params)
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                                   "chat": self._chats[chat_id], "from": self.bot_user, "text": visible,
-                                   "_source": params.get("text")}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chats[chat_id],
+            "from": self.bot_user,
+            "text": visible,
+            "_source": params.get("text"),
+        }
         if markup := _keyboard(params):
             message["reply_markup"] = markup
         self._messages[(chat_id, message["message_id"])] = message
@@ -638,9 +712,14 @@ class FakeBotApi:
         self._check_markup(params)
         self.photos[file_id] = data
         size = {"file_id": file_id, "file_unique_id": file_id, "width": width, "height": height, "file_size": len(data)}
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
-                                   "chat": self._chats[chat_id], "from": self.bot_user, "photo": [size],
-                                   "caption": visible}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chats[chat_id],
+            "from": self.bot_user,
+            "photo": [size],
+            "caption": visible,
+        }
         self._messages[(chat_id, message["message_id"])] = message
         call.result_message_id = message["message_id"]
         return _public(message)
@@ -658,8 +737,11 @@ class FakeBotApi:
         self._check_markup(params)
         markup = _keyboard(params)
         if message["_source"] == params.get("text") and message.get("reply_markup") == markup:
-            raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
-                                 "markup are exactly the same as a current content and reply markup of the message")
+            raise _ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         message.update(text=visible, _source=params.get("text"))
         if markup:
             message["reply_markup"] = markup
@@ -677,8 +759,11 @@ class FakeBotApi:
             raise _ApiError(400, "Bad Request: message to edit not found")
         markup = _keyboard(params)
         if message.get("reply_markup") == markup:
-            raise _ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
-                                 "markup are exactly the same as a current content and reply markup of the message")
+            raise _ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
         if markup:
             message["reply_markup"] = markup
         else:
@@ -709,8 +794,10 @@ class FakeBotApi:
 
     async def _m_setMyCommands(self, params: dict[str, Any], call: Call) -> bool:
         for command in params.get("commands") or []:
-            if not re.fullmatch(facts.COMMAND_PATTERN, command["command"]) \
-                    or not 1 <= len(command["description"]) <= facts.COMMAND_DESCRIPTION_LIMIT:
+            if (
+                not re.fullmatch(facts.COMMAND_PATTERN, command["command"])
+                or not 1 <= len(command["description"]) <= facts.COMMAND_DESCRIPTION_LIMIT
+            ):
                 raise _ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
@@ -721,11 +808,25 @@ class FakeBotApi:
         user = self.user(user_id)
         if user_id not in self.admins.get(chat_id, set()):
             return {"status": "member", "user": user}
-        rights = ("can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-                  "can_manage_video_chats", "can_restrict_members", "can_promote_members", "can_change_info",
-                  "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories")
-        return {"status": "administrator", "user": user, **{r: r in ("can_manage_chat", "can_change_info")
-                                                             for r in rights}}
+        rights = (
+            "can_be_edited",
+            "is_anonymous",
+            "can_manage_chat",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_restrict_members",
+            "can_promote_members",
+            "can_change_info",
+            "can_invite_users",
+            "can_post_stories",
+            "can_edit_stories",
+            "can_delete_stories",
+        )
+        return {
+            "status": "administrator",
+            "user": user,
+            **{r: r in ("can_manage_chat", "can_change_info") for r in rights},
+        }
 
     async def _m_deleteWebhook(self, params: dict[str, Any], call: Call) -> bool:
         return True
@@ -751,9 +852,27 @@ class _ApiError(Exception):
         self.status, self.description, self.retry_after = status, description, retry_after
 
 
-_ENTITY_TYPES = {"mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold", "italic",
-                 "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote", "code", "pre",
-                 "text_link", "text_mention", "custom_emoji"}
+_ENTITY_TYPES = {
+    "mention",
+    "hashtag",
+    "cashtag",
+    "bot_command",
+    "url",
+    "email",
+    "phone_number",
+    "bold",
+    "italic",
+    "underline",
+    "strikethrough",
+    "spoiler",
+    "blockquote",
+    "expandable_blockquote",
+    "code",
+    "pre",
+    "text_link",
+    "text_mention",
+    "custom_emoji",
+}
 
 
 def _check_entities(entities: Any, visible: str) -> None:
@@ -766,8 +885,13 @@ def _check_entities(entities: Any, visible: str) -> None:
         if not isinstance(entity, dict) or entity.get("type") not in _ENTITY_TYPES:
             raise bad
         offset, length = entity.get("offset"), entity.get("length")
-        if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length < 1 \
-                or offset + length > size:
+        if (
+            not isinstance(offset, int)
+            or not isinstance(length, int)
+            or offset < 0
+            or length < 1
+            or offset + length > size
+        ):
             raise bad
         if entity["type"] == "text_link" and not entity.get("url"):
             raise bad

@@ -19,14 +19,16 @@ import html
 from responses import ANSWER, CHOICES, NO_MATCH, Answer, Choice, Citation, Page
 
 LEAGUE_PAGES = 3
-CITATION = Citation(1, "Inspection report", "https://www.justiceinspectorates.gov.uk/hmiprobation/",
-                    "2019-05", "May 2019")
+CITATION = Citation(
+    1, "Inspection report", "https://www.justiceinspectorates.gov.uk/hmiprobation/", "2019-05", "May 2019"
+)
 
 
 def _page(title: str, body: str) -> Page:
-    return Page(html=f"<b>{html.escape(title)}</b>\n{html.escape(body)}\n"
-                     f'<a href="{CITATION.url}">[1] {CITATION.title}</a>',
-                text=f"{title}\n{body}\n[1] {CITATION.title}: {CITATION.url}")
+    return Page(
+        html=f'<b>{html.escape(title)}</b>\n{html.escape(body)}\n<a href="{CITATION.url}">[1] {CITATION.title}</a>',
+        text=f"{title}\n{body}\n[1] {CITATION.title}: {CITATION.url}",
+    )
 
 
 class ScriptedEngine:
@@ -36,25 +38,50 @@ class ScriptedEngine:
 
     def _league(self, compact: bool) -> Answer:
         if compact:
-            return Answer(kind=ANSWER, intent="league", question="/league", title="League table",
-                          pages=[_page("League table (top 3)", "1. Alpha 2. Beta 3. Gamma")],
-                          citations=[CITATION], ref="/league all", more_ref="/league all")
+            return Answer(
+                kind=ANSWER,
+                intent="league",
+                question="/league",
+                title="League table",
+                pages=[_page("League table (top 3)", "1. Alpha 2. Beta 3. Gamma")],
+                citations=[CITATION],
+                ref="/league all",
+                more_ref="/league all",
+            )
         pages = [_page(f"League table, page {n + 1}", f"rows {n * 10 + 1}-{n * 10 + 10}") for n in range(LEAGUE_PAGES)]
-        return Answer(kind=ANSWER, intent="league", question="/league", title="League table", pages=pages,
-                      citations=[CITATION], ref="/league all")
+        return Answer(
+            kind=ANSWER,
+            intent="league",
+            question="/league",
+            title="League table",
+            pages=pages,
+            citations=[CITATION],
+            ref="/league all",
+        )
 
     def _org(self, org_id: str, compact: bool) -> Answer:
         name = {"wales-crc": "Wales CRC", "wales-nps": "Wales NPS division"}.get(org_id)
         if name is None:
             return self._no_match(f"/inspection #{org_id}")
-        return Answer(kind=ANSWER, intent="inspection", question=name, title=name,
-                      pages=[_page(name, f"Rated Requires improvement{' (compact)' if compact else ''}")],
-                      citations=[CITATION], ref=f"/inspection #{org_id}")
+        return Answer(
+            kind=ANSWER,
+            intent="inspection",
+            question=name,
+            title=name,
+            pages=[_page(name, f"Rated Requires improvement{' (compact)' if compact else ''}")],
+            citations=[CITATION],
+            ref=f"/inspection #{org_id}",
+        )
 
     @staticmethod
     def _no_match(question: str) -> Answer:
-        return Answer(kind=NO_MATCH, intent="none", question=question, title="No match",
-                      pages=[Page(html="I couldn't find that.", text="I couldn't find that.")])
+        return Answer(
+            kind=NO_MATCH,
+            intent="none",
+            question=question,
+            title="No match",
+            pages=[Page(html="I couldn't find that.", text="I couldn't find that.")],
+        )
 
     def ask(self, question: str, *, compact: bool = False, conversation: str | None = None) -> Answer:
         self.asked.append((question, compact))
@@ -63,18 +90,36 @@ class ScriptedEngine:
         if q.startswith("/league"):
             return self._league(compact)
         if q == "which wales":
-            return Answer(kind=CHOICES, intent="choices", question=q, title="Which Wales?",
-                          pages=[Page(html="Which did you mean?", text="Which did you mean?")],
-                          choices=[Choice("Wales CRC", "wales-crc", "/inspection #wales-crc"),
-                                   Choice("Wales NPS division", "wales-nps", "/inspection #wales-nps")])
+            return Answer(
+                kind=CHOICES,
+                intent="choices",
+                question=q,
+                title="Which Wales?",
+                pages=[Page(html="Which did you mean?", text="Which did you mean?")],
+                choices=[
+                    Choice("Wales CRC", "wales-crc", "/inspection #wales-crc"),
+                    Choice("Wales NPS division", "wales-nps", "/inspection #wales-nps"),
+                ],
+            )
         if q == "badhtml":
-            return Answer(kind=ANSWER, intent="echo", question=q, title="Bad HTML",
-                          pages=[Page(html="<blink>unsupported tag</blink>", text="unsupported tag (plain)")])
+            return Answer(
+                kind=ANSWER,
+                intent="echo",
+                question=q,
+                title="Bad HTML",
+                pages=[Page(html="<blink>unsupported tag</blink>", text="unsupported tag (plain)")],
+            )
         if q == "boom":
             raise RuntimeError("the engine broke")
         suffix = " (compact)" if compact else ""
-        return Answer(kind=ANSWER, intent="echo", question=q, title=f"You asked: {q}",
-                      pages=[_page(f"You asked: {q}{suffix}", "An answer.")], citations=[CITATION])
+        return Answer(
+            kind=ANSWER,
+            intent="echo",
+            question=q,
+            title=f"You asked: {q}",
+            pages=[_page(f"You asked: {q}{suffix}", "An answer.")],
+            citations=[CITATION],
+        )
 
     def from_ref(self, ref: str, *, compact: bool = False) -> Answer:
         if ref == "boom":

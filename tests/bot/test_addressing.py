@@ -22,15 +22,23 @@ _ids = itertools.count(50_000)
 
 def message_from(api: FakeBotApi, sender: dict[str, Any], text: str) -> dict[str, Any]:
     """A message ``sender`` posted in the group earlier (not queued: only replied to)."""
-    return {"message_id": next(_ids), "date": int(time.time()), "chat": api.chat(GROUP_ID), "from": sender,
-            "text": text}
+    return {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": api.chat(GROUP_ID),
+        "from": sender,
+        "text": text,
+    }
 
 
 async def assert_silent(api: FakeBotApi, *asked: dict[str, Any]) -> None:
     await api.settle()
     ids = {m["message_id"] for m in asked}
-    answered = [c for c in api.calls_to("sendMessage", GROUP_ID)
-                if (c.params.get("reply_parameters") or {}).get("message_id") in ids]
+    answered = [
+        c
+        for c in api.calls_to("sendMessage", GROUP_ID)
+        if (c.params.get("reply_parameters") or {}).get("message_id") in ids
+    ]
     assert answered == [], [c.text[:80] for c in answered]
 
 
@@ -65,9 +73,12 @@ async def test_a_command_for_us_in_the_middle_of_a_message_is_not_a_command(api,
 
 
 async def test_a_longer_username_is_not_our_name(api, real_bot):
-    await assert_silent(api, api.group(f"@{BOT_USERNAME}XYZ how did Sheffield do?"),
-                        api.group(f"/inspection@{BOT_USERNAME}XYZ Sheffield"),
-                        api.group(f"@X{BOT_USERNAME} how did Sheffield do?"))
+    await assert_silent(
+        api,
+        api.group(f"@{BOT_USERNAME}XYZ how did Sheffield do?"),
+        api.group(f"/inspection@{BOT_USERNAME}XYZ Sheffield"),
+        api.group(f"@X{BOT_USERNAME} how did Sheffield do?"),
+    )
     await assert_answered_about(api, api.group(f"@{BOT_USERNAME.lower()} how did Sheffield do?"), "Sheffield")
 
 
@@ -86,6 +97,9 @@ async def test_a_command_for_another_bot_is_left_alone_even_in_a_reply_to_us(api
     """``/league@OtherBot`` belongs to the other bot whatever it replies to (the README promises the bot
     ignores it); any other reply to us is ours."""
     ours = message_from(api, {**api.bot_user}, "Sheffield PDU ...")
-    await assert_silent(api, api.group("/league@OtherHelperBot", user_id=2003),
-                        api.group("/league@OtherHelperBot crc", user_id=2003, reply_to=ours))
+    await assert_silent(
+        api,
+        api.group("/league@OtherHelperBot", user_id=2003),
+        api.group("/league@OtherHelperBot crc", user_id=2003, reply_to=ours),
+    )
     await assert_answered_about(api, api.group("how did Doncaster do?", reply_to=ours), "Doncaster")

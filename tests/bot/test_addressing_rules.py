@@ -24,10 +24,21 @@ PERSON = {"id": 2001, "is_bot": False, "first_name": "Sam"}
 CHAT = {"id": GROUP_ID, "type": "supergroup", "title": "Union reps"}
 
 
-def message(text: str, *, reply_to: dict[str, Any] | None = None, entities: list[dict[str, Any]] | None = None,
-            username: str | None = BOT_USERNAME) -> Message:
-    data: dict[str, Any] = {"message_id": 7, "date": int(time.time()), "chat": CHAT, "from": PERSON, "text": text,
-                            "entities": entities if entities is not None else entities_for(text)}
+def message(
+    text: str,
+    *,
+    reply_to: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    username: str | None = BOT_USERNAME,
+) -> Message:
+    data: dict[str, Any] = {
+        "message_id": 7,
+        "date": int(time.time()),
+        "chat": CHAT,
+        "from": PERSON,
+        "text": text,
+        "entities": entities if entities is not None else entities_for(text),
+    }
     if reply_to is not None:
         data["reply_to_message"] = reply_to
     msg = Message.de_json(data, None)
@@ -43,38 +54,45 @@ def addressed(msg: Message) -> bool:
     return bool(ADDRESSED_TO_BOT.check_update(Update(update_id=1, message=msg)))
 
 
-@pytest.mark.parametrize("text", [
-    f"@{BOT_USERNAME} how did Leeds do?",
-    f"hey @{BOT_USERNAME}, Leeds?",
-    f"@{BOT_USERNAME.lower()} Leeds",
-    f"@{BOT_USERNAME.upper()} Leeds",
-    f"/league@{BOT_USERNAME}",
-    f"/league@{BOT_USERNAME.lower()} crc",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"@{BOT_USERNAME} how did Leeds do?",
+        f"hey @{BOT_USERNAME}, Leeds?",
+        f"@{BOT_USERNAME.lower()} Leeds",
+        f"@{BOT_USERNAME.upper()} Leeds",
+        f"/league@{BOT_USERNAME}",
+        f"/league@{BOT_USERNAME.lower()} crc",
+    ],
+)
 def test_mentions_and_named_commands_are_for_us(text):
     assert mentions_bot(message(text)) and addressed(message(text))
 
 
-@pytest.mark.parametrize("text", [
-    "how did Leeds do?",
-    "@SomeoneElse how did Leeds do?",
-    f"@{BOT_USERNAME}XYZ how did Leeds do?",
-    f"@X{BOT_USERNAME} how did Leeds do?",
-    f"@{BOT_USERNAME[:-1]} how did Leeds do?",
-    f"/league@{BOT_USERNAME}XYZ",
-    "/league@OtherHelperBot",
-    f"I typed /league@{BOT_USERNAME} yesterday",
-    "/league",  # a bare command is the command handler's business, not a mention
-    f"mail x@{BOT_USERNAME}.org",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how did Leeds do?",
+        "@SomeoneElse how did Leeds do?",
+        f"@{BOT_USERNAME}XYZ how did Leeds do?",
+        f"@X{BOT_USERNAME} how did Leeds do?",
+        f"@{BOT_USERNAME[:-1]} how did Leeds do?",
+        f"/league@{BOT_USERNAME}XYZ",
+        "/league@OtherHelperBot",
+        f"I typed /league@{BOT_USERNAME} yesterday",
+        "/league",  # a bare command is the command handler's business, not a mention
+        f"mail x@{BOT_USERNAME}.org",
+    ],
+)
 def test_other_names_and_commands_elsewhere_are_not(text):
     assert not mentions_bot(message(text)) and not addressed(message(text))
 
 
 def test_a_text_mention_of_the_bot_counts_and_of_anyone_else_does_not():
     def mention(user: dict[str, Any]) -> Message:
-        return message("Probation Bot, Leeds?", entities=[{"type": "text_mention", "offset": 0, "length": 13,
-                                                            "user": user}])
+        return message(
+            "Probation Bot, Leeds?", entities=[{"type": "text_mention", "offset": 0, "length": 13, "user": user}]
+        )
 
     assert mentions_bot(mention(OURS)) and addressed(mention(OURS))
     assert not mentions_bot(mention(PERSON)) and not addressed(mention(PERSON))
@@ -83,8 +101,9 @@ def test_a_text_mention_of_the_bot_counts_and_of_anyone_else_does_not():
 
 def test_a_bot_without_a_username_matches_no_mention():
     assert not mentions_bot(message("@ab Leeds", username=None))
-    assert not mentions_bot(message("@XXXX Leeds", username=None,
-                                    entities=[{"type": "mention", "offset": 0, "length": 5}]))
+    assert not mentions_bot(
+        message("@XXXX Leeds", username=None, entities=[{"type": "mention", "offset": 0, "length": 5}])
+    )
     assert not mentions_bot(message("/league@", username=None))
 
 
@@ -117,26 +136,29 @@ def test_a_reply_to_a_message_without_a_sender_is_not_to_us():
     assert not is_reply_to_bot(message("Leeds?", reply_to=anonymous))
 
 
-@pytest.mark.parametrize("text, question", [
-    (f"/league@{BOT_USERNAME} crc", "/league crc"),
-    (f"/LEAGUE@{BOT_USERNAME.lower()}", "/LEAGUE"),
-    (f"  /league@{BOT_USERNAME}   crc  ", "/league crc"),
-    (f"/league@{BOT_USERNAME}XYZ crc", f"/league@{BOT_USERNAME}XYZ crc"),  # not our name: left alone
-    (f"see /league@{BOT_USERNAME}", f"see /league@{BOT_USERNAME}"),  # only a leading command is cleaned
-    (f"@{BOT_USERNAME}: how did Leeds do?", "how did Leeds do?"),
-    (f"@{BOT_USERNAME.lower()} how did Leeds do?", "how did Leeds do?"),
-    ("X", "X"),  # a one-letter question is still a question, not a call for help
-    (f"@{BOT_USERNAME}, Leeds", "Leeds"),
-    (f"Leeds @{BOT_USERNAME}", "Leeds"),
-    (f"ask @{BOT_USERNAME}XYZ about Leeds", f"ask @{BOT_USERNAME}XYZ about Leeds"),
-    (f"ask @{BOT_USERNAME}_two about Leeds", f"ask @{BOT_USERNAME}_two about Leeds"),
-    (f"@{BOT_USERNAME} @{BOT_USERNAME} Leeds", "Leeds"),
-    (f"@{BOT_USERNAME} !?", "/help"),
-    ("...", "/help"),
-    ("", "/help"),
-    ("Leeds?", "Leeds?"),
-    ("a\tb\n\nc", "a b c"),
-])
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        (f"/league@{BOT_USERNAME} crc", "/league crc"),
+        (f"/LEAGUE@{BOT_USERNAME.lower()}", "/LEAGUE"),
+        (f"  /league@{BOT_USERNAME}   crc  ", "/league crc"),
+        (f"/league@{BOT_USERNAME}XYZ crc", f"/league@{BOT_USERNAME}XYZ crc"),  # not our name: left alone
+        (f"see /league@{BOT_USERNAME}", f"see /league@{BOT_USERNAME}"),  # only a leading command is cleaned
+        (f"@{BOT_USERNAME}: how did Leeds do?", "how did Leeds do?"),
+        (f"@{BOT_USERNAME.lower()} how did Leeds do?", "how did Leeds do?"),
+        ("X", "X"),  # a one-letter question is still a question, not a call for help
+        (f"@{BOT_USERNAME}, Leeds", "Leeds"),
+        (f"Leeds @{BOT_USERNAME}", "Leeds"),
+        (f"ask @{BOT_USERNAME}XYZ about Leeds", f"ask @{BOT_USERNAME}XYZ about Leeds"),
+        (f"ask @{BOT_USERNAME}_two about Leeds", f"ask @{BOT_USERNAME}_two about Leeds"),
+        (f"@{BOT_USERNAME} @{BOT_USERNAME} Leeds", "Leeds"),
+        (f"@{BOT_USERNAME} !?", "/help"),
+        ("...", "/help"),
+        ("", "/help"),
+        ("Leeds?", "Leeds?"),
+        ("a\tb\n\nc", "a b c"),
+    ],
+)
 def test_the_question_in_a_message(text, question):
     assert question_text(text, BOT_USERNAME) == question
 

@@ -107,11 +107,37 @@ async def test_group_chatter_is_ignored(api, bot, recorded):
 
 
 async def test_edited_messages_and_non_text_are_ignored(api, bot):
-    api.push({"edited_message": {"message_id": 5, "date": 0, "edit_date": 1, "chat": api.chat(1001),
-                                 "from": api.user(1001), "text": "how did Sheffield do?"}})
-    api.push({"message": {"message_id": 6, "date": 0, "chat": api.chat(1001), "from": api.user(1001),
-                          "sticker": {"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1,
-                                      "is_animated": False, "is_video": False, "type": "regular"}}})
+    api.push(
+        {
+            "edited_message": {
+                "message_id": 5,
+                "date": 0,
+                "edit_date": 1,
+                "chat": api.chat(1001),
+                "from": api.user(1001),
+                "text": "how did Sheffield do?",
+            }
+        }
+    )
+    api.push(
+        {
+            "message": {
+                "message_id": 6,
+                "date": 0,
+                "chat": api.chat(1001),
+                "from": api.user(1001),
+                "sticker": {
+                    "file_id": "x",
+                    "file_unique_id": "y",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                },
+            }
+        }
+    )
     await api.settle()
     assert api.calls_to("sendMessage", 1001) == []
 

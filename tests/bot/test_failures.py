@@ -39,8 +39,13 @@ async def test_429_waits_retry_after_then_sends(api, scripted_bot):
 async def test_429_is_retried_a_bounded_number_of_times(api, scripted_bot, caplog):
     api.fail_next("sendMessage", "429", times=50, retry_after=1)
     api.private("how did Sheffield do?")
-    await api.wait_for("sendMessage", lambda c: c.chat_id == 1001, count=RATE_LIMIT_RETRIES + 1, ok_only=False,
-                       timeout=(RATE_LIMIT_RETRIES + 1) * 1.2 + 3)
+    await api.wait_for(
+        "sendMessage",
+        lambda c: c.chat_id == 1001,
+        count=RATE_LIMIT_RETRIES + 1,
+        ok_only=False,
+        timeout=(RATE_LIMIT_RETRIES + 1) * 1.2 + 3,
+    )
     api.clear_failures()
     # The chat's next question is handled only once the one given up on is done, error handler included.
     await api.reply_to(api.private("and now?"))
@@ -104,8 +109,17 @@ async def test_malformed_updates_are_survived(api, scripted_bot, caplog):
         api.push({"message": "this is not a message"}),
         api.push({"message": {"message_id": 1}}),  # no chat, no date
         api.push({"callback_query": {"id": "x"}}),  # no from, no chat_instance
-        api.push({"message": {"message_id": 2, "date": 0, "chat": {"id": 1001, "type": "private"},
-                              "entities": [{"type": "bold"}], "text": "hi"}}),  # entity without offset
+        api.push(
+            {
+                "message": {
+                    "message_id": 2,
+                    "date": 0,
+                    "chat": {"id": 1001, "type": "private"},
+                    "entities": [{"type": "bold"}],
+                    "text": "hi",
+                }
+            }
+        ),  # entity without offset
     ]
     api.push({"an_update_type_from_the_future": {"x": 1}})  # readable: ignored quietly
     asked = api.private("how did Sheffield do?")

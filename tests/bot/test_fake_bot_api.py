@@ -16,8 +16,13 @@ import pytest
 
 from tests.bot.conftest import make_settings, running_bot
 from tests.bot.fake_bot_api import BOT_USERNAME, GROUP_ID, FakeBotApi, FloodLimits
-from tests.telegram_facts import (CALLBACK_DATA_LIMIT, ENTITY_LIMIT, MESSAGE_TEXT_LIMIT, OVERALL_PER_SECOND,
-                                  PER_GROUP_PER_MINUTE)
+from tests.telegram_facts import (
+    CALLBACK_DATA_LIMIT,
+    ENTITY_LIMIT,
+    MESSAGE_TEXT_LIMIT,
+    OVERALL_PER_SECOND,
+    PER_GROUP_PER_MINUTE,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -46,35 +51,41 @@ async def send(api: FakeBotApi, text: str, chat_id: int = CHAT, **params: Any) -
     return await call(api, "sendMessage", chat_id=str(chat_id), text=text, **params)
 
 
-@pytest.mark.parametrize("html", [
-    "<b>ok</b> <i>ok</i> <u>ok</u> <s>ok</s> <code>x</code> <pre>x</pre> <blockquote>q</blockquote>",
-    '<span class="tg-spoiler">secret</span> <tg-spoiler>secret</tg-spoiler>',
-    '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
-    '<a href="https://example.org/?a=1&amp;b=2">link</a> &lt;3 &amp; &quot;q&quot; &#65; &#x42;',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<b>ok</b> <i>ok</i> <u>ok</u> <s>ok</s> <code>x</code> <pre>x</pre> <blockquote>q</blockquote>",
+        '<span class="tg-spoiler">secret</span> <tg-spoiler>secret</tg-spoiler>',
+        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>',
+        '<a href="https://example.org/?a=1&amp;b=2">link</a> &lt;3 &amp; &quot;q&quot; &#65; &#x42;',
+    ],
+)
 async def test_html_telegram_accepts(server, html):
     status, body = await send(server, html, parse_mode="HTML")
     assert status == 200, body
 
 
-@pytest.mark.parametrize("html, why", [
-    ("<span>plain span</span>", "span"),
-    ('<span class="other">x</span>', "span"),
-    ("<tg-emoji>👍</tg-emoji>", "emoji"),
-    ('<tg-emoji emoji-id="">👍</tg-emoji>', "emoji"),
-    ("<a>no link</a>", "href"),
-    ("<a href=\"\">empty link</a>", "href"),
-    ("<div>x</div>", "div"),
-    ("<b>unclosed", "end tag"),
-    ("<b><i>crossed</b></i>", "end tag"),
-    ("5 < 6", "<"),
-    ("Tom & Jerry", "&"),
-    ("&nbsp;", "nbsp"),
-    ("&#x110000;", "Invalid character"),
-    ("&#xD800;", "Invalid character"),
-    ("&#0;", "Invalid character"),
-    ("<b>x</b>" * (ENTITY_LIMIT + 1), "Too many entities"),
-])
+@pytest.mark.parametrize(
+    "html, why",
+    [
+        ("<span>plain span</span>", "span"),
+        ('<span class="other">x</span>', "span"),
+        ("<tg-emoji>👍</tg-emoji>", "emoji"),
+        ('<tg-emoji emoji-id="">👍</tg-emoji>', "emoji"),
+        ("<a>no link</a>", "href"),
+        ('<a href="">empty link</a>', "href"),
+        ("<div>x</div>", "div"),
+        ("<b>unclosed", "end tag"),
+        ("<b><i>crossed</b></i>", "end tag"),
+        ("5 < 6", "<"),
+        ("Tom & Jerry", "&"),
+        ("&nbsp;", "nbsp"),
+        ("&#x110000;", "Invalid character"),
+        ("&#xD800;", "Invalid character"),
+        ("&#0;", "Invalid character"),
+        ("<b>x</b>" * (ENTITY_LIMIT + 1), "Too many entities"),
+    ],
+)
 async def test_html_telegram_refuses_is_a_400_with_its_reason(server, html, why):
     status, body = await send(server, html, parse_mode="HTML")
     assert status == 400 and body["ok"] is False
@@ -85,23 +96,32 @@ async def test_as_many_entities_as_telegram_allows_are_accepted(server):
     assert (await send(server, "<b>x</b>" * ENTITY_LIMIT, parse_mode="HTML"))[0] == 200
 
 
-@pytest.mark.parametrize("entities", [
-    "not json",
-    [{"type": "bold", "offset": 3, "length": 10}],
-    [{"type": "bold", "offset": -1, "length": 2}],
-    [{"type": "bold", "offset": 0, "length": 0}],
-    [{"type": "blink", "offset": 0, "length": 2}],
-    [{"type": "text_link", "offset": 0, "length": 2}],
-    [{"offset": 0, "length": 2}],
-    {"type": "bold"},
-])
+@pytest.mark.parametrize(
+    "entities",
+    [
+        "not json",
+        [{"type": "bold", "offset": 3, "length": 10}],
+        [{"type": "bold", "offset": -1, "length": 2}],
+        [{"type": "bold", "offset": 0, "length": 0}],
+        [{"type": "blink", "offset": 0, "length": 2}],
+        [{"type": "text_link", "offset": 0, "length": 2}],
+        [{"offset": 0, "length": 2}],
+        {"type": "bold"},
+    ],
+)
 async def test_malformed_entities_are_a_400_not_a_500(server, entities):
     status, body = await send(server, "hello", entities=entities)
     assert status == 400 and body["ok"] is False, body
 
 
-@pytest.mark.parametrize("params", [{"text": "no chat"}, {"chat_id": "not-a-number", "text": "x"},
-                                    {"chat_id": str(CHAT), "text": "x", "reply_markup": [1, 2]}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"text": "no chat"},
+        {"chat_id": "not-a-number", "text": "x"},
+        {"chat_id": str(CHAT), "text": "x", "reply_markup": [1, 2]},
+    ],
+)
 async def test_missing_or_ill_typed_parameters_are_a_400_not_a_500(server, params):
     status, body = await call(server, "sendMessage", **params)
     assert status == 400 and body["ok"] is False, body
@@ -113,8 +133,9 @@ async def test_entities_within_the_text_counted_in_utf16_are_accepted(server):
     assert status == 200, body
 
 
-@pytest.mark.parametrize("text, parse_mode", [("", None), ("   \n", None), ("<b> </b>", "HTML"),
-                                               ('<a href="https://x.org"> </a>', "HTML")])
+@pytest.mark.parametrize(
+    "text, parse_mode", [("", None), ("   \n", None), ("<b> </b>", "HTML"), ('<a href="https://x.org"> </a>', "HTML")]
+)
 async def test_text_that_shows_nothing_is_refused(server, text, parse_mode):
     status, body = await send(server, text, **({"parse_mode": parse_mode} if parse_mode else {}))
     assert status == 400 and "empty" in body["description"]
@@ -141,8 +162,9 @@ async def test_edits_that_change_nothing_are_not_modified(server):
     keyboard = {"inline_keyboard": [[{"text": "b", "callback_data": "x"}]]}
     _, body = await send(server, "<b>hi</b>", parse_mode="HTML", reply_markup=keyboard)
     where = {"chat_id": str(CHAT), "message_id": str(body["result"]["message_id"])}
-    status, body = await call(server, "editMessageText", **where, text="<b>hi</b>", parse_mode="HTML",
-                              reply_markup=keyboard)
+    status, body = await call(
+        server, "editMessageText", **where, text="<b>hi</b>", parse_mode="HTML", reply_markup=keyboard
+    )
     assert status == 400 and "message is not modified" in body["description"]
     status, body = await call(server, "editMessageReplyMarkup", **where, reply_markup=keyboard)
     assert status == 400 and "message is not modified" in body["description"]
@@ -215,8 +237,10 @@ async def test_the_rate_limiter_rides_out_the_flood_limits(engine):
     await api.start()
     try:
         async with running_bot(make_settings(api), engine):
-            asked = [api.group(f"/inspection@{BOT_USERNAME} {name} PDU", user_id=2001 + k)
-                     for k, name in enumerate(("Sheffield", "Doncaster", "Leeds", "Sunderland"))]
+            asked = [
+                api.group(f"/inspection@{BOT_USERNAME} {name} PDU", user_id=2001 + k)
+                for k, name in enumerate(("Sheffield", "Doncaster", "Leeds", "Sunderland"))
+            ]
             replies = [await api.reply_to(message, timeout=20) for message in asked]
         refused = [c for c in api.calls_to("sendMessage", GROUP_ID) if c.status == 429]
         assert refused, "the server's group limit should have been reached"

@@ -47,8 +47,13 @@ def own_kb(tmp_path: Path) -> Path:
 
 def settings_for(api, tmp_path: Path, feed: FeedServer, path: str = "/rss", **changes: Any):
     values: dict[str, Any] = {
-        "admin_ids": frozenset({ADMIN, OTHER_ADMIN}), "feed_url": feed.url(path), "feed_seconds": 0,
-        "local_data": str(tmp_path / "local"), "state_db": str(tmp_path / "state.db"), "kb_reload_seconds": 0}
+        "admin_ids": frozenset({ADMIN, OTHER_ADMIN}),
+        "feed_url": feed.url(path),
+        "feed_seconds": 0,
+        "local_data": str(tmp_path / "local"),
+        "state_db": str(tmp_path / "state.db"),
+        "kb_reload_seconds": 0,
+    }
     return make_settings(api, **(values | changes))
 
 
@@ -63,7 +68,9 @@ def proposals(api, chat_id: int) -> dict[str, Any]:
     out = {}
     for call in api.calls_to("sendMessage", chat_id, ok_only=True):
         if PROPOSAL in call.text:
-            url = next(u for u in (item_url(g) for g in ("n-101", "n-102", "n-103", "n-107")) if u in call.params["text"])
+            url = next(
+                u for u in (item_url(g) for g in ("n-101", "n-102", "n-103", "n-107")) if u in call.params["text"]
+            )
             out[url] = call
     return out
 
@@ -78,8 +85,11 @@ def local_rows(tmp_path: Path) -> list[dict[str, str]]:
 
 async def test_approval_end_to_end_reaches_a_follower(api, feed, own_kb, tmp_path):
     engine = Engine(KnowledgeBase(own_kb))
-    (org_id,) = sqlite3.connect(own_kb).execute(
-        "select org_id from organisations where org_type = 'pdu' and name like 'Sheffield%'").fetchone()
+    (org_id,) = (
+        sqlite3.connect(own_kb)
+        .execute("select org_id from organisations where org_type = 'pdu' and name like 'Sheffield%'")
+        .fetchone()
+    )
     async with running_bot(settings_for(api, tmp_path, feed), engine) as app:
         await meet(api, ADMIN, OTHER_ADMIN, FOLLOWER, STRANGER)
         app.bot_data.state.follow(FOLLOWER, Target(ORG, org_id))
@@ -100,8 +110,9 @@ async def test_approval_end_to_end_reaches_a_follower(api, feed, own_kb, tmp_pat
         assert local_rows(tmp_path) == []
 
         api.press(sheffield, APPROVE_LABEL, user_id=ADMIN)
-        (news,) = await api.wait_for("sendMessage", lambda c: c.chat_id == FOLLOWER and "New inspection" in c.text,
-                                     timeout=30)
+        (news,) = await api.wait_for(
+            "sendMessage", lambda c: c.chat_id == FOLLOWER and "New inspection" in c.text, timeout=30
+        )
         assert "Sheffield" in news.text and "Requires improvement" in news.text and "3 June 2025" in news.text
         assert item_url("n-101") in news.params["text"]  # cited
 
@@ -109,9 +120,14 @@ async def test_approval_end_to_end_reaches_a_follower(api, feed, own_kb, tmp_pat
         assert row["source_url"] == item_url("n-101") and row["org_id"] == org_id
         assert row["published"] == "2025-06-03" and row["overall_rating"] == "Requires improvement"
         assert row["rating_status"] == "rated" and row["org_type"] == "PDU"
-        held = sqlite3.connect(own_kb).execute(
-            "select overall_rating, source_url from inspections where org_id = ? and published = '2025-06-03'",
-            (org_id,)).fetchall()
+        held = (
+            sqlite3.connect(own_kb)
+            .execute(
+                "select overall_rating, source_url from inspections where org_id = ? and published = '2025-06-03'",
+                (org_id,),
+            )
+            .fetchall()
+        )
         assert held == [("Requires improvement", item_url("n-101"))]
         # Both administrators' copies now say it was approved, without buttons.
         for admin in (ADMIN, OTHER_ADMIN):
@@ -136,11 +152,16 @@ async def test_edit_rating_then_approve_and_reject(api, feed, own_kb, tmp_path):
         walsall = proposals(api, ADMIN)[item_url("n-103")]
         assert "not stated in the item" in walsall.text
         api.press(walsall, EDIT_LABEL, user_id=ADMIN)
-        await eventually(lambda: any(b["text"] == "Good" for row in api.message_of(walsall)["reply_markup"]
-                                     ["inline_keyboard"] for b in row), what="the rating choices")
+        await eventually(
+            lambda: any(
+                b["text"] == "Good" for row in api.message_of(walsall)["reply_markup"]["inline_keyboard"] for b in row
+            ),
+            what="the rating choices",
+        )
         api.press(walsall, "Good", user_id=ADMIN)
-        await eventually(lambda: "Good (set by an administrator)" in api.message_of(walsall)["text"],
-                         what="the rating shown")
+        await eventually(
+            lambda: "Good (set by an administrator)" in api.message_of(walsall)["text"], what="the rating shown"
+        )
         api.press(walsall, APPROVE_LABEL, user_id=ADMIN)
         await eventually(lambda: "Approved" in api.message_of(walsall)["text"], timeout=30, what="approval")
         (row,) = local_rows(tmp_path)
@@ -150,15 +171,23 @@ async def test_edit_rating_then_approve_and_reject(api, feed, own_kb, tmp_path):
         # An item completing an inspection we hold: approved, the held row gains the date and rating.
         south_yorkshire = proposals(api, ADMIN)[item_url("n-107")]
         assert "Adds to" in south_yorkshire.text and [b["text"] for b in south_yorkshire.buttons] == [
-            APPROVE_LABEL, REJECT_LABEL]
-        (held_id,) = sqlite3.connect(own_kb).execute(
-            "select inspection_id from inspections where org_id = 'south-yorkshire-crc' and published is null "
-            "and rating_status = 'not found'").fetchone()
+            APPROVE_LABEL,
+            REJECT_LABEL,
+        ]
+        (held_id,) = (
+            sqlite3.connect(own_kb)
+            .execute(
+                "select inspection_id from inspections where org_id = 'south-yorkshire-crc' and published is null "
+                "and rating_status = 'not found'"
+            )
+            .fetchone()
+        )
         api.press(south_yorkshire, APPROVE_LABEL, user_id=ADMIN)
         await eventually(lambda: "Approved" in api.message_of(south_yorkshire)["text"], timeout=30, what="approval")
         assert sqlite3.connect(own_kb).execute(
             "select published, overall_rating, rating_status, source_url from inspections where inspection_id = ?",
-            (held_id,)).fetchall() == [("2020-07-16", "Inadequate", "rated", item_url("n-107"))]
+            (held_id,),
+        ).fetchall() == [("2020-07-16", "Inadequate", "rated", item_url("n-107"))]
 
         sefton = proposals(api, OTHER_ADMIN)[item_url("n-102")]
         api.press(sefton, REJECT_LABEL, user_id=OTHER_ADMIN)
@@ -187,6 +216,7 @@ async def test_bad_feeds_are_logged_once_and_survived(api, feed, own_kb, tmp_pat
         for mode in ("error", "garbage", "slow", "huge"):
             feed.mode = mode
             before = len(feed.requests)
+
             # The job runs by itself, several times, while the feed stays bad.
             def checked_again(before: int = before) -> bool:
                 return len(feed.requests) >= before + 3
@@ -223,8 +253,10 @@ def test_feed_settings(tmp_path):
         load_settings(base | {"FEED_URL": "https://example.org/feed/"}, dotenv_path=False)
     with pytest.raises(SettingsError, match="FEED_URL"):
         load_settings(base | {"FEED_URL": "not a url", "LOCAL_DATA": "x"}, dotenv_path=False)
-    set_up = load_settings(base | {"FEED_URL": "https://example.org/feed/", "LOCAL_DATA": "/srv/local",
-                                   "FEED_SECONDS": "600"}, dotenv_path=False)
+    set_up = load_settings(
+        base | {"FEED_URL": "https://example.org/feed/", "LOCAL_DATA": "/srv/local", "FEED_SECONDS": "600"},
+        dotenv_path=False,
+    )
     assert (set_up.feed_url, set_up.feed_seconds, set_up.local_data) == ("https://example.org/feed/", 600, "/srv/local")
 
     # LOCAL_DATA only in .env still reaches the knowledge layer (kb build, the start-up build).

@@ -6,8 +6,6 @@ test: the real engine never makes one), and so uses the scripted engine.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 pytestmark = pytest.mark.e2e

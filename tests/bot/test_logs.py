@@ -21,8 +21,16 @@ SECRET = "42:stack-secret-token"
 
 def test_a_stack_in_a_record_is_redacted():
     install_redaction(SECRET)
-    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "looking", None, None,
-                               sinfo=f'Stack (most recent call last):\n  File "x.py", line 1\n    get("/bot{SECRET}/getMe")')
+    record = logging.LogRecord(
+        "x",
+        logging.WARNING,
+        __file__,
+        1,
+        "looking",
+        None,
+        None,
+        sinfo=f'Stack (most recent call last):\n  File "x.py", line 1\n    get("/bot{SECRET}/getMe")',
+    )
     RedactTokenFilter().filter(record)
     assert SECRET not in record.stack_info and "/bot<redacted>/getMe" in record.stack_info
     assert SECRET not in logging.Formatter().format(record)
@@ -47,8 +55,11 @@ def test_stack_info_logged_anywhere_has_no_token():
 def configured_at_debug() -> Iterator[io.StringIO]:
     """The bot's own logging set up as ``LOG_LEVEL=DEBUG`` would, writing to a buffer; restored afterwards."""
     root = logging.getLogger()
-    saved = root.level, root.handlers[:], {name: logging.getLogger(name).level
-                                           for name in ("telegram", "httpx", "httpcore", "apscheduler")}
+    saved = (
+        root.level,
+        root.handlers[:],
+        {name: logging.getLogger(name).level for name in ("telegram", "httpx", "httpcore", "apscheduler")},
+    )
     stream = io.StringIO()
     stderr, sys.stderr = sys.stderr, stream
     try:
@@ -73,8 +84,17 @@ async def test_at_debug_the_log_holds_no_question_user_or_group(api, engine, con
         await api.settle()
     log = configured_at_debug.getvalue()
     assert "answered chat=private" in log and "DEBUG" in log, "the log should have been written, at DEBUG"
-    for private in ("Quixotically", "Zanzibarish", "Sheffield", "Doncaster", str(person), f"User{person}",
-                    "Union reps", str(GROUP_ID), TOKEN):
+    for private in (
+        "Quixotically",
+        "Zanzibarish",
+        "Sheffield",
+        "Doncaster",
+        str(person),
+        f"User{person}",
+        "Union reps",
+        str(GROUP_ID),
+        TOKEN,
+    ):
         assert private not in log, f"{private!r} is in the log"
 
 
@@ -123,8 +143,10 @@ print(logging.getLogger("apscheduler").level, logging.getLogger("httpx").level, 
 """
 
 
-@pytest.mark.parametrize("level, shown", [("WARNING", ["WARNING"]), ("NOSUCHLEVEL", ["WARNING", "INFO"]),
-                                          ("DEBUG", ["WARNING", "INFO", "DEBUG"])])
+@pytest.mark.parametrize(
+    "level, shown",
+    [("WARNING", ["WARNING"]), ("NOSUCHLEVEL", ["WARNING", "INFO"]), ("DEBUG", ["WARNING", "INFO", "DEBUG"])],
+)
 def test_configure_logging_in_a_fresh_process(level, shown, configured_at_debug):
     """In a process of its own (the record factory is hooked once per process): every secret redacted, one
     line per record on standard error in the documented format, the level as asked (INFO when unknown), the
@@ -138,8 +160,9 @@ def test_configure_logging_in_a_fresh_process(level, shown, configured_at_debug)
     import bot.logs
 
     here = Path(bot.logs.__file__).resolve().parents[1]  # the same copy of the code this process imported
-    out = subprocess.run([sys.executable, "-c", FRESH_PROCESS, level], capture_output=True, text=True, timeout=60,
-                         cwd=here)
+    out = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS, level], capture_output=True, text=True, timeout=60, cwd=here
+    )
     assert out.returncode == 0, out.stderr
     lines = out.stderr.splitlines()
     assert [re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (\w+) probe: ", line).group(1) for line in lines] == shown

@@ -69,8 +69,12 @@ async def test_debug_log_holds_no_message_text_names_ids_titles_or_token(api, en
         m = _named(api.make_message(PRIVATE_TEXT, chat_id=ALICE), "Alicebeth", "Quibblesworth", "alice_handle_xyz")
         api.push({"message": m})
         await api.reply_to(m)
-        g = _named(api.make_message(f"@{BOT_USERNAME} {GROUP_TEXT}", chat_id=GROUP, user_id=BOB),
-                   "Bobbington", "Quibblesworth", "bob_handle_xyz")
+        g = _named(
+            api.make_message(f"@{BOT_USERNAME} {GROUP_TEXT}", chat_id=GROUP, user_id=BOB),
+            "Bobbington",
+            "Quibblesworth",
+            "bob_handle_xyz",
+        )
         api.push({"message": g})
         answer = await api.reply_to(g)
         chatter = _named(api.make_message(CHATTER, chat_id=GROUP, user_id=BOB), "Bobbington", "Q", "bob_handle_xyz")

@@ -55,17 +55,26 @@ def labels(call) -> list[list[str]]:
 
 def cites(html: str, url: str) -> bool:
     """``html`` links ``url`` as a numbered citation."""
-    return re.search(rf'<a href="{re.escape(url)}">[^<]*\[\d+\]', html) is not None or \
-        re.search(rf'\[\d+\] <a href="{re.escape(url)}">', html) is not None
+    return (
+        re.search(rf'<a href="{re.escape(url)}">[^<]*\[\d+\]', html) is not None
+        or re.search(rf'\[\d+\] <a href="{re.escape(url)}">', html) is not None
+    )
 
 
 def latest_ratings(kb, org_type: str) -> list[str]:
     """Each organisation's latest overall rating, best first, by SQL written here."""
-    rows = sqlite3.connect(kb.path).execute("""
+    rows = (
+        sqlite3.connect(kb.path)
+        .execute(
+            """
         select overall_rating from (
             select overall_rating, row_number() over (partition by org_id order by sort_date desc) as rn
             from inspections where org_type = ? and overall_rating is not null)
-        where rn = 1""", (org_type,)).fetchall()
+        where rn = 1""",
+            (org_type,),
+        )
+        .fetchall()
+    )
     return sorted((r[0] for r in rows), key=RATINGS.index)
 
 

@@ -27,8 +27,15 @@ def environment(**settings: str) -> dict[str, str]:
 
 async def start(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=cwd, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def finish(process: asyncio.subprocess.Process, timeout: float = 20) -> tuple[int, str]:
@@ -41,7 +48,8 @@ async def test_missing_token_is_one_line_not_a_traceback(tmp_path):
     code, stderr = await finish(await start(environment(), tmp_path))
     assert code == 2
     assert stderr.strip().splitlines() == [
-        "probation-bot: TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env or the environment"]
+        "probation-bot: TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in .env or the environment"
+    ]
 
 
 async def test_token_is_read_from_dotenv_in_the_current_directory(tmp_path, kb_path):
@@ -57,14 +65,16 @@ async def test_rejected_token_is_one_line_without_the_token(tmp_path, kb_path):
     server = FakeBotApi(token="654321:a-different-token")
     await server.start()
     try:
-        env = environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
-                          PROBATION_KB=str(kb_path), LOG_LEVEL="DEBUG")
+        env = environment(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url, PROBATION_KB=str(kb_path), LOG_LEVEL="DEBUG"
+        )
         code, stderr = await finish(await start(env, tmp_path))
     finally:
         await server.stop()
     assert code == 1
     assert stderr.strip().splitlines()[-1] == (
-        "probation-bot: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it with @BotFather")
+        "probation-bot: the Bot API server rejected TELEGRAM_BOT_TOKEN; check it with @BotFather"
+    )
     assert TOKEN not in stderr and TOKEN.split(":")[1] not in stderr
 
 
@@ -73,8 +83,9 @@ async def test_run_polls_answers_and_stops_on_a_signal(tmp_path, kb_path):
     await api.start()
     process = None
     try:
-        env = environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-                          PROBATION_KB=str(kb_path), LOG_LEVEL="DEBUG")
+        env = environment(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url, PROBATION_KB=str(kb_path), LOG_LEVEL="DEBUG"
+        )
         process = await start(env, tmp_path)
         await api.wait_for("setMyCommands", timeout=20)
         reply = await api.reply_to(api.private("/about"), timeout=10)
@@ -99,8 +110,9 @@ async def test_unreachable_server_is_one_line(tmp_path, kb_path):
     with socket.socket() as s:  # a port with nothing listening
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot",
-                      PROBATION_KB=str(kb_path))
+    env = environment(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot", PROBATION_KB=str(kb_path)
+    )
     code, stderr = await finish(await start(env, tmp_path))
     assert code == 1
     (line,) = stderr.strip().splitlines()

@@ -71,6 +71,7 @@ def test_a_failing_migration_leaves_the_previous_version(path):
 def test_registered_migrations_may_only_grow(monkeypatch):
     from bot import state
     from bot.state import register_migrations
+
     monkeypatch.setattr(state, "_registry", dict(state._registry))  # leave the real registry as it was
     register_migrations("test-only", ["create table t1 (x)"])
     register_migrations("test-only", ["create table t1 (x)", "create table t2 (x)"])
@@ -105,11 +106,22 @@ def test_the_latest_note_says_when_and_what():
 
     at = "2027-01-14T09:05:00+00:00"
     assert update_note(None) == ""
-    assert update_note(KbUpdate(at, "s", 1, None)) == "The knowledge base in use was built 14 January 2027 at 09:05 UTC."
+    assert (
+        update_note(KbUpdate(at, "s", 1, None)) == "The knowledge base in use was built 14 January 2027 at 09:05 UTC."
+    )
     assert "no inspection was added or changed" in update_note(KbUpdate(at, "s", 1, []))
-    change = {"kind": "new", "inspection_id": "x-2027", "org_id": "x", "org_name": "Xtown Probation Delivery Unit",
-              "org_type": "pdu", "region": None, "before": None, "after": "Good"}
+    change = {
+        "kind": "new",
+        "inspection_id": "x-2027",
+        "org_id": "x",
+        "org_name": "Xtown Probation Delivery Unit",
+        "org_type": "pdu",
+        "region": None,
+        "before": None,
+        "after": "Good",
+    }
     rerated = {**change, "kind": "rating", "org_name": "Y CRC", "before": "Good", "after": "Inadequate"}
     assert update_note(KbUpdate(at, "s", 2, [change, rerated])) == (
         "The knowledge base was last updated 14 January 2027 at 09:05 UTC: new inspection of Xtown PDU; "
-        "changed rating for Y CRC.")
+        "changed rating for Y CRC."
+    )

@@ -20,8 +20,14 @@ TIMEOUT = 30
 
 @pytest.fixture
 def chat(kb_path):
-    child = pexpect.spawn(str(PROGRAM), ["chat", "--db", str(kb_path)], encoding="utf-8", timeout=TIMEOUT,
-                          dimensions=(50, 200), env={"PATH": "/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8"})
+    child = pexpect.spawn(
+        str(PROGRAM),
+        ["chat", "--db", str(kb_path)],
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(50, 200),
+        env={"PATH": "/usr/bin:/bin", "TERM": "dumb", "LANG": "C.UTF-8"},
+    )
     yield child
     child.close(force=True)
 

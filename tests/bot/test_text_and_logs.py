@@ -13,17 +13,20 @@ from bot.polling import sanitize_updates
 BOT = "ProbationTestBot"
 
 
-@pytest.mark.parametrize("text, question", [
-    ("/league@ProbationTestBot crc", "/league crc"),
-    ("/league@probationtestbot", "/league"),
-    ("/league@OtherBot crc", "/league@OtherBot crc"),  # not ours: left alone
-    ("@ProbationTestBot how did Sheffield do?", "how did Sheffield do?"),
-    ("hey @ProbationTestBot, what about Doncaster?", "hey what about Doncaster?"),
-    ("email me at x@ProbationTestBot.org", "email me at x@ProbationTestBot.org"),
-    ("@ProbationTestBot", "/help"),
-    ("@ProbationTestBot ?", "/help"),
-    ("  how   did\nLeeds do? ", "how did Leeds do?"),
-])
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        ("/league@ProbationTestBot crc", "/league crc"),
+        ("/league@probationtestbot", "/league"),
+        ("/league@OtherBot crc", "/league@OtherBot crc"),  # not ours: left alone
+        ("@ProbationTestBot how did Sheffield do?", "how did Sheffield do?"),
+        ("hey @ProbationTestBot, what about Doncaster?", "hey what about Doncaster?"),
+        ("email me at x@ProbationTestBot.org", "email me at x@ProbationTestBot.org"),
+        ("@ProbationTestBot", "/help"),
+        ("@ProbationTestBot ?", "/help"),
+        ("  how   did\nLeeds do? ", "how did Leeds do?"),
+    ],
+)
 def test_question_text(text, question):
     assert question_text(text, BOT) == question
 
@@ -42,8 +45,15 @@ def test_filter_redacts_args_and_tracebacks():
     try:
         raise ValueError("The token `42:known-secret` was rejected")
     except ValueError as exc:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "calling %s", ("/bot42:known-secret/getMe",),
-                                   (type(exc), exc, exc.__traceback__))
+        record = logging.LogRecord(
+            "x",
+            logging.ERROR,
+            __file__,
+            1,
+            "calling %s",
+            ("/bot42:known-secret/getMe",),
+            (type(exc), exc, exc.__traceback__),
+        )
     RedactTokenFilter().filter(record)
     assert record.getMessage() == "calling /bot<redacted>/getMe"
     assert "known-secret" not in logging.Formatter().format(record)
@@ -52,8 +62,13 @@ def test_filter_redacts_args_and_tracebacks():
 
 def test_sanitize_updates():
     good = {"update_id": 3, "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}, "text": "hi"}}
-    items = [{"update_id": 1, "message": "garbage"}, {"no_id": True}, "not even a dict", good,
-             {"update_id": 4, "future_kind": {}}]
+    items = [
+        {"update_id": 1, "message": "garbage"},
+        {"no_id": True},
+        "not even a dict",
+        good,
+        {"update_id": 4, "future_kind": {}},
+    ]
     cleaned, changed = sanitize_updates(items)
     assert changed
     assert cleaned == [{"update_id": 1}, good, {"update_id": 4, "future_kind": {}}]

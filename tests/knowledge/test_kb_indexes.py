@@ -67,9 +67,14 @@ def test_findings_of_some_inspections_only(kb: KnowledgeBase, sql):
     """A question's time span reaches the query as the inspections published then: counted and cut in SQL."""
     topic = _busiest_topic(sql)
     inspections = [r[0] for r in sql.execute("select inspection_id from inspections where year = 2023")]
-    ids = [r[0] for r in sql.execute(
-        "select id from findings where topic = ? and inspection_id in (select inspection_id from inspections "
-        "where year = 2023) order by id", (topic,))]
+    ids = [
+        r[0]
+        for r in sql.execute(
+            "select id from findings where topic = ? and inspection_id in (select inspection_id from inspections "
+            "where year = 2023) order by id",
+            (topic,),
+        )
+    ]
     assert ids, "the test needs findings on the topic from 2023"
     total, rows = kb.findings_on([topic], inspection_ids=inspections, limit=3)
     assert total == len(ids)
@@ -79,12 +84,22 @@ def test_findings_of_some_inspections_only(kb: KnowledgeBase, sql):
 
 def test_national_findings_first_then_local(kb: KnowledgeBase, sql):
     topic = _busiest_topic(sql)
-    national = [r[0] for r in sql.execute(
-        "select id from findings where topic = ? and (org_id is null or org_id in "
-        "(select org_id from organisations where org_type = 'national')) order by id", (topic,))]
-    local = [r[0] for r in sql.execute(
-        "select id from findings where topic = ? and org_id in "
-        "(select org_id from organisations where org_type != 'national') order by id", (topic,))]
+    national = [
+        r[0]
+        for r in sql.execute(
+            "select id from findings where topic = ? and (org_id is null or org_id in "
+            "(select org_id from organisations where org_type = 'national')) order by id",
+            (topic,),
+        )
+    ]
+    local = [
+        r[0]
+        for r in sql.execute(
+            "select id from findings where topic = ? and org_id in "
+            "(select org_id from organisations where org_type != 'national') order by id",
+            (topic,),
+        )
+    ]
     assert national and local, "the test needs both kinds of finding on the topic"
     limit = len(national) + 2
     total, rows = kb.findings_on([topic], national_first=True, first=[local[1]], limit=limit)

@@ -270,14 +270,17 @@ def test_hard_full_names_resolve_alone(kb, resolver, org_id):
 
 
 # -- ambiguity ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, org_ids", [
-    ("Wales", {"wales-crc", "nps-wales", "region-wales"}),
-    ("Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
-    ("Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex", "dipp-kent-surrey-sussex"}),
-    ("Essex", {"essex-crc", "pdu-essex-north", "pdu-essex-south"}),
-    ("West Mercia", {"wwm-crc", "nps-westmercia"}),
-    ("Liverpool", {"merseyside-crc", "pdu-liverpool-north"}),
-])
+@pytest.mark.parametrize(
+    "name, org_ids",
+    [
+        ("Wales", {"wales-crc", "nps-wales", "region-wales"}),
+        ("Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
+        ("Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex", "dipp-kent-surrey-sussex"}),
+        ("Essex", {"essex-crc", "pdu-essex-north", "pdu-essex-south"}),
+        ("West Mercia", {"wwm-crc", "nps-westmercia"}),
+        ("Liverpool", {"merseyside-crc", "pdu-liverpool-north"}),
+    ],
+)
 def test_ambiguous_names_list_every_candidate(resolver, name, org_ids):
     matches = resolver.resolve(name)
     assert len(matches) == 1 and matches[0].ambiguous

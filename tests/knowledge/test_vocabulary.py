@@ -32,21 +32,24 @@ def test_terms_expand_to_their_concept():
     assert vocab.expand("nothing relevant here") == []
 
 
-@pytest.mark.parametrize("name, line, expect", [
-    ("thesaurus.csv", "caseload,\n", r"thesaurus.csv:\d+: empty term"),
-    ("thesaurus.csv", "staffing,caseload\n", r"thesaurus.csv:\d+: term 'caseload' is already under 'caseload'"),
-    ("thesaurus.csv", 'caseload,"unclosed\n', r"thesaurus.csv:\d+:"),
-    ("companies.csv", "Acme,Acme Ltd,owner\n", r"companies.csv:\d+: owner 'Acme Ltd' is not an owner"),
-    ("companies.csv", "Acme,Seetec,bought\n", r"companies.csv:\d+: relation 'bought'"),
-    ("companies.csv", "Acme,Seetec\n", r"companies.csv:\d+: row has the wrong number of cells"),
-])
+@pytest.mark.parametrize(
+    "name, line, expect",
+    [
+        ("thesaurus.csv", "caseload,\n", r"thesaurus.csv:\d+: empty term"),
+        ("thesaurus.csv", "staffing,caseload\n", r"thesaurus.csv:\d+: term 'caseload' is already under 'caseload'"),
+        ("thesaurus.csv", 'caseload,"unclosed\n', r"thesaurus.csv:\d+:"),
+        ("companies.csv", "Acme,Acme Ltd,owner\n", r"companies.csv:\d+: owner 'Acme Ltd' is not an owner"),
+        ("companies.csv", "Acme,Seetec,bought\n", r"companies.csv:\d+: relation 'bought'"),
+        ("companies.csv", "Acme,Seetec\n", r"companies.csv:\d+: row has the wrong number of cells"),
+    ],
+)
 def test_a_fault_names_the_file_and_line(kb, data, name, line, expect):
     with open(data / name, "a", encoding="utf-8") as f:
         f.write(line)
     lines = (data / name).read_text(encoding="utf-8").count("\n")
     with pytest.raises(VocabularyError, match=expect) as caught:
         load_vocabulary(data, kb.owners)
-    assert f"{name}:{lines}:" in str(caught.value) or name == "thesaurus.csv" and "unclosed" in line
+    assert f"{name}:{lines}:" in str(caught.value) or (name == "thesaurus.csv" and "unclosed" in line)
 
 
 def test_a_missing_column_is_reported(data):
