@@ -65,6 +65,12 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 #: limiter queues sends to stay inside Telegram's limits, so a 429 is rare; retrying patiently means a
 #: busy group's answers arrive late rather than not at all.
 RATE_LIMIT_RETRIES = 5
+#: The bot-wide send rate the limiter keeps to: 25 a second, a safety margin below Telegram's 30. Chats are
+#: answered side by side, so a request the limiter lets go reaches Telegram a little earlier or later than
+#: its turn (HTTP and event-loop jitter); queued exactly at 30 a second, a burst then meets 429s that the
+#: limiter has to wait out and retry. A sixth of headroom absorbs up to 0.2 s of jitter at the cost of a
+#: slightly slower burst.
+OVERALL_SENDS_PER_SECOND = 25
 #: Bot API methods that change a message already sent: a button press paging an answer in place.
 _EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"})
 
@@ -75,8 +81,12 @@ class GroupFairRateLimiter(AIORateLimiter):
     Telegram's cap of 20 messages a minute to one group is about new messages; the limiter queues
     (never drops) every request with a group's chat id behind it, edits included, so one member paging
     an answer twenty times would make everybody else's answers wait. Edits still share the bot-wide
-    limit of 30 requests a second and are retried on 429 like everything else.
+    limit (``OVERALL_SENDS_PER_SECOND``) and are retried on 429 like everything else.
     """
+
+    def __init__(self, overall_max_rate: float = OVERALL_SENDS_PER_SECOND, overall_time_period: float = 1,
+                 **kwargs: Any) -> None:
+        super().__init__(overall_max_rate=overall_max_rate, overall_time_period=overall_time_period, **kwargs)
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
         if endpoint in _EDITS and "chat_id" in data:

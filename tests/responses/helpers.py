@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
@@ -232,3 +233,47 @@ SUMMARY_PARAPHRASES = [
     ("Staffordshire and Stoke PDU", "pdu-staffordshire-stoke"),
     ("how did Staffordshire and West Midlands CRC do?", "swm-crc"),
 ]
+
+
+# -- league tables, as a reader sees them --------------------------------------------------------------------
+# A league groups its rows under rating headings ("Good: 3, joint 1st", "Inadequate, continued" at the top of a
+# later page) with one bullet per organisation ("• Name, score 3 of 27, 2022 [4]").
+LEAGUE_HEADING_RE = re.compile(r"^(Outstanding|Good|Requires improvement|Inadequate)(?:: (\d+), (joint )?(\d+)"
+                               r"(?:st|nd|rd|th)( from the bottom)?|, continued)$")
+LEAGUE_BULLET_RE = re.compile(r"^• (.+?)(?:, score (\d+) of (\d+))?, (\d{4}|year [^\[]+?) \[(\d+)\]$")
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    rating: str
+    place: int          # the place its heading gives the group
+    group_size: int     # how many the heading says share the rating
+    name: str
+    score: int | None
+    url: str            # the source its citation points to
+
+
+def league_rows_of(answer: Answer) -> list[LeagueRow]:
+    """Every row on every page of a league, each under the heading it sits beneath; a bullet outside any
+    heading, or a "continued" heading that does not continue the previous group, fails the test."""
+    urls = {c.n: c.url for c in answer.citations}
+    rows: list[LeagueRow] = []
+    rating: str | None = None
+    place = size = 0
+    for page in answer.pages:
+        rating = None
+        for line in page.text.splitlines():
+            if m := LEAGUE_HEADING_RE.match(line):
+                if m.group(2) is None:
+                    assert rows and rows[-1].rating == m.group(1), f"{line!r} continues nothing"
+                else:
+                    place, size = int(m.group(4)), int(m.group(2))
+                    assert bool(m.group(3)) == (size > 1), f"{line!r}: 'joint' exactly when shared"
+                rating = m.group(1)
+            elif m := LEAGUE_BULLET_RE.match(line):
+                assert rating, f"{line!r} sits under no rating heading"
+                rows.append(LeagueRow(rating, place, size, m.group(1),
+                                      int(m.group(2)) if m.group(2) else None, urls[int(m.group(5))]))
+            elif line.startswith(("Sources", "[")):
+                rating = None
+    return rows

@@ -15,7 +15,7 @@ from knowledge.ratings import RATING_POINTS
 from responses import ANSWER, CHOICES, KINDS, NO_MATCH
 from responses.context import short_name
 from tests.responses.helpers import (RATINGS, SUMMARY_PARAPHRASES, assert_cited, body_lines, citation_problems,
-                                     cite_number, line_with, org_names, spellings, states_rating)
+                                     cite_number, league_rows_of, line_with, org_names, spellings, states_rating)
 
 
 def defect(reason: str):
@@ -277,8 +277,7 @@ def test_a_sentence_and_its_command_give_the_same_league(engine, kb, sentence, c
     if programme:
         sql, params = sql + " and programme = ?", (org_type, programme)
     expected = sqlite3.connect(kb.path).execute(sql, params).fetchone()[0]
-    rows = re.findall(r"^\d+\. .+?: (?:Outstanding|Good|Requires improvement|Inadequate)\b", answer.text, re.M)
-    assert expected > 0 and len(rows) == expected
+    assert expected > 0 and len(league_rows_of(answer)) == expected
 
 
 def test_default_league_is_todays_probation_service(engine, kb):

@@ -12,7 +12,6 @@ what should head and end it is worked out with SQL written in the test.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -24,6 +23,7 @@ from knowledge.build import build
 from knowledge.kb import KnowledgeBase
 from responses import Engine
 from tests.hardening.telegram_html import telegram_html_problems, utf16_length, visible_text
+from tests.responses.helpers import league_rows_of
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT
 
 #: The longest answers we know of: full league tables, long lists, every source, findings on common topics.
@@ -31,7 +31,6 @@ LONG_QUESTIONS = ["/league", "/league crc", "/league 2019", "/league region", "w
                   "which organisations improved?", "scores", "/sources", "/find staffing", "/find domestic abuse",
                   "how many PDUs were rated good?", "/latest", "/help"]
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
-ROW = re.compile(r"^\d+\. .+?: (Outstanding|Good|Requires improvement|Inadequate)\b", re.MULTILINE)
 
 
 @pytest.mark.parametrize("compact", [False, True])
@@ -50,7 +49,7 @@ def test_the_full_league_needs_several_pages(engine, kb):
         "select count(distinct org_id) from inspections where org_type = 'pdu' and overall_rating is not null").fetchone()[0]
     answer = engine.ask("/league")
     assert pdus > 40 and len(answer.pages) > 1
-    assert sum(len(ROW.findall(p.text)) for p in answer.pages) == pdus
+    assert len(league_rows_of(answer)) == pdus
 
 
 # -- capped lists keep both ends ------------------------------------------------------------------
@@ -79,7 +78,7 @@ def test_a_capped_league_keeps_the_top_and_the_bottom(doubled):
     ratings = _latest_ratings(doubled)
     assert len(ratings) > 100, "the synthetic league must be longer than any cap"
     answer = Engine(KnowledgeBase(doubled)).ask("/league")
-    shown = [m.group(1) for page in answer.pages for m in ROW.finditer(page.text)]
+    shown = [row.rating for row in league_rows_of(answer)]
     left_out = len(ratings) - len(shown)
     assert 0 < left_out and f"{left_out} more in between, not listed" in answer.text
     half = len(shown) // 2

@@ -5,6 +5,7 @@ compact answers, and refs that re-create the same answer.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
 
 import jinja2
@@ -13,6 +14,7 @@ import pytest
 
 from responses.answer import Citation, Page
 from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, same_findings_once, strip_tags
+from tests.hardening.telegram_html import utf16_length, visible_text
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from tests.responses.helpers import SAMPLE_QUESTIONS, citation_problems, html_problems, page_problems, ref_problems
 
@@ -284,30 +286,50 @@ def test_each_answer_shape_has_its_template():
 # -- paging, checked against counts worked out here ------------------------------------------------------------
 
 def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
-    return [{"rank": n, "insp": insp, "name": insp.organisation} for n, insp in enumerate(kb.league(org_type=org_type), 1)]
+    """League rows as league.j2 takes them, placed here (equal ratings share the place of the first)."""
+    rows: list[dict] = []
+    league = kb.league(org_type=org_type)
+    for n, insp in enumerate(league, 1):
+        size = sum(1 for other in league if other.overall_rating == insp.overall_rating)
+        place = rows[-1]["place"] if rows and rows[-1]["rating"] == insp.overall_rating else n
+        rows.append({"place": place, "place_words": f"place {place}", "group_size": size, "rating": insp.overall_rating,
+                     "insp": insp, "name": insp.organisation})
+    return rows
+
+
+def _league_pages(kb, rows: list[dict], per_page: int) -> list:
+    return Renderer(kb).pages("league.j2", rows, per_page, heading="H", rule="Zrule", others="Zothers",
+                              show_full_names=False)
 
 
 def _rows_per_page(pages) -> list[int]:
-    return [len(re.findall(r"^\d+\. ", p.text, re.M)) for p in pages]
+    return [len(re.findall(r"^• ", p.text, re.M)) for p in pages]
 
 
 def test_pages_hold_exactly_per_page_items_when_they_fit(kb):
-    rows = _league_rows(kb)[:25]
-    pages = Renderer(kb).pages("league.j2", rows, 10, heading="H", footnote="Zfootnote", show_full_names=False)
-    assert _rows_per_page(pages) == [10, 10, 5]
+    # five rows with their sources are far below a message's 4096 characters, so none is held back
+    rows = _league_rows(kb)[:12]
+    pages = _league_pages(kb, rows, 5)
+    assert _rows_per_page(pages) == [5, 5, 2]
+    assert all(len(p.text) < MESSAGE_LIMIT // 2 for p in pages)
     assert [f"(page {k} of 3)" in p.text for k, p in enumerate(pages, 1)] == [True] * 3
-    assert ["Zfootnote" in p.text for p in pages] == [False, False, True]  # the footnote ends the last page
+    assert ["Zrule" in p.text for p in pages] == [True, False, False]  # the order is stated once, first
+    assert ["Zothers" in p.text for p in pages] == [False, False, True]  # the other tables end the last page
 
 
-def test_pages_that_do_not_fit_are_halved_until_they_do(kb):
+def test_pages_that_do_not_fit_are_made_shorter_until_they_do(kb):
+    """Asked for more rows than a message holds, the renderer lays out fewer, the same number on every page
+    but the last (so a page button always brings back the page it promised), each within Telegram's limit
+    on the text a reader sees."""
     rows = _league_rows(kb)
     assert len(rows) > 50
-    pages = Renderer(kb).pages("league.j2", rows, 100, heading="H", footnote="F", show_full_names=False)
+    pages = _league_pages(kb, rows, 100)
     counts = _rows_per_page(pages)
     assert sum(counts) == len(rows) and len(pages) > 1
-    assert counts[0] in {50, 25, 12, 6, 3} and set(counts[:-1]) == {counts[0]}, counts
+    assert set(counts[:-1]) == {counts[0]} and counts[-1] <= counts[0], counts
     for page in pages:
-        assert len(page.text) <= MESSAGE_LIMIT and len(page.html) <= MESSAGE_LIMIT
+        assert utf16_length(page.text) <= MESSAGE_LIMIT
+        assert utf16_length(visible_text(page.html)) <= MESSAGE_LIMIT
 
 
 def test_list_pages_cite_their_sources_in_the_short_form(engine):
@@ -358,14 +380,25 @@ def test_the_markup_of_a_summary(engine):
     assert "&#39;Inadequate&#39;" in html and "'Inadequate'" in text  # a title's quotes escaped in HTML only
 
 
-def test_the_markup_of_a_league_page(engine):
+def test_the_markup_of_a_league_page(engine, kb):
     pages = engine.ask("/league pdu").pages
     assert f'\n\n<b>Sources</b>\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>' \
         in pages[0].html
     assert f"\n\nSources\n[1] HM Inspectorate of Probation, 28 October 2025: {DYFED_POWYS_URL}" in pages[0].text
-    assert "1. Dyfed Powys PDU: <b>Requires improvement</b>, 2025 <a href=" in pages[0].html
-    assert "\n<i>Ordered by overall rating (Outstanding, Good" in pages[-1].html
-    assert "\nOrdered by overall rating (Outstanding, Good" in pages[-1].text
+    # No PDU's latest rating is better than Requires improvement, so that group comes first, sharing 1st place.
+    latest = sqlite3.connect(kb.path).execute("""
+        select overall_rating from (select overall_rating, row_number() over (partition by org_id order by sort_date
+        desc) as rn from inspections where org_type = 'pdu' and overall_rating is not null) where rn = 1""").fetchall()
+    ri = sum(1 for (r,) in latest if r == "Requires improvement")
+    assert {r for (r,) in latest} <= {"Requires improvement", "Inadequate"} and ri > 1
+    assert (f"\n\n<b>Requires improvement</b>: {ri}, joint 1st\n"
+            f'• Dyfed Powys PDU, 2025 <a href="{DYFED_POWYS_URL}">[1]</a>\n') in pages[0].html
+    assert pages[0].html.splitlines()[1] == (
+        "<i>Ordered by overall rating, best first; within a rating, by score where published, then most recent first. "
+        "Organisations with the same rating share a place.</i>")
+    assert "<i>Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019.</i>" \
+        in pages[-1].html
+    assert pages[1].html.splitlines()[1] in ("<b>Requires improvement</b>, continued", "<b>Inadequate</b>, continued")
 
 
 def test_fit_keeps_as_many_whole_lines_as_fit():

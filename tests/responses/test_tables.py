@@ -18,6 +18,7 @@ from benchmarks.synthetic import make_synthetic_data
 from knowledge.build import build
 from knowledge.kb import KnowledgeBase
 from responses import Engine
+from tests.responses.helpers import league_rows_of
 
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
@@ -60,39 +61,45 @@ def rows_with_urls(answer, pattern: re.Pattern) -> list[tuple[re.Match, str]]:
 def test_a_league_lists_each_latest_rating_best_first_with_shared_ranks(engine, kb, question, org_type):
     expected = latest_rated(kb, org_type)
     answer = engine.ask(question)
-    rows = rows_with_urls(answer, LEAGUE_ROW)
+    rows = league_rows_of(answer)
     assert answer.intent == "league" and len(rows) == len(expected)
-    assert sorted(url for _, url in rows) == sorted(r[2] for r in expected)
-    ratings = [m.group(3) for m, _ in rows]
+    assert sorted(row.url for row in rows) == sorted(r[2] for r in expected)
+    ratings = [row.rating for row in rows]
     assert ratings == sorted(ratings, key=RATINGS.index)
-    for position, (m, _) in enumerate(rows, 1):
-        better = sum(1 for r in ratings if POINTS[r] > POINTS[m.group(3)])
-        assert int(m.group(1)) == better + 1, f"row {position} {m.group(0)!r}: equal ratings share a rank"
+    for position, row in enumerate(rows, 1):
+        better = sum(1 for r in ratings if POINTS[r] > POINTS[row.rating])
+        assert row.place == better + 1, f"row {position} {row}: equal ratings share a place"
+        assert row.group_size == ratings.count(row.rating), f"row {position} {row}: the heading counts its group"
     assert f"{len(expected)}" in answer.title
 
 
 def test_within_a_rating_a_better_published_score_comes_first(engine, kb):
     """PDUs with a published score: among equal ratings, the higher score ranks first."""
     expected = Counter((r[1], r[3]) for r in latest_rated(kb, "pdu") if r[3] is not None)
-    rows = rows_with_urls(engine.ask("/league pdu"), LEAGUE_ROW)
-    shown = [(m.group(3), int(s.group(1))) for m, _ in rows if (s := re.search(r"\((\d+) of 27\)", m.group(4)))]
+    rows = league_rows_of(engine.ask("/league pdu"))
+    shown = [(row.rating, row.score) for row in rows if row.score is not None]
     assert Counter(shown) == expected and len(shown) >= 3
     for rating in RATINGS:
         scores = [score for r, score in shown if r == rating]
         assert scores == sorted(scores, reverse=True), rating
 
 
-def test_the_worst_first_league_starts_at_the_bottom_and_keeps_the_ranks(engine, kb):
+def test_the_worst_first_league_starts_at_the_bottom_and_counts_from_there(engine, kb):
+    """Worst first: the lowest rating and lowest published score first; places count from the bottom
+    ("joint 1st from the bottom"), as issue 10 asks, so a reader never sees a top-down rank upside down."""
     expected = latest_rated(kb, "pdu")
     answer = engine.ask("what is the worst rated PDU?")
-    rows = rows_with_urls(answer, LEAGUE_ROW)
+    rows = league_rows_of(answer)
     assert "worst first" in answer.title and len(rows) == len(expected)
-    ratings = [m.group(3) for m, _ in rows]
+    ratings = [row.rating for row in rows]
     assert ratings == sorted(ratings, key=RATINGS.index, reverse=True)
     lowest = min(r[3] for r in expected if r[1] == ratings[0] and r[3] is not None)
-    assert f"({lowest} of 27)" in rows[0][0].group(0), "the lowest published score comes first"
-    worst_rank = 1 + sum(1 for r in expected if POINTS[r[1]] > POINTS[ratings[0]])
-    assert int(rows[0][0].group(1)) == worst_rank
+    assert rows[0].score == lowest, "the lowest published score comes first"
+    for row in rows:
+        assert row.place == 1 + sum(1 for r in expected if POINTS[r[1]] < POINTS[row.rating])
+    first = answer.pages[0].text.splitlines()
+    count = sum(1 for r in expected if r[1] == ratings[0])
+    assert f"{ratings[0]}: {count}, joint 1st from the bottom" in first
 
 
 # -- lists, counts, changes, scores, latest ---------------------------------------------------------------
@@ -200,14 +207,15 @@ def _count(kb, where: str, *params) -> int:
 
 
 def _latest_count(kb, org_type: str, rating: str | None = None, region: str | None = None,
-                  programme: str | None = None, year: int | None = None) -> int:
+                  programme: str | None = None, year: int | None = None, youth: bool = True) -> int:
     rows = sql(kb, """
-        select overall_rating, region, programme, year from (
+        select overall_rating, region, programme, year, org_type from (
             select *, row_number() over (partition by org_id order by sort_date desc) as rn
             from inspections where overall_rating is not null and (? is null or org_type = ?)
               and (? is null or programme = ?) and (? is null or year = ?))
         where rn = 1""", org_type, org_type, programme, programme, year, year)
-    return sum(1 for r in rows if (rating is None or r[0] == rating) and (region is None or r[1] == region))
+    return sum(1 for r in rows if (rating is None or r[0] == rating) and (region is None or r[1] == region)
+               and (youth or r[4] != "yjs"))
 
 
 @pytest.mark.parametrize("question, intent, ref, heading", [
@@ -215,7 +223,7 @@ def _latest_count(kb, org_type: str, rating: str | None = None, region: str | No
     ("league of pdus in wales", "league", "/league pdu Wales", "League of PDUs in Wales: {pdu_wales} by latest rating"),
     ("first round CRC league", "league", "/league crc first round",
      "League of CRCs (2018-19 first round): {crc_first} by latest rating"),
-    ("/league 2019", "league", "/league 2019", "League of all organisations published in 2019: {all_2019} by latest rating"),
+    ("/league 2019", "league", "/league 2019", "League of all organisations with a report published in 2019: {all_2019} by latest rating"),
     ("/league", "league", "/league pdu", "Today's Probation Service: each PDU's latest rating ({pdu} PDUs)"),
     ("which CRCs were rated inadequate?", "list", "/list crc inadequate",
      "CRCs whose latest rating is Inadequate: {crc_inadequate}"),
@@ -227,7 +235,7 @@ def _latest_count(kb, org_type: str, rating: str | None = None, region: str | No
     ("which PDU scored 0 out of 27?", "score_list", "/score_list 0 of 27",
      "Inspections with a published score of 0 out of 27: {score_0_27}"),
     ("which inspections scored 3?", "score_list", None, "Inspections with a published score of 3: {score_3}"),
-    ("/score_list", "score_list", "/score_list", "Inspections whose score in points is published, lowest first: {scored}"),
+    ("/score_list", "score_list", "/score_list", "Inspections whose score in points is published, lowest first on each scale: {scored}"),
     ("which CRCs improved?", "changed", "/changed crc improved", "CRCs whose overall rating rose between inspections: {crc_rose}"),
     ("which organisations got worse?", "changed", "/changed declined",
      "Organisations whose overall rating fell between inspections: {all_fell}"),
@@ -249,7 +257,8 @@ def test_headings_and_refs(engine, kb, question, intent, ref, heading):
         "crc": _latest_count(kb, "crc"), "pdu": _latest_count(kb, "pdu"), "nps": _latest_count(kb, "nps"),
         "pdu_wales": _latest_count(kb, "pdu", region="Wales"),
         "crc_first": _latest_count(kb, "crc", programme="2018-19 first round"),
-        "all_2019": _latest_count(kb, None, year=2019),
+        # a league naming no kind ranks probation bodies only: youth services have /league youth
+        "all_2019": _latest_count(kb, None, year=2019, youth=False),
         "crc_inadequate": _latest_count(kb, "crc", "Inadequate"),
         "pdu_yh_inadequate": _latest_count(kb, "pdu", "Inadequate", region="Yorkshire and the Humber"),
         "nps_good": _latest_count(kb, "nps", "Good"),
@@ -316,9 +325,14 @@ def test_lists_and_counts_over_every_type_say_organisations(engine, kb):
 
 
 def test_a_compact_count_shows_ten_at_a_time(engine, kb):
-    assert _latest_count(kb, "pdu", "Inadequate") > 10
+    """At most ten rows a page in a group (fewer where long rows could pass a message's limit: the pages
+    are laid out from the items), and every organisation once across the pages."""
+    expected = _latest_count(kb, "pdu", "Inadequate")
+    assert expected > 10
     compact = engine.ask("how many PDUs were rated inadequate?", compact=True)
-    assert compact.pages[0].text.count("\n• ") == 10
+    per_page = [len(re.findall(r"^• .+: Inadequate \(", page.text, re.M)) for page in compact.pages]
+    assert len(per_page) > 1 and all(0 < n <= 10 for n in per_page[:-1]) and per_page[-1] <= 10
+    assert sum(per_page) == expected
 
 
 # figures.csv: the inspectorate's own counts for the first round
@@ -352,14 +366,16 @@ def test_a_list_names_those_rated_so_only_at_an_earlier_inspection(engine, kb):
     assert expected and shown == expected
 
 
-@pytest.mark.parametrize("question, owner", [("who owned CRCs run by Sodexo Justice Services?", "Sodexo Justice Services"),
-                                             ("which organisations did Purple Futures own?", "Purple Futures")])
-def test_organisations_an_owner_ran(engine, kb, question, owner):
+@pytest.mark.parametrize("question, owner, org_type, what", [
+    ("who owned CRCs run by Sodexo Justice Services?", "Sodexo Justice Services", "crc", "CRCs"),
+    ("which organisations did Purple Futures own?", "Purple Futures", None, "Organisations")])
+def test_organisations_an_owner_ran(engine, kb, question, owner, org_type, what):
     expected = sql(kb, """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc)
-                          as rn from inspections where owner like ?) where rn = 1""", f"%{owner}%")
+                          as rn from inspections where owner like ? and (? is null or org_type = ?)) where rn = 1""",
+                   f"%{owner}%", org_type, org_type)
     answer = engine.ask(question)
     assert (answer.intent, answer.ref) == ("owned_by", f"/owned_by {owner}")
-    assert answer.title == f"Organisations our sources say {owner} owned or led: {len(expected)}"
+    assert answer.title == f"{what} our sources say {owner} owned or led: {len(expected)}"
     rows = [line for line in answer.text.splitlines() if line.startswith("• ")]
     assert len(rows) == len(expected) and all(f"owner {owner}" in row for row in rows)
     assert {c.url for c in answer.citations} >= {r[0] for r in expected}
@@ -367,22 +383,27 @@ def test_organisations_an_owner_ran(engine, kb, question, owner):
 
 
 def test_a_league_explains_its_order_and_names_the_other_tables(engine, kb):
+    """The order is stated once, on the first page; the other tables are named on the last."""
     answer = engine.ask("/league crc")
+    rule = ("Ordered by overall rating, best first; within a rating, by score where published, then most recent "
+            "first. Organisations with the same rating share a place.")
+    assert len(answer.pages) > 1
+    assert answer.pages[0].text.splitlines()[1] == rule
+    assert all(rule not in page.text for page in answer.pages[1:])
     assert answer.pages[-1].text.split("\n\nSources")[0].endswith(
-        "Ordered by overall rating (Outstanding, Good, Requires improvement, Inadequate), then by score where "
-        "published, then most recent first; equal ratings share a rank. A year with ? is our estimate. Other "
-        "tables: /league crc, /league nps, /league pdu, /league region, /league 2019.")
+        "Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019.")
     worst = engine.ask("what is the worst rated PDU?")
     assert worst.title == f"Today's Probation Service: each PDU's latest rating ({_latest_count(kb, 'pdu')} PDUs), worst first"
+    assert worst.pages[0].text.splitlines()[1] == rule.replace("best first", "worst first")
 
 
 def test_a_league_uses_short_names(engine, kb):
-    names = [m.group(2) for m, _ in rows_with_urls(engine.ask("/league crc"), LEAGUE_ROW)]
+    names = [row.name for row in league_rows_of(engine.ask("/league crc"))]
     assert names and all(n.endswith(" CRC") and "Community Rehabilitation Company" not in n for n in names)
 
 
 def test_an_empty_league_says_there_is_nothing(engine, kb):
     assert not sql(kb, "select 1 from inspections where year = 1999")
     answer = engine.ask("/league 1999")
-    assert answer.title == "No rated inspections of all organisations published in 1999 in our sources"
+    assert answer.title == "No rated inspections of all organisations with a report published in 1999 in our sources"
     assert not LEAGUE_ROW.search(answer.text)
