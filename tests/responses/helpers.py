@@ -16,21 +16,69 @@ from responses.answer import REF_LIMIT, Answer
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 
 #: The tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
-                "tg-spoiler", "span"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+    "span",
+}
 #: Questions of every shape, in our own words.
 SAMPLE_QUESTIONS = [
-    "how did Sheffield do?", "Leeds PDU", "tell me about Thames Valley CRC", "how is Gwent doing?",
-    "has Essex North improved?", "Northumbria CRC over time", "compare Leeds and Wakefield",
-    "Gwent vs Cardiff", "Sheffield, Doncaster, Leeds and Kirklees", "/league", "/league crc", "/league nps",
-    "/league pdu", "/league region", "/league 2019", "first round CRC league", "which PDUs were good?",
-    "list inadequate PDUs", "inadequate PDUs in Yorkshire and the Humber", "how many CRCs were rated inadequate?",
-    "how many NPS divisions were rated good?", "who owned Essex CRC", "how big is DTV", "what did Sheffield score?",
-    "which PDU scored 1 of 27", "when was the Merseyside CRC report published?", "standards ratings for BGSW",
-    "how many people were on probation in June 2020?", "risk of harm in Stockton",
-    "what did inspectors say about staffing?", "/find domestic abuse", "/help", "/about", "/sources", "Wales",
-    "Durham", "compare Durham and Sheffield", "asdfghjkl", "/inspection", "/frobnicate", "West Mercia NPS",
-    "how did the Greater Manchester region do", "who owns Sheffield PDU", "people supervised by Merseyside CRC",
+    "how did Sheffield do?",
+    "Leeds PDU",
+    "tell me about Thames Valley CRC",
+    "how is Gwent doing?",
+    "has Essex North improved?",
+    "Northumbria CRC over time",
+    "compare Leeds and Wakefield",
+    "Gwent vs Cardiff",
+    "Sheffield, Doncaster, Leeds and Kirklees",
+    "/league",
+    "/league crc",
+    "/league nps",
+    "/league pdu",
+    "/league region",
+    "/league 2019",
+    "first round CRC league",
+    "which PDUs were good?",
+    "list inadequate PDUs",
+    "inadequate PDUs in Yorkshire and the Humber",
+    "how many CRCs were rated inadequate?",
+    "how many NPS divisions were rated good?",
+    "who owned Essex CRC",
+    "how big is DTV",
+    "what did Sheffield score?",
+    "which PDU scored 1 of 27",
+    "when was the Merseyside CRC report published?",
+    "standards ratings for BGSW",
+    "how many people were on probation in June 2020?",
+    "risk of harm in Stockton",
+    "what did inspectors say about staffing?",
+    "/find domestic abuse",
+    "/help",
+    "/about",
+    "/sources",
+    "Wales",
+    "Durham",
+    "compare Durham and Sheffield",
+    "asdfghjkl",
+    "/inspection",
+    "/frobnicate",
+    "West Mercia NPS",
+    "how did the Greater Manchester region do",
+    "who owns Sheffield PDU",
+    "people supervised by Merseyside CRC",
 ]
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 RATING_RE = re.compile(r"\b(Outstanding|Good|Requires improvement|Inadequate)\b")
@@ -164,8 +212,9 @@ def states_rating(answer: Answer, names: set[str]) -> bool:
 
 def ref_problems(answer: Answer) -> list[str]:
     problems = []
-    for label, ref in [("ref", answer.ref), ("more_ref", answer.more_ref)] + \
-            [(f"choice {c.label!r}", c.ref) for c in answer.choices]:
+    for label, ref in [("ref", answer.ref), ("more_ref", answer.more_ref)] + [
+        (f"choice {c.label!r}", c.ref) for c in answer.choices
+    ]:
         if ref is None:
             continue
         if not ref.isascii():
@@ -191,8 +240,9 @@ def assert_cited(answer: Answer, phrase: str | tuple[str, ...], url: str) -> Non
     n = cite_number(answer, url)
     assert n is not None, f"{url} is not among the citations of {answer.question!r}:\n{answer.text}"
     phrases = (phrase,) if isinstance(phrase, str) else phrase
-    assert any(line_with(answer, p, f"[{n}]") for p in phrases), \
+    assert any(line_with(answer, p, f"[{n}]") for p in phrases), (
         f"no line of {answer.question!r} says {phrase!r} with its citation [{n}]:\n{answer.text}"
+    )
 
 
 def spellings(organisation: str) -> tuple[str, str]:
@@ -238,19 +288,21 @@ SUMMARY_PARAPHRASES = [
 # -- league tables, as a reader sees them --------------------------------------------------------------------
 # A league groups its rows under rating headings ("Good: 3, joint 1st", "Inadequate, continued" at the top of a
 # later page) with one bullet per organisation ("• Name, score 3 of 27, 2022 [4]").
-LEAGUE_HEADING_RE = re.compile(r"^(Outstanding|Good|Requires improvement|Inadequate)(?:: (\d+), (joint )?(\d+)"
-                               r"(?:st|nd|rd|th)( from the bottom)?|, continued)$")
+LEAGUE_HEADING_RE = re.compile(
+    r"^(Outstanding|Good|Requires improvement|Inadequate)(?:: (\d+), (joint )?(\d+)"
+    r"(?:st|nd|rd|th)( from the bottom)?|, continued)$"
+)
 LEAGUE_BULLET_RE = re.compile(r"^• (.+?)(?:, score (\d+) of (\d+))?, (\d{4}|year [^\[]+?) \[(\d+)\]$")
 
 
 @dataclass(frozen=True)
 class LeagueRow:
     rating: str
-    place: int          # the place its heading gives the group
-    group_size: int     # how many the heading says share the rating
+    place: int  # the place its heading gives the group
+    group_size: int  # how many the heading says share the rating
     name: str
     score: int | None
-    url: str            # the source its citation points to
+    url: str  # the source its citation points to
 
 
 def league_rows_of(answer: Answer) -> list[LeagueRow]:
@@ -272,8 +324,11 @@ def league_rows_of(answer: Answer) -> list[LeagueRow]:
                 rating = m.group(1)
             elif m := LEAGUE_BULLET_RE.match(line):
                 assert rating, f"{line!r} sits under no rating heading"
-                rows.append(LeagueRow(rating, place, size, m.group(1),
-                                      int(m.group(2)) if m.group(2) else None, urls[int(m.group(5))]))
+                rows.append(
+                    LeagueRow(
+                        rating, place, size, m.group(1), int(m.group(2)) if m.group(2) else None, urls[int(m.group(5))]
+                    )
+                )
             elif line.startswith(("Sources", "[")):
                 rating = None
     return rows

@@ -39,28 +39,58 @@ def queries(codec):
     spans = st.builds(lambda a, b: TimeSpan(min(a, b), max(a, b), "x"), dates, dates)
     changes = st.one_of(
         st.builds(Change, st.sampled_from(RATINGS + [None]), st.sampled_from(RATINGS + [None])),
-        st.builds(lambda n: Change(steps=n), st.integers(-3, 3).filter(bool)))
+        st.builds(lambda n: Change(steps=n), st.integers(-3, 3).filter(bool)),
+    )
     maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
     return st.builds(
-        lambda intent, orgs, org_type, rating, region, programme, year, span, topics, score, owner, change,
-        standard, measure, collection, flags, direction: Query(
-            intent=intent, text="", norm="", org_ids=orgs, org_type=org_type, rating=rating, region=region,
-            programme=programme, year=year, span=span, topics=tuple(topics), score=score, owner=owner,
-            change=change, standard=standard, measure=measure, collection=collection, latest=flags[0],
-            inspected=flags[1], worst_first=flags[2], direction=direction),
-        st.sampled_from(codec.intents), st.lists(st.sampled_from(codec.org_ids), max_size=MAX_ORGS + 1, unique=True),
-        maybe(st.sampled_from(["crc", "nps", "pdu", "region", "yjs", "national"])), maybe(st.sampled_from(RATINGS)),
-        maybe(st.sampled_from(codec.regions)), maybe(st.sampled_from(codec.programmes)),
-        maybe(st.integers(1990, 2060)), maybe(spans),
+        lambda intent, orgs, org_type, rating, region, programme, year, span, topics, score, owner, change, standard, measure, collection, flags, direction: (
+            Query(
+                intent=intent,
+                text="",
+                norm="",
+                org_ids=orgs,
+                org_type=org_type,
+                rating=rating,
+                region=region,
+                programme=programme,
+                year=year,
+                span=span,
+                topics=tuple(topics),
+                score=score,
+                owner=owner,
+                change=change,
+                standard=standard,
+                measure=measure,
+                collection=collection,
+                latest=flags[0],
+                inspected=flags[1],
+                worst_first=flags[2],
+                direction=direction,
+            )
+        ),
+        st.sampled_from(codec.intents),
+        st.lists(st.sampled_from(codec.org_ids), max_size=MAX_ORGS + 1, unique=True),
+        maybe(st.sampled_from(["crc", "nps", "pdu", "region", "yjs", "national"])),
+        maybe(st.sampled_from(RATINGS)),
+        maybe(st.sampled_from(codec.regions)),
+        maybe(st.sampled_from(codec.programmes)),
+        maybe(st.integers(1990, 2060)),
+        maybe(spans),
         st.lists(st.sampled_from(codec.topics), max_size=MAX_TOPICS + 1, unique=True),
         maybe(st.tuples(st.integers(0, 39), st.sampled_from([None, 27, 30, 33, 36, 39]))),
-        maybe(st.sampled_from(codec.owners)), maybe(changes), maybe(st.sampled_from(codec.standards)),
-        maybe(st.sampled_from(codec.measures)), maybe(st.sampled_from(codec.collections)),
-        st.tuples(st.booleans(), st.booleans(), st.booleans()), st.sampled_from([None, "up", "down"]))
+        maybe(st.sampled_from(codec.owners)),
+        maybe(changes),
+        maybe(st.sampled_from(codec.standards)),
+        maybe(st.sampled_from(codec.measures)),
+        maybe(st.sampled_from(codec.collections)),
+        st.tuples(st.booleans(), st.booleans(), st.booleans()),
+        st.sampled_from([None, "up", "down"]),
+    )
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-          deadline=None)
+@settings(
+    max_examples=400, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], deadline=None
+)
 @given(data=st.data())
 def test_button_data_round_trips_exactly_and_fits(codec, data):
     q = data.draw(queries(codec))
@@ -113,14 +143,29 @@ SAMPLE_SLOTS = {
     "latest": dict(latest=True),
     "inspected": dict(inspected=True),
 }
-NEEDS = {"org": SAMPLE_SLOTS["org"], "owner": SAMPLE_SLOTS["owner"], "standard": SAMPLE_SLOTS["standard"],
-         "collection": SAMPLE_SLOTS["collection"]}
+NEEDS = {
+    "org": SAMPLE_SLOTS["org"],
+    "owner": SAMPLE_SLOTS["owner"],
+    "standard": SAMPLE_SLOTS["standard"],
+    "collection": SAMPLE_SLOTS["collection"],
+}
 #: How each slot shows in an answer that applied it (besides the "can't" line that names it otherwise).
 SHOWN = {
-    "org": r"Sheffield", "org_type": r"PDU|Probation Delivery Unit", "rating": r"Inadequate", "region": r"London", "programme": r"2023-25",
-    "time": r"2023|2024", "topics": r"staffing", "score": r"1 (of|out of) 27", "owner": r"Sodexo",
-    "change": r"down a grade|fell|→", "standard": r"Leadership", "measure": r"cases? inspected|case",
-    "collection": r"Dynamic|DIPP|dipp", "latest": r"latest|Latest|recent", "inspected": r"inspect",
+    "org": r"Sheffield",
+    "org_type": r"PDU|Probation Delivery Unit",
+    "rating": r"Inadequate",
+    "region": r"London",
+    "programme": r"2023-25",
+    "time": r"2023|2024",
+    "topics": r"staffing",
+    "score": r"1 (of|out of) 27",
+    "owner": r"Sodexo",
+    "change": r"down a grade|fell|→",
+    "standard": r"Leadership",
+    "measure": r"cases? inspected|case",
+    "collection": r"Dynamic|DIPP|dipp",
+    "latest": r"latest|Latest|recent",
+    "inspected": r"inspect",
 }
 
 
@@ -143,13 +188,26 @@ def test_every_slot_is_applied_or_named(engine, intent, slot):
 
 
 # -- ask --json pages -----------------------------------------------------------------------------
-@pytest.mark.parametrize("question", ["/league pdu", "what did inspectors say about staffing?", "how did Sheffield do?",
-                                      "what did Cumbria get, and who owned London CRC?", "Wales"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "/league pdu",
+        "what did inspectors say about staffing?",
+        "how did Sheffield do?",
+        "what did Cumbria get, and who owned London CRC?",
+        "Wales",
+    ],
+)
 def test_ask_json_gives_pages_that_telegram_accepts(kb_path, question):
     import os
 
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", question], capture_output=True, text=True,
-                         env={**os.environ, "PROBATION_KB": str(kb_path)}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "--json", question],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PROBATION_KB": str(kb_path)},
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["pages"] and "\n\n".join(p["text"] for p in data["pages"]) == data["text"]

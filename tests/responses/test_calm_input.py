@@ -28,16 +28,16 @@ HOSTILE = [
     "<b>unclosed",
     "</i></b></a>",
     "<script>alert('x')</script>",
-    "<a href=\"javascript:alert(1)\">click</a> Leeds",
+    '<a href="javascript:alert(1)">click</a> Leeds',
     "&amp; &lt;b&gt; &#x3C;",
     "Tom & Jerry <3",
     "'; DROP TABLE inspections; --",
     "Sheffield' OR '1'='1",
     "1; SELECT * FROM sqlite_master",
-    "\"NEAR(a b)\" OR *",
+    '"NEAR(a b)" OR *',
     "title:foo",
     "finding:staff* AND NOT x",
-    "\"unterminated",
+    '"unterminated',
     "{{ 7*7 }}",
     "{{ 7*7 }} Sheffield",
     "{% for x in y %}",
@@ -140,14 +140,31 @@ def test_long_input_is_read_in_part_and_says_so(engine):
 
 
 def test_names_are_still_found_inside_odd_input(engine):
-    for question in ("🔥🔥 Sheffield 🔥🔥", "<b>Sheffield</b>", "Sheffield' OR '1'='1", "{{ 7*7 }} Sheffield",
-                     "\x00\x01\x02 Sheffield"):
+    for question in (
+        "🔥🔥 Sheffield 🔥🔥",
+        "<b>Sheffield</b>",
+        "Sheffield' OR '1'='1",
+        "{{ 7*7 }} Sheffield",
+        "\x00\x01\x02 Sheffield",
+    ):
         answer = engine.ask(question)
         assert answer.intent == "summary" and "Sheffield Probation Delivery Unit" in answer.text, question
 
 
-@pytest.mark.parametrize("question", ["asdfghjkl", "the cat sat on the mat", "banana", "😀", "{{ 7*7 }}",
-                                      "title:foo", "\"NEAR(a b)\" OR *", "zxqv wptk", "<script>alert(1)</script>"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "asdfghjkl",
+        "the cat sat on the mat",
+        "banana",
+        "😀",
+        "{{ 7*7 }}",
+        "title:foo",
+        '"NEAR(a b)" OR *',
+        "zxqv wptk",
+        "<script>alert(1)</script>",
+    ],
+)
 def test_nonsense_is_no_match_not_a_random_organisation(engine, kb, question):
     answer = engine.ask(question)
     assert answer.kind == NO_MATCH, answer.text
@@ -157,8 +174,11 @@ def test_nonsense_is_no_match_not_a_random_organisation(engine, kb, question):
 def test_sql_in_a_question_changes_nothing(engine, kb):
     before = kb.counts()
     league = engine.ask("/league crc").text
-    for question in ("'; DROP TABLE inspections; --", "x'); DELETE FROM findings; --",
-                     "/find '); DROP TABLE findings; --"):
+    for question in (
+        "'; DROP TABLE inspections; --",
+        "x'); DELETE FROM findings; --",
+        "/find '); DROP TABLE findings; --",
+    ):
         assert engine.ask(question).intent != "error"
     assert kb.counts() == before
     engine._cached.cache_clear()
@@ -181,15 +201,73 @@ def test_inline_mode_is_calm(engine):
             assert not calm_problems(answer)
 
 
-WORDS = ["Sheffield", "Durham", "Wales", "Kent", "Leeds", "DTV", "westmercia", "/league", "/compare", "/find",
-         "/inspection", "#ffb3012f", "vs", "and", "how", "many", "did", "CRC", "NPS", "PDU", "PDUs", "region",
-         "good", "inadequate", "requires", "improvement", "which", "league", "table", "compare", "improved",
-         "owner", "score", "1 of 27", "people", "staff", "risk", "2019", "first round", "Yorkshire and the Humber",
-         "<b>", "</b>", "&", "{{", "}}", "{%", "'", "\"", "*", "NEAR(", "OR", ":", "😀", "\n", "\x00", "?"]
+WORDS = [
+    "Sheffield",
+    "Durham",
+    "Wales",
+    "Kent",
+    "Leeds",
+    "DTV",
+    "westmercia",
+    "/league",
+    "/compare",
+    "/find",
+    "/inspection",
+    "#ffb3012f",
+    "vs",
+    "and",
+    "how",
+    "many",
+    "did",
+    "CRC",
+    "NPS",
+    "PDU",
+    "PDUs",
+    "region",
+    "good",
+    "inadequate",
+    "requires",
+    "improvement",
+    "which",
+    "league",
+    "table",
+    "compare",
+    "improved",
+    "owner",
+    "score",
+    "1 of 27",
+    "people",
+    "staff",
+    "risk",
+    "2019",
+    "first round",
+    "Yorkshire and the Humber",
+    "<b>",
+    "</b>",
+    "&",
+    "{{",
+    "}}",
+    "{%",
+    "'",
+    '"',
+    "*",
+    "NEAR(",
+    "OR",
+    ":",
+    "😀",
+    "\n",
+    "\x00",
+    "?",
+]
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.one_of(st.text(max_size=120), st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join)))
 def test_any_text_gets_a_calm_answer(engine, question):
     answer = engine.ask(question)

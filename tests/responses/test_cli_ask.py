@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason=f"{SCRIPT} is not in
 
 
 def run(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SCRIPT), *args], input=stdin, capture_output=True, text=True, timeout=timeout,
-                          encoding="utf-8")
+    return subprocess.run(
+        [str(SCRIPT), *args], input=stdin, capture_output=True, text=True, timeout=timeout, encoding="utf-8"
+    )
 
 
 def test_json_answer_to_one_question(kb_path, engine):
@@ -31,13 +32,14 @@ def test_json_answer_to_one_question(kb_path, engine):
     lines = p.stdout.splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert CONTRACT_KEYS <= set(data)
+    assert set(data) >= CONTRACT_KEYS
     assert data["question"] == "how did Norfolk and Suffolk CRC get on?"
     assert data["kind"] == "answer"
     # inspections.csv, norfolk-suffolk-crc-2019: Requires improvement, September 2019
     assert "Latest rating: Requires improvement" in data["text"] and "September 2019" in data["text"]
     assert "https://www.justiceinspectorates.gov.uk/hmiprobation/media/press-releases/2019/09/nscrc/" in [
-        c["url"] for c in data["citations"]]
+        c["url"] for c in data["citations"]
+    ]
     assert data["citations"]
     for c in data["citations"]:
         assert set(c) == {"n", "title", "url", "published"}
@@ -46,8 +48,16 @@ def test_json_answer_to_one_question(kb_path, engine):
 
 
 def test_json_reads_one_question_per_line_and_answers_in_order(kb_path, engine):
-    questions = ["Wales", "", "/league nps", "asdfghjkl", "<b>Leeds</b> & {{ 7*7 }}", "😀 how did DTV do?",
-                 "Sheffield PDU", "compare Leeds and Wakefield"]
+    questions = [
+        "Wales",
+        "",
+        "/league nps",
+        "asdfghjkl",
+        "<b>Leeds</b> & {{ 7*7 }}",
+        "😀 how did DTV do?",
+        "Sheffield PDU",
+        "compare Leeds and Wakefield",
+    ]
     # Windows line endings on some lines, and no newline after the last question.
     stdin = "".join(q + ("\r\n" if k % 2 else "\n") for k, q in enumerate(questions)).rstrip("\n")
     p = run("ask", "--db", str(kb_path), "--json", stdin=stdin)
@@ -56,12 +66,20 @@ def test_json_reads_one_question_per_line_and_answers_in_order(kb_path, engine):
     assert len(lines) == len(questions)
     answers = [json.loads(line) for line in lines]
     assert [a["question"] for a in answers] == [" ".join(q.split()) for q in questions]
-    assert [a["kind"] for a in answers] == ["choices", "no_match", "answer", "no_match", "answer", "answer", "answer",
-                                            "answer"]
+    assert [a["kind"] for a in answers] == [
+        "choices",
+        "no_match",
+        "answer",
+        "no_match",
+        "answer",
+        "answer",
+        "answer",
+        "answer",
+    ]
     assert answers[0]["kind"] == "choices" and all(set(c) == {"label", "id"} for c in answers[0]["choices"])
     assert answers[3]["kind"] == "no_match"
     for a in answers:
-        assert CONTRACT_KEYS <= set(a)
+        assert set(a) >= CONTRACT_KEYS
         assert a.get("intent") != "error", a
 
 
@@ -71,7 +89,9 @@ def test_plain_ask_prints_the_text(kb_path, engine):
     # inspections.csv, pdu-essex-north-2022 (17 May 2022, Inadequate) and pdu-essex-north-2024 (August 2024,
     # Requires improvement); a date known only to the month reads "August 2024, day not known"
     assert "17 May 2022: Inadequate" in p.stdout and "August 2024, day not known: Requires improvement" in p.stdout
-    assert "https://hmiprobation.justiceinspectorates.gov.uk/news/essex-north-probation-service-is-inadequate" in p.stdout
+    assert (
+        "https://hmiprobation.justiceinspectorates.gov.uk/news/essex-north-probation-service-is-inadequate" in p.stdout
+    )
     assert "<b>" not in p.stdout and not p.stdout.lstrip().startswith("{")
 
 

@@ -14,8 +14,19 @@ import pytest
 from knowledge.ratings import RATING_POINTS
 from responses import ANSWER, CHOICES, KINDS, NO_MATCH
 from responses.context import short_name
-from tests.responses.helpers import (RATINGS, SUMMARY_PARAPHRASES, assert_cited, body_lines, citation_problems,
-                                     cite_number, league_rows_of, line_with, org_names, spellings, states_rating)
+from tests.responses.helpers import (
+    RATINGS,
+    SUMMARY_PARAPHRASES,
+    assert_cited,
+    body_lines,
+    citation_problems,
+    cite_number,
+    league_rows_of,
+    line_with,
+    org_names,
+    spellings,
+    states_rating,
+)
 
 
 def defect(reason: str):
@@ -223,20 +234,23 @@ def league_rows(answer):
     return rows
 
 
-@pytest.mark.parametrize("question, filters", [
-    ("/league", {"org_type": "pdu"}),
-    ("/league crc", {"org_type": "crc"}),
-    ("/league nps", {"org_type": "nps"}),
-    ("/league pdu", {"org_type": "pdu"}),
-    ("/league region", {"org_type": "region"}),
-    ("/league 2019", {"year": 2019}),
-    ("/league crc 2018", {"org_type": "crc", "year": 2018}),
-    ("league table of CRCs", {"org_type": "crc"}),
-    ("rank the NPS divisions", {"org_type": "nps"}),
-    ("first round CRC league", {"org_type": "crc", "programme": "2018-19 first round"}),
-    ("second round league", {"programme": "2019-20 second round"}),
-    ("PDU league for Wales", {"org_type": "pdu", "region": "Wales"}),
-])
+@pytest.mark.parametrize(
+    "question, filters",
+    [
+        ("/league", {"org_type": "pdu"}),
+        ("/league crc", {"org_type": "crc"}),
+        ("/league nps", {"org_type": "nps"}),
+        ("/league pdu", {"org_type": "pdu"}),
+        ("/league region", {"org_type": "region"}),
+        ("/league 2019", {"year": 2019}),
+        ("/league crc 2018", {"org_type": "crc", "year": 2018}),
+        ("league table of CRCs", {"org_type": "crc"}),
+        ("rank the NPS divisions", {"org_type": "nps"}),
+        ("first round CRC league", {"org_type": "crc", "programme": "2018-19 first round"}),
+        ("second round league", {"programme": "2019-20 second round"}),
+        ("PDU league for Wales", {"org_type": "pdu", "region": "Wales"}),
+    ],
+)
 def test_league_has_every_organisation_in_rating_order(engine, kb, question, filters):
     answer = ask(engine, question)
     assert (answer.kind, answer.intent) == (ANSWER, "league")
@@ -257,19 +271,26 @@ def test_league_has_every_organisation_in_rating_order(engine, kb, question, fil
     assert not citation_problems(answer)
 
 
-@pytest.mark.parametrize("sentence, command", [
-    ("league table of CRCs", "/league crc"),
-    ("rank the NPS divisions", "/league nps"),
-    ("show the PDU table", "/league pdu"),
-    ("/league", "/league pdu"),
-    ("first round CRC league", "/league crc first round"),
-])
+@pytest.mark.parametrize(
+    "sentence, command",
+    [
+        ("league table of CRCs", "/league crc"),
+        ("rank the NPS divisions", "/league nps"),
+        ("show the PDU table", "/league pdu"),
+        ("/league", "/league pdu"),
+        ("first round CRC league", "/league crc first round"),
+    ],
+)
 def test_a_sentence_and_its_command_give_the_same_league(engine, kb, sentence, command):
     answer = ask(engine, sentence)
     assert answer.text == ask(engine, command).text
     # ...and that league is the right one: one row per organisation rated in that set, counted by SQL here.
-    org_type, programme = {"/league crc": ("crc", None), "/league nps": ("nps", None), "/league pdu": ("pdu", None),
-                           "/league crc first round": ("crc", "2018-19 first round")}[command]
+    org_type, programme = {
+        "/league crc": ("crc", None),
+        "/league nps": ("nps", None),
+        "/league pdu": ("pdu", None),
+        "/league crc first round": ("crc", "2018-19 first round"),
+    }[command]
     import sqlite3
 
     sql = "select count(distinct org_id) from inspections where org_type = ? and overall_rating is not null"
@@ -302,8 +323,10 @@ def test_league_for_a_year_we_do_not_hold_does_not_pretend(engine):
 LIST_QUESTIONS = [
     ("which PDUs were good?", {"org_type": "pdu", "rating": "Good"}),
     ("list inadequate PDUs", {"org_type": "pdu", "rating": "Inadequate"}),
-    ("inadequate PDUs in Yorkshire and the Humber",
-     {"org_type": "pdu", "rating": "Inadequate", "region": "Yorkshire and the Humber"}),
+    (
+        "inadequate PDUs in Yorkshire and the Humber",
+        {"org_type": "pdu", "rating": "Inadequate", "region": "Yorkshire and the Humber"},
+    ),
     ("failing PDUs in Wales", {"org_type": "pdu", "rating": "Inadequate", "region": "Wales"}),
     ("list the good CRCs", {"org_type": "crc", "rating": "Good"}),
     ("which NPS divisions were rated requires improvement?", {"org_type": "nps", "rating": "Requires improvement"}),
@@ -357,15 +380,18 @@ def test_count_quotes_the_inspectorates_own_count(engine, kb):
     assert_cited(answer, fig.value, fig.source_url)
 
 
-@pytest.mark.parametrize("question", [
-    pytest.param("how many CRCs are there?"),
-    pytest.param("/count crc"),
-    pytest.param("which PDUs were good?"),
-    pytest.param("how many CRCs needed improvement"),
-    "how many PDUs were rated Good",
-    "which regions were inadequate",
-    "/league crc",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("how many CRCs are there?"),
+        pytest.param("/count crc"),
+        pytest.param("which PDUs were good?"),
+        pytest.param("how many CRCs needed improvement"),
+        "how many PDUs were rated Good",
+        "which regions were inadequate",
+        "/league crc",
+    ],
+)
 def test_answers_that_state_ratings_carry_citations(engine, kb, question):
     answer = ask(engine, question)
     assert answer.kind == ANSWER
@@ -387,8 +413,12 @@ def test_every_sample_answer_that_states_a_rating_is_cited(engine, kb):
     for question in questions:
         for compact in (False, True):
             answer = engine.ask(question, compact=compact)
-            if answer.kind == ANSWER and answer.intent not in {"help", "about", "sources"} \
-                    and states_rating(answer, names) and not answer.citations:
+            if (
+                answer.kind == ANSWER
+                and answer.intent not in {"help", "about", "sources"}
+                and states_rating(answer, names)
+                and not answer.citations
+            ):
                 uncited.append(question)
     assert not uncited, sorted(set(uncited))
 
@@ -400,13 +430,16 @@ def test_count_of_owners_is_the_published_figure(engine, kb):
 
 
 # -- specific facts ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_id", [
-    ("who owned Essex CRC", "essex-crc"),
-    ("who ran Wales CRC?", "wales-crc"),
-    ("owner of BGSW", "bgsw-crc"),
-    ("which company ran Northumbria CRC?", "northumbria-crc"),
-    ("who owns Merseyside CRC now", "merseyside-crc"),
-])
+@pytest.mark.parametrize(
+    "question, org_id",
+    [
+        ("who owned Essex CRC", "essex-crc"),
+        ("who ran Wales CRC?", "wales-crc"),
+        ("owner of BGSW", "bgsw-crc"),
+        ("which company ran Northumbria CRC?", "northumbria-crc"),
+        ("who owns Merseyside CRC now", "merseyside-crc"),
+    ],
+)
 def test_owner_is_named_and_cited(engine, kb, question, org_id):
     answer = ask(engine, question)
     owned = [h for h in kb.history(org_id) if h.owner]
@@ -422,12 +455,15 @@ def test_owner_of_a_public_body_says_it_had_none(engine, kb):
     assert "public" in answer.text.lower()
 
 
-@pytest.mark.parametrize("question, org_id", [
-    ("how many people did Merseyside CRC supervise?", "merseyside-crc"),
-    ("how big is DTV", "dtv-crc"),
-    ("people supervised by HIOW", "hiow-crc"),
-    pytest.param("how many people does London NPS supervise", "nps-london"),
-])
+@pytest.mark.parametrize(
+    "question, org_id",
+    [
+        ("how many people did Merseyside CRC supervise?", "merseyside-crc"),
+        ("how big is DTV", "dtv-crc"),
+        ("people supervised by HIOW", "hiow-crc"),
+        pytest.param("how many people does London NPS supervise", "nps-london"),
+    ],
+)
 def test_people_supervised_keeps_the_sources_qualifier(engine, kb, question, org_id):
     answer = ask(engine, question)
     assert answer.intent == "people", answer.text
@@ -444,10 +480,13 @@ def test_people_supervised_qualifier_is_not_dropped(engine, kb):
     assert f"more than {insp.people_supervised:,}" in answer.text
 
 
-@pytest.mark.parametrize("question, org_id", [
-    ("what did Sheffield score?", "pdu-sheffield"),
-    ("how many points did Hammersmith get", "pdu-hammersmith-fulham-kensington-chelsea-westminster"),
-])
+@pytest.mark.parametrize(
+    "question, org_id",
+    [
+        ("what did Sheffield score?", "pdu-sheffield"),
+        ("how many points did Hammersmith get", "pdu-hammersmith-fulham-kensington-chelsea-westminster"),
+    ],
+)
 def test_score_of_one_organisation(engine, kb, question, org_id):
     answer = ask(engine, question)
     assert answer.intent == "score"
@@ -456,12 +495,15 @@ def test_score_of_one_organisation(engine, kb, question, org_id):
             assert_cited(answer, insp.score, insp.source_url)
 
 
-@pytest.mark.parametrize("question, points", [
-    ("which PDU scored 1 of 27", 1),
-    ("which PDUs got 3 out of 27?", 3),
-    ("which PDUs had 2 of 27?", 2),
-    pytest.param("which PDU got 0/27?", 0),
-])
+@pytest.mark.parametrize(
+    "question, points",
+    [
+        ("which PDU scored 1 of 27", 1),
+        ("which PDUs got 3 out of 27?", 3),
+        ("which PDUs had 2 of 27?", 2),
+        pytest.param("which PDU got 0/27?", 0),
+    ],
+)
 def test_score_list_finds_every_inspection_with_that_score(engine, kb, question, points):
     answer = ask(engine, question)
     assert answer.intent == "score_list", answer.text
@@ -478,8 +520,20 @@ def test_score_of_an_organisation_without_one_says_so(engine, kb):
     assert "do not give its score" in answer.text
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def test_a_month_only_date_never_shows_a_day(engine, kb):
@@ -492,7 +546,9 @@ def test_a_month_only_date_never_shows_a_day(engine, kb):
             if insp.published_precision != "month":
                 continue
             month = f"{MONTHS[int(insp.published[5:7]) - 1]} {insp.published[:4]}"
-            other_days = [h for h in hist if h.published and h.published.startswith(insp.published) and len(h.published) == 10]
+            other_days = [
+                h for h in hist if h.published and h.published.startswith(insp.published) and len(h.published) == 10
+            ]
             assert month in answer.text, (org.org_id, month)
             if not other_days:
                 assert not re.search(rf"\b\d{{1,2}} {month}", answer.text), (org.org_id, answer.text)
@@ -530,11 +586,14 @@ def test_date_of_an_undated_inspection_says_it_is_not_known(engine, kb):
     assert not re.search(r"\b\d{1,2} (%s) \d{4}" % "|".join(MONTHS), when)
 
 
-@pytest.mark.parametrize("question, org_id", [
-    ("standards ratings for BGSW", "bgsw-crc"),
-    ("breakdown of DTV ratings", "dtv-crc"),
-    ("/standards Northumbria CRC", "northumbria-crc"),
-])
+@pytest.mark.parametrize(
+    "question, org_id",
+    [
+        ("standards ratings for BGSW", "bgsw-crc"),
+        ("breakdown of DTV ratings", "dtv-crc"),
+        ("/standards Northumbria CRC", "northumbria-crc"),
+    ],
+)
 def test_standard_ratings_are_listed_and_cited(engine, kb, question, org_id):
     answer = ask(engine, question)
     assert answer.intent == "standards"
@@ -547,10 +606,13 @@ def test_standard_ratings_are_listed_and_cited(engine, kb, question, org_id):
 DISAGREE = re.compile(r"disagree|differ|conflict|inconsistent|another source|other sources|notes say|caveat", re.I)
 
 
-@pytest.mark.parametrize("question, inspection_id", [
-    pytest.param("what did West Kent score?", "pdu-west-kent-2022"),
-    pytest.param("how many people did Thames Valley CRC supervise?", "thames-valley-crc-2018"),
-])
+@pytest.mark.parametrize(
+    "question, inspection_id",
+    [
+        pytest.param("what did West Kent score?", "pdu-west-kent-2022"),
+        pytest.param("how many people did Thames Valley CRC supervise?", "thames-valley-crc-2018"),
+    ],
+)
 def test_answers_say_when_the_sources_disagree(engine, kb, question, inspection_id):
     insp = kb.inspection(inspection_id)
     assert insp.notes and re.search(r"conflict|differ|inconsistent", insp.notes, re.I)
@@ -558,8 +620,11 @@ def test_answers_say_when_the_sources_disagree(engine, kb, question, inspection_
     assert DISAGREE.search(answer.text), answer.text
 
 
-DOUBT = re.compile(r"inferred|unverified|not verified|uncertain|inconsistent|disagree|differ|impl|conflict|estimat|"
-                   r"not (seen|found|confirmed|stated)|no [^.]{0,40}(was|were) found|cut short|unclear|doubt", re.I)
+DOUBT = re.compile(
+    r"inferred|unverified|not verified|uncertain|inconsistent|disagree|differ|impl|conflict|estimat|"
+    r"not (seen|found|confirmed|stated)|no [^.]{0,40}(was|were) found|cut short|unclear|doubt",
+    re.I,
+)
 
 
 def test_a_caveat_quotes_the_doubt_itself(engine, kb):
@@ -593,13 +658,19 @@ def test_an_implied_rating_is_said_to_be_implied(engine, kb):
 
 
 # -- national figures -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question, metric, as_of", [
-    ("what was the national probation caseload at the end of September 2018?",
-     "people under probation supervision", "end of September 2018"),
-    ("how many offenders did CRCs supervise in 2018", "low and medium-risk offenders supervised by CRCs", None),
-    ("how many people were on probation in June 2020?", "people under probation supervision", "June 2020"),
-    ("how many self-governing probation trusts were there before 2014", "self-governing probation trusts", None),
-])
+@pytest.mark.parametrize(
+    "question, metric, as_of",
+    [
+        (
+            "what was the national probation caseload at the end of September 2018?",
+            "people under probation supervision",
+            "end of September 2018",
+        ),
+        ("how many offenders did CRCs supervise in 2018", "low and medium-risk offenders supervised by CRCs", None),
+        ("how many people were on probation in June 2020?", "people under probation supervision", "June 2020"),
+        ("how many self-governing probation trusts were there before 2014", "self-governing probation trusts", None),
+    ],
+)
 def test_national_figures_are_given_with_their_source(engine, kb, question, metric, as_of):
     answer = ask(engine, question)
     assert (answer.kind, answer.intent) == (ANSWER, "figures"), answer.text
@@ -620,12 +691,15 @@ def finding_lines(answer, kb, findings):
     return shown
 
 
-@pytest.mark.parametrize("question, org_id, topic", [
-    ("risk of harm in Stockton", "pdu-stockton-and-hartlepool", "risk-of-harm"),
-    ("what did inspectors find about staff shortages at Sheffield?", "pdu-sheffield", "staffing"),
-    ("accommodation problems at Leeds", "pdu-leeds", "accommodation"),
-    ("what did inspectors say about staffing in Kirklees", "pdu-kirklees", "staffing"),
-])
+@pytest.mark.parametrize(
+    "question, org_id, topic",
+    [
+        ("risk of harm in Stockton", "pdu-stockton-and-hartlepool", "risk-of-harm"),
+        ("what did inspectors find about staff shortages at Sheffield?", "pdu-sheffield", "staffing"),
+        ("accommodation problems at Leeds", "pdu-leeds", "accommodation"),
+        ("what did inspectors say about staffing in Kirklees", "pdu-kirklees", "staffing"),
+    ],
+)
 def test_findings_on_a_topic_for_one_organisation(engine, kb, question, org_id, topic):
     answer = ask(engine, question)
     assert (answer.kind, answer.intent) == (ANSWER, "findings"), answer.text
@@ -636,12 +710,15 @@ def test_findings_on_a_topic_for_one_organisation(engine, kb, question, org_id, 
     assert len(shown) == len(expected), "findings from other organisations or topics were shown"
 
 
-@pytest.mark.parametrize("question, topic", [
-    ("what did inspectors say about staffing?", "staffing"),
-    ("/find domestic abuse", "domestic-abuse"),
-    ("what have inspectors said about unpaid work", "unpaid-work"),
-    ("concerns about victims", "victims"),
-])
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("what did inspectors say about staffing?", "staffing"),
+        ("/find domestic abuse", "domestic-abuse"),
+        ("what have inspectors said about unpaid work", "unpaid-work"),
+        ("concerns about victims", "victims"),
+    ],
+)
 def test_findings_across_all_inspections_are_all_there_across_pages(engine, kb, question, topic):
     """Every finding on the topic is listed, up to the cap; past it the answer says how many are left out."""
     from responses.search import MAX_FINDINGS
@@ -674,8 +751,10 @@ def test_findings_for_an_organisation_without_that_topic_say_so(engine, kb):
 
 
 # -- latest, help, about, sources -------------------------------------------------------------------------------
-@pytest.mark.parametrize("question", ["latest inspections", "/latest", "what's new?", "newest reports",
-                                      pytest.param("recently published inspections")])
+@pytest.mark.parametrize(
+    "question",
+    ["latest inspections", "/latest", "what's new?", "newest reports", pytest.param("recently published inspections")],
+)
 def test_latest_lists_the_most_recent_publications_in_order(engine, kb, question):
     answer = ask(engine, question)
     assert (answer.kind, answer.intent) == (ANSWER, "latest"), answer.text
@@ -721,19 +800,24 @@ def test_sources_gives_one_line_per_publisher(engine, kb, question):
 
 
 # -- ambiguity ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_ids", [
-    ("Wales", {"wales-crc", "nps-wales", "region-wales"}),
-    ("how did Wales do?", {"wales-crc", "nps-wales", "region-wales"}),
-    ("Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
-    ("Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex", "dipp-kent-surrey-sussex"}),
-    ("how is Teesside doing", {"dtv-crc", "pdu-stockton-and-hartlepool", "pdu-redcar-cleveland-and-middlesbrough"}),
-    ("what rating did IoW get", {"hiow-crc", "pdu-portsmouth-isle-of-wight"}),
-    ("Lincs", {"hlny-crc", "pdu-east-and-west-lincolnshire", "pdu-north-and-north-east-lincolnshire"}),
-    ("has Durham improved?", {"dtv-crc", "pdu-county-durham-and-darlington"}),
-    ("who owned Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
-    ("victims in Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex",
-                         "dipp-kent-surrey-sussex"}),
-])
+@pytest.mark.parametrize(
+    "question, org_ids",
+    [
+        ("Wales", {"wales-crc", "nps-wales", "region-wales"}),
+        ("how did Wales do?", {"wales-crc", "nps-wales", "region-wales"}),
+        ("Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
+        ("Kent", {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex", "dipp-kent-surrey-sussex"}),
+        ("how is Teesside doing", {"dtv-crc", "pdu-stockton-and-hartlepool", "pdu-redcar-cleveland-and-middlesbrough"}),
+        ("what rating did IoW get", {"hiow-crc", "pdu-portsmouth-isle-of-wight"}),
+        ("Lincs", {"hlny-crc", "pdu-east-and-west-lincolnshire", "pdu-north-and-north-east-lincolnshire"}),
+        ("has Durham improved?", {"dtv-crc", "pdu-county-durham-and-darlington"}),
+        ("who owned Durham", {"dtv-crc", "pdu-county-durham-and-darlington"}),
+        (
+            "victims in Kent",
+            {"kss-crc", "pdu-east-kent", "pdu-west-kent", "region-kent-surrey-sussex", "dipp-kent-surrey-sussex"},
+        ),
+    ],
+)
 def test_ambiguous_names_give_choices_that_each_answer(engine, kb, question, org_ids):
     answer = ask(engine, question)
     assert answer.kind == CHOICES, answer.text
@@ -745,7 +829,10 @@ def test_ambiguous_names_give_choices_that_each_answer(engine, kb, question, org
         assert chosen.kind == ANSWER, (choice, chosen.text)
         assert not citation_problems(chosen)
         if choice.id in kb.organisations:
-            assert kb.organisation(choice.id).name in chosen.text or short_name(kb.organisation(choice.id).name) in chosen.text
+            assert (
+                kb.organisation(choice.id).name in chosen.text
+                or short_name(kb.organisation(choice.id).name) in chosen.text
+            )
 
 
 def test_wales_choices_say_which_kind_of_body(engine):
@@ -770,10 +857,13 @@ def test_choices_keep_the_question_asked(engine):
         assert chosen.intent == "compare" and "Sheffield" in chosen.text
 
 
-@pytest.mark.parametrize("question", [
-    "compare Durham and Sheffield",
-    pytest.param("Essex North vs Essex South"),
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "compare Durham and Sheffield",
+        pytest.param("Essex North vs Essex South"),
+    ],
+)
 def test_comparison_choices_never_compare_an_organisation_with_itself(engine, question):
     answer = ask(engine, question)
     if answer.kind == ANSWER:
@@ -793,14 +883,17 @@ def test_essex_north_vs_essex_south_compares_the_two(engine):
 
 
 # -- everyday words are not places -----------------------------------------------------------------------
-@pytest.mark.parametrize("question", [
-    pytest.param("what did inspectors say about joint working?"),
-    pytest.param("how is partnership working with the police?"),
-    pytest.param("what did inspectors say about dealing with domestic abuse?"),
-    "which areas in southern England were inadequate",
-    "what did inspectors say about staff morale?",
-    "how are inspectors handling caseloads",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("what did inspectors say about joint working?"),
+        pytest.param("how is partnership working with the police?"),
+        pytest.param("what did inspectors say about dealing with domestic abuse?"),
+        "which areas in southern England were inadequate",
+        "what did inspectors say about staff morale?",
+        "how are inspectors handling caseloads",
+    ],
+)
 def test_questions_naming_no_organisation_are_not_about_one(engine, kb, question):
     q = engine.understander.understand(question)
     assert q.org_ids == [] and q.ambiguous is None, [kb.organisation(o).name for o in q.org_ids]
@@ -816,12 +909,15 @@ def test_which_crcs_an_owner_ran(engine, kb):
         assert_cited(answer, spellings(insp.organisation), insp.source_url)
 
 
-@pytest.mark.parametrize("question, owner", [
-    ("which CRCs did Sodexo own?", "Sodexo"),
-    ("what did Purple Futures run", "Purple Futures"),
-    ("Seetec CRCs", "Seetec"),
-    pytest.param("how did Interserve's CRCs do", "Interserve"),
-])
+@pytest.mark.parametrize(
+    "question, owner",
+    [
+        ("which CRCs did Sodexo own?", "Sodexo"),
+        ("what did Purple Futures run", "Purple Futures"),
+        ("Seetec CRCs", "Seetec"),
+        pytest.param("how did Interserve's CRCs do", "Interserve"),
+    ],
+)
 def test_organisations_run_by_an_owner(engine, kb, question, owner):
     answer = ask(engine, question)
     assert answer.intent == "owned_by", answer.text
@@ -832,8 +928,17 @@ def test_organisations_run_by_an_owner(engine, kb, question, owner):
 
 
 # -- no match --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question", ["asdfghjkl", "the cat sat on the mat", "banana", "/inspection Narnia",
-                                      "qwertyuiop zxcvbnm", "how did Atlantis PDU do?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "asdfghjkl",
+        "the cat sat on the mat",
+        "banana",
+        "/inspection Narnia",
+        "qwertyuiop zxcvbnm",
+        "how did Atlantis PDU do?",
+    ],
+)
 def test_nothing_found_gives_no_match_with_a_hint_that_works(engine, question):
     answer = ask(engine, question)
     assert answer.kind == NO_MATCH, answer.text
@@ -884,8 +989,10 @@ def test_worst_first_league_starts_at_the_bottom(engine, kb):
     answer = ask(engine, "what's the worst rated PDU?")
     assert answer.intent == "league" and "worst first" in answer.title
     first_row = next(line for line in answer.pages[0].text.splitlines() if line.startswith("• "))
-    lowest = min((i for i in kb.league(org_type="pdu") if i.score_points is not None),
-                 key=lambda i: (i.rating_points, i.score_points / i.score_max))
+    lowest = min(
+        (i for i in kb.league(org_type="pdu") if i.score_points is not None),
+        key=lambda i: (i.rating_points, i.score_points / i.score_max),
+    )
     assert lowest.organisation.split(" Probation Delivery Unit")[0].split(" PDU")[0] in first_row
 
 

@@ -71,8 +71,9 @@ def test_the_terminal_renders_text_only_and_json_each_page_once_in_each_form(kb,
     answer.text  # the terminal: every page's text, and nothing in HTML
     assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages)})
     answer.to_json()  # ``ask --json`` gives each page as Telegram gets it too ("pages": text and html)
-    assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages),
-                                               ("html", "league.j2"): len(answer.pages)})
+    assert _main_renders(counting) == Counter(
+        {("text", "league.j2"): len(answer.pages), ("html", "league.j2"): len(answer.pages)}
+    )
 
 
 def test_turning_to_a_later_page_renders_the_pages_before_it_once_in_text(kb, counting):

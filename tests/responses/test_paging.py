@@ -27,9 +27,21 @@ from tests.responses.helpers import league_rows_of
 from tests.telegram_facts import MESSAGE_TEXT_LIMIT
 
 #: The longest answers we know of: full league tables, long lists, every source, findings on common topics.
-LONG_QUESTIONS = ["/league", "/league crc", "/league 2019", "/league region", "which PDUs were rated requires improvement?",
-                  "which organisations improved?", "scores", "/sources", "/find staffing", "/find domestic abuse",
-                  "how many PDUs were rated good?", "/latest", "/help"]
+LONG_QUESTIONS = [
+    "/league",
+    "/league crc",
+    "/league 2019",
+    "/league region",
+    "which PDUs were rated requires improvement?",
+    "which organisations improved?",
+    "scores",
+    "/sources",
+    "/find staffing",
+    "/find domestic abuse",
+    "how many PDUs were rated good?",
+    "/latest",
+    "/help",
+]
 RATINGS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
 
 
@@ -45,14 +57,18 @@ def test_every_page_of_a_long_answer_fits_one_telegram_message(engine, question,
 
 def test_the_full_league_needs_several_pages(engine, kb):
     """The league of every PDU is long enough to need paging: the checks above are not vacuous."""
-    pdus = sqlite3.connect(kb.path).execute(
-        "select count(distinct org_id) from inspections where org_type = 'pdu' and overall_rating is not null").fetchone()[0]
+    pdus = (
+        sqlite3.connect(kb.path)
+        .execute("select count(distinct org_id) from inspections where org_type = 'pdu' and overall_rating is not null")
+        .fetchone()[0]
+    )
     answer = engine.ask("/league")
     assert pdus > 40 and len(answer.pages) > 1
     assert len(league_rows_of(answer)) == pdus
 
 
 # -- capped lists keep both ends ------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def doubled(tmp_path_factory) -> Path:
@@ -66,11 +82,15 @@ def doubled(tmp_path_factory) -> Path:
 
 def _latest_ratings(path: Path) -> list[str]:
     """Each PDU's latest overall rating, best first, by SQL of our own."""
-    rows = sqlite3.connect(path).execute("""
+    rows = (
+        sqlite3.connect(path)
+        .execute("""
         select overall_rating from (
             select overall_rating, row_number() over (partition by org_id order by sort_date desc) as rn
             from inspections where org_type = 'pdu' and overall_rating is not null)
-        where rn = 1""").fetchall()
+        where rn = 1""")
+        .fetchall()
+    )
     return sorted((r[0] for r in rows), key=RATINGS.index)
 
 
@@ -80,10 +100,10 @@ def test_a_capped_league_keeps_the_top_and_the_bottom(doubled):
     answer = Engine(KnowledgeBase(doubled)).ask("/league")
     shown = [row.rating for row in league_rows_of(answer)]
     left_out = len(ratings) - len(shown)
-    assert 0 < left_out and f"{left_out} more in between, not listed" in answer.text
+    assert left_out > 0 and f"{left_out} more in between, not listed" in answer.text
     half = len(shown) // 2
     # The top of the table is the best ratings, the bottom the worst: ratings compared as multisets, so
     # the order of equal ratings (score, date) does not matter here.
     assert Counter(shown[:half]) == Counter(ratings[:half])
-    assert Counter(shown[half:]) == Counter(ratings[len(ratings) - (len(shown) - half):])
+    assert Counter(shown[half:]) == Counter(ratings[len(ratings) - (len(shown) - half) :])
     assert shown[-1] == ratings[-1] == "Inadequate"

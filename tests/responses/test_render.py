@@ -15,8 +15,8 @@ import pytest
 from responses.answer import Citation, Page
 from responses.render import TEMPLATE_DIR, Citer, Renderer, fit, same_findings_once, strip_tags
 from tests.hardening.telegram_html import utf16_length, visible_text
-from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 from tests.responses.helpers import SAMPLE_QUESTIONS, citation_problems, html_problems, page_problems, ref_problems
+from tests.telegram_facts import MESSAGE_TEXT_LIMIT as MESSAGE_LIMIT
 
 
 def defect(reason: str):
@@ -25,8 +25,14 @@ def defect(reason: str):
 
 QUESTIONS = SAMPLE_QUESTIONS
 #: Answers that were once over Telegram's limit: the latest list, a long summary, counts of many bodies.
-LONG = ["latest inspections", "/latest", "what's new?", "what rating did Hampshire and Isle of Wight CRC get?",
-        "how many PDUs were rated inadequate?", "how many PDUs were rated requires improvement?"]
+LONG = [
+    "latest inspections",
+    "/latest",
+    "what's new?",
+    "what rating did Hampshire and Isle of Wight CRC get?",
+    "how many PDUs were rated inadequate?",
+    "how many PDUs were rated requires improvement?",
+]
 
 
 def cases():
@@ -86,11 +92,14 @@ def test_every_organisation_command_has_a_ref_that_recreates_it(engine, kb):
     assert not problems, problems[:10]
 
 
-@pytest.mark.parametrize("question", [
-    "how many self-governing probation trusts were there before 2014",
-    pytest.param("caseload in 2018 – how many?"),
-    pytest.param("probation trusts before 2014 ✓"),
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many self-governing probation trusts were there before 2014",
+        pytest.param("caseload in 2018 – how many?"),
+        pytest.param("probation trusts before 2014 ✓"),
+    ],
+)
 def test_figures_refs_are_ascii(engine, question):
     answer = engine.ask(question)
     assert answer.intent == "figures"
@@ -118,8 +127,15 @@ def test_findings_ref_for_a_named_organisation(engine):
 
 
 def test_choice_refs_fit_button_data(engine):
-    for question in ("Wales", "Kent", "Teesside", "compare Durham and Sheffield", "has Durham improved?",
-                     "victims in Kent", "KSS"):
+    for question in (
+        "Wales",
+        "Kent",
+        "Teesside",
+        "compare Durham and Sheffield",
+        "has Durham improved?",
+        "victims in Kent",
+        "KSS",
+    ):
         answer = engine.ask(question)
         assert answer.choices, question
         assert not ref_problems(answer)
@@ -133,8 +149,10 @@ def test_from_ref_refuses_what_is_not_a_command(engine):
 
 
 # -- long answers ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question", ["/sources", "/league pdu", "which PDUs were rated inadequate?",
-                                      "what did inspectors say about staffing?"])
+@pytest.mark.parametrize(
+    "question",
+    ["/sources", "/league pdu", "which PDUs were rated inadequate?", "what did inspectors say about staffing?"],
+)
 def test_long_answers_are_split_into_pages(engine, question):
     answer = engine.ask(question)
     assert len(answer.pages) > 1
@@ -145,12 +163,18 @@ def test_long_answers_are_split_into_pages(engine, question):
     assert not citation_problems(answer)
 
 
-@pytest.mark.parametrize("question", [
-    "list inadequate PDUs", "/sources", "/league pdu", "how many PDUs were rated inadequate?",
-    "what did inspectors say about staffing at community rehabilitation companies?",
-    pytest.param("what have the inspectors said about domestic abuse work across the whole country?"),
-    pytest.param("tell me what inspectors found about risk of harm in PDUs please"),
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "list inadequate PDUs",
+        "/sources",
+        "/league pdu",
+        "how many PDUs were rated inadequate?",
+        "what did inspectors say about staffing at community rehabilitation companies?",
+        pytest.param("what have the inspectors said about domestic abuse work across the whole country?"),
+        pytest.param("tell me what inspectors found about risk of harm in PDUs please"),
+    ],
+)
 def test_an_answer_of_several_pages_has_a_ref_to_page_with(engine, question):
     for compact in (False, True):
         answer = engine.ask(question, compact=compact)
@@ -161,10 +185,19 @@ def test_an_answer_of_several_pages_has_a_ref_to_page_with(engine, question):
 
 def test_a_source_cited_on_two_pages_keeps_its_number(engine):
     """Across the pages of one answer, [n] always means the same page."""
-    answer = max((engine.ask(q) for q in ("what did inspectors say about staffing?", "/league pdu",
-                                           "what did inspectors say about race equality?")),
-                 key=lambda a: max(Counter(re.findall(r'<a href="([^"]+)">\[', "".join(
-                     p.html for p in a.pages))).values(), default=0))
+    answer = max(
+        (
+            engine.ask(q)
+            for q in (
+                "what did inspectors say about staffing?",
+                "/league pdu",
+                "what did inspectors say about race equality?",
+            )
+        ),
+        key=lambda a: max(
+            Counter(re.findall(r'<a href="([^"]+)">\[', "".join(p.html for p in a.pages))).values(), default=0
+        ),
+    )
     seen: dict[str, set[int]] = {}
     for page in answer.pages:
         for url, n in re.findall(r'<a href="([^"]+)">\[(\d+)\]</a>', page.html):
@@ -204,8 +237,16 @@ def test_compact_summary_of_sheffield(engine):
     assert "Inadequate" in short.text  # the rating itself is never left out
 
 
-@pytest.mark.parametrize("question", ["/find domestic abuse", "what did inspectors say about staffing?", "/latest",
-                                      "how did West Mercia CRC do?", "compare Merseyside CRC and DTV"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "/find domestic abuse",
+        "what did inspectors say about staffing?",
+        "/latest",
+        "how did West Mercia CRC do?",
+        "compare Merseyside CRC and DTV",
+    ],
+)
 def test_compact_first_pages_are_shorter(engine, question):
     assert len(engine.ask(question, compact=True).html) < len(engine.ask(question).html)
 
@@ -246,8 +287,7 @@ def test_citer_numbers_in_order_of_first_use(kb):
 def test_renderer_pages_shrink_until_they_fit(kb):
     findings = same_findings_once(kb.findings(topics=["staffing"]))
     r = Renderer(kb)
-    pages = r.pages("findings.j2", findings, 100, heading="Staffing", subject_name=lambda f: f.subject_id,
-                    left_out=0)
+    pages = r.pages("findings.j2", findings, 100, heading="Staffing", subject_name=lambda f: f.subject_id, left_out=0)
     assert len(pages) > 1
     assert all(len(p.html) <= MESSAGE_LIMIT and not html_problems(p.html) for p in pages)
     shown = sum(len(re.findall(r"^[+−•] .*\]$", p.text, re.M)) for p in pages)
@@ -278,12 +318,28 @@ def test_strip_tags():
 
 def test_each_answer_shape_has_its_template():
     names = {p.name for p in TEMPLATE_DIR.glob("*.j2")}
-    assert {"summary.j2", "history.j2", "compare.j2", "league.j2", "rating_list.j2", "count.j2", "fact.j2",
-            "findings.j2", "figures.j2", "latest.j2", "help.j2", "about.j2", "sources.j2", "choices.j2",
-            "no_match.j2", "_sources.j2"} <= names
+    assert {
+        "summary.j2",
+        "history.j2",
+        "compare.j2",
+        "league.j2",
+        "rating_list.j2",
+        "count.j2",
+        "fact.j2",
+        "findings.j2",
+        "figures.j2",
+        "latest.j2",
+        "help.j2",
+        "about.j2",
+        "sources.j2",
+        "choices.j2",
+        "no_match.j2",
+        "_sources.j2",
+    } <= names
 
 
 # -- paging, checked against counts worked out here ------------------------------------------------------------
+
 
 def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
     """League rows as league.j2 takes them, placed here (equal ratings share the place of the first)."""
@@ -292,14 +348,23 @@ def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
     for n, insp in enumerate(league, 1):
         size = sum(1 for other in league if other.overall_rating == insp.overall_rating)
         place = rows[-1]["place"] if rows and rows[-1]["rating"] == insp.overall_rating else n
-        rows.append({"place": place, "place_words": f"place {place}", "group_size": size, "rating": insp.overall_rating,
-                     "insp": insp, "name": insp.organisation})
+        rows.append(
+            {
+                "place": place,
+                "place_words": f"place {place}",
+                "group_size": size,
+                "rating": insp.overall_rating,
+                "insp": insp,
+                "name": insp.organisation,
+            }
+        )
     return rows
 
 
 def _league_pages(kb, rows: list[dict], per_page: int) -> list:
-    return Renderer(kb).pages("league.j2", rows, per_page, heading="H", rule="Zrule", others="Zothers",
-                              show_full_names=False)
+    return Renderer(kb).pages(
+        "league.j2", rows, per_page, heading="H", rule="Zrule", others="Zothers", show_full_names=False
+    )
 
 
 def _rows_per_page(pages) -> list[int]:
@@ -356,7 +421,7 @@ def test_fit_keeps_only_whole_lines():
     page = fit(Page(html="<b>" + "\n".join(lines) + "</b>", text="\n".join(lines)))
     kept = page.text.splitlines()
     assert kept[-1] == "…(shortened)" and len(kept) > 10
-    assert kept[:-1] == lines[:len(kept) - 1]  # whole lines from the top, none cut in the middle
+    assert kept[:-1] == lines[: len(kept) - 1]  # whole lines from the top, none cut in the middle
 
 
 # -- the exact markup of an answer, against facts copied from the data -------------------------------------------
@@ -375,29 +440,41 @@ def test_the_markup_of_a_summary(engine):
     assert f'\n\n<b>Sources</b>\n[1] <a href="{SHEFFIELD_URL}">{SHEFFIELD_TITLE}</a>, 24 October 2024\n' in html
     assert "Latest rating: Inadequate [1], published 24 October 2024" in text
     assert f"\n\nSources\n[1] {SHEFFIELD_TITLE}, 24 October 2024\n    {SHEFFIELD_URL}\n" in text
-    assert answer.citations[0] == Citation(1, SHEFFIELD_TITLE, SHEFFIELD_URL, "2024-10-24", "24 October 2024",
-                                           "HM Inspectorate of Probation")
+    assert answer.citations[0] == Citation(
+        1, SHEFFIELD_TITLE, SHEFFIELD_URL, "2024-10-24", "24 October 2024", "HM Inspectorate of Probation"
+    )
     assert "&#39;Inadequate&#39;" in html and "'Inadequate'" in text  # a title's quotes escaped in HTML only
 
 
 def test_the_markup_of_a_league_page(engine, kb):
     pages = engine.ask("/league pdu").pages
-    assert f'\n\n<b>Sources</b>\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>' \
+    assert (
+        f'\n\n<b>Sources</b>\n[1] <a href="{DYFED_POWYS_URL}">HM Inspectorate of Probation, 28 October 2025</a>'
         in pages[0].html
+    )
     assert f"\n\nSources\n[1] HM Inspectorate of Probation, 28 October 2025: {DYFED_POWYS_URL}" in pages[0].text
     # No PDU's latest rating is better than Requires improvement, so that group comes first, sharing 1st place.
-    latest = sqlite3.connect(kb.path).execute("""
+    latest = (
+        sqlite3.connect(kb.path)
+        .execute("""
         select overall_rating from (select overall_rating, row_number() over (partition by org_id order by sort_date
-        desc) as rn from inspections where org_type = 'pdu' and overall_rating is not null) where rn = 1""").fetchall()
+        desc) as rn from inspections where org_type = 'pdu' and overall_rating is not null) where rn = 1""")
+        .fetchall()
+    )
     ri = sum(1 for (r,) in latest if r == "Requires improvement")
     assert {r for (r,) in latest} <= {"Requires improvement", "Inadequate"} and ri > 1
-    assert (f"\n\n<b>Requires improvement</b>: {ri}, joint 1st\n"
-            f'• Dyfed Powys PDU, 2025 <a href="{DYFED_POWYS_URL}">[1]</a>\n') in pages[0].html
+    assert (
+        f"\n\n<b>Requires improvement</b>: {ri}, joint 1st\n"
+        f'• Dyfed Powys PDU, 2025 <a href="{DYFED_POWYS_URL}">[1]</a>\n'
+    ) in pages[0].html
     assert pages[0].html.splitlines()[1] == (
         "<i>Ordered by overall rating, best first; within a rating, by score where published, then most recent first. "
-        "Organisations with the same rating share a place.</i>")
-    assert "<i>Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019.</i>" \
+        "Organisations with the same rating share a place.</i>"
+    )
+    assert (
+        "<i>Other tables: /league crc, /league nps, /league pdu, /league region, /league youth, /league 2019.</i>"
         in pages[-1].html
+    )
     assert pages[1].html.splitlines()[1] in ("<b>Requires improvement</b>, continued", "<b>Inadequate</b>, continued")
 
 

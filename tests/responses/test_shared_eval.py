@@ -29,8 +29,7 @@ pytestmark = [
 
 def test_shared_question_set_passes(kb_path):
     cmd = f"{shlex.quote(str(SCRIPT))} ask --json --db {shlex.quote(str(kb_path))}"
-    p = subprocess.run([sys.executable, str(RUNNER), "--cmd", cmd, "-v"], capture_output=True, text=True,
-                       timeout=300)
+    p = subprocess.run([sys.executable, str(RUNNER), "--cmd", cmd, "-v"], capture_output=True, text=True, timeout=300)
     last = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
     m = re.fullmatch(r"(\d+) passed, (\d+) failed", last)
     assert m, f"unexpected runner output:\n{p.stdout}\n{p.stderr}"

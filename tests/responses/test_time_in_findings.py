@@ -23,11 +23,14 @@ def sql(kb_path) -> sqlite3.Connection:
     return sqlite3.connect(kb_path)
 
 
-@pytest.mark.parametrize("question, topic, query, words", [
-    ("what did inspectors say about accommodation since 2023", "accommodation", SINCE_2023, "since 2023"),
-    ("findings on staffing in 2019", "staffing", IN_2019, "in 2019"),
-    ("what did inspectors say about domestic abuse in 2019", "domestic-abuse", IN_2019, "in 2019"),
-])
+@pytest.mark.parametrize(
+    "question, topic, query, words",
+    [
+        ("what did inspectors say about accommodation since 2023", "accommodation", SINCE_2023, "since 2023"),
+        ("findings on staffing in 2019", "staffing", IN_2019, "in 2019"),
+        ("what did inspectors say about domestic abuse in 2019", "domestic-abuse", IN_2019, "in 2019"),
+    ],
+)
 def test_findings_in_a_time_are_only_those_of_that_time(engine, sql, question, topic, query, words):
     everything = sql.execute("select count(*) from findings where topic = ?", (topic,)).fetchone()[0]
     expected = sql.execute(query, (topic,)).fetchone()[0]

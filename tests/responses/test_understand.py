@@ -12,6 +12,7 @@ import pytest
 from responses.understand import MAX_QUESTION, find_programme, find_rating, find_topics, find_type
 from tests.responses.helpers import SUMMARY_PARAPHRASES
 
+
 def defect(reason: str):
     return pytest.mark.xfail(reason=reason, strict=True)
 
@@ -73,15 +74,18 @@ def test_fact_and_findings_paraphrases(understand, question, intent, org_id):
     assert (q.intent, q.org_ids) == (intent, [org_id])
 
 
-@pytest.mark.parametrize("question, org_ids", [
-    ("Thames Valley CRC versus Essex CRC", ["tv-crc", "essex-crc"]),
-    ("/compare Kirklees vs Doncaster", ["pdu-kirklees", "pdu-doncaster"]),
-    ("how does Leeds compare with Bradford?", ["pdu-leeds", "pdu-bradford-and-calderdale"]),
-    ("Leeds or Wakefield, which is better?", ["pdu-leeds", "pdu-wakefield"]),
-    ("difference between Gwent and Cardiff", ["pdu-gwent", "pdu-cardiff-and-the-vale"]),
-    ("Sheffield, Doncaster and Leeds", ["pdu-sheffield", "pdu-doncaster", "pdu-leeds"]),
-    ("Wales CRC vs NPS Wales", ["wales-crc", "nps-wales"]),
-])
+@pytest.mark.parametrize(
+    "question, org_ids",
+    [
+        ("Thames Valley CRC versus Essex CRC", ["tv-crc", "essex-crc"]),
+        ("/compare Kirklees vs Doncaster", ["pdu-kirklees", "pdu-doncaster"]),
+        ("how does Leeds compare with Bradford?", ["pdu-leeds", "pdu-bradford-and-calderdale"]),
+        ("Leeds or Wakefield, which is better?", ["pdu-leeds", "pdu-wakefield"]),
+        ("difference between Gwent and Cardiff", ["pdu-gwent", "pdu-cardiff-and-the-vale"]),
+        ("Sheffield, Doncaster and Leeds", ["pdu-sheffield", "pdu-doncaster", "pdu-leeds"]),
+        ("Wales CRC vs NPS Wales", ["wales-crc", "nps-wales"]),
+    ],
+)
 def test_comparison_paraphrases_keep_the_order_named(understand, question, org_ids):
     q = understand(question)
     assert (q.intent, q.org_ids) == ("compare", org_ids)
@@ -96,22 +100,25 @@ def test_comparison_with_an_ambiguous_name_remembers_where_it_stood(understand):
 
 
 # -- sets of organisations -----------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_type, programme, year, region", [
-    ("/league", None, None, None, None),
-    ("/league crc", "crc", None, None, None),
-    ("/LEAGUE nps", "nps", None, None, None),
-    ("/league@ProbationBot pdu", "pdu", None, None, None),
-    ("/league region", "region", None, None, None),
-    ("/league 2019", None, None, 2019, None),
-    ("league table of CRCs", "crc", None, None, None),
-    ("rank the NPS divisions", "nps", None, None, None),
-    ("first round CRC league", "crc", "2018-19 first round", None, None),
-    ("second round league", None, "2019-20 second round", None, None),
-    ("show the PDU table", "pdu", None, None, None),
-    ("best and worst PDUs", "pdu", None, None, None),
-    ("PDU league for Wales", "pdu", None, None, "Wales"),
-    ("CRCs ranked", "crc", None, None, None),
-])
+@pytest.mark.parametrize(
+    "question, org_type, programme, year, region",
+    [
+        ("/league", None, None, None, None),
+        ("/league crc", "crc", None, None, None),
+        ("/LEAGUE nps", "nps", None, None, None),
+        ("/league@ProbationBot pdu", "pdu", None, None, None),
+        ("/league region", "region", None, None, None),
+        ("/league 2019", None, None, 2019, None),
+        ("league table of CRCs", "crc", None, None, None),
+        ("rank the NPS divisions", "nps", None, None, None),
+        ("first round CRC league", "crc", "2018-19 first round", None, None),
+        ("second round league", None, "2019-20 second round", None, None),
+        ("show the PDU table", "pdu", None, None, None),
+        ("best and worst PDUs", "pdu", None, None, None),
+        ("PDU league for Wales", "pdu", None, None, "Wales"),
+        ("CRCs ranked", "crc", None, None, None),
+    ],
+)
 def test_league_paraphrases_and_filters(understand, question, org_type, programme, year, region):
     q = understand(question)
     assert q.intent == "league"
@@ -119,111 +126,140 @@ def test_league_paraphrases_and_filters(understand, question, org_type, programm
     assert q.org_ids == [] and q.ambiguous is None
 
 
-@pytest.mark.parametrize("question, intent, org_type, rating, region", [
-    ("which PDUs were good?", "list", "pdu", "Good", None),
-    ("list inadequate PDUs", "list", "pdu", "Inadequate", None),
-    ("list the good CRCs", "list", "crc", "Good", None),
-    ("any outstanding PDUs?", "list", "pdu", "Outstanding", None),
-    ("which divisions were rated requires improvement", "list", "nps", "Requires improvement", None),
-    ("which regions were inadequate", "list", "region", "Inadequate", None),
-    # A region named in a list question is a filter, not the region's own inspection.
-    ("inadequate PDUs in Yorkshire and the Humber", "list", "pdu", "Inadequate", "Yorkshire and the Humber"),
-    ("failing PDUs in Wales", "list", "pdu", "Inadequate", "Wales"),
-    ("how many CRCs were rated inadequate?", "count", "crc", "Inadequate", None),
-    ("how many PDUs were rated Good", "count", "pdu", "Good", None),
-    ("how many PDUs are inadequate", "count", "pdu", "Inadequate", None),
-    ("how many NPS divisions were rated requires improvement?", "count", "nps", "Requires improvement", None),
-    pytest.param("how many CRCs needed improvement", "count", "crc", "Requires improvement", None),
-    pytest.param("which CRCs needed improvement", "list", "crc", "Requires improvement", None),
-])
+@pytest.mark.parametrize(
+    "question, intent, org_type, rating, region",
+    [
+        ("which PDUs were good?", "list", "pdu", "Good", None),
+        ("list inadequate PDUs", "list", "pdu", "Inadequate", None),
+        ("list the good CRCs", "list", "crc", "Good", None),
+        ("any outstanding PDUs?", "list", "pdu", "Outstanding", None),
+        ("which divisions were rated requires improvement", "list", "nps", "Requires improvement", None),
+        ("which regions were inadequate", "list", "region", "Inadequate", None),
+        # A region named in a list question is a filter, not the region's own inspection.
+        ("inadequate PDUs in Yorkshire and the Humber", "list", "pdu", "Inadequate", "Yorkshire and the Humber"),
+        ("failing PDUs in Wales", "list", "pdu", "Inadequate", "Wales"),
+        ("how many CRCs were rated inadequate?", "count", "crc", "Inadequate", None),
+        ("how many PDUs were rated Good", "count", "pdu", "Good", None),
+        ("how many PDUs are inadequate", "count", "pdu", "Inadequate", None),
+        ("how many NPS divisions were rated requires improvement?", "count", "nps", "Requires improvement", None),
+        pytest.param("how many CRCs needed improvement", "count", "crc", "Requires improvement", None),
+        pytest.param("which CRCs needed improvement", "list", "crc", "Requires improvement", None),
+    ],
+)
 def test_list_and_count_paraphrases(understand, question, intent, org_type, rating, region):
     q = understand(question)
     assert (q.intent, q.org_type, q.rating, q.region) == (intent, org_type, rating, region)
     assert q.org_ids == [] and q.ambiguous is None
 
 
-@pytest.mark.parametrize("question, score", [
-    ("which PDUs had 2 of 27?", (2, 27)),
-    pytest.param("which PDU got 0/27?", (0, 27)),
-    ("which PDUs got 1 out of 27", (1, 27)),
-    pytest.param("which PDUs scored 3 out of 27", (3, 27)),
-    pytest.param("which PDU scored 2 of 27?", (2, 27)),
-])
+@pytest.mark.parametrize(
+    "question, score",
+    [
+        ("which PDUs had 2 of 27?", (2, 27)),
+        pytest.param("which PDU got 0/27?", (0, 27)),
+        ("which PDUs got 1 out of 27", (1, 27)),
+        pytest.param("which PDUs scored 3 out of 27", (3, 27)),
+        pytest.param("which PDU scored 2 of 27?", (2, 27)),
+    ],
+)
 def test_score_questions(understand, question, score):
     q = understand(question)
     assert (q.intent, q.score) == ("score_list", score)
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("latest inspections", "latest"),
-    ("what's new?", "latest"),
-    ("newest reports", "latest"),
-    ("/latest", "latest"),
-    pytest.param("recently published inspections", "latest"),
-    ("help", "help"),
-    ("/help", "help"),
-    ("what can you do?", "help"),
-    ("menu", "help"),
-    ("/start", "start"),
-    ("about", "about"),
-    ("who are you?", "about"),
-    ("/about", "about"),
-    ("/sources", "sources"),
-    ("where do your facts come from?", "sources"),
-    ("what sources do you use", "sources"),
-    ("hello", "greeting"),
-    ("what did inspectors say about staffing?", "findings"),
-    ("/find domestic abuse", "findings"),
-    ("/figures caseload", "figures"),
-    ("/frobnicate", "unknown_command"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("latest inspections", "latest"),
+        ("what's new?", "latest"),
+        ("newest reports", "latest"),
+        ("/latest", "latest"),
+        pytest.param("recently published inspections", "latest"),
+        ("help", "help"),
+        ("/help", "help"),
+        ("what can you do?", "help"),
+        ("menu", "help"),
+        ("/start", "start"),
+        ("about", "about"),
+        ("who are you?", "about"),
+        ("/about", "about"),
+        ("/sources", "sources"),
+        ("where do your facts come from?", "sources"),
+        ("what sources do you use", "sources"),
+        ("hello", "greeting"),
+        ("what did inspectors say about staffing?", "findings"),
+        ("/find domestic abuse", "findings"),
+        ("/figures caseload", "figures"),
+        ("/frobnicate", "unknown_command"),
+        ("", "empty"),
+    ],
+)
 def test_other_intents(understand, question, intent):
     assert understand(question).intent == intent
 
 
-@pytest.mark.parametrize("question, topics", [
-    ("what did inspectors say about caseloads?", ("workloads",)),
-    ("/find domestic abuse", ("domestic-abuse",)),
-    ("staff shortages at CRCs", ("staffing",)),
-    ("risk of harm in Stockton", ("risk-of-harm",)),
-    ("unpaid work", ("unpaid-work",)),
-    ("what about victims", ("victims",)),
-    ("how did Sheffield do", ()),
-    pytest.param("how did Staffs do?", ()),
-])
+@pytest.mark.parametrize(
+    "question, topics",
+    [
+        ("what did inspectors say about caseloads?", ("workloads",)),
+        ("/find domestic abuse", ("domestic-abuse",)),
+        ("staff shortages at CRCs", ("staffing",)),
+        ("risk of harm in Stockton", ("risk-of-harm",)),
+        ("unpaid work", ("unpaid-work",)),
+        ("what about victims", ("victims",)),
+        ("how did Sheffield do", ()),
+        pytest.param("how did Staffs do?", ()),
+    ],
+)
 def test_topics(understand, question, topics):
     assert understand(question).topics == topics
 
 
 # -- the parts ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, rating", [
-    ("requires improvement", "Requires improvement"),
-    ("needs improvement", "Requires improvement"),
-    ("rated ri", "Requires improvement"),
-    ("inadequate", "Inadequate"),
-    ("failing", "Inadequate"),
-    ("outstanding", "Outstanding"),
-    ("good", "Good"),
-    ("how did sheffield do", None),
-])
+@pytest.mark.parametrize(
+    "text, rating",
+    [
+        ("requires improvement", "Requires improvement"),
+        ("needs improvement", "Requires improvement"),
+        ("rated ri", "Requires improvement"),
+        ("inadequate", "Inadequate"),
+        ("failing", "Inadequate"),
+        ("outstanding", "Outstanding"),
+        ("good", "Good"),
+        ("how did sheffield do", None),
+    ],
+)
 def test_find_rating(text, rating):
     assert find_rating(text) == rating
 
 
-@pytest.mark.parametrize("text, code", [
-    ("crcs", "crc"), ("community rehabilitation companies", "crc"), ("nps divisions", "nps"),
-    ("national probation service", "nps"), ("pdus", "pdu"), ("probation delivery units", "pdu"),
-    ("regions", "region"), ("sheffield", None),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("crcs", "crc"),
+        ("community rehabilitation companies", "crc"),
+        ("nps divisions", "nps"),
+        ("national probation service", "nps"),
+        ("pdus", "pdu"),
+        ("probation delivery units", "pdu"),
+        ("regions", "region"),
+        ("sheffield", None),
+    ],
+)
 def test_find_type(text, code):
     assert find_type(text) == code
 
 
-@pytest.mark.parametrize("text, programme", [
-    ("first round", "2018-19 first round"), ("round 2", "2019-20 second round"),
-    ("2021 23", "2021-23 PDU"), ("before 2018", "pre-2018 (Quality & Impact / TR)"), ("sheffield", None),
-])
+@pytest.mark.parametrize(
+    "text, programme",
+    [
+        ("first round", "2018-19 first round"),
+        ("round 2", "2019-20 second round"),
+        ("2021 23", "2021-23 PDU"),
+        ("before 2018", "pre-2018 (Quality & Impact / TR)"),
+        ("sheffield", None),
+    ],
+)
 def test_find_programme(text, programme):
     assert find_programme(text) == programme
 

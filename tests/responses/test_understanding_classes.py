@@ -17,8 +17,10 @@ from responses.context import short_name
 from tests.responses.helpers import body_lines, citation_problems, page_problems
 
 TODAY = date(2025, 8, 15)
-_ITEM = re.compile(r"^(?:•|\d+\.)\s+(.+?):\s(?=Outstanding|Good|Requires improvement|Inadequate|not rated|rating not|owner |"
-                   r"[A-Z][\w ,:()-]+ (?:Outstanding|Good|Requires improvement|Inadequate)\b)")
+_ITEM = re.compile(
+    r"^(?:•|\d+\.)\s+(.+?):\s(?=Outstanding|Good|Requires improvement|Inadequate|not rated|rating not|owner |"
+    r"[A-Z][\w ,:()-]+ (?:Outstanding|Good|Requires improvement|Inadequate)\b)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,13 +105,21 @@ def test_a_time_span_is_applied(clocked, kb, question, org_type, start, end, rat
         assert re.search(r"\bnone\b|\bno\b", answer.text, re.I)
 
 
-@pytest.mark.parametrize("question", [
-    "anything published in the last six months", "what came out in the past 6 months?",
-    "reports published in the last two months", "inspections out since June 2025",
-    "what has been published this year", "any new reports in the last 90 days",
-    "what was published in 2024", "reports since March 2025", "recent inspections in the last year",
-    "what came out last month",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "anything published in the last six months",
+        "what came out in the past 6 months?",
+        "reports published in the last two months",
+        "inspections out since June 2025",
+        "what has been published this year",
+        "any new reports in the last 90 days",
+        "what was published in 2024",
+        "reports since March 2025",
+        "recent inspections in the last year",
+        "what came out last month",
+    ],
+)
 def test_recent_lists_keep_to_the_span(clocked, question):
     answer = checked(clocked.ask(question))
     assert answer.intent in {"latest", "league", "list"}, (question, answer.intent)
@@ -120,17 +130,27 @@ def test_recent_lists_keep_to_the_span(clocked, question):
 
 
 # -- 2. type with latest ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_type", [
-    ("latest NPS report", "nps"), ("most recent CRC inspection", "crc"), ("newest PDU report", "pdu"),
-    ("the last CRC to be inspected", "crc"), ("latest regional inspection", "region"),
-    ("what was the most recent NPS division inspection?", "nps"), ("latest pdu inspection", "pdu"),
-    ("most recent report on a CRC", "crc"), ("newest inspection of a region", "region"),
-    ("which NPS division was inspected last", "nps"),
-])
+@pytest.mark.parametrize(
+    "question, org_type",
+    [
+        ("latest NPS report", "nps"),
+        ("most recent CRC inspection", "crc"),
+        ("newest PDU report", "pdu"),
+        ("the last CRC to be inspected", "crc"),
+        ("latest regional inspection", "region"),
+        ("what was the most recent NPS division inspection?", "nps"),
+        ("latest pdu inspection", "pdu"),
+        ("most recent report on a CRC", "crc"),
+        ("newest inspection of a region", "region"),
+        ("which NPS division was inspected last", "nps"),
+    ],
+)
 def test_latest_of_a_type(kb, clocked, question, org_type):
     answer = checked(clocked.ask(question))
-    newest = sorted((h for o in kb.organisations.values() if o.org_type == org_type
-                     for h in kb.history(o.org_id) if h.published), key=lambda h: h.published)[-1]
+    newest = sorted(
+        (h for o in kb.organisations.values() if o.org_type == org_type for h in kb.history(o.org_id) if h.published),
+        key=lambda h: h.published,
+    )[-1]
     names = listed(answer)
     assert names and names[0] == short_name(newest.organisation), (question, names[:3])
     others = {short_name(o.name) for o in kb.organisations.values() if o.org_type != org_type}
@@ -145,8 +165,7 @@ def standard_hits(kb, org_type, standard_words, rating):
         if org_type and org.org_type != org_type:
             continue
         for h in reversed(kb.history(org.org_id)):
-            stds = [s for s in kb.standard_ratings(h.inspection_id)
-                    if re.search(standard_words, s.standard_name, re.I)]
+            stds = [s for s in kb.standard_ratings(h.inspection_id) if re.search(standard_words, s.standard_name, re.I)]
             if stds:
                 if any(s.rating == rating for s in stds):
                     out.add(short_name(h.organisation))
@@ -154,18 +173,21 @@ def standard_hits(kb, org_type, standard_words, rating):
     return out
 
 
-@pytest.mark.parametrize("question, org_type, words, rating", [
-    ("which CRCs were rated Outstanding for Through the Gate", "crc", r"through the gate", "Outstanding"),
-    ("CRCs outstanding on through the gate", "crc", r"through the gate", "Outstanding"),
-    ("which PDUs were inadequate on assessment?", "pdu", r"^assessment$", "Inadequate"),
-    ("PDUs rated good for leadership", "pdu", r"^leadership$", "Good"),
-    ("which CRCs got inadequate for unpaid work", "crc", r"unpaid work", "Inadequate"),
-    ("PDUs inadequate in reviewing", "pdu", r"^reviewing$", "Inadequate"),
-    ("which PDUs had a good rating for planning", "pdu", r"^planning$", "Good"),
-    ("NPS divisions good at court work", "nps", r"court work", "Good"),
-    ("PDUs that requires improvement on staff", "pdu", r"^staff(ing)?$", "Requires improvement"),
-    ("which CRCs were good on through the gate?", "crc", r"through the gate", "Good"),
-])
+@pytest.mark.parametrize(
+    "question, org_type, words, rating",
+    [
+        ("which CRCs were rated Outstanding for Through the Gate", "crc", r"through the gate", "Outstanding"),
+        ("CRCs outstanding on through the gate", "crc", r"through the gate", "Outstanding"),
+        ("which PDUs were inadequate on assessment?", "pdu", r"^assessment$", "Inadequate"),
+        ("PDUs rated good for leadership", "pdu", r"^leadership$", "Good"),
+        ("which CRCs got inadequate for unpaid work", "crc", r"unpaid work", "Inadequate"),
+        ("PDUs inadequate in reviewing", "pdu", r"^reviewing$", "Inadequate"),
+        ("which PDUs had a good rating for planning", "pdu", r"^planning$", "Good"),
+        ("NPS divisions good at court work", "nps", r"court work", "Good"),
+        ("PDUs that requires improvement on staff", "pdu", r"^staff(ing)?$", "Requires improvement"),
+        ("which CRCs were good on through the gate?", "crc", r"through the gate", "Good"),
+    ],
+)
 def test_a_standard_rating_set(kb, clocked, question, org_type, words, rating):
     answer = checked(clocked.ask(question))
     want = standard_hits(kb, org_type, words, rating)
@@ -185,8 +207,12 @@ def changes(kb, org_type, test):
         rated = [h for h in history if h.overall_rating]
         if len(rated) >= 2 and test(rated[-2].rating_points, rated[-1].rating_points):
             out.add(short_name(rated[-1].organisation))
-        elif len(rated) == 1 and rated[0] == history[0] and rated[0].previous_rating in RATING_POINTS \
-                and test(RATING_POINTS[rated[0].previous_rating], rated[0].rating_points):
+        elif (
+            len(rated) == 1
+            and rated[0] == history[0]
+            and rated[0].previous_rating in RATING_POINTS
+            and test(RATING_POINTS[rated[0].previous_rating], rated[0].rating_points)
+        ):
             out.add(short_name(rated[0].organisation))
     return out
 
@@ -194,19 +220,22 @@ def changes(kb, org_type, test):
 RI, INAD, GOOD, OUT = (RATING_POINTS[r] for r in ("Requires improvement", "Inadequate", "Good", "Outstanding"))
 
 
-@pytest.mark.parametrize("question, org_type, test", [
-    ("which PDUs went from Requires improvement to Inadequate", "pdu", lambda a, b: (a, b) == (RI, INAD)),
-    ("PDUs that dropped from requires improvement to inadequate", "pdu", lambda a, b: (a, b) == (RI, INAD)),
-    ("which CRCs moved from requires improvement to good?", "crc", lambda a, b: (a, b) == (RI, GOOD)),
-    ("who went down a grade", None, lambda a, b: b == a - 1),
-    ("which pdus fell by one grade", "pdu", lambda a, b: b == a - 1),
-    ("anyone up two grades", None, lambda a, b: b == a + 2),
-    ("which organisations went up a grade?", None, lambda a, b: b == a + 1),
-    ("which CRCs improved by one rating", "crc", lambda a, b: b == a + 1),
-    ("who dropped two grades", None, lambda a, b: b == a - 2),
-    ("which went from inadequate to requires improvement", None, lambda a, b: (a, b) == (INAD, RI)),
-    ("any PDU go from good to inadequate?", "pdu", lambda a, b: (a, b) == (GOOD, INAD)),
-])
+@pytest.mark.parametrize(
+    "question, org_type, test",
+    [
+        ("which PDUs went from Requires improvement to Inadequate", "pdu", lambda a, b: (a, b) == (RI, INAD)),
+        ("PDUs that dropped from requires improvement to inadequate", "pdu", lambda a, b: (a, b) == (RI, INAD)),
+        ("which CRCs moved from requires improvement to good?", "crc", lambda a, b: (a, b) == (RI, GOOD)),
+        ("who went down a grade", None, lambda a, b: b == a - 1),
+        ("which pdus fell by one grade", "pdu", lambda a, b: b == a - 1),
+        ("anyone up two grades", None, lambda a, b: b == a + 2),
+        ("which organisations went up a grade?", None, lambda a, b: b == a + 1),
+        ("which CRCs improved by one rating", "crc", lambda a, b: b == a + 1),
+        ("who dropped two grades", None, lambda a, b: b == a - 2),
+        ("which went from inadequate to requires improvement", None, lambda a, b: (a, b) == (INAD, RI)),
+        ("any PDU go from good to inadequate?", "pdu", lambda a, b: (a, b) == (GOOD, INAD)),
+    ],
+)
 def test_a_change_of_rating(kb, clocked, question, org_type, test):
     answer = checked(clocked.ask(question))
     assert answer.intent == "changed", (question, answer.intent)
@@ -215,39 +244,48 @@ def test_a_change_of_rating(kb, clocked, question, org_type, test):
 
 
 # -- 5. region with "inspected" -----------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_type, region", [
-    ("which PDUs in the North West have been inspected", "pdu", "North West"),
-    ("PDUs inspected in London", "pdu", "London"),
-    ("what PDUs in Wales were inspected?", "pdu", "Wales"),
-    ("list the inspected PDUs in the North East", "pdu", "North East"),
-    ("which Yorkshire PDUs have had an inspection", "pdu", "Yorkshire and the Humber"),
-    ("pdus in the east midlands that were inspected", "pdu", "East Midlands"),
-    ("have any PDUs in the South West been inspected", "pdu", "South West"),
-    ("inspected PDUs in Kent, Surrey and Sussex", "pdu", "Kent, Surrey and Sussex"),
-    ("which PDUs in the West Midlands were inspected?", "pdu", "West Midlands"),
-    ("PDUs in the East of England that have been inspected", "pdu", "East of England"),
-    ("list all welsh pdus that have been inspected", "pdu", "Wales"),
-])
+@pytest.mark.parametrize(
+    "question, org_type, region",
+    [
+        ("which PDUs in the North West have been inspected", "pdu", "North West"),
+        ("PDUs inspected in London", "pdu", "London"),
+        ("what PDUs in Wales were inspected?", "pdu", "Wales"),
+        ("list the inspected PDUs in the North East", "pdu", "North East"),
+        ("which Yorkshire PDUs have had an inspection", "pdu", "Yorkshire and the Humber"),
+        ("pdus in the east midlands that were inspected", "pdu", "East Midlands"),
+        ("have any PDUs in the South West been inspected", "pdu", "South West"),
+        ("inspected PDUs in Kent, Surrey and Sussex", "pdu", "Kent, Surrey and Sussex"),
+        ("which PDUs in the West Midlands were inspected?", "pdu", "West Midlands"),
+        ("PDUs in the East of England that have been inspected", "pdu", "East of England"),
+        ("list all welsh pdus that have been inspected", "pdu", "Wales"),
+    ],
+)
 def test_region_with_inspected_lists_every_body_in_the_region(kb, clocked, question, org_type, region):
     answer = checked(clocked.ask(question))
-    want = {short_name(kb.history(o.org_id)[-1].organisation) for o in kb.organisations.values()
-            if o.org_type == org_type and kb.history(o.org_id)[-1].region == region}
+    want = {
+        short_name(kb.history(o.org_id)[-1].organisation)
+        for o in kb.organisations.values()
+        if o.org_type == org_type and kb.history(o.org_id)[-1].region == region
+    }
     assert set(listed(answer)) == want, (question, sorted(set(listed(answer)) ^ want))
 
 
 # -- 6. a measure of a named body ---------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_id, measure", [
-    ("how many cases did inspectors read in Wales", "region-wales", r"case"),
-    ("how many cases were inspected at Sheffield", "pdu-sheffield", r"case"),
-    ("what share of cases at Leeds had a good risk assessment", "pdu-leeds", r"case|per cent|%"),
-    ("how many vacancies did Sheffield have", "pdu-sheffield", r"vacan|staff"),
-    ("what was the caseload at Merseyside CRC", "merseyside-crc", r"caseload|supervis|people"),
-    ("how many staff does Doncaster have", "pdu-doncaster", r"staff|vacan|practitioner"),
-    ("how many people does London CRC supervise", "london-crc", r"29,000|supervis"),
-    ("how many cases did inspectors look at in Essex North", "pdu-essex-north", r"case"),
-    ("what percentage of cases in Gwent were sufficient", "pdu-gwent", r"case|per cent|%"),
-    ("how many people were supervised by DTV", "dtv-crc", r"3,600|supervis"),
-])
+@pytest.mark.parametrize(
+    "question, org_id, measure",
+    [
+        ("how many cases did inspectors read in Wales", "region-wales", r"case"),
+        ("how many cases were inspected at Sheffield", "pdu-sheffield", r"case"),
+        ("what share of cases at Leeds had a good risk assessment", "pdu-leeds", r"case|per cent|%"),
+        ("how many vacancies did Sheffield have", "pdu-sheffield", r"vacan|staff"),
+        ("what was the caseload at Merseyside CRC", "merseyside-crc", r"caseload|supervis|people"),
+        ("how many staff does Doncaster have", "pdu-doncaster", r"staff|vacan|practitioner"),
+        ("how many people does London CRC supervise", "london-crc", r"29,000|supervis"),
+        ("how many cases did inspectors look at in Essex North", "pdu-essex-north", r"case"),
+        ("what percentage of cases in Gwent were sufficient", "pdu-gwent", r"case|per cent|%"),
+        ("how many people were supervised by DTV", "dtv-crc", r"3,600|supervis"),
+    ],
+)
 def test_a_measure_of_a_named_body_is_about_that_body(kb, clocked, question, org_id, measure):
     answer = checked(clocked.ask(question))
     org = kb.organisation(org_id)
@@ -259,18 +297,21 @@ def test_a_measure_of_a_named_body_is_about_that_body(kb, clocked, question, org
 
 
 # -- 7. a part that cannot be applied is named -------------------------------------------------------------
-@pytest.mark.parametrize("question, part", [
-    ("who owned Essex CRC in 2016", r"2016|year"),
-    ("what did inspectors say about staffing in Sheffield in 2019", r"2019|year"),
-    ("how big was DTV in 2015", r"2015|year"),
-    ("how many points did Sheffield get since 2025", r"2025|time"),
-    ("owner of Essex CRC when it was rated outstanding", r"Outstanding|rating"),
-    ("when was Leeds inspected in 2010", r"2010|time"),
-    ("how many people did Merseyside CRC supervise in 2022", r"2022|year"),
-    ("compare Leeds and Sheffield in 2015", r"2015|year"),
-    ("standards of Wales CRC in 2024", r"2024|year"),
-    ("who owned Wales CRC in 2021", r"2021|time"),
-])
+@pytest.mark.parametrize(
+    "question, part",
+    [
+        ("who owned Essex CRC in 2016", r"2016|year"),
+        ("what did inspectors say about staffing in Sheffield in 2019", r"2019|year"),
+        ("how big was DTV in 2015", r"2015|year"),
+        ("how many points did Sheffield get since 2025", r"2025|time"),
+        ("owner of Essex CRC when it was rated outstanding", r"Outstanding|rating"),
+        ("when was Leeds inspected in 2010", r"2010|time"),
+        ("how many people did Merseyside CRC supervise in 2022", r"2022|year"),
+        ("compare Leeds and Sheffield in 2015", r"2015|year"),
+        ("standards of Wales CRC in 2024", r"2024|year"),
+        ("who owned Wales CRC in 2021", r"2021|time"),
+    ],
+)
 def test_a_part_that_cannot_be_applied_is_named(clocked, question, part):
     answer = checked(clocked.ask(question))
     first = answer.pages[0].text
@@ -279,20 +320,23 @@ def test_a_part_that_cannot_be_applied_is_named(clocked, question, part):
 
 
 # -- 8. figures by meaning (the thesaurus) ------------------------------------------------------------------
-@pytest.mark.parametrize("question, metric", [
-    ("how short staffed was London", r"vacan"),
-    ("how many posts were unfilled in London", r"vacan"),
-    ("London probation shortfall in staff", r"vacan"),
-    ("what was the average caseload per officer", r"caseload|cases each|cases"),
-    ("how many cases per officer in CRCs", r"cases|caseload"),
-    ("how heavy were workloads nationally", r"workload|caseload|cases"),
-    ("how many people are on probation", r"supervis|on probation"),
-    ("size of the probation caseload nationally", r"supervis|on probation"),
-    ("how many people were supervised nationally", r"supervis"),
-    ("when did the pandemic stop inspections", r"suspen"),
-    ("when did lockdown halt inspections", r"suspen"),
-    ("what share of staff found their workload unmanageable", r"workload|caseload"),
-])
+@pytest.mark.parametrize(
+    "question, metric",
+    [
+        ("how short staffed was London", r"vacan"),
+        ("how many posts were unfilled in London", r"vacan"),
+        ("London probation shortfall in staff", r"vacan"),
+        ("what was the average caseload per officer", r"caseload|cases each|cases"),
+        ("how many cases per officer in CRCs", r"cases|caseload"),
+        ("how heavy were workloads nationally", r"workload|caseload|cases"),
+        ("how many people are on probation", r"supervis|on probation"),
+        ("size of the probation caseload nationally", r"supervis|on probation"),
+        ("how many people were supervised nationally", r"supervis"),
+        ("when did the pandemic stop inspections", r"suspen"),
+        ("when did lockdown halt inspections", r"suspen"),
+        ("what share of staff found their workload unmanageable", r"workload|caseload"),
+    ],
+)
 def test_figures_are_found_by_meaning(clocked, question, metric):
     answer = checked(clocked.ask(question))
     assert answer.intent == "figures", (question, answer.intent, answer.text[:300])
@@ -308,12 +352,22 @@ def test_the_latest_figure_comes_first(kb, clocked):
 
 
 # -- 9. topics with no body: the national evidence first ------------------------------------------------------
-@pytest.mark.parametrize("question", [
-    "what did inspectors say about race equality", "accommodation problems", "findings on domestic abuse",
-    "what have inspectors said about women", "unpaid work concerns", "anything on victims?",
-    "what did the inspectorate find about staffing", "concerns about risk of harm", "housing for prison leavers",
-    "what did inspectors find on diversity", "safeguarding findings",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did inspectors say about race equality",
+        "accommodation problems",
+        "findings on domestic abuse",
+        "what have inspectors said about women",
+        "unpaid work concerns",
+        "anything on victims?",
+        "what did the inspectorate find about staffing",
+        "concerns about risk of harm",
+        "housing for prison leavers",
+        "what did inspectors find on diversity",
+        "safeguarding findings",
+    ],
+)
 def test_a_topic_with_no_body_leads_with_national_reports(kb, clocked, question):
     answer = checked(clocked.ask(question))
     assert answer.intent == "findings", (question, answer.intent)
@@ -323,59 +377,73 @@ def test_a_topic_with_no_body_leads_with_national_reports(kb, clocked, question)
 
 
 # -- 10. names people use ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question, org_id", [
-    ("how did Northants do", "pdu-northamptonshire"),
-    ("Notts PDU rating", "pdu-nottinghamshire"),
-    ("Herts PDU", "pdu-hertfordshire"),
-    ("Beds PDU inspection", "pdu-bedfordshire"),
-    ("Cambs and Peterborough", "pdu-cambridgeshire-and-peterborough"),
-    ("Derbys PDU", "pdu-derbyshire"),
-    ("West Yorks CRC", "west-yorkshire-crc"),
-    ("S Yorks CRC", "south-yorkshire-crc"),
-    ("N Yorks PDU", "pdu-north-yorkshire"),
-    ("North Yorks PDU", "pdu-north-yorkshire"),
-    ("South Yorks CRC rating", "south-yorkshire-crc"),
-    ("Staffs and Stoke", "pdu-staffordshire-stoke"),
-    ("Cumbria and Lancs CRC", "cumbria-lancashire-crc"),
-    ("Leics PDU", "pdu-leicester-leicestershire-and-rutland"),
-    ("KSS DIPP", "dipp-kent-surrey-sussex"),
-])
+@pytest.mark.parametrize(
+    "question, org_id",
+    [
+        ("how did Northants do", "pdu-northamptonshire"),
+        ("Notts PDU rating", "pdu-nottinghamshire"),
+        ("Herts PDU", "pdu-hertfordshire"),
+        ("Beds PDU inspection", "pdu-bedfordshire"),
+        ("Cambs and Peterborough", "pdu-cambridgeshire-and-peterborough"),
+        ("Derbys PDU", "pdu-derbyshire"),
+        ("West Yorks CRC", "west-yorkshire-crc"),
+        ("S Yorks CRC", "south-yorkshire-crc"),
+        ("N Yorks PDU", "pdu-north-yorkshire"),
+        ("North Yorks PDU", "pdu-north-yorkshire"),
+        ("South Yorks CRC rating", "south-yorkshire-crc"),
+        ("Staffs and Stoke", "pdu-staffordshire-stoke"),
+        ("Cumbria and Lancs CRC", "cumbria-lancashire-crc"),
+        ("Leics PDU", "pdu-leicester-leicestershire-and-rutland"),
+        ("KSS DIPP", "dipp-kent-surrey-sussex"),
+    ],
+)
 def test_county_short_forms(clocked, question, org_id):
     q = clocked.understander.understand(question)
-    assert q.org_ids[:1] == [org_id] or q.ambiguous and org_id in q.ambiguous.org_ids, (question, q.org_ids, q.ambiguous)
+    assert q.org_ids[:1] == [org_id] or (q.ambiguous and org_id in q.ambiguous.org_ids), (
+        question,
+        q.org_ids,
+        q.ambiguous,
+    )
 
 
-@pytest.mark.parametrize("question, predicate", [
-    ("DIPP inspections", lambda i: "Dynamic Inspection" in i.organisation),
-    ("which regions had a dynamic inspection", lambda i: "Dynamic Inspection" in i.organisation),
-    ("list the dynamic inspections of public protection", lambda i: "Dynamic Inspection" in i.organisation),
-    ("the DIPP reports", lambda i: "Dynamic Inspection" in i.organisation),
-    ("the Covid inspections", lambda i: "COVID" in i.organisation.upper()),
-    ("covid reviews", lambda i: "COVID" in i.organisation.upper()),
-    ("which reports looked at the pandemic", lambda i: "COVID" in i.organisation.upper()),
-    ("all the thematic inspections", lambda i: i.programme in ("thematic", "youth thematic")),
-    ("list youth thematic reports", lambda i: i.programme == "youth thematic"),
-    ("thematic reports on probation", lambda i: i.programme == "thematic"),
-])
+@pytest.mark.parametrize(
+    "question, predicate",
+    [
+        ("DIPP inspections", lambda i: "Dynamic Inspection" in i.organisation),
+        ("which regions had a dynamic inspection", lambda i: "Dynamic Inspection" in i.organisation),
+        ("list the dynamic inspections of public protection", lambda i: "Dynamic Inspection" in i.organisation),
+        ("the DIPP reports", lambda i: "Dynamic Inspection" in i.organisation),
+        ("the Covid inspections", lambda i: "COVID" in i.organisation.upper()),
+        ("covid reviews", lambda i: "COVID" in i.organisation.upper()),
+        ("which reports looked at the pandemic", lambda i: "COVID" in i.organisation.upper()),
+        ("all the thematic inspections", lambda i: i.programme in ("thematic", "youth thematic")),
+        ("list youth thematic reports", lambda i: i.programme == "youth thematic"),
+        ("thematic reports on probation", lambda i: i.programme == "thematic"),
+    ],
+)
 def test_programme_words(kb, clocked, question, predicate):
     answer = checked(clocked.ask(question))
-    want = {short_name(i.organisation) for o in kb.organisations.values() for i in kb.history(o.org_id)[-1:]
-            if predicate(i)}
+    want = {
+        short_name(i.organisation) for o in kb.organisations.values() for i in kb.history(o.org_id)[-1:] if predicate(i)
+    }
     assert want and set(listed(answer)) == want, (question, sorted(set(listed(answer)) ^ want))
 
 
-@pytest.mark.parametrize("question, owners", [
-    ("which CRCs did Sodexo own?", {"Sodexo Justice Services"}),
-    ("Interserve CRCs", {"Purple Futures (Interserve-led consortium)"}),
-    ("how did Interserve's CRCs do", {"Purple Futures (Interserve-led consortium)"}),
-    ("what did Purple Futures run", {"Purple Futures (Interserve-led consortium)"}),
-    ("Seetec CRCs", {"Seetec", "Working Links"}),
-    ("what did Seetec own", {"Seetec", "Working Links"}),
-    ("MTC CRCs", {"MTCnovo"}),
-    ("RRP owned which CRCs", {"Reducing Reoffending Partnership"}),
-    ("People Plus CRC", {"PeoplePlus"}),
-    ("ARCC CRC", {"ARCC (Achieving Real Change in Communities)"}),
-])
+@pytest.mark.parametrize(
+    "question, owners",
+    [
+        ("which CRCs did Sodexo own?", {"Sodexo Justice Services"}),
+        ("Interserve CRCs", {"Purple Futures (Interserve-led consortium)"}),
+        ("how did Interserve's CRCs do", {"Purple Futures (Interserve-led consortium)"}),
+        ("what did Purple Futures run", {"Purple Futures (Interserve-led consortium)"}),
+        ("Seetec CRCs", {"Seetec", "Working Links"}),
+        ("what did Seetec own", {"Seetec", "Working Links"}),
+        ("MTC CRCs", {"MTCnovo"}),
+        ("RRP owned which CRCs", {"Reducing Reoffending Partnership"}),
+        ("People Plus CRC", {"PeoplePlus"}),
+        ("ARCC CRC", {"ARCC (Achieving Real Change in Communities)"}),
+    ],
+)
 def test_company_groups(kb, clocked, question, owners):
     answer = checked(clocked.ask(question))
     assert answer.intent == "owned_by", (question, answer.intent)
@@ -383,29 +451,51 @@ def test_company_groups(kb, clocked, question, owners):
     assert set(listed(answer)) == want
 
 
-@pytest.mark.parametrize("name, org_id", [
-    ("Kent", "region-kent-surrey-sussex"), ("Surrey", "region-kent-surrey-sussex"),
-    ("Sussex", "region-kent-surrey-sussex"), ("Wales", "region-wales"), ("Yorkshire", "region-yorkshire-and-the-humber"),
-    ("how is Kent doing", "kss-crc"), ("Surrey", "kss-crc"), ("Manchester", "dipp-greater-manchester"),
-    ("Greater Manchester", "dipp-greater-manchester"), ("West Midlands", "dipp-west-midlands"),
-    ("South West", "nps-south-west"), ("tell me about Wales", "wales-crc"),
-])
+@pytest.mark.parametrize(
+    "name, org_id",
+    [
+        ("Kent", "region-kent-surrey-sussex"),
+        ("Surrey", "region-kent-surrey-sussex"),
+        ("Sussex", "region-kent-surrey-sussex"),
+        ("Wales", "region-wales"),
+        ("Yorkshire", "region-yorkshire-and-the-humber"),
+        ("how is Kent doing", "kss-crc"),
+        ("Surrey", "kss-crc"),
+        ("Manchester", "dipp-greater-manchester"),
+        ("Greater Manchester", "dipp-greater-manchester"),
+        ("West Midlands", "dipp-west-midlands"),
+        ("South West", "nps-south-west"),
+        ("tell me about Wales", "wales-crc"),
+    ],
+)
 def test_choice_lists_offer_every_kind_of_body(clocked, name, org_id):
     answer = checked(clocked.ask(name))
     assert answer.kind == "choices", answer.text[:200]
-    assert any(org_id in c.ref or clocked.kb.organisation(org_id).short_key in c.ref for c in answer.choices), \
-        [c.label for c in answer.choices]
+    assert any(org_id in c.ref or clocked.kb.organisation(org_id).short_key in c.ref for c in answer.choices), [
+        c.label for c in answer.choices
+    ]
 
 
 # -- 11. out of scope ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("question", [
-    "how did HMP Leeds do in its inspection", "what rating did Wandsworth prison get", "is Kent Police any good",
-    "how was Sheffield Crown Court rated", "rate Leeds magistrates court", "who is the chief probation officer in Leeds",
-    "when is Sheffield next inspected", "when will Doncaster be inspected again", "Durham police inspection",
-    "what did the prison inspectorate say about Belmarsh", "which prisons are failing",
-    "who runs the Sheffield PDU (head of service name)", "who is the Sheffield PDU head",
-    "when's the next Leeds inspection",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how did HMP Leeds do in its inspection",
+        "what rating did Wandsworth prison get",
+        "is Kent Police any good",
+        "how was Sheffield Crown Court rated",
+        "rate Leeds magistrates court",
+        "who is the chief probation officer in Leeds",
+        "when is Sheffield next inspected",
+        "when will Doncaster be inspected again",
+        "Durham police inspection",
+        "what did the prison inspectorate say about Belmarsh",
+        "which prisons are failing",
+        "who runs the Sheffield PDU (head of service name)",
+        "who is the Sheffield PDU head",
+        "when's the next Leeds inspection",
+    ],
+)
 def test_out_of_scope_gets_a_plain_statement(kb, clocked, question):
     answer = checked(clocked.ask(question))
     assert answer.intent == "out_of_scope", (question, answer.intent, answer.text[:200])
@@ -425,20 +515,23 @@ def test_a_follow_up_uses_the_organisation_just_asked_about(clocked):
     assert c.intent == "findings" and "Doncaster" in c.text
 
 
-@pytest.mark.parametrize("first, follow, intent, check", [
-    ("/league crc", "what about 2019?", "league", "2019"),
-    ("how did Leeds do?", "and Wakefield?", "summary", "Wakefield"),
-    ("who owned Essex CRC?", "and Wales CRC?", "owner", "Wales"),
-    ("how did Gwent do?", "what about staffing there?", "findings", "Gwent"),
-    ("how did Leeds do?", "more on caseloads there", "findings", "Leeds"),
-    ("list inadequate PDUs", "what about 2023?", "list", "2023"),
-    ("how did Sheffield do?", "what about its history?", "history", "Sheffield"),
-    ("how did Sheffield do", "who owns it?", "owner", "Sheffield"),
-    ("Kirklees PDU", "why?", "findings", "Kirklees"),
-    ("Merseyside CRC", "how many people did it supervise?", "people", "Merseyside"),
-    ("list inadequate PDUs", "and in London?", "list", "in London"),
-    ("how did Sheffield do?", "is it getting better?", "history", "Sheffield"),
-])
+@pytest.mark.parametrize(
+    "first, follow, intent, check",
+    [
+        ("/league crc", "what about 2019?", "league", "2019"),
+        ("how did Leeds do?", "and Wakefield?", "summary", "Wakefield"),
+        ("who owned Essex CRC?", "and Wales CRC?", "owner", "Wales"),
+        ("how did Gwent do?", "what about staffing there?", "findings", "Gwent"),
+        ("how did Leeds do?", "more on caseloads there", "findings", "Leeds"),
+        ("list inadequate PDUs", "what about 2023?", "list", "2023"),
+        ("how did Sheffield do?", "what about its history?", "history", "Sheffield"),
+        ("how did Sheffield do", "who owns it?", "owner", "Sheffield"),
+        ("Kirklees PDU", "why?", "findings", "Kirklees"),
+        ("Merseyside CRC", "how many people did it supervise?", "people", "Merseyside"),
+        ("list inadequate PDUs", "and in London?", "list", "in London"),
+        ("how did Sheffield do?", "is it getting better?", "history", "Sheffield"),
+    ],
+)
 def test_follow_ups(clocked, first, follow, intent, check):
     key = f"chat-{first}-{follow}"
     clocked.ask(first, conversation=key)
@@ -461,19 +554,22 @@ def test_context_is_kept_apart_and_expires(kb):
 
 
 # -- 13. several questions in one message ---------------------------------------------------------------------
-@pytest.mark.parametrize("message, parts", [
-    ("what did Cumbria get, and who owned London CRC?", [("Cumbria",), ("London CRC", "MTCnovo")]),
-    ("how did Sheffield do? and Leeds?", [("Sheffield",), ("Leeds",)]),
-    ("who owned Essex CRC? how big is DTV?", [("Essex",), ("Durham Tees Valley", "DTV")]),
-    ("how did Gwent do; and when was Doncaster inspected?", [("Gwent",), ("Doncaster",)]),
-    ("Sheffield rating. Also who ran Wales CRC?", [("Sheffield",), ("Seetec",)]),
-    ("who owned Merseyside CRC? and how many people did it supervise?", [("Purple Futures",), ("6,500", "people")]),
-    ("list inadequate PDUs; which CRCs were good?", [("Inadequate",), ("Good",)]),
-    ("how did Kirklees do? how did Wakefield do?", [("Kirklees",), ("Wakefield",)]),
-    ("when was Sheffield inspected? what did it score?", [("Sheffield",), ("score", "points")]),
-    ("/league crc", [("League",)]),
-    ("how did Cumbria do and who owned London CRC", [("Cumbria",), ("MTCnovo",)]),
-])
+@pytest.mark.parametrize(
+    "message, parts",
+    [
+        ("what did Cumbria get, and who owned London CRC?", [("Cumbria",), ("London CRC", "MTCnovo")]),
+        ("how did Sheffield do? and Leeds?", [("Sheffield",), ("Leeds",)]),
+        ("who owned Essex CRC? how big is DTV?", [("Essex",), ("Durham Tees Valley", "DTV")]),
+        ("how did Gwent do; and when was Doncaster inspected?", [("Gwent",), ("Doncaster",)]),
+        ("Sheffield rating. Also who ran Wales CRC?", [("Sheffield",), ("Seetec",)]),
+        ("who owned Merseyside CRC? and how many people did it supervise?", [("Purple Futures",), ("6,500", "people")]),
+        ("list inadequate PDUs; which CRCs were good?", [("Inadequate",), ("Good",)]),
+        ("how did Kirklees do? how did Wakefield do?", [("Kirklees",), ("Wakefield",)]),
+        ("when was Sheffield inspected? what did it score?", [("Sheffield",), ("score", "points")]),
+        ("/league crc", [("League",)]),
+        ("how did Cumbria do and who owned London CRC", [("Cumbria",), ("MTCnovo",)]),
+    ],
+)
 def test_several_questions_in_one_message(clocked, message, parts):
     answer = checked(clocked.ask(message))
     text = answer.text
@@ -495,10 +591,16 @@ def test_not_found_is_not_called_not_rated(kb, clocked):
             assert "not rated" not in line, line
 
 
-@pytest.mark.parametrize("question", [
-    "how many London PDUs are there?", "how many PDUs in London", "number of PDUs in London?",
-    "how many probation delivery units does London have", "how many pdus are there in london",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many London PDUs are there?",
+        "how many PDUs in London",
+        "number of PDUs in London?",
+        "how many probation delivery units does London have",
+        "how many pdus are there in london",
+    ],
+)
 def test_a_count_uses_the_data_figure_where_held(kb, clocked, question):
     answer = checked(clocked.ask(question))
     fig = next(f for f in kb.all_figures if f.metric == "PDUs in London")
@@ -521,8 +623,14 @@ def test_the_terminal_chat_keeps_context(kb_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "chat"], input="how did Sheffield do?\nand Doncaster?\nwhy?\n",
-                         capture_output=True, text=True, env={**os.environ, "PROBATION_KB": str(kb_path)}, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input="how did Sheffield do?\nand Doncaster?\nwhy?\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PROBATION_KB": str(kb_path)},
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     doncaster = out.stdout.index("Doncaster")
     assert "Sheffield" in out.stdout[:doncaster]
@@ -535,8 +643,11 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=300, deadline=None)
-@given(n=st.integers(0, 10 ** 12), unit=st.sampled_from(["day", "week", "month", "year", "days", "years"]),
-       lead=st.sampled_from(["in the last", "past", "since", "before", "between 2020 and", "up", "down"]))
+@given(
+    n=st.integers(0, 10**12),
+    unit=st.sampled_from(["day", "week", "month", "year", "days", "years"]),
+    lead=st.sampled_from(["in the last", "past", "since", "before", "between 2020 and", "up", "down"]),
+)
 def test_time_and_change_words_never_break_parsing(n, unit, lead):
     from responses.slots import find_change, find_span
 
@@ -546,58 +657,75 @@ def test_time_and_change_words_never_break_parsing(n, unit, lead):
     find_change(f"went {lead} {n} grades")
 
 
-@pytest.mark.parametrize("question, intent, org_id", [
-    ("South Yorkshire CRC", "summary", "south-yorkshire-crc"),
-    ("/history South Yorkshire CRC", "history", "south-yorkshire-crc"),
-    ("NPS North West", "summary", "nps-nw"),
-    ("how did Sheffield do in Yorkshire and the Humber", "summary", "pdu-sheffield"),
-    ("North Wales PDU", "summary", "pdu-north-wales"),
-    ("who owned West Yorkshire CRC", "owner", "west-yorkshire-crc"),
-])
+@pytest.mark.parametrize(
+    "question, intent, org_id",
+    [
+        ("South Yorkshire CRC", "summary", "south-yorkshire-crc"),
+        ("/history South Yorkshire CRC", "history", "south-yorkshire-crc"),
+        ("NPS North West", "summary", "nps-nw"),
+        ("how did Sheffield do in Yorkshire and the Humber", "summary", "pdu-sheffield"),
+        ("North Wales PDU", "summary", "pdu-north-wales"),
+        ("who owned West Yorkshire CRC", "owner", "west-yorkshire-crc"),
+    ],
+)
 def test_a_region_word_inside_a_name_is_not_a_filter(clocked, question, intent, org_id):
     q = clocked.understander.understand(question, TODAY)
     assert (q.intent, q.org_ids) == (intent, [org_id])
     assert "can't narrow" not in clocked.ask(question).text
 
 
-@pytest.mark.parametrize("question, org_id", [
-    ("how did The quality of work undvrtaken with women do?", "thematic-women"),
-    ("a thematic review of probation recall cluture and practice", "thematic-recall-culture"),
-    ("Race equality in probation", "thematic-race-equality"),
-    ("The effectiveness of diverting children from the criminal justice sysstem", "thematic-youth-diversion"),
-    ("Enforcement and Recall", "thematic-enforcement-recall"),
-    ("HM Prison and Probation Service – national arrangements for probation services", "national-hmpps"),
-])
+@pytest.mark.parametrize(
+    "question, org_id",
+    [
+        ("how did The quality of work undvrtaken with women do?", "thematic-women"),
+        ("a thematic review of probation recall cluture and practice", "thematic-recall-culture"),
+        ("Race equality in probation", "thematic-race-equality"),
+        ("The effectiveness of diverting children from the criminal justice sysstem", "thematic-youth-diversion"),
+        ("Enforcement and Recall", "thematic-enforcement-recall"),
+        ("HM Prison and Probation Service – national arrangements for probation services", "national-hmpps"),
+    ],
+)
 def test_a_report_title_typed_out_names_the_report(clocked, question, org_id):
     """A title typed in full (a slip or two allowed) is that report, and its words are not a topic asked about."""
     q = clocked.understander.understand(question, TODAY)
     assert q.org_ids == [org_id] and not q.topics, (q.org_ids, q.topics)
 
 
-@pytest.mark.parametrize("question", ["what did inspectors say about race equality", "women", "recall problems",
-                                      "what did inspectors find about mental health needs", "joint working"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did inspectors say about race equality",
+        "women",
+        "recall problems",
+        "what did inspectors find about mental health needs",
+        "joint working",
+    ],
+)
 def test_a_few_words_of_a_report_title_are_a_topic_not_the_report(clocked, question):
     q = clocked.understander.understand(question, TODAY)
     assert not q.org_ids and q.ambiguous is None, (question, q.org_ids)
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("what is the caseload per probation officer", "figures"),
-    ("when did inspections stop for covid", "figures"),
-    ("which reports are about youth justice", "collection"),
-    ("thematic on domestic abuse", "collection"),
-    ("the IPP report", "summary"),
-    ("did Interserve run Merseyside", "owner"),
-    ("how did the Welsh PDUs do", "league"),
-    ("how are CRCs doing", "league"),
-    ("how did Atlantis PDU do?", "no_match"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("what is the caseload per probation officer", "figures"),
+        ("when did inspections stop for covid", "figures"),
+        ("which reports are about youth justice", "collection"),
+        ("thematic on domestic abuse", "collection"),
+        ("the IPP report", "summary"),
+        ("did Interserve run Merseyside", "owner"),
+        ("how did the Welsh PDUs do", "league"),
+        ("how are CRCs doing", "league"),
+        ("how did Atlantis PDU do?", "no_match"),
+    ],
+)
 def test_more_phrasings_reach_the_right_answer(clocked, question, intent):
     assert checked(clocked.ask(question)).intent == intent
 
 
 def test_not_rated_and_not_found_are_told_apart(kb, clocked):
-    """"not rated" only where the inspection gave no rating; for "not found" the sources we hold lack it."""
+    """ "not rated" only where the inspection gave no rating; for "not found" the sources we hold lack it."""
     for org in kb.organisations.values():
         for insp in kb.history(org.org_id):
             if insp.rating_status == "not found":
@@ -605,22 +733,34 @@ def test_not_rated_and_not_found_are_told_apart(kb, clocked):
                 assert "do not give the rating" in answer.text and "not rated" not in answer.text, org.org_id
 
 
-@pytest.mark.parametrize("question", [
-    "Wandsworth YOT", "HM Prison and Probation Service – national arrangements for probation services",
-    "what share of maximum wait for breach hearings at magistrates' courts", "housing for prison leavers",
-    "what did inspectors say about court work", "police checks on domestic abuse",
-    "what did inspectors say about Through the Gate for people leaving prison",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wandsworth YOT",
+        "HM Prison and Probation Service – national arrangements for probation services",
+        "what share of maximum wait for breach hearings at magistrates' courts",
+        "housing for prison leavers",
+        "what did inspectors say about court work",
+        "police checks on domestic abuse",
+        "what did inspectors say about Through the Gate for people leaving prison",
+    ],
+)
 def test_in_scope_words_that_sound_out_of_scope(clocked, question):
     """A place with a prison's name, the HM Prison and Probation Service, court work, police checks: in scope."""
     assert checked(clocked.ask(question)).intent != "out_of_scope"
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("how did A thematic inspection of work undertaken, and progress made, by the Probation Service to reduce the "
-     "incidence of domestic abuse and protect victims do?", "summary"),
-    ("who ran A thematic inspection of the delivery of unpaid work?", "owner"),
-    ("has greater manchester dipp improved since the last inspection?", "history"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        (
+            "how did A thematic inspection of work undertaken, and progress made, by the Probation Service to reduce the "
+            "incidence of domestic abuse and protect victims do?",
+            "summary",
+        ),
+        ("who ran A thematic inspection of the delivery of unpaid work?", "owner"),
+        ("has greater manchester dipp improved since the last inspection?", "history"),
+    ],
+)
 def test_words_inside_a_name_do_not_choose_the_intent(clocked, question, intent):
     assert clocked.understander.understand(question, TODAY).intent == intent

@@ -33,8 +33,11 @@ def problems(engine, case: dict) -> list[str]:
     # Every answer that states a fact cites it; the exceptions say nothing that needs a source (the terms,
     # "no owner", an empty list).
     empty = "latest_rated" in case and not yd.latest_rated(**case["latest_rated"])
-    if answer.kind == ANSWER and not (answer.intent == "glossary" or case.get("no_cite") or empty) \
-            and not answer.citations:
+    if (
+        answer.kind == ANSWER
+        and not (answer.intent == "glossary" or case.get("no_cite") or empty)
+        and not answer.citations
+    ):
         out.append("no citation")
     for org_id in ([case["org"]] if "org" in case else []) + case.get("orgs", []):
         name = yd.latest_name(org_id)
