@@ -138,7 +138,7 @@ class FeedServer:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def _record(self, request: web.Request) -> None:
-        self.requests.append((request.path, {k: v for k, v in request.headers.items()}))
+        self.requests.append((request.path, dict(request.headers.items())))
 
     async def _rss(self, request: web.Request) -> web.StreamResponse:
         self._record(request)

@@ -105,7 +105,7 @@ async def test_approval_end_to_end_reaches_a_follower(api, feed, own_kb, tmp_pat
 
         # A press by anyone but an administrator changes nothing.
         api.press(sheffield, APPROVE_LABEL, user_id=STRANGER)
-        (refused,) = await api.wait_for("answerCallbackQuery", lambda c: c.params.get("text") == ONLY_ADMINS)
+        (_refused,) = await api.wait_for("answerCallbackQuery", lambda c: c.params.get("text") == ONLY_ADMINS)
         await api.settle()
         assert local_rows(tmp_path) == []
 
