@@ -13,6 +13,7 @@ import asyncio
 import logging
 import secrets
 import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,6 +67,8 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 #: busy group's answers arrive late rather than not at all.
 RATE_LIMIT_RETRIES = 5
 #: Bot API methods that change a message already sent: a button press paging an answer in place.
+#: What a Bot API call returns, as python-telegram-bot's rate limiter passes it on.
+_ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 _EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"})
 
 
@@ -78,7 +81,15 @@ class GroupFairRateLimiter(AIORateLimiter):
     limit of 30 requests a second and are retried on 429 like everything else.
     """
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> _ApiResult:
         if endpoint in _EDITS and "chat_id" in data:
             data = {key: value for key, value in data.items() if key != "chat_id"}
             data["chat_id"] = 0  # counts against the bot-wide limit, not any group's
@@ -165,7 +176,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     if settings.state_db:
         data.state = StateDB(settings.state_db)
     data.log_messages = settings.log_messages
-    data.charts = ChartSender()  # type: ignore[attr-defined]  # draws and caches pictures (bot.charts)
+    data.charts = ChartSender()  # draws and caches pictures (bot.charts)
     add_handlers(application, settings.admin_ids)
     start_watching(application, engine, settings.kb_reload_seconds)
     start_feed(application, settings.feed_url, settings.feed_seconds, settings.local_data)
