@@ -36,6 +36,8 @@ STAGES = (
 def stage_seconds(stats: pstats.Stats) -> dict[str, float]:
     """Cumulative seconds per stage, and the total of ``Engine.ask``."""
     out: dict[str, float] = {}
+    # ``Stats.stats`` is the documented-in-source table of timings, but typeshed's stub for pstats does not
+    # declare it: the stub, not our code, forces the ignore.
     table = stats.stats  # type: ignore[attr-defined]
     for name, funcs in STAGES:
         out[name] = sum(

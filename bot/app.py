@@ -13,6 +13,7 @@ import asyncio
 import logging
 import secrets
 import sys
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,6 +73,8 @@ RATE_LIMIT_RETRIES = 5
 #: slightly slower burst.
 OVERALL_SENDS_PER_SECOND = 25
 #: Bot API methods that change a message already sent: a button press paging an answer in place.
+#: What a Bot API call returns, as python-telegram-bot's rate limiter passes it on.
+_ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 _EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption", "editMessageMedia"})
 
 
@@ -84,11 +87,20 @@ class GroupFairRateLimiter(AIORateLimiter):
     limit (``OVERALL_SENDS_PER_SECOND``) and are retried on 429 like everything else.
     """
 
-    def __init__(self, overall_max_rate: float = OVERALL_SENDS_PER_SECOND, overall_time_period: float = 1,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, overall_max_rate: float = OVERALL_SENDS_PER_SECOND, overall_time_period: float = 1, **kwargs: Any
+    ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, overall_time_period=overall_time_period, **kwargs)
 
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[no-untyped-def]
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, _ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> _ApiResult:
         if endpoint in _EDITS and "chat_id" in data:
             data = {key: value for key, value in data.items() if key != "chat_id"}
             data["chat_id"] = 0  # counts against the bot-wide limit, not any group's
@@ -175,7 +187,7 @@ def build_application(settings: Settings, engine: Engine) -> BotApplication:
     if settings.state_db:
         data.state = StateDB(settings.state_db)
     data.log_messages = settings.log_messages
-    data.charts = ChartSender()  # type: ignore[attr-defined]  # draws and caches pictures (bot.charts)
+    data.charts = ChartSender()  # draws and caches pictures (bot.charts)
     add_handlers(application, settings.admin_ids)
     start_watching(application, engine, settings.kb_reload_seconds)
     start_feed(application, settings.feed_url, settings.feed_seconds, settings.local_data)

@@ -127,10 +127,10 @@ class ChartSender:
 def sender(context: Context) -> ChartSender:
     """The application's chart sender, made on first use."""
     data = context.bot_data
-    existing = getattr(data, "charts", None)
+    existing = data.charts
     if existing is None:
         existing = ChartSender()
-        data.charts = existing  # type: ignore[attr-defined]
+        data.charts = existing
     return existing
 
 

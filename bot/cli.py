@@ -18,6 +18,7 @@ from knowledge.paths import DATA_DIR
 
 if TYPE_CHECKING:  # imported when a subcommand runs, so the terminal starts quickly
     from knowledge.feed import Candidate
+    from knowledge.loader import Dataset
     from responses import Engine
     from responses.answer import Answer
 
@@ -112,7 +113,7 @@ def cmd_kb_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _vocabulary_problems(data: Path, ds) -> list[str]:
+def _vocabulary_problems(data: Path, ds: Dataset) -> list[str]:
     """Faults in our own word lists (thesaurus.csv, companies.csv), when the folder has them."""
     from knowledge.vocabulary import VocabularyError, load_vocabulary
 

@@ -42,6 +42,7 @@ class GroupPicture(Protocol):
 
 
 if TYPE_CHECKING:
+    from bot.charts import ChartSender
     from bot.feed import FeedWatch
     from bot.reload import KbWatch
 
@@ -75,6 +76,8 @@ class BotData:
         self.admin_ids: frozenset[int] = frozenset()
         #: The news feed being watched (bot.feed); None: not watched.
         self.feed_watch: FeedWatch | None = None
+        #: Draws and caches chart pictures (bot.charts); made on first use when the app did not make one.
+        self.charts: ChartSender | None = None
 
     @property
     def engine(self) -> Engine:

@@ -7,16 +7,21 @@ the number, and a long answer's later pages follow with ``more``.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotations: the caller builds the engine
+    from responses import Engine
+    from responses.answer import Choice, Page
 
 
-def run_chat(engine) -> int:
+def run_chat(engine: Engine) -> int:
     """Read questions until end of input or ``quit``; return an exit code."""
     interactive = sys.stdin.isatty()
     if interactive:
         print("probation-bot: ask about inspections of probation services (e.g. 'how did West Mercia CRC do?').")
         print("Type 'help' for examples, a number to pick a choice, 'more' for the next page, 'quit' to leave.\n")
-    choices: list = []
-    pending: list = []
+    choices: list[Choice] = []
+    pending: list[Page] = []
     while True:
         try:
             line = input("you> " if interactive else "")

@@ -546,7 +546,7 @@ class KnowledgeBase:
         rows += self._first_findings(f"{body} and not {national}", params, first, limit - len(rows))
         return total, rows
 
-    def _first_findings(self, body: str, params: list, first: Sequence[int], limit: int) -> list[Finding]:
+    def _first_findings(self, body: str, params: list[object], first: Sequence[int], limit: int) -> list[Finding]:
         """Up to ``limit`` findings of ``body``: those whose ids are in ``first``, in that order, then by id."""
         if limit <= 0:
             return []

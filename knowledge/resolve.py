@@ -137,9 +137,287 @@ _GENERIC = {
     "england",
 }
 #: Everyday and domain words that must never be fuzzily read as a place ("staff" is not "Staffs").
-COMMON_WORDS = set(
-    ["a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "best", "better", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either", "for", "from", "get", "got", "had", "has", "have", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "like", "made", "make", "many", "me", "more", "most", "much", "my", "no", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "say", "said", "says", "see", "she", "should", "show", "so", "some", "such", "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yes", "please", "thanks", "thank", "hello", "hi", "hey", "inspection", "inspections", "inspected", "inspector", "inspectors", "inspectorate", "rated", "rating", "ratings", "rate", "good", "inadequate", "requires", "require", "improvement", "improvements", "outstanding", "poor", "bad", "worse", "worst", "improve", "improved", "improving", "change", "changed", "league", "table", "tables", "rank", "ranking", "ranked", "top", "bottom", "compare", "comparison", "versus", "vs", "latest", "recent", "newest", "last", "first", "second", "round", "history", "trend", "time", "over", "since", "previous", "score", "scored", "scores", "points", "point", "owner", "owns", "owned", "run", "ran", "runs", "running", "people", "person", "supervise", "supervised", "supervising", "supervision", "caseload", "caseloads", "workload", "workloads", "staff", "staffing", "risk", "harm", "work", "leadership", "findings", "finding", "report", "reports", "published", "date", "year", "years", "number", "share", "percentage", "percent", "cases", "case", "services", "service", "probation", "national", "figures", "figure", "total", "count", "list", "which", "name", "names", "organisation", "organisations", "body", "bodies", "unit", "units", "help", "start", "about", "sources", "source", "find", "search", "topic", "topics", "detail", "details", "summary", "overall", "standard", "standards", "assessment", "planning", "reviewing", "delivery", "implementation", "court", "victims", "victim", "women", "unpaid", "gate", "through", "safeguarding", "domestic", "abuse", "accommodation", "funding", "interventions", "diversity", "it", "ict", "facilities", "information", "bench", "see", "reading"]
-) | {
+COMMON_WORDS = {
+    "a",
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "before",
+    "being",
+    "best",
+    "better",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "down",
+    "during",
+    "each",
+    "either",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "like",
+    "made",
+    "make",
+    "many",
+    "me",
+    "more",
+    "most",
+    "much",
+    "my",
+    "no",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "own",
+    "same",
+    "say",
+    "said",
+    "says",
+    "see",
+    "she",
+    "should",
+    "show",
+    "so",
+    "some",
+    "such",
+    "tell",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yes",
+    "please",
+    "thanks",
+    "thank",
+    "hello",
+    "hi",
+    "hey",
+    "inspection",
+    "inspections",
+    "inspected",
+    "inspector",
+    "inspectors",
+    "inspectorate",
+    "rated",
+    "rating",
+    "ratings",
+    "rate",
+    "good",
+    "inadequate",
+    "requires",
+    "require",
+    "improvement",
+    "improvements",
+    "outstanding",
+    "poor",
+    "bad",
+    "worse",
+    "worst",
+    "improve",
+    "improved",
+    "improving",
+    "change",
+    "changed",
+    "league",
+    "table",
+    "tables",
+    "rank",
+    "ranking",
+    "ranked",
+    "top",
+    "bottom",
+    "compare",
+    "comparison",
+    "versus",
+    "vs",
+    "latest",
+    "recent",
+    "newest",
+    "last",
+    "first",
+    "second",
+    "round",
+    "history",
+    "trend",
+    "time",
+    "since",
+    "previous",
+    "score",
+    "scored",
+    "scores",
+    "points",
+    "point",
+    "owner",
+    "owns",
+    "owned",
+    "run",
+    "ran",
+    "runs",
+    "running",
+    "people",
+    "person",
+    "supervise",
+    "supervised",
+    "supervising",
+    "supervision",
+    "caseload",
+    "caseloads",
+    "workload",
+    "workloads",
+    "staff",
+    "staffing",
+    "risk",
+    "harm",
+    "work",
+    "leadership",
+    "findings",
+    "finding",
+    "report",
+    "reports",
+    "published",
+    "date",
+    "year",
+    "years",
+    "number",
+    "share",
+    "percentage",
+    "percent",
+    "cases",
+    "case",
+    "services",
+    "service",
+    "probation",
+    "national",
+    "figures",
+    "figure",
+    "total",
+    "count",
+    "list",
+    "name",
+    "names",
+    "organisation",
+    "organisations",
+    "body",
+    "bodies",
+    "unit",
+    "units",
+    "help",
+    "start",
+    "sources",
+    "source",
+    "find",
+    "search",
+    "topic",
+    "topics",
+    "detail",
+    "details",
+    "summary",
+    "overall",
+    "standard",
+    "standards",
+    "assessment",
+    "planning",
+    "reviewing",
+    "delivery",
+    "implementation",
+    "court",
+    "victims",
+    "victim",
+    "women",
+    "unpaid",
+    "gate",
+    "safeguarding",
+    "domestic",
+    "abuse",
+    "accommodation",
+    "funding",
+    "interventions",
+    "diversity",
+    "ict",
+    "facilities",
+    "information",
+    "bench",
+    "reading",
+} | {
     # The words of youth justice work, which name thematic reports but never a place.
     "disposal",
     "disposals",
@@ -231,6 +509,13 @@ class _Candidate:
     score: float
 
 
+#: How strongly a stretch names something: (sure, length, strength, score, -start); larger is better.
+_Rank = tuple[bool, int, int, float, int]
+#: A stretch of a question that may name organisations: its rank, start, end, the organisations, the
+#: candidate tier they came from, the kind word beside it, and the organisations to offer as well.
+_Span = tuple[_Rank, int, int, set[str], _Candidate, str | None, set[str]]
+
+
 @dataclass
 class Resolver:
     """Resolves names in questions; build once per knowledge base (it indexes every alias)."""
@@ -269,12 +554,11 @@ class Resolver:
         for alias, org_id, kind in list(aliases) + [(*h[:2], "head") for h in heads]:
             whole = tuple(_tokens(alias)[1])
             key = name_key(alias)
-            if (
-                len(whole) >= 4
-                or (len(whole) >= 2
+            if len(whole) >= 4 or (
+                len(whole) >= 2
                 and len(key.split()) < len(whole)
                 and kind != "head"
-                and any(w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole))
+                and any(w not in COMMON_WORDS and w not in _NAME_NOISE for w in whole)
             ):
                 full.setdefault(whole, set()).add(org_id)  # "KSS DIPP": the kind word tells the two apart
             if not key or kind == "head":  # a report's title before its colon names it only in full
@@ -395,14 +679,14 @@ class Resolver:
             self._pools[pool_key] = pool
         return pool
 
-    def _near_titles(self, tokens: list[str]) -> list[tuple]:
+    def _near_titles(self, tokens: list[str]) -> list[_Span]:
         """Report titles typed with small mistakes: most distinctive words present, and a close whole."""
         present = set(tokens)
         seen: dict[tuple[str, ...], frozenset[str]] = {}
         for w in present:
             for whole, orgs in self.title_words.get(w, ()):
                 seen[whole] = orgs
-        out = []
+        out: list[_Span] = []
         for whole, orgs in seen.items():
             words = _distinctive(whole)
             if len(words & present) < max(1, (len(words) + 1) // 2):
@@ -441,9 +725,11 @@ class Resolver:
                 self._ordered[0] = (set(), None)
             known = self._ordered.get(id(orgs))
             if known is not None and known[0] is orgs:  # one of the index's own sets
-                if known[1] is None:
-                    known = self._ordered[id(orgs)] = (orgs, sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o)))
-                return list(known[1])
+                ordered = known[1]
+                if ordered is None:
+                    ordered = sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o))
+                    self._ordered[id(orgs)] = (orgs, ordered)
+                return list(ordered)
         return sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o))
 
     def _pick(
@@ -507,9 +793,9 @@ class Resolver:
         raw_tokens, tokens = _tokens(text, max_tokens)
         # What each stretch may name does not depend on which stretches are already taken, so it is
         # worked out once here; each round below then picks the best stretch still free.
-        spans: list[tuple[tuple, int, int, set[str], _Candidate, str | None, set[str]]] = []
+        spans: list[_Span] = []
         for i, token in enumerate(tokens):
-            for whole, orgs in self.full.get(token, ()):
+            for whole, named in self.full.get(token, ()):
                 j = i + len(whole)
                 if tuple(tokens[i:j]) == whole:  # a whole name typed out beats any stretch inside it
                     spans.append(
@@ -517,8 +803,8 @@ class Resolver:
                             (True, 1000 + j - i, EXACT, 100.0, -i),
                             i,
                             j,
-                            set(orgs),
-                            _Candidate(set(orgs), EXACT, 100.0),
+                            set(named),
+                            _Candidate(set(named), EXACT, 100.0),
                             None,
                             set(),
                         )
@@ -557,7 +843,7 @@ class Resolver:
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
-            best: tuple | None = None
+            best: _Span | None = None
             for span in spans:
                 rank, i, j = span[0], span[1], span[2]
                 if (best is None or rank > best[0]) and not any(taken[i:j]):

@@ -15,7 +15,7 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
-def kb_path(tmp_path_factory) -> Path:
+def kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A knowledge base built from ``knowledge/data`` into a temporary folder."""
     path = tmp_path_factory.mktemp("kb") / "probation.db"
     build(DATA_DIR, path)

@@ -128,7 +128,7 @@ class FeedServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]  # (host, port) of the one site, on the port the system chose
 
     async def stop(self) -> None:
         if self._runner:
@@ -138,7 +138,7 @@ class FeedServer:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def _record(self, request: web.Request) -> None:
-        self.requests.append((request.path, {k: v for k, v in request.headers.items()}))
+        self.requests.append((request.path, dict(request.headers.items())))
 
     async def _rss(self, request: web.Request) -> web.StreamResponse:
         self._record(request)

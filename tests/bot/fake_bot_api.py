@@ -280,7 +280,7 @@ class FakeBotApi:
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
     _chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     _messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
-    _ids: Any = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: Any = field(default_factory=lambda: itertools.count(1000))
     _runner: web.AppRunner | None = None
     _changed: asyncio.Event | None = None
@@ -308,7 +308,7 @@ class FakeBotApi:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]  # (host, port) of the one site, on the port the system chose
         _SERVING[self.base_url] = self
 
     async def stop(self) -> None:
@@ -695,7 +695,7 @@ class FakeBotApi:
             if photo not in self.photos:
                 raise _ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
             file_id, data = photo, self.photos[photo]
-        elif hasattr(photo, "file"):
+        elif photo is not None and hasattr(photo, "file"):
             data = photo.file.read()
             file_id = f"photo-{len(self.photos) + 1}"
         else:

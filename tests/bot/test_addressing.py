@@ -82,7 +82,7 @@ async def test_a_longer_username_is_not_our_name(api, real_bot):
     await assert_answered_about(api, api.group(f"@{BOT_USERNAME.lower()} how did Sheffield do?"), "Sheffield")
 
 
-async def test_a_text_mention_counts_only_when_it_is_the_bot(api, real_bot):
+async def test_a_text_mention_counts_only_when_it_is_the_bot(api: FakeBotApi, real_bot: Any) -> None:
     def mention(user: dict[str, Any]) -> dict[str, Any]:
         message = api.make_message("Probation Bot how did Sheffield do?", chat_id=GROUP_ID)
         message["entities"] = [{"type": "text_mention", "offset": 0, "length": 13, "user": user}]

@@ -42,6 +42,8 @@ def message(
     if reply_to is not None:
         data["reply_to_message"] = reply_to
     msg = Message.de_json(data, None)
+    # A stand-in for telegram.Bot, which only learns its own id and username from a getMe call over the
+    # network; the addressing rules read nothing else from it. Its type is not Bot, hence the ignore.
     msg.set_bot(SimpleNamespace(id=BOT_ID, username=username))  # type: ignore[arg-type]
     return msg
 

@@ -66,6 +66,7 @@ def test_keyboard_leaves_out_a_button_it_cannot_encode(caplog):
         choices=[Choice("Good", "a", "/inspection #a"), Choice("Bad", "b", "ä" * 10)],
     )
     markup = answer_keyboard(answer)
+    assert markup is not None
     assert [[b.text for b in row] for row in markup.inline_keyboard] == [["Good"]]
     assert "left out button 'Bad'" in caplog.text
 

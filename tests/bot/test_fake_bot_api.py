@@ -42,9 +42,11 @@ async def server() -> AsyncIterator[FakeBotApi]:
 async def call(api: FakeBotApi, method: str, **params: Any) -> tuple[int, dict[str, Any]]:
     """POST ``method`` as python-telegram-bot does (form fields, JSON-encoded where the Bot API wants JSON)."""
     form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{api.base_url}{api.token}/{method}", data=form) as response:
-            return response.status, await response.json()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{api.base_url}{api.token}/{method}", data=form) as response,
+    ):
+        return response.status, await response.json()
 
 
 async def send(api: FakeBotApi, text: str, chat_id: int = CHAT, **params: Any) -> tuple[int, dict[str, Any]]:
@@ -245,7 +247,9 @@ async def test_the_rate_limiter_rides_out_the_flood_limits(engine):
         refused = [c for c in api.calls_to("sendMessage", GROUP_ID) if c.status == 429]
         assert refused, "the server's group limit should have been reached"
         assert [r.params["reply_parameters"]["message_id"] for r in replies] == [m["message_id"] for m in asked]
-        assert all(name in r.text for r, name in zip(replies, ("Sheffield", "Doncaster", "Leeds", "Sunderland")))
+        assert all(
+            name in r.text for r, name in zip(replies, ("Sheffield", "Doncaster", "Leeds", "Sunderland"), strict=True)
+        )
         accepted = api.calls_to("sendMessage", GROUP_ID, ok_only=True)
         assert len(accepted) == len(asked)
     finally:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.context import Context
 from bot.feed import APPROVE_LABEL, EDIT_LABEL, ONLY_ADMINS, REJECT_LABEL, check_feed, feed_job
 from bot.state import ORG, Target
 from knowledge.build import build
@@ -105,7 +106,7 @@ async def test_approval_end_to_end_reaches_a_follower(api, feed, own_kb, tmp_pat
 
         # A press by anyone but an administrator changes nothing.
         api.press(sheffield, APPROVE_LABEL, user_id=STRANGER)
-        (refused,) = await api.wait_for("answerCallbackQuery", lambda c: c.params.get("text") == ONLY_ADMINS)
+        (_refused,) = await api.wait_for("answerCallbackQuery", lambda c: c.params.get("text") == ONLY_ADMINS)
         await api.settle()
         assert local_rows(tmp_path) == []
 
@@ -236,10 +237,7 @@ async def test_the_job_function_never_raises(api, feed, own_kb, tmp_path):
     async with running_bot(settings_for(api, tmp_path, feed), Engine(KnowledgeBase(own_kb))) as app:
         app.bot_data.state.close()  # every state query now fails
 
-        class Job:
-            application = app
-
-        await feed_job(Job())  # type: ignore[arg-type]
+        await feed_job(Context(app))  # the context the JobQueue passes: it carries the application
         await asyncio.sleep(0)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from typing import Any
 
 import pytest
 
@@ -57,7 +58,7 @@ def debug_log():
             logging.getLogger(name).setLevel(level)
 
 
-def _named(message: dict, first: str, last: str, username: str) -> dict:
+def _named(message: dict[str, Any], first: str, last: str, username: str) -> dict[str, Any]:
     message["from"].update(first_name=first, last_name=last, username=username)
     return message
 

@@ -69,7 +69,7 @@ def test_environment_wins_over_dotenv_and_blank_values_are_unset(tmp_path):
     dotenv = tmp_path / ".env"
     dotenv.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nLOG_LEVEL=DEBUG\nADMIN_IDS=7\nTELEGRAM_BASE_URL=\n")
     s = load_settings({"LOG_LEVEL": "WARNING"}, dotenv_path=dotenv)
-    assert (s.token, s.log_level, s.admin_ids, s.base_url) == (TOKEN, "WARNING", {7}, None)
+    assert (s.token, s.log_level, s.admin_ids, s.base_url) == (TOKEN, "WARNING", frozenset({7}), None)
 
 
 def test_dotenv_is_found_from_the_current_directory(tmp_path, monkeypatch):

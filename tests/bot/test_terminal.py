@@ -36,7 +36,9 @@ def ask(child, line: str) -> str:
     """Type ``line`` and return everything printed before the next prompt."""
     child.sendline(line)
     child.expect_exact(PROMPT)
-    return child.before
+    before = child.before
+    assert isinstance(before, str)  # the child was spawned with an encoding, so it reads text
+    return before
 
 
 def test_a_conversation_in_the_terminal(chat):
@@ -51,7 +53,7 @@ def test_a_conversation_in_the_terminal(chat):
 
     # "Wales" names several organisations: a numbered choice, picked by typing its number.
     answer = ask(chat, "how did Wales do?")
-    line = next(l for l in answer.splitlines() if "Wales CRC" in l)
+    line = next(shown for shown in answer.splitlines() if "Wales CRC" in shown)
     number = line.strip().split(".")[0]
     assert number.isdigit()
     # wales-crc-2019: Requires improvement

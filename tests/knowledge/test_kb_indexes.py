@@ -104,7 +104,7 @@ def test_national_findings_first_then_local(kb: KnowledgeBase, sql):
     limit = len(national) + 2
     total, rows = kb.findings_on([topic], national_first=True, first=[local[1]], limit=limit)
     assert total == len(national) + len(local)
-    assert [f.id for f in rows] == national + [local[1], local[0]]
+    assert [f.id for f in rows] == [*national, local[1], local[0]]
 
 
 def test_earlier_ratings_index(kb: KnowledgeBase, sql):
