@@ -8,9 +8,10 @@ figures against the question's own words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from knowledge.models import Figure, Finding
+from knowledge.models import Figure, Finding, Inspection
 from knowledge.resolve import normalise
 from responses.answer import ANSWER, REF_LIMIT, Answer
 from responses.context import Ctx, short_name
@@ -40,11 +41,11 @@ def _stem(w: str) -> str:
     return w
 
 
-def _subject_namer(ctx: Ctx):
+def _subject_namer(ctx: Ctx) -> Callable[[Finding], str]:
     def subject_name(f: Finding) -> str:
-        if f.org_id:
-            insp = ctx.kb.organisation(f.org_id)
-            return f"{short_name(insp.name)} ({f.subject_id.rsplit('-', 1)[-1]})"
+        org = ctx.kb.organisation(f.org_id) if f.org_id else None
+        if org is not None:
+            return f"{short_name(org.name)} ({f.subject_id.rsplit('-', 1)[-1]})"
         return ctx.kb.subject_titles.get(f.subject_id, f.subject_id)
 
     return subject_name
@@ -55,13 +56,13 @@ def _timed(q: Query) -> bool:
     return q.span is not None or bool(q.year)
 
 
-def _published_in(q: Query, insp) -> bool:
+def _published_in(q: Query, insp: Inspection) -> bool:
     """An inspection (or report) published in the question's year or span."""
     if q.span is not None:
         return (
             q.span.contains(insp.published)
             or (not insp.published
-            and bool(insp.year)
+            and insp.year is not None
             and q.span.start.year <= insp.year <= q.span.end.year)
         )
     return insp.year == q.year
@@ -261,8 +262,9 @@ def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None
     about = q.measure or ", ".join(t.replace("-", " ") for t in q.topics)
     when = q.time_words()
     heading = "National and aggregate figures that match your question" + (f" on {about}" if about else "")
-    if when and figs:
-        first, last = (q.span.start.year, q.span.end.year) if q.span is not None else (q.year, q.year)
+    years = (q.span.start.year, q.span.end.year) if q.span is not None else (q.year, q.year) if q.year else None
+    if when and figs and years is not None:
+        first, last = years
         dated = [f for f in figs if first <= figure_date(f)[0] <= last]
         if dated:
             figs, heading = dated, heading + f", {when}"
