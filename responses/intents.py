@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from responses.query import Query
 
 #: The trigger words, by class: each rule below asks whether the question holds words of a class.
-WORDS: dict[str, re.Pattern] = {
+WORDS: dict[str, re.Pattern[str]] = {
     "greeting": re.compile(
         r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks?( you)?|cheers|ta|ok|okay|yo)( bot)?$"
     ),

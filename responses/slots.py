@@ -222,7 +222,7 @@ def find_standard(norm: str, rating: str | None) -> str | None:
     return next((name for name, pattern in _STANDARD_RES if pattern.search(norm)), None)
 
 
-def standard_pattern(name: str) -> re.Pattern:
+def standard_pattern(name: str) -> re.Pattern[str]:
     """The pattern a ``standard_name`` (its part after any "Group: ") must match for the named standard."""
     for n, _, names in STANDARDS:
         if n == name:
@@ -346,7 +346,7 @@ def find_measure(norm: str) -> str | None:
     return next((name for name, pattern in _MEASURE_RES if pattern.search(norm)), None)
 
 
-def measure_words(name: str) -> re.Pattern:
+def measure_words(name: str) -> re.Pattern[str]:
     for n, _, words in MEASURES:
         if n == name:
             return re.compile(words, re.I)

@@ -152,7 +152,7 @@ def find_programme(norm: str) -> str | None:
     return _first(PROGRAMMES, norm)
 
 
-_TOPIC_RES: list[tuple[re.Pattern, tuple[str, ...]]] = []
+_TOPIC_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
 
 
 def find_topics(norm: str) -> tuple[str, ...]:
@@ -165,7 +165,7 @@ def find_topics(norm: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
+def region_pattern(regions: list[str]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex matching any region name (longest first), and normalised name -> region."""
     keys = {normalise(r): r for r in regions}
     if "Wales" in regions:
@@ -177,7 +177,7 @@ def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"\b(?:{alternatives})\b" if keys else r"(?!x)x"), keys
 
 
-def find_region(norm: str, pattern: re.Pattern, keys: dict[str, str]) -> str | None:
+def find_region(norm: str, pattern: re.Pattern[str], keys: dict[str, str]) -> str | None:
     """The longest region name written in the question ("yorkshire and the humber" over "yorkshire")."""
     found = [m.group(0) for m in pattern.finditer(norm)]
     return keys[max(found, key=len)] if found else None
