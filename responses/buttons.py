@@ -102,7 +102,7 @@ class ButtonCodec:
         from responses.intents import INTENTS
 
         return cls(
-            intents=tuple(i.name for i in INTENTS) + ("help", "search", "findings_all"),
+            intents=(*(i.name for i in INTENTS), "help", "search", "findings_all"),
             org_ids=tuple(sorted(kb.organisations)),
             regions=tuple(sorted(kb.regions)),
             programmes=tuple(sorted(kb.programmes)),

@@ -375,4 +375,4 @@ def _with_note(answer: Answer, note: str) -> Answer:
 
     first = answer.pages[0]
     page = fit(Page(html=f"<i>{escape(note)}</i>\n\n{first.html}", text=f"{note}\n\n{first.text}"))
-    return replace(answer, pages=[page] + answer.pages[1:])
+    return replace(answer, pages=[page, *answer.pages[1:]])

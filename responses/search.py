@@ -17,11 +17,125 @@ from responses.answer import ANSWER, REF_LIMIT, Answer
 from responses.context import Ctx, short_name
 from responses.info import no_match
 from responses.render import same_findings_once
+from responses.slots import MONTH_NAMES
 from responses.understand import Query, find_topics
 
 #: Function words that say nothing about what is asked; everything else counts when matching text.
-_STOP = set(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has", "had", "how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "that", "this", "these", "those", "it", "its", "their", "there", "they", "them", "he", "she", "we", "you", "i", "me", "my", "our", "your", "not", "no", "any", "some", "all", "more", "most", "very", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "into", "than", "then", "so", "such", "up", "out", "over", "under", "again", "further", "once", "here", "each", "few", "other", "same", "own", "only", "just", "also", "too", "please", "tell", "say", "said", "says", "said", "inspectors", "inspectorate", "inspection", "inspections", "why", "explain", "reason", "reasons", "come", "evidence"]
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "how",
+        "many",
+        "much",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "there",
+        "they",
+        "them",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "me",
+        "my",
+        "our",
+        "your",
+        "not",
+        "no",
+        "any",
+        "some",
+        "all",
+        "more",
+        "most",
+        "very",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "into",
+        "than",
+        "then",
+        "so",
+        "such",
+        "up",
+        "out",
+        "over",
+        "under",
+        "again",
+        "further",
+        "once",
+        "here",
+        "each",
+        "few",
+        "other",
+        "same",
+        "own",
+        "only",
+        "just",
+        "also",
+        "too",
+        "please",
+        "tell",
+        "say",
+        "said",
+        "says",
+        "inspectors",
+        "inspectorate",
+        "inspection",
+        "inspections",
+        "explain",
+        "reason",
+        "reasons",
+        "come",
+        "evidence",
+    ]
 )
 
 
@@ -59,11 +173,8 @@ def _timed(q: Query) -> bool:
 def _published_in(q: Query, insp: Inspection) -> bool:
     """An inspection (or report) published in the question's year or span."""
     if q.span is not None:
-        return (
-            q.span.contains(insp.published)
-            or (not insp.published
-            and insp.year is not None
-            and q.span.start.year <= insp.year <= q.span.end.year)
+        return q.span.contains(insp.published) or (
+            not insp.published and insp.year is not None and q.span.start.year <= insp.year <= q.span.end.year
         )
     return insp.year == q.year
 
@@ -207,12 +318,7 @@ def _figure_words(fig: Figure) -> tuple[str, frozenset[str]]:
     return f" {normalise(text)} ", frozenset(content_words(text))
 
 
-_MONTH_NAMES = {
-    m: n
-    for n, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
-    )
-}
+_MONTH_NAMES = {m: n for n, m in enumerate(MONTH_NAMES, 1)}
 
 
 def figure_date(fig: Figure) -> tuple[int, int]:

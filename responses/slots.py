@@ -33,12 +33,22 @@ NUMBER_WORDS = {
     "couple of": 2,
     "few": 3,
 }
-MONTHS = {
-    m: n
-    for n, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
-    )
-}
+#: The months in order, in lower case (the questions are normalised to it).
+MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+MONTHS = {m: n for n, m in enumerate(MONTH_NAMES, 1)}
 MONTHS.update({m[:3]: n for m, n in list(MONTHS.items())})
 _NUM = r"(\d{1,3}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
@@ -276,7 +286,8 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
     (
         "named staff",
         r"\b(?:pdu|service|probation|region\w*) (?:head|boss|manager|director)\b|"
-        r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
+        r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|"
+        r"\bhead of (?:service|probation)\b"
         r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b",
     ),
     (

@@ -65,7 +65,7 @@ def cap(items: list[_Row], limit: int = MAX_ROWS, both_ends: bool = False) -> tu
     left_out = len(items) - limit
     if both_ends:
         half = limit // 2
-        return items[:half] + [{"gap": left_out}] + items[len(items) - (limit - half) :], left_out
+        return [*items[:half], {"gap": left_out}, *items[len(items) - (limit - half) :]], left_out
     return items[:limit], left_out
 
 
@@ -276,7 +276,8 @@ _LEAGUE_RULE = (
 
 
 def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    """A league table: in full, grouped under rating headings; compact (groups), a summary with the full table behind "More"."""
+    """A league table: in full, grouped under rating headings; compact (groups), a summary with the full
+    table behind "More"."""
     f = _filters(q, "pdu")
     rows = league_rows(ctx.kb, f, q.span, ctx.current_region if f["region"] else None)
     worst_first = q.worst_first
@@ -559,7 +560,10 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
             rows.append(ChangedRow(first=rated[0], last=rated[-1], before=before))
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
     if change is not None:
-        heading = f"{what} {_describe(f, q.span)} whose rating went {change.describe()} at their latest rated inspection: {len(rows)}"
+        heading = (
+            f"{what} {_describe(f, q.span)} whose rating went {change.describe()} "
+            f"at their latest rated inspection: {len(rows)}"
+        )
     else:
         verb = "fell" if down else "rose"
         heading = f"{what} {_describe(f, q.span)} whose overall rating {verb} between inspections: {len(rows)}"
@@ -587,9 +591,7 @@ def _change_fits(change: Change, before: str | None, after: Inspection) -> bool:
         return False
     if change.after and after.overall_rating != change.after:
         return False
-    if change.steps is not None and _points(after) - RATING_POINTS[before] != change.steps:
-        return False
-    return True
+    return change.steps is None or _points(after) - RATING_POINTS[before] == change.steps
 
 
 def _change_ref(change: Change) -> str:
@@ -717,7 +719,7 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
             notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
     what = PLURALS.get(q.org_type or "", "Organisations") if q.org_type else "Organisations"
     heading = f"{what} our sources say {q.owner} owned or led: {len(rows)}"
-    footnote = " ".join(notes + ["Ownership is as each cited page states it at the time of that inspection."])
+    footnote = " ".join([*notes, "Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
     pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
     return ctx.answer(ANSWER, "owned_by", q, heading, pages, r, ref=f"/owned_by {q.owner}")

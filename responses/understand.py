@@ -60,7 +60,8 @@ PROGRAMMES: list[tuple[str, str]] = [
 TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"caseloads?|workloads?|case ?loads?|overworked|overstretched|too many cases", ("workloads",)),
     (
-        r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?",
+        r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|"
+        r"probation officers?|agency workers?",
         ("staffing",),
     ),
     (r"domestic abuse|domestic violence|\bdv\b|\bda\b", ("domestic-abuse",)),
