@@ -190,7 +190,6 @@ def latest_in(
             -(i.score_points or 0),
             i.published or "",
         ),
-        reverse=False,
     )
 
 
@@ -491,7 +490,6 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
         if any(o.value == fig.value and o.metric.lower() == fig.metric.lower() for o in out):
             continue
         out.append(fig)
-    del label
     return out[:3]
 
 
