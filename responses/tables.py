@@ -58,15 +58,22 @@ class StandardRow:
     std: StandardRating
 
 
-def cap(items: list[_Row], limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[list[Any], int]:
+@dataclass(frozen=True)
+class Gap:
+    """Where a capped list leaves rows out of its middle, and how many (the league template shows it)."""
+
+    gap: int
+
+
+def cap(items: list[_Row], limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[list[_Row | Gap], int]:
     """At most ``limit`` items and how many were left out; with ``both_ends`` a gap row marks the middle."""
     if len(items) <= limit:
-        return items, 0
+        return [*items], 0
     left_out = len(items) - limit
     if both_ends:
         half = limit // 2
-        return [*items[:half], {"gap": left_out}, *items[len(items) - (limit - half) :]], left_out
-    return items[:limit], left_out
+        return [*items[:half], Gap(left_out), *items[len(items) - (limit - half) :]], left_out
+    return [*items[:limit]], left_out
 
 
 PLURALS = {
