@@ -18,8 +18,10 @@ import string
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
+from knowledge import KnowledgeBase
 from knowledge.ratings import RATING_POINTS
 from knowledge.resolve import normalise
+from knowledge.vocabulary import Vocabulary
 from responses.answer import REF_LIMIT
 from responses.query import Change, Query, TimeSpan
 from responses.slots import COLLECTIONS, MEASURES, STANDARDS
@@ -76,7 +78,7 @@ BUTTON_FIELDS = (
 )
 
 
-def button_slots(q: Query) -> tuple:
+def button_slots(q: Query) -> tuple[tuple[str, object], ...]:
     """The part of a query that button data keeps (what the round trip must give back exactly)."""
     return tuple((name, getattr(q, name)) for name in BUTTON_FIELDS)
 
@@ -96,11 +98,11 @@ class ButtonCodec:
     collections: tuple[str, ...]
 
     @classmethod
-    def for_kb(cls, kb, vocabulary) -> ButtonCodec:
+    def for_kb(cls, kb: KnowledgeBase, vocabulary: Vocabulary) -> ButtonCodec:
         from responses.intents import INTENTS
 
         return cls(
-            intents=tuple(i.name for i in INTENTS) + ("help", "search", "findings_all"),
+            intents=(*(i.name for i in INTENTS), "help", "search", "findings_all"),
             org_ids=tuple(sorted(kb.organisations)),
             regions=tuple(sorted(kb.regions)),
             programmes=tuple(sorted(kb.programmes)),
@@ -126,7 +128,7 @@ class ButtonCodec:
         return data if len(data.encode()) <= LIMIT else None
 
     def _pack(self, q: Query) -> str:
-        def idx(values: tuple, value, width: int = 1) -> str:
+        def idx(values: tuple[str, ...], value: object, width: int = 1) -> str:
             return _b36(values.index(value), width)
 
         out = ["i" + idx(self.intents, q.intent, 2)]

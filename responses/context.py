@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from knowledge import KnowledgeBase
+from knowledge.models import Inspection
 from knowledge.vocabulary import Vocabulary
 from responses.answer import REF_LIMIT, Answer, Choice, DeferredList, Page
 from responses.names import short_name as short_name  # re-exported for the builders
@@ -30,7 +31,7 @@ class Ctx:
         return {o: h[-1].region for o in self.kb.organisations for h in [self.kb.history(o)] if h}
 
     @cached_property
-    def inspections_by_id(self) -> dict:
+    def inspections_by_id(self) -> dict[str, Inspection]:
         """Every inspection by its id, read once from the histories held in memory."""
         return {i.inspection_id: i for o in self.kb.organisations for i in self.kb.history(o)}
 

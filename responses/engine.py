@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
 from knowledge.paths import DATA_DIR
-from knowledge.resolve import Resolver, is_english_word, normalise
+from knowledge.resolve import Match, Resolver, is_english_word, normalise
 from knowledge.vocabulary import cached_vocabulary
 from responses import info, organisation, search, tables
 from responses.answer import ANSWER, MESSAGE_LIMIT, NO_MATCH, Answer, Page
@@ -91,7 +91,7 @@ class Engine:
 
     # -- public API --------------------------------------------------------------------------------
     def ask(
-        self, question: str, *, compact: bool = False, conversation: str | None = None, form: str = "html"
+        self, question: object, *, compact: bool = False, conversation: str | None = None, form: str = "html"
     ) -> Answer:
         """Answer one question (free text or a slash command). Never raises.
 
@@ -102,9 +102,9 @@ class Engine:
         ("html" for Telegram, "text" for the terminal and JSON), so a fault in a template costs a calm
         answer here rather than the caller's.
         """
-        if not isinstance(question, str):
-            question = "" if question is None else str(question)
-        question = question.replace("\x00", " ")
+        # A caller may pass anything (None from a message without text): it becomes a calm answer.
+        text = question if isinstance(question, str) else "" if question is None else str(question)
+        question = text.replace("\x00", " ")
         try:
             if conversation is None:
                 answer = self._cached(question, compact, self.clock())
@@ -210,7 +210,8 @@ class Engine:
         """One reply to several questions, in order, with one numbering of sources: one message where the
         answers fit together (in their short form if need be), else one page after another."""
         for short in dict.fromkeys((compact, True)):
-            ctx = replace(self.ctx, shared=self.ctx.renderer())
+            shared = self.ctx.renderer()
+            ctx = replace(self.ctx, shared=shared)
             answers = [self._dispatch(q, short, ctx) for q in queries]
             pages = [p for a in answers for p in a.pages]
             joined = Page(html="\n\n".join(p.html for p in pages), text="\n\n".join(p.text for p in pages))
@@ -224,7 +225,7 @@ class Engine:
             question=question[:MAX_QUESTION],
             title=" / ".join(a.title for a in answers),
             pages=pages,
-            citations=ctx.shared.citations(),
+            citations=shared.citations(),
             choices=[c for a in answers for c in a.choices][:8],
             ref=None,
             more_ref=None,
@@ -259,7 +260,7 @@ class Engine:
             if national is not None:
                 return national
         if intent in ORG_INTENTS | {"findings"} and q.ambiguous is not None:
-            return self._choices(ctx, q)
+            return self._choices(ctx, q, q.ambiguous)
         if intent == "compare" and len(q.org_ids) < 2:
             if q.org_ids:
                 return organisation.summary(ctx, q, compact)
@@ -308,10 +309,10 @@ class Engine:
             return None
         return search.figures(ctx, q, compact, found=local)
 
-    def _choices(self, ctx: Ctx, q: Query) -> Answer:
+    def _choices(self, ctx: Ctx, q: Query, match: Match) -> Answer:
         """Which organisation was meant; when the question has parts a command cannot carry (a measure,
         a time), each button carries the whole question as encoded button data instead."""
-        answer = info.choices(ctx, q, q.ambiguous)
+        answer = info.choices(ctx, q, match)
         if not (q.measure or q.span is not None or q.year) or q.intent == "compare":
             return answer
         codec = self.buttons()
@@ -347,10 +348,15 @@ class Engine:
         )
 
 
-def _builder(path: str) -> Callable:
+#: What every intent's builder is: a question (in a context) to an answer, in full or compact.
+Builder = Callable[[Ctx, Query, bool], Answer]
+
+
+def _builder(path: str) -> Builder:
     """``"tables.league"`` -> the function ``responses.tables.league``."""
     module, name = path.rsplit(".", 1)
-    return getattr(importlib.import_module(f"responses.{module}"), name)
+    builder: Builder = getattr(importlib.import_module(f"responses.{module}"), name)
+    return builder
 
 
 def _first_page_read(answer: Answer, form: str) -> Answer:
@@ -369,4 +375,4 @@ def _with_note(answer: Answer, note: str) -> Answer:
 
     first = answer.pages[0]
     page = fit(Page(html=f"<i>{escape(note)}</i>\n\n{first.html}", text=f"{note}\n\n{first.text}"))
-    return replace(answer, pages=[page] + answer.pages[1:])
+    return replace(answer, pages=[page, *answer.pages[1:]])

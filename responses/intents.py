@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from responses.query import Query
 
 #: The trigger words, by class: each rule below asks whether the question holds words of a class.
-WORDS: dict[str, re.Pattern] = {
+WORDS: dict[str, re.Pattern[str]] = {
     "greeting": re.compile(
         r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks?( you)?|cheers|ta|ok|okay|yo)( bot)?$"
     ),
@@ -30,14 +30,16 @@ WORDS: dict[str, re.Pattern] = {
     ),
     "latest": re.compile(r"\b(latest|most recent|newest|recent|recently|new|just published|this (week|month|year))\b"),
     "league": re.compile(
-        r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b"
+        r"\bleague\b|(?<!drop )\btables?\b|\brank\w*|\branking\b|\btop \d+|"
+        r"\bbest and worst\b|\bbest\b|\bworst\b|\bbottom\b"
     ),
     "compare": re.compile(
         r"\bcompar\w*|\bvs\b|\bversus\b|\bagainst\b|\bdifference between\b|\bbetter than\b|\bworse than\b"
     ),
     "history": re.compile(
         r"\bimprov(ed|e|ing)\b|\bprogress\w*|over time|\bhistory\b|\btrend\w*|\bchanged?\b|\bbefore\b|"
-        r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bany (better|worse)\b|\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections"
+        r"\bprevious\w*|\b(get|gets|getting|got|gotten|become|became) (better|worse)\b|\bany (better|worse)\b|"
+        r"\bdeclin\w*|\bworsen\w*|\bsince\b|\bevery inspection|\ball inspections"
     ),
     "owner": re.compile(
         r"\bown(s|ed|er|ers|ership)?\b|\b(who|which company|what company|which firm|what firm) "
@@ -59,7 +61,8 @@ WORDS: dict[str, re.Pattern] = {
         r"\bwhat about\b|\bissues?\b|\bproblems?\b|\bwhy\b|\bdetails?\b|\btell me about\b"
     ),
     "figure": re.compile(
-        r"how many|how much|\baverage\b|\bhow (short|heavy|high|big|long|often)\b|what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
+        r"how many|how much|\baverage\b|\bhow (short|heavy|high|big|long|often)\b|"
+        r"what (share|proportion|percentage|fraction|number)|\bper ?cent\b|%|"
         r"\bproportion\b|\bshare of\b|\bnumber of\b|\bhow often\b|\brate of\b|\bnationally\b|\bnational\b|\btotal\b"
     ),
     "count": re.compile(r"how many\b"),
@@ -69,7 +72,8 @@ WORDS: dict[str, re.Pattern] = {
         r"community rehabilitation compan\w*|national probation service|dipp|dynamic inspections?|yjss?|yots?|yoss?|"
         r"youth (?:offending|justice) (?:teams?|services?)|"
         r"ratings?|scores?|points?|hmi ?probation|the inspectorate)\b|"
-        r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|^how (are|is) .* (rated|scored)"
+        r"^what does (crc|nps|pdu|dipp|yjs|yot|yos|requires improvement|inadequate) mean|"
+        r"^how (are|is) .* (rated|scored)"
     ),
     "list": re.compile(r"\bwhich\b|\blist\b|\bshow\b|\bwhat\b|\bwho\b|\bname\b|\ball\b|\bany\b"),
     "inspected": re.compile(r"\binspected\b|\b(had|have|has) (an |a )?inspection\b"),
@@ -284,10 +288,9 @@ _QUICK_SLOTS = frozenset({"org", "org_type", "rating", "region", "programme", "t
 def unapplied(q: Query) -> dict[str, str]:
     """The slots the question filled that its intent's builder does not apply."""
     intent = BY_NAME.get(q.intent)
-    if (
-        intent is None
-        or (intent.accepts >= _QUICK_SLOTS
-        and not (q.topics or q.score or q.owner or q.change or q.standard or q.measure or q.collection))
+    if intent is None or (
+        intent.accepts >= _QUICK_SLOTS
+        and not (q.topics or q.score or q.owner or q.change or q.standard or q.measure or q.collection)
     ):
         return {}
     return {k: v for k, v in filled_slots(q).items() if k not in intent.accepts}
@@ -335,14 +338,10 @@ def set_words(q: Query) -> bool:
     s = Signals(q, False)
     return bool(
         q.rating
-        or (q.org_type
-        and s.has("plural_kinds"))
+        or (q.org_type and s.has("plural_kinds"))
         or s.has("league")
-        or (s.has("count")
-        and q.org_type
-        and not s.has("people"))
-        or (q.topics
-        and s.has("say"))
+        or (s.has("count") and q.org_type and not s.has("people"))
+        or (q.topics and s.has("say"))
     )
 
 
@@ -362,7 +361,8 @@ RULES: list[Rule] = sorted(
             900,
             False,
             lambda s: (
-                s.has("national") and not (s.q.org_type or s.q.region or s.q.collection or (s.q.topics and s.has("say")))
+                s.has("national")
+                and not (s.q.org_type or s.q.region or s.q.collection or (s.q.topics and s.has("say")))
             ),
         ),
         R("changed", 890, False, lambda s: s.q.change is not None or (bool(s.q.direction) and s.has("grades"))),

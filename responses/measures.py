@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from responses.answer import ANSWER, Answer
 from responses.context import Ctx, short_name
+from responses.info import no_match
 from responses.query import Query
 from responses.slots import measure_words
 
 
 def measure(ctx: Ctx, q: Query, compact: bool) -> Answer:
     org = ctx.kb.organisation(q.org_ids[0])
+    if org is None:  # the parser named a body the knowledge base does not hold
+        return no_match(ctx, q)
     name = short_name(org.name)
     words = measure_words(q.measure or "")
     with_figures = [f for f in ctx.kb.findings(org_id=org.org_id) if f.figure]

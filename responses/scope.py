@@ -28,8 +28,8 @@ COVERED = (
 def out_of_scope(ctx: Ctx, q: Query, compact: bool) -> Answer:
     what = q.out_of_scope or "that"
     lines = [f"That is not something my sources cover ({what}).", _NEAREST.get(what, ""), COVERED]
-    if q.org_ids:
-        org = ctx.kb.organisation(q.org_ids[0])
+    org = ctx.kb.organisation(q.org_ids[0]) if q.org_ids else None
+    if org is not None:
         nearest = "when it was last inspected" if what == "future inspection dates" else "its inspections"
         lines.append(f"Nearest I can offer: {short_name(org.name)} ({org.type_label}) — ask me about {nearest}.")
     r = ctx.renderer()

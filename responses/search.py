@@ -8,19 +8,134 @@ figures against the question's own words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from knowledge.models import Figure, Finding
+from knowledge.models import Figure, Finding, Inspection
 from knowledge.resolve import normalise
 from responses.answer import ANSWER, REF_LIMIT, Answer
 from responses.context import Ctx, short_name
 from responses.info import no_match
 from responses.render import same_findings_once
+from responses.slots import MONTH_NAMES
 from responses.understand import Query, find_topics
 
 #: Function words that say nothing about what is asked; everything else counts when matching text.
-_STOP = set(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "and", "or", "but", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has", "had", "how", "many", "much", "what", "which", "who", "whom", "whose", "when", "where", "why", "that", "this", "these", "those", "it", "its", "their", "there", "they", "them", "he", "she", "we", "you", "i", "me", "my", "our", "your", "not", "no", "any", "some", "all", "more", "most", "very", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "into", "than", "then", "so", "such", "up", "out", "over", "under", "again", "further", "once", "here", "each", "few", "other", "same", "own", "only", "just", "also", "too", "please", "tell", "say", "said", "says", "said", "inspectors", "inspectorate", "inspection", "inspections", "why", "explain", "reason", "reasons", "come", "evidence"]
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "how",
+        "many",
+        "much",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "there",
+        "they",
+        "them",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "me",
+        "my",
+        "our",
+        "your",
+        "not",
+        "no",
+        "any",
+        "some",
+        "all",
+        "more",
+        "most",
+        "very",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "into",
+        "than",
+        "then",
+        "so",
+        "such",
+        "up",
+        "out",
+        "over",
+        "under",
+        "again",
+        "further",
+        "once",
+        "here",
+        "each",
+        "few",
+        "other",
+        "same",
+        "own",
+        "only",
+        "just",
+        "also",
+        "too",
+        "please",
+        "tell",
+        "say",
+        "said",
+        "says",
+        "inspectors",
+        "inspectorate",
+        "inspection",
+        "inspections",
+        "explain",
+        "reason",
+        "reasons",
+        "come",
+        "evidence",
+    ]
 )
 
 
@@ -40,11 +155,11 @@ def _stem(w: str) -> str:
     return w
 
 
-def _subject_namer(ctx: Ctx):
+def _subject_namer(ctx: Ctx) -> Callable[[Finding], str]:
     def subject_name(f: Finding) -> str:
-        if f.org_id:
-            insp = ctx.kb.organisation(f.org_id)
-            return f"{short_name(insp.name)} ({f.subject_id.rsplit('-', 1)[-1]})"
+        org = ctx.kb.organisation(f.org_id) if f.org_id else None
+        if org is not None:
+            return f"{short_name(org.name)} ({f.subject_id.rsplit('-', 1)[-1]})"
         return ctx.kb.subject_titles.get(f.subject_id, f.subject_id)
 
     return subject_name
@@ -55,14 +170,11 @@ def _timed(q: Query) -> bool:
     return q.span is not None or bool(q.year)
 
 
-def _published_in(q: Query, insp) -> bool:
+def _published_in(q: Query, insp: Inspection) -> bool:
     """An inspection (or report) published in the question's year or span."""
     if q.span is not None:
-        return (
-            q.span.contains(insp.published)
-            or (not insp.published
-            and bool(insp.year)
-            and q.span.start.year <= insp.year <= q.span.end.year)
+        return q.span.contains(insp.published) or (
+            not insp.published and insp.year is not None and q.span.start.year <= insp.year <= q.span.end.year
         )
     return insp.year == q.year
 
@@ -206,12 +318,7 @@ def _figure_words(fig: Figure) -> tuple[str, frozenset[str]]:
     return f" {normalise(text)} ", frozenset(content_words(text))
 
 
-_MONTH_NAMES = {
-    m: n
-    for n, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
-    )
-}
+_MONTH_NAMES = {m: n for n, m in enumerate(MONTH_NAMES, 1)}
 
 
 def figure_date(fig: Figure) -> tuple[int, int]:
@@ -261,8 +368,9 @@ def figures(ctx: Ctx, q: Query, compact: bool, found: list[Figure] | None = None
     about = q.measure or ", ".join(t.replace("-", " ") for t in q.topics)
     when = q.time_words()
     heading = "National and aggregate figures that match your question" + (f" on {about}" if about else "")
-    if when and figs:
-        first, last = (q.span.start.year, q.span.end.year) if q.span is not None else (q.year, q.year)
+    years = (q.span.start.year, q.span.end.year) if q.span is not None else (q.year, q.year) if q.year else None
+    if when and figs and years is not None:
+        first, last = years
         dated = [f for f in figs if first <= figure_date(f)[0] <= last]
         if dated:
             figs, heading = dated, heading + f", {when}"

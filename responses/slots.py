@@ -33,12 +33,22 @@ NUMBER_WORDS = {
     "couple of": 2,
     "few": 3,
 }
-MONTHS = {
-    m: n
-    for n, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1
-    )
-}
+#: The months in order, in lower case (the questions are normalised to it).
+MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+MONTHS = {m: n for n, m in enumerate(MONTH_NAMES, 1)}
 MONTHS.update({m[:3]: n for m, n in list(MONTHS.items())})
 _NUM = r"(\d{1,3}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
@@ -222,7 +232,7 @@ def find_standard(norm: str, rating: str | None) -> str | None:
     return next((name for name, pattern in _STANDARD_RES if pattern.search(norm)), None)
 
 
-def standard_pattern(name: str) -> re.Pattern:
+def standard_pattern(name: str) -> re.Pattern[str]:
     """The pattern a ``standard_name`` (its part after any "Group: ") must match for the named standard."""
     for n, _, names in STANDARDS:
         if n == name:
@@ -276,7 +286,8 @@ OUT_OF_SCOPE: list[tuple[str, str]] = [
     (
         "named staff",
         r"\b(?:pdu|service|probation|region\w*) (?:head|boss|manager|director)\b|"
-        r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|\bhead of (?:service|probation)\b"
+        r"\bwho(?: is|s| was)(?: the)? (?:chief|head|director|manager|boss|minister)\b|"
+        r"\bhead of (?:service|probation)\b"
         r"(?: name)?|\bchief (?:probation )?officer\b|\bchief executive\b|\bname of the (?:chief|head|manager)\b",
     ),
     (
@@ -346,7 +357,7 @@ def find_measure(norm: str) -> str | None:
     return next((name for name, pattern in _MEASURE_RES if pattern.search(norm)), None)
 
 
-def measure_words(name: str) -> re.Pattern:
+def measure_words(name: str) -> re.Pattern[str]:
     for n, _, words in MEASURES:
         if n == name:
             return re.compile(words, re.I)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypedDict, TypeVar
 
 from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
-from knowledge.models import Inspection
+from knowledge.models import Figure, Inspection, StandardRating
 from knowledge.ratings import RATING_POINTS
 from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer
@@ -18,16 +20,60 @@ from responses.slots import standard_pattern
 #: The most rows one answer lists; a chat is not a report. Leagues keep both ends (top and bottom).
 MAX_ROWS = 80
 
+_Row = TypeVar("_Row")
 
-def cap(items: list, limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[list, int]:
+
+#: The filters a list or league applies (org_type, region, programme, year): a plain dict, because
+#: ``KnowledgeBase.latest_inspections`` and ``KnowledgeBase.league`` take them as keyword arguments
+#: and the charts build their own.
+Filters = dict[str, Any]
+
+
+class RankedRow(TypedDict):
+    """One league row with its place; a dict because the league chart reads the same rows."""
+
+    place: int
+    place_words: str
+    tied: bool
+    group_size: int
+    rating: str
+    insp: Inspection
+    name: str
+
+
+@dataclass(frozen=True)
+class ChangedRow:
+    """An organisation whose rating changed: from ``first`` (or the rating ``before`` it) to ``last``."""
+
+    first: Inspection
+    last: Inspection
+    before: str | None
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    """An organisation's latest inspection with the standard asked about, and that standard's rating."""
+
+    insp: Inspection
+    std: StandardRating
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Where a capped list leaves rows out of its middle, and how many (the league template shows it)."""
+
+    gap: int
+
+
+def cap(items: list[_Row], limit: int = MAX_ROWS, both_ends: bool = False) -> tuple[list[_Row | Gap], int]:
     """At most ``limit`` items and how many were left out; with ``both_ends`` a gap row marks the middle."""
     if len(items) <= limit:
-        return items, 0
+        return [*items], 0
     left_out = len(items) - limit
     if both_ends:
         half = limit // 2
-        return items[:half] + [{"gap": left_out}] + items[len(items) - (limit - half) :], left_out
-    return items[:limit], left_out
+        return [*items[:half], Gap(left_out), *items[len(items) - (limit - half) :]], left_out
+    return [*items[:limit]], left_out
 
 
 PLURALS = {
@@ -55,7 +101,7 @@ _YOUTH_LEAGUE_NOTE = (
 )
 
 
-def _filters(q: Query, default_type: str | None) -> dict:
+def _filters(q: Query, default_type: str | None) -> Filters:
     org_type = q.org_type
     if org_type is None and (q.programme or "").startswith("youth"):
         org_type = "yjs"  # only youth justice services are inspected under the youth programmes
@@ -64,7 +110,7 @@ def _filters(q: Query, default_type: str | None) -> dict:
     return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
 
 
-def _describe(f: dict, span: TimeSpan | None = None) -> str:
+def _describe(f: Filters, span: TimeSpan | None = None) -> str:
     bits: list[str] = []
     if f["region"]:
         bits.append(f"in {f['region']}")
@@ -82,11 +128,11 @@ def in_span(span: TimeSpan, insp: Inspection) -> bool:
     whole (lists show such a year as "probably")."""
     if insp.published:
         return span.contains(insp.published)
-    return bool(insp.year) and span.start <= date(insp.year, 1, 1) and date(insp.year, 12, 31) <= span.end
+    return insp.year is not None and span.start <= date(insp.year, 1, 1) and date(insp.year, 12, 31) <= span.end
 
 
 def latest_rows(
-    ctx: Ctx, q: Query, f: dict, *, rated_only: bool, rating: str | None = None, order: str = "league"
+    ctx: Ctx, q: Query, f: Filters, *, rated_only: bool, rating: str | None = None, order: str = "league"
 ) -> list[Inspection]:
     """Each organisation's latest inspection under the filters, and within the question's time span
     (see ``latest_in``)."""
@@ -108,7 +154,7 @@ def current_regions(kb: KnowledgeBase) -> dict[str, str | None]:
 
 def latest_in(
     kb: KnowledgeBase,
-    f: dict,
+    f: Filters,
     span: TimeSpan | None,
     *,
     rated_only: bool,
@@ -151,11 +197,10 @@ def latest_in(
             -(i.score_points or 0),
             i.published or "",
         ),
-        reverse=False,
     )
 
 
-def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
+def _probation_only(rows: list[Inspection], f: Filters) -> list[Inspection]:
     """A ranking that does not name a kind ranks probation bodies only: youth services have their own
     scale and their own table (``/league youth``), and are never ranked against a PDU."""
     youth_programme = (f.get("programme") or "").startswith("youth")
@@ -163,23 +208,23 @@ def _probation_only(rows: list[Inspection], f: dict) -> list[Inspection]:
 
 
 def league_rows(
-    kb: KnowledgeBase, f: dict, span: TimeSpan | None = None, current: dict[str, str | None] | None = None
+    kb: KnowledgeBase, f: Filters, span: TimeSpan | None = None, current: dict[str, str | None] | None = None
 ) -> list[Inspection]:
     """The inspections a league with filters ``f`` (and time ``span``) ranks, best first: the table and
     its chart share them."""
     return _probation_only(latest_in(kb, f, span, rated_only=True, current=current), f)
 
 
-def _ref(command: str, f: dict, *extra: str, span: TimeSpan | None = None) -> str:
+def _ref(command: str, f: Filters, *extra: str, span: TimeSpan | None = None) -> str:
     parts = [command]
-    if f.get("org_type"):
+    if f["org_type"]:
         parts.append(f["org_type"])
     parts.extend(e for e in extra if e)
-    if f.get("programme"):
+    if f["programme"]:
         parts.append(_PROGRAMME_WORDS.get(f["programme"], ""))
-    if f.get("year"):
+    if f["year"]:
         parts.append(str(f["year"]))
-    if f.get("region"):
+    if f["region"]:
         parts.append(f["region"])
     if span is not None:
         parts.append(span.label.split(" (")[0])
@@ -191,7 +236,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank_rows(rows: list[Inspection], worst_first: bool) -> list[dict]:
+def rank_rows(rows: list[Inspection], worst_first: bool) -> list[RankedRow]:
     """League rows in the order shown, each with its place: equal ratings share a place, read as a tie.
 
     Places count from the top of the list as shown, so in a worst-first list 1st is the worst and
@@ -209,7 +254,8 @@ def rank_rows(rows: list[Inspection], worst_first: bool) -> list[dict]:
     sizes: dict[str | None, int] = {}
     for insp in rows:
         sizes[insp.overall_rating] = sizes.get(insp.overall_rating, 0) + 1
-    ranked, place, prev = [], 0, object()
+    ranked: list[RankedRow] = []
+    place, prev = 0, object()
     for pos, insp in enumerate(rows, 1):
         if insp.overall_rating != prev:
             place, prev = pos, insp.overall_rating
@@ -236,7 +282,8 @@ _LEAGUE_RULE = (
 
 
 def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
-    """A league table: in full, grouped under rating headings; compact (groups), a summary with the full table behind "More"."""
+    """A league table: in full, grouped under rating headings; compact (groups), a summary with the full
+    table behind "More"."""
     f = _filters(q, "pdu")
     rows = league_rows(ctx.kb, f, q.span, ctx.current_region if f["region"] else None)
     worst_first = q.worst_first
@@ -254,7 +301,7 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     if f["org_type"] == "yjs":
         rule += _YOUTH_LEAGUE_NOTE
     named = [o for o in q.org_ids if any(row["insp"].org_id == o for row in ranked)]
-    keys = "".join(f" #{ctx.kb.organisation(o).short_key}" for o in named[:2])
+    keys = "".join(f" #{org.short_key}" for o in named[:2] if (org := ctx.kb.organisation(o)) is not None)
     ref = _ref("/league", f, span=q.span) + (" worst" if worst_first else "") + keys
     r = ctx.renderer()
     if compact:
@@ -269,7 +316,7 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
 SUMMARY_ENDS = 3
 
 
-def league_summary(ranked: list[dict], named: list[str]) -> dict:
+def league_summary(ranked: list[RankedRow], named: list[str]) -> dict[str, Any]:
     """What a group sees of a league: counts by rating, the top and bottom few, and where any body the
     asker named sits. (A picture of the table can stand in for it once charts exist.)"""
     counts: dict[str, int] = {}
@@ -286,12 +333,13 @@ def _left_out(n: int) -> str | None:
     return f"{n} more are not listed here: narrow the question by type, region or year." if n else None
 
 
-def _earlier_with_rating(ctx: Ctx, f: dict, rating: str, exclude: set[str], limit: int = 12) -> list[Inspection]:
+def _earlier_with_rating(ctx: Ctx, f: Filters, rating: str, exclude: set[str], limit: int = 12) -> list[Inspection]:
     """Up to ``limit`` organisations rated ``rating`` at an earlier inspection but not at their latest."""
     out: list[Inspection] = []
     seen = set(exclude)
     for h in ctx.kb.earlier_rated(rating):  # an index of earlier ratings: never every organisation
-        if h.org_id in seen or (f["org_type"] and ctx.kb.organisation(h.org_id).org_type != f["org_type"]):
+        org = ctx.kb.organisation(h.org_id)
+        if h.org_id in seen or (f["org_type"] and (org is None or org.org_type != f["org_type"])):
             continue
         if (
             (not f["region"] or h.region == f["region"])
@@ -351,7 +399,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
             sentence = sentence.rstrip(":") + "."
         items = hits
     else:
-        by = {}
+        by: dict[str | None, int] = {}
         for i in rated:
             by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
         parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
@@ -395,7 +443,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     )
 
 
-def _size_figures(ctx: Ctx, f: dict, rating: str | None):
+def _size_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
     """A published count of the set itself ("PDUs in London: 18"), which may differ from the rows we hold."""
     if rating or not f["org_type"] or not f["region"]:
         return []
@@ -403,11 +451,11 @@ def _size_figures(ctx: Ctx, f: dict, rating: str | None):
     return [fig for fig in ctx.kb.all_figures if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
 
 
-def ctx_points(rating: str) -> int:
-    return RATING_POINTS.get(rating, -1)
+def ctx_points(rating: str | None) -> int:
+    return RATING_POINTS.get(rating or "", -1)
 
 
-def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
+def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
     """The inspectorate's own published counts for the same set, where it published one."""
     if f["org_type"] == "yjs" and not rating:  # "how many youth services were inspected": the annual reports' counts
         return [
@@ -449,7 +497,6 @@ def _matching_figures(ctx: Ctx, f: dict, rating: str | None):
         if any(o.value == fig.value and o.metric.lower() == fig.metric.lower() for o in out):
             continue
         out.append(fig)
-    del label
     return out[:3]
 
 
@@ -492,7 +539,7 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
     change = q.change
     down = q.direction == "down"
-    rows = []
+    rows: list[ChangedRow] = []
     for org in ctx.kb.organisations.values():
         if (f["org_type"] and org.org_type != f["org_type"]) or (f["region"] and org.region != f["region"]):
             continue
@@ -509,16 +556,19 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
             continue
         if change is not None:
             if len(rated) >= 2 and _change_fits(change, rated[-2].overall_rating, rated[-1]):
-                rows.append({"first": rated[-2], "last": rated[-1], "before": None})
+                rows.append(ChangedRow(first=rated[-2], last=rated[-1], before=None))
             elif len(rated) == 1 and _change_fits(change, before, rated[0]):
-                rows.append({"first": rated[0], "last": rated[0], "before": before})
+                rows.append(ChangedRow(first=rated[0], last=rated[0], before=before))
             continue
-        first_points = RATING_POINTS[before] if before else rated[0].rating_points
-        if rated[-1].rating_points < first_points if down else rated[-1].rating_points > first_points:
-            rows.append({"first": rated[0], "last": rated[-1], "before": before})
+        first_points = RATING_POINTS[before] if before else _points(rated[0])
+        if _points(rated[-1]) < first_points if down else _points(rated[-1]) > first_points:
+            rows.append(ChangedRow(first=rated[0], last=rated[-1], before=before))
     what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
     if change is not None:
-        heading = f"{what} {_describe(f, q.span)} whose rating went {change.describe()} at their latest rated inspection: {len(rows)}"
+        heading = (
+            f"{what} {_describe(f, q.span)} whose rating went {change.describe()} "
+            f"at their latest rated inspection: {len(rows)}"
+        )
     else:
         verb = "fell" if down else "rose"
         heading = f"{what} {_describe(f, q.span)} whose overall rating {verb} between inspections: {len(rows)}"
@@ -531,15 +581,22 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
     return ctx.answer(ANSWER, "changed", q, heading, pages, r, ref=_ref("/changed", f, extra, span=q.span))
 
 
-def _change_fits(change: Change, before: str, after: Inspection) -> bool:
+def _points(insp: Inspection) -> int:
+    """The points of a rated inspection's overall rating (callers pass only rated inspections)."""
+    if insp.rating_points is None:
+        raise ValueError(f"inspection {insp.inspection_id} has no overall rating")
+    return insp.rating_points
+
+
+def _change_fits(change: Change, before: str | None, after: Inspection) -> bool:
     """Whether a move from the rating ``before`` to ``after``'s is the change asked about."""
+    if before is None:
+        return False
     if change.before and before != change.before:
         return False
     if change.after and after.overall_rating != change.after:
         return False
-    if change.steps is not None and after.rating_points - RATING_POINTS[before] != change.steps:
-        return False
-    return True
+    return change.steps is None or _points(after) - RATING_POINTS[before] == change.steps
 
 
 def _change_ref(change: Change) -> str:
@@ -554,7 +611,7 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """Organisations whose latest inspection rating the named standard gave it the named rating."""
     f = _filters(q, None)
     pattern = standard_pattern(q.standard or "")
-    rows = []
+    rows: list[StandardRow] = []
     for org in ctx.kb.organisations.values():
         if f["org_type"] and org.org_type != f["org_type"]:
             continue
@@ -569,7 +626,7 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
             if stds:
                 hit = next((s for s in stds if q.rating is None or s.rating == q.rating), None)
                 if hit is not None:
-                    rows.append({"insp": h, "std": hit})
+                    rows.append(StandardRow(insp=h, std=hit))
                 break
     what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
     rated = f"rated {q.rating} " if q.rating else ""
@@ -652,7 +709,8 @@ def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:
 def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
     company = ctx.vocabulary.companies.get(normalise(q.owner or ""))
     owners = company.owners if company else ((q.owner or "", "owner"),)
-    rows, notes = [], []
+    rows: list[Inspection] = []
+    notes: list[str] = []
     for owner, relation in owners:
         found = [
             i
@@ -666,7 +724,7 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
             notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
     what = PLURALS.get(q.org_type or "", "Organisations") if q.org_type else "Organisations"
     heading = f"{what} our sources say {q.owner} owned or led: {len(rows)}"
-    footnote = " ".join(notes + ["Ownership is as each cited page states it at the time of that inspection."])
+    footnote = " ".join([*notes, "Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
     pages = r.pages("owned_by.j2", rows, 20, heading=heading, footnote=footnote)
     return ctx.answer(ANSWER, "owned_by", q, heading, pages, r, ref=f"/owned_by {q.owner}")
@@ -675,7 +733,7 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
 def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """The most recently published inspections, of one kind or within a span when the question says so."""
     limit = 4 if compact else 10
-    f = {"org_type": q.org_type, "region": q.region}
+    f: Filters = {"org_type": q.org_type, "region": q.region, "programme": None, "year": None}
     if q.span is None and not q.region:
         rows = ctx.kb.recent_inspections(limit, org_type=q.org_type)
     else:
@@ -695,7 +753,7 @@ def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
         if not (q.org_type or q.span or q.region)
         else " ".join(
             f"Most recently published {'inspections of ' + what if q.org_type else 'inspections'} "
-            f"{_describe({'region': q.region, 'programme': None, 'year': None}, q.span)}".split()
+            f"{_describe(f, q.span)}".split()
         )
     )
     undated = ctx.kb.undated_count()

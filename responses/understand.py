@@ -60,7 +60,8 @@ PROGRAMMES: list[tuple[str, str]] = [
 TOPICS: list[tuple[str, tuple[str, ...]]] = [
     (r"caseloads?|workloads?|case ?loads?|overworked|overstretched|too many cases", ("workloads",)),
     (
-        r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|probation officers?|agency workers?",
+        r"staff(?:ing|ed)?\b|vacanc\w*|recruit\w*|retention|turnover|sickness|morale|"
+        r"probation officers?|agency workers?",
         ("staffing",),
     ),
     (r"domestic abuse|domestic violence|\bdv\b|\bda\b", ("domestic-abuse",)),
@@ -152,7 +153,7 @@ def find_programme(norm: str) -> str | None:
     return _first(PROGRAMMES, norm)
 
 
-_TOPIC_RES: list[tuple[re.Pattern, tuple[str, ...]]] = []
+_TOPIC_RES: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
 
 
 def find_topics(norm: str) -> tuple[str, ...]:
@@ -165,7 +166,7 @@ def find_topics(norm: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
+def region_pattern(regions: list[str]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex matching any region name (longest first), and normalised name -> region."""
     keys = {normalise(r): r for r in regions}
     if "Wales" in regions:
@@ -177,7 +178,7 @@ def region_pattern(regions: list[str]) -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"\b(?:{alternatives})\b" if keys else r"(?!x)x"), keys
 
 
-def find_region(norm: str, pattern: re.Pattern, keys: dict[str, str]) -> str | None:
+def find_region(norm: str, pattern: re.Pattern[str], keys: dict[str, str]) -> str | None:
     """The longest region name written in the question ("yorkshire and the humber" over "yorkshire")."""
     found = [m.group(0) for m in pattern.finditer(norm)]
     return keys[max(found, key=len)] if found else None
