@@ -14,6 +14,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,36 +39,56 @@ def queries(codec):
     dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31))
     spans = st.builds(lambda a, b: TimeSpan(min(a, b), max(a, b), "x"), dates, dates)
     changes = st.one_of(
-        st.builds(Change, st.sampled_from(RATINGS + [None]), st.sampled_from(RATINGS + [None])),
+        st.builds(Change, st.sampled_from([*RATINGS, None]), st.sampled_from([*RATINGS, None])),
         st.builds(lambda n: Change(steps=n), st.integers(-3, 3).filter(bool)),
     )
     maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
+
+    def build(
+        intent,
+        orgs,
+        org_type,
+        rating,
+        region,
+        programme,
+        year,
+        span,
+        topics,
+        score,
+        owner,
+        change,
+        standard,
+        measure,
+        collection,
+        flags,
+        direction,
+    ) -> Query:
+        return Query(
+            intent=intent,
+            text="",
+            norm="",
+            org_ids=orgs,
+            org_type=org_type,
+            rating=rating,
+            region=region,
+            programme=programme,
+            year=year,
+            span=span,
+            topics=tuple(topics),
+            score=score,
+            owner=owner,
+            change=change,
+            standard=standard,
+            measure=measure,
+            collection=collection,
+            latest=flags[0],
+            inspected=flags[1],
+            worst_first=flags[2],
+            direction=direction,
+        )
+
     return st.builds(
-        lambda intent, orgs, org_type, rating, region, programme, year, span, topics, score, owner, change, standard, measure, collection, flags, direction: (
-            Query(
-                intent=intent,
-                text="",
-                norm="",
-                org_ids=orgs,
-                org_type=org_type,
-                rating=rating,
-                region=region,
-                programme=programme,
-                year=year,
-                span=span,
-                topics=tuple(topics),
-                score=score,
-                owner=owner,
-                change=change,
-                standard=standard,
-                measure=measure,
-                collection=collection,
-                latest=flags[0],
-                inspected=flags[1],
-                worst_first=flags[2],
-                direction=direction,
-            )
-        ),
+        build,
         st.sampled_from(codec.intents),
         st.lists(st.sampled_from(codec.org_ids), max_size=MAX_ORGS + 1, unique=True),
         maybe(st.sampled_from(["crc", "nps", "pdu", "region", "yjs", "national"])),
@@ -126,22 +147,22 @@ def test_a_choice_with_a_measure_carries_the_whole_question(engine, kb):
 
 
 # -- every intent x every slot --------------------------------------------------------------------
-SAMPLE_SLOTS = {
-    "org": dict(org_ids=["pdu-sheffield"]),
-    "org_type": dict(org_type="pdu"),
-    "rating": dict(rating="Inadequate"),
-    "region": dict(region="London"),
-    "programme": dict(programme="2023-25 PDU"),
-    "time": dict(span=TimeSpan(date(2023, 1, 1), date(2024, 12, 31), "between 2023 and 2024")),
-    "topics": dict(topics=("staffing",)),
-    "score": dict(score=(1, 27)),
-    "owner": dict(owner="Sodexo"),
-    "change": dict(change=Change(steps=-1)),
-    "standard": dict(standard="Leadership"),
-    "measure": dict(measure="cases inspected"),
-    "collection": dict(collection="dipp"),
-    "latest": dict(latest=True),
-    "inspected": dict(inspected=True),
+SAMPLE_SLOTS: dict[str, dict[str, Any]] = {
+    "org": {"org_ids": ["pdu-sheffield"]},
+    "org_type": {"org_type": "pdu"},
+    "rating": {"rating": "Inadequate"},
+    "region": {"region": "London"},
+    "programme": {"programme": "2023-25 PDU"},
+    "time": {"span": TimeSpan(date(2023, 1, 1), date(2024, 12, 31), "between 2023 and 2024")},
+    "topics": {"topics": ("staffing",)},
+    "score": {"score": (1, 27)},
+    "owner": {"owner": "Sodexo"},
+    "change": {"change": Change(steps=-1)},
+    "standard": {"standard": "Leadership"},
+    "measure": {"measure": "cases inspected"},
+    "collection": {"collection": "dipp"},
+    "latest": {"latest": True},
+    "inspected": {"inspected": True},
 }
 NEEDS = {
     "org": SAMPLE_SLOTS["org"],
@@ -172,7 +193,7 @@ SHOWN = {
 @pytest.mark.parametrize("intent", [i.name for i in INTENTS])
 @pytest.mark.parametrize("slot", SLOTS)
 def test_every_slot_is_applied_or_named(engine, intent, slot):
-    base = {}
+    base: dict[str, Any] = {}
     for need in BY_NAME[intent].needs:
         base.update(NEEDS[need])
     q = Query(intent=intent, text="(test)", norm="staffing", **{**base, **SAMPLE_SLOTS[slot]})

@@ -19,7 +19,7 @@ CONTRACT_KEYS = {"question", "kind", "text", "citations", "choices"}
 pytestmark = pytest.mark.skipif(not SCRIPT.exists(), reason=f"{SCRIPT} is not installed")
 
 
-def run(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def run(*args: str, stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(SCRIPT), *args], input=stdin, capture_output=True, text=True, timeout=timeout, encoding="utf-8"
     )

@@ -64,7 +64,7 @@ def test_summary_gives_the_last_rating_with_its_citation(engine, kb, question, o
 
 def test_summary_of_every_organisation(engine, kb):
     """Every organisation's summary names its last overall rating, cited, or says plainly it has none."""
-    wrong = []
+    wrong: list[tuple[str, str | list[str]]] = []
     for org in kb.organisations.values():
         answer = ask(engine, f"/inspection #{org.short_key}")
         rated = [h for h in kb.history(org.org_id) if h.overall_rating]
@@ -136,7 +136,8 @@ def test_history_lists_every_inspection_and_the_trend(engine, kb, question, org_
 def test_which_of_a_set_improved(engine, kb):
     answer = ask(engine, "which CRCs improved?")
     crcs = [o for o in kb.organisations.values() if o.org_type == "crc"]
-    improved, other = [], []
+    improved: list[str] = []
+    other: list[str] = []
     for org in crcs:
         rated = rated_history(kb, org.org_id)
         went_up = len(rated) >= 2 and rated[-1].rating_points > rated[0].rating_points
@@ -294,7 +295,7 @@ def test_a_sentence_and_its_command_give_the_same_league(engine, kb, sentence, c
     import sqlite3
 
     sql = "select count(distinct org_id) from inspections where org_type = ? and overall_rating is not null"
-    params: tuple = (org_type,)
+    params: tuple[str, ...] = (org_type,)
     if programme:
         sql, params = sql + " and programme = ?", (org_type, programme)
     expected = sqlite3.connect(kb.path).execute(sql, params).fetchone()[0]
@@ -580,10 +581,13 @@ def test_date_of_an_undated_inspection_says_it_is_not_known(engine, kb):
     insp = next(h for h in kb.history("pdu-leeds"))
     assert insp.published is None
     answer = ask(engine, "when was Leeds inspected?")
-    line = line_with(answer, f"[{cite_number(answer, insp.source_url)}]")
+    n = cite_number(answer, insp.source_url)
+    assert n is not None, answer.text
+    line = line_with(answer, f"[{n}]")
+    assert line is not None, answer.text
     when = line.split(":")[0]  # "• year not confirmed, probably 2024 (2023-25 PDU)"
     assert "year not confirmed" in when or "unknown" in when, line
-    assert not re.search(r"\b\d{1,2} (%s) \d{4}" % "|".join(MONTHS), when)
+    assert not re.search(rf"\b\d{{1,2}} ({'|'.join(MONTHS)}) \d{{4}}", when)
 
 
 @pytest.mark.parametrize(

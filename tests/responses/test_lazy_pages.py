@@ -68,7 +68,7 @@ def test_the_terminal_renders_text_only_and_json_each_page_once_in_each_form(kb,
     engine = Engine(kb)
     answer = engine.ask("/league", form="text")
     assert _main_renders(counting) == Counter({("text", "league.j2"): 1})
-    answer.text  # the terminal: every page's text, and nothing in HTML
+    _ = answer.text  # the terminal: every page's text, and nothing in HTML
     assert _main_renders(counting) == Counter({("text", "league.j2"): len(answer.pages)})
     answer.to_json()  # ``ask --json`` gives each page as Telegram gets it too ("pages": text and html)
     assert _main_renders(counting) == Counter(

@@ -71,7 +71,7 @@ def test_the_full_league_needs_several_pages(engine, kb):
 
 
 @pytest.fixture(scope="module")
-def doubled(tmp_path_factory) -> Path:
+def doubled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A knowledge base with every organisation twice: the real one and a synthetic twin."""
     folder = tmp_path_factory.mktemp("doubled")
     make_synthetic_data(folder / "data", factor=2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -273,7 +274,7 @@ def test_renderer_escapes_html_and_never_evaluates_template_syntax(kb):
 
 def test_renderer_fails_loudly_on_a_missing_value(kb):
     with pytest.raises(jinja2.UndefinedError):
-        Renderer(kb).page("no_match.j2", message="x").text  # rendered when read
+        _ = Renderer(kb).page("no_match.j2", message="x").text  # rendered when read
 
 
 def test_citer_numbers_in_order_of_first_use(kb):
@@ -341,9 +342,9 @@ def test_each_answer_shape_has_its_template():
 # -- paging, checked against counts worked out here ------------------------------------------------------------
 
 
-def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
+def _league_rows(kb, org_type: str = "pdu") -> list[dict[str, Any]]:
     """League rows as league.j2 takes them, placed here (equal ratings share the place of the first)."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     league = kb.league(org_type=org_type)
     for n, insp in enumerate(league, 1):
         size = sum(1 for other in league if other.overall_rating == insp.overall_rating)
@@ -361,7 +362,7 @@ def _league_rows(kb, org_type: str = "pdu") -> list[dict]:
     return rows
 
 
-def _league_pages(kb, rows: list[dict], per_page: int) -> list:
+def _league_pages(kb, rows: list[dict[str, Any]], per_page: int) -> list[Page]:
     return Renderer(kb).pages(
         "league.j2", rows, per_page, heading="H", rule="Zrule", others="Zothers", show_full_names=False
     )

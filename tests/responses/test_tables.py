@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,11 +28,11 @@ BULLET_ROW = re.compile(r"^• (.+?): (Outstanding|Good|Requires improvement|Ina
 CITE = re.compile(r"\[(\d+)\]")
 
 
-def sql(kb: KnowledgeBase, query: str, *params) -> list[tuple]:
+def sql(kb: KnowledgeBase, query: str, *params: object) -> list[tuple[Any, ...]]:
     return sqlite3.connect(kb.path).execute(query, params).fetchall()
 
 
-def latest_rated(kb: KnowledgeBase, org_type: str, programme: str | None = None) -> list[tuple]:
+def latest_rated(kb: KnowledgeBase, org_type: str, programme: str | None = None) -> list[tuple[Any, ...]]:
     """(org_id, rating, source_url, score_points, sort_date) of each organisation's latest rated inspection."""
     where = "org_type = ? and overall_rating is not null" + (" and programme = ?" if programme else "")
     params = (org_type, programme) if programme else (org_type,)
@@ -46,7 +47,7 @@ def latest_rated(kb: KnowledgeBase, org_type: str, programme: str | None = None)
     )
 
 
-def rows_with_urls(answer, pattern: re.Pattern) -> list[tuple[re.Match, str]]:
+def rows_with_urls(answer, pattern: re.Pattern[str]) -> list[tuple[re.Match[str], str]]:
     """Each row of every page, with the URL its citation points to."""
     urls = {c.n: c.url for c in answer.citations}
     out = []
@@ -170,7 +171,7 @@ def test_a_count_without_a_rating_breaks_them_down_by_rating(engine, kb):
     ],
 )
 def test_changes_compare_the_first_and_latest_rated_inspections(engine, kb, question, org_type, rose):
-    first_last: dict[str, list] = {}
+    first_last: dict[str, list[int]] = {}
     for org_id, rating in sql(
         kb,
         "select org_id, overall_rating from inspections where org_type = ? and "
@@ -243,12 +244,12 @@ def test_a_long_list_is_cut_and_says_how_many_are_left_out(doubled_engine):
 
 
 def _count(kb, where: str, *params) -> int:
-    return sql(kb, f"select count(distinct org_id) from inspections where {where}", *params)[0][0]
+    return int(sql(kb, f"select count(distinct org_id) from inspections where {where}", *params)[0][0])
 
 
 def _latest_count(
     kb,
-    org_type: str,
+    org_type: str | None,
     rating: str | None = None,
     region: str | None = None,
     programme: str | None = None,
@@ -396,7 +397,7 @@ def test_headings_and_refs(engine, kb, question, intent, ref, heading):
 def test_latest_in_full_and_compact(engine, kb):
     undated = sql(kb, "select count(*) from inspections where published is null")[0][0]
     full, compact = engine.ask("/latest"), engine.ask("/latest", compact=True)
-    bullets = [len([l for l in a.text.splitlines() if l.startswith("• ")]) for a in (full, compact)]
+    bullets = [len([line for line in a.text.splitlines() if line.startswith("• ")]) for a in (full, compact)]
     assert bullets == [10, 4]
     assert f"{undated} more inspections have no publication date in our sources" in full.text
 

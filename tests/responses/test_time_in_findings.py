@@ -13,9 +13,13 @@ import pytest
 
 from responses import ANSWER
 
-SINCE_2023 = """select count(*) from findings where topic = ? and inspection_id in (select inspection_id from inspections
-                where published is not null and substr(published, 1, 4) >= '2023' or published is null and year >= 2023)"""
-IN_2019 = "select count(*) from findings where topic = ? and inspection_id in (select inspection_id from inspections where year = 2019)"
+SINCE_2023 = """select count(*) from findings where topic = ? and inspection_id in (
+                select inspection_id from inspections where published is not null
+                and substr(published, 1, 4) >= '2023' or published is null and year >= 2023)"""
+IN_2019 = (
+    "select count(*) from findings where topic = ? and inspection_id in "
+    "(select inspection_id from inspections where year = 2019)"
+)
 
 
 @pytest.fixture(scope="module")

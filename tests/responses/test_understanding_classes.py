@@ -754,8 +754,8 @@ def test_in_scope_words_that_sound_out_of_scope(clocked, question):
     "question, intent",
     [
         (
-            "how did A thematic inspection of work undertaken, and progress made, by the Probation Service to reduce the "
-            "incidence of domestic abuse and protect victims do?",
+            "how did A thematic inspection of work undertaken, and progress made, by the Probation Service "
+            "to reduce the incidence of domestic abuse and protect victims do?",
             "summary",
         ),
         ("who ran A thematic inspection of the delivery of unpaid work?", "owner"),

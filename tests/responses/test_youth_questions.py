@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ CASES = json.loads((Path(__file__).parent / "youth_questions.json").read_text(en
 SHOWN = 80
 
 
-def problems(engine, case: dict) -> list[str]:
+def problems(engine, case: dict[str, Any]) -> list[str]:
     """What is wrong with the bot's answer to ``case`` (empty when it is right)."""
     answer = engine.ask(case["q"])
     text = answer.text + "\n" + "\n".join(c.label for c in answer.choices)
