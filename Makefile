@@ -30,7 +30,7 @@ kb: install
 chat: kb
 	$(BIN)/probation-bot chat
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest
 
 lint: install
