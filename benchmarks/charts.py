@@ -123,7 +123,7 @@ async def _latencies(engine: Any, questions: list[str], executor: Any = None) ->
     from tests.bot.conftest import make_settings, running_bot
     from tests.bot.fake_bot_api import FakeBotApi
 
-    api = FakeBotApi()
+    api = FakeBotApi(flood=None)  # no flood limits: time the bot, not the fake server's 429 waits
     await api.start()
     out: dict[str, list[float]] = {"idle": [], "busy": [], "first_ms": []}
 
