@@ -35,7 +35,12 @@ class Organisation:
 
 
 @dataclass(frozen=True)
-class Inspection:
+class InspectionFields:
+    """The columns of an inspection, declared once for the cleaned data row and the database's record.
+
+    In the order of the database's columns; ``rows.InspectionRow`` and ``Inspection`` each add their own.
+    """
+
     inspection_id: str
     org_id: str
     organisation: str
@@ -49,7 +54,6 @@ class Inspection:
     year: int | None
     year_estimated: int
     overall_rating: str | None
-    rating_points: int | None
     rating_status: str  # rated | not rated | not found
     previous_rating: str | None
     people_supervised: int | None
@@ -61,6 +65,11 @@ class Inspection:
     source_url: str
     source_title: str | None
     notes: str | None
+
+
+@dataclass(frozen=True)
+class Inspection(InspectionFields):
+    rating_points: int | None  # a column the build adds: the overall rating as points, for ordering
 
     @property
     def rated(self) -> bool:
