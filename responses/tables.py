@@ -111,14 +111,20 @@ def _filters(q: Query, default_type: str | None) -> Filters:
     return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
 
 
-def _describe(f: Filters, span: TimeSpan | None = None) -> str:
+def filter_words(f: Filters, published_in: str) -> list[str]:
+    """The region, programme and year filters in words, as lists and the league chart both say them."""
     bits: list[str] = []
     if f["region"]:
         bits.append(f"in {f['region']}")
     if f["programme"]:
         bits.append(f"({f['programme']})")
     if f["year"]:
-        bits.append(f"with a report published in {f['year']}")
+        bits.append(f"{published_in} {f['year']}")
+    return bits
+
+
+def _describe(f: Filters, span: TimeSpan | None = None) -> str:
+    bits = filter_words(f, "with a report published in")
     if span is not None:
         bits.append(f"with a report published {span.label}")
     return " ".join(bits)
