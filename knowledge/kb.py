@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
 from knowledge.build import SCHEMA_VERSION
 from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating
@@ -102,6 +102,17 @@ def _no_limit(limit: int | None) -> int:
 def read_only_uri(path: str | Path) -> str:
     """An SQLite URI opening ``path`` read-only; the path is escaped, so ``?``, ``#`` or ``%`` in it are safe."""
     return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+class InspectionFilters(TypedDict, total=False):
+    """The filters that pick inspections, named once for every query that takes them
+    (see ``KnowledgeBase.latest_inspections``)."""
+
+    org_type: str | None
+    region: str | None
+    programme: str | None
+    year: int | None
+    rating: str | None
 
 
 class KnowledgeBaseError(Exception):
@@ -320,16 +331,9 @@ class KnowledgeBase:
         # again (every league, list and count of PDUs), so each set is worked out once.
         return {}
 
-    def league(
-        self,
-        org_type: str | None = None,
-        region: str | None = None,
-        programme: str | None = None,
-        year: int | None = None,
-        rating: str | None = None,
-    ) -> list[Inspection]:
+    def league(self, **filters: Unpack[InspectionFilters]) -> list[Inspection]:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
-        return self.latest_inspections(org_type, region, programme, year, rating, rated_only=True, order="league")
+        return self.latest_inspections(**filters, rated_only=True, order="league")
 
     def recent_inspections(self, limit: int = 10, org_type: str | None = None) -> list[Inspection]:
         """The most recently published inspections with a known date, newest first; of one kind if given."""
@@ -390,18 +394,10 @@ class KnowledgeBase:
         """How many inspections have no publication date in our sources."""
         return self._count("select count(*) from inspections where published is null")
 
-    def count_by_rating(
-        self,
-        org_type: str | None = None,
-        region: str | None = None,
-        programme: str | None = None,
-        year: int | None = None,
-        rating: str | None = None,
-        rated_only: bool = False,
-    ) -> dict[str | None, int]:
+    def count_by_rating(self, rated_only: bool = False, **filters: Unpack[InspectionFilters]) -> dict[str | None, int]:
         """How many organisations' latest inspections (under the filters) carry each rating."""
         counts: dict[str | None, int] = {}
-        for i in self.latest_inspections(org_type, region, programme, year, rating, rated_only):
+        for i in self.latest_inspections(**filters, rated_only=rated_only):
             counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
         return counts
 
