@@ -133,11 +133,11 @@ class StandardRating:
 
 
 @dataclass(frozen=True)
-class Finding:
-    id: int
+class FindingFields:
+    """The columns of a finding as findings.csv gives them, shared by its data row and its database record."""
+
     subject_id: str
-    inspection_id: str | None
-    org_id: str | None
+    inspection_id: str | None  # the subject when it is an inspection, not a national report
     topic: str
     stance: str
     finding: str
@@ -146,14 +146,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Finding(FindingFields):
     id: int
+    org_id: str | None  # the build adds it: the organisation the subject inspection is of
+
+
+@dataclass(frozen=True)
+class FigureFields:
+    """The columns of a figure as figures.csv gives them, shared by its data row and its database record."""
+
     subject: str
     metric: str
     value: str
     unit: str | None
     as_of: str | None
     source_url: str
+
+
+@dataclass(frozen=True)
+class Figure(FigureFields):
+    id: int
 
 
 @dataclass(frozen=True)

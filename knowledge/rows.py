@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from knowledge.models import InspectionFields
+from knowledge.models import FigureFields, FindingFields, InspectionFields
 
 
 @dataclass(frozen=True)
@@ -48,24 +48,14 @@ class StandardRatingRow(_Located):
 
 
 @dataclass(frozen=True)
-class FindingRow(_Located):
-    subject_id: str
-    inspection_id: str | None  # the subject when it is an inspection, not a national report
-    topic: str
-    stance: str
-    finding: str
-    figure: str | None
-    source_url: str
+class FindingRow(FindingFields, _Located):
+    """A finding as its data file gives it: the line, then the columns."""
 
 
 @dataclass(frozen=True)
-class FigureRow(_Located):
-    subject: str
-    metric: str
-    value: str
-    unit: str | None
-    as_of: str | None
-    source_url: str
+class FigureRow(FigureFields, _Located):
+    """A figure as its data file gives it: the line, the columns, then the title of its page."""
+
     source_title: str | None
 
 
