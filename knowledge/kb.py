@@ -174,6 +174,10 @@ class KnowledgeBase:
     def close(self) -> None:
         self._conn.close()
 
+    def _objects(self, cls: type[T], sql: str, params: _Params = ()) -> list[T]:
+        """The rows a query returns, each as a ``cls``: the one way a list of records leaves the database."""
+        return [_from_row(cls, r) for r in self._rows(sql, params)]
+
     def _rows(self, sql: str, params: _Params = ()) -> list[sqlite3.Row]:
         try:
             with self._lock:
@@ -337,14 +341,12 @@ class KnowledgeBase:
 
     def recent_inspections(self, limit: int = 10, org_type: str | None = None) -> list[Inspection]:
         """The most recently published inspections with a known date, newest first; of one kind if given."""
-        return [
-            _from_row(Inspection, r)
-            for r in self._rows(
-                "select * from inspections where published is not null and (:type is null or org_type = :type) "
-                "order by published desc, inspection_id limit :limit",
-                {"type": org_type, "limit": limit},
-            )
-        ]
+        return self._objects(
+            Inspection,
+            "select * from inspections where published is not null and (:type is null or org_type = :type) "
+            "order by published desc, inspection_id limit :limit",
+            {"type": org_type, "limit": limit},
+        )
 
     @cached_property
     def owners(self) -> list[str]:
@@ -355,14 +357,12 @@ class KnowledgeBase:
 
     def owned_by(self, name: str) -> list[Inspection]:
         """The latest inspection naming ``name`` (any part of the owner text, any case) as owner, per organisation."""
-        return [
-            _from_row(Inspection, r)
-            for r in self._rows(
-                "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
-                "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
-                ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-            )
-        ]
+        return self._objects(
+            Inspection,
+            "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
+            "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
+            ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
 
     @cached_property
     def _caveats(self) -> dict[str, list[tuple[str, str]]]:
@@ -415,13 +415,11 @@ class KnowledgeBase:
         ]
 
     def scored_inspections(self, limit: int | None = None) -> list[Inspection]:
-        return [
-            _from_row(Inspection, r)
-            for r in self._rows(
-                "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
-                (_no_limit(limit),),
-            )
-        ]
+        return self._objects(
+            Inspection,
+            "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
+            (_no_limit(limit),),
+        )
 
     def count_scored(self, points: int | None = None, out_of: int | None = None) -> int:
         """How many inspections have a published score (of ``points``, out of ``out_of``, when given)."""
@@ -436,14 +434,11 @@ class KnowledgeBase:
         return self._count(sql, params)
 
     def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
-        return [
-            _from_row(StandardRating, r)
-            for r in self._rows(
-                "select * from standard_ratings where inspection_id = ? "
-                "order by standard_code is null, standard_code, id",
-                (inspection_id,),
-            )
-        ]
+        return self._objects(
+            StandardRating,
+            "select * from standard_ratings where inspection_id = ? order by standard_code is null, standard_code, id",
+            (inspection_id,),
+        )
 
     # -- findings and figures ------------------------------------------------------------------
     def findings(
@@ -469,7 +464,7 @@ class KnowledgeBase:
             where.append(f"topic in ({', '.join('?' * len(topics))})")
             params.extend(topics)
         sql = "select * from findings" + (" where " + " and ".join(where) if where else "") + " order by id"
-        return [_from_row(Finding, r) for r in self._rows(sql, params)]
+        return self._objects(Finding, sql, params)
 
     def search_findings(self, text: str, org_id: str | None = None, limit: int = 20) -> list[Finding]:
         """Findings matching the words of ``text`` by full-text search, best first."""
@@ -484,13 +479,13 @@ class KnowledgeBase:
                 "and rowid = findings.id) as fts_rank from findings where org_id = ?) "
                 "where fts_rank is not null order by fts_rank, id limit ?"
             )
-            return [_from_row(Finding, r) for r in self._rows(sql, (q, org_id, limit))]
+            return self._objects(Finding, sql, (q, org_id, limit))
         # Rank at most FTS_CANDIDATES matches (the first found), not every finding that shares a word.
         sql = (
             "select findings.* from (select rowid, rank from findings_fts where findings_fts match ? limit ?) m "
             "join findings on findings.id = m.rowid order by m.rank, findings.id limit ?"
         )
-        return [_from_row(Finding, r) for r in self._rows(sql, (q, FTS_CANDIDATES, limit))]
+        return self._objects(Finding, sql, (q, FTS_CANDIDATES, limit))
 
     def findings_on(
         self,
@@ -563,18 +558,16 @@ class KnowledgeBase:
         q = _fts_query(text)
         if q is None:
             return []
-        return [
-            _from_row(Figure, r)
-            for r in self._rows(
-                "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
-                "where figures_fts match ? order by figures_fts.rank, figures.id limit ?",
-                (q, limit),
-            )
-        ]
+        return self._objects(
+            Figure,
+            "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
+            "where figures_fts match ? order by figures_fts.rank, figures.id limit ?",
+            (q, limit),
+        )
 
     @cached_property
     def all_figures(self) -> list[Figure]:
-        return [_from_row(Figure, r) for r in self._rows("select * from figures order by id")]
+        return self._objects(Figure, "select * from figures order by id")
 
     @cached_property
     def subject_titles(self) -> dict[str, str]:
