@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from dotenv import dotenv_values, find_dotenv
+
+_N = TypeVar("_N", int, float)
 
 #: What a token from @BotFather looks like: the bot's numeric id, a colon, a secret.
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -118,29 +121,32 @@ def adopt_local_data(environ: dict[str, str] | None = None, dotenv_path: str | P
         target["LOCAL_DATA"] = value
 
 
-def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
+def _number(env: dict[str, str], name: str, convert: Callable[[str], _N], what: str) -> _N | None:
+    """The variable read as a number, ``None`` when unset; one place says plainly which variable is not a number."""
     raw = env.get(name)
     if raw is None:
-        return default
+        return None
     try:
-        value = int(raw)
+        return convert(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+        raise SettingsError(f"{name} must be {what}, not {raw!r}") from None
+
+
+def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    value = _number(env, name, int, "a whole number")
+    if value is None:
+        return default
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
     return value
 
 
 def _seconds(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None:
+    value = _number(env, name, float, "a number of seconds")
+    if value is None:
         return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
     if not (value == 0 or 0.05 <= value <= 86_400):
-        raise SettingsError(f"{name} must be 0 (off) or between 0.05 and 86400 seconds, not {raw}")
+        raise SettingsError(f"{name} must be 0 (off) or between 0.05 and 86400 seconds, not {env[name]}")
     return value
 
 

@@ -11,15 +11,16 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import get_type_hints
 
 import sqlite_utils
 
 from knowledge.loader import TYPE_LABELS, Dataset, Problem, data_fingerprint, load_dataset, short_key
 from knowledge.ratings import rating_points
 from knowledge.rows import InspectionRow, YouthRegionRow
-from knowledge.sources import collect_sources
+from knowledge.sources import SourceRecord, collect_sources
 
 SCHEMA_VERSION = 4
 
@@ -99,18 +100,20 @@ def _organisations(ds: Dataset) -> list[_OrganisationRow]:
     return orgs
 
 
+def _columns(row_type: type) -> dict[str, type]:
+    """A table's column types read off the dataclass that holds its rows, so the two cannot drift apart.
+
+    Whole-number fields become INTEGER columns; every other field (text, or text that may be missing) is TEXT.
+    """
+    hints = get_type_hints(row_type)
+    return {f.name: int if hints[f.name] is int else str for f in fields(row_type)}
+
+
 def _write_sources(db: sqlite_utils.Database, ds: Dataset) -> None:
     db.table("sources").insert_all(
         (asdict(s) for s in collect_sources(ds)),
         pk="url",
-        columns={
-            "url": str,
-            "title": str,
-            "title_basis": str,
-            "publisher": str,
-            "published": str,
-            "published_basis": str,
-        },
+        columns=_columns(SourceRecord),
     )
 
 
@@ -119,17 +122,7 @@ def _write_organisations(db: sqlite_utils.Database, ds: Dataset) -> None:
     table.insert_all(
         (asdict(o) for o in _organisations(ds)),
         pk="org_id",
-        columns={
-            "org_id": str,
-            "name": str,
-            "org_type": str,
-            "type_label": str,
-            "region": str,
-            "region_source": str,
-            "short_key": str,
-            "inspection_count": int,
-            "latest_inspection_id": str,
-        },
+        columns=_columns(_OrganisationRow),
     )
     table.create_index(["org_type"])
     table.create_index(["short_key"], unique=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
 from knowledge.build import SCHEMA_VERSION
 from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating
@@ -104,6 +104,17 @@ def read_only_uri(path: str | Path) -> str:
     return Path(path).resolve().as_uri() + "?mode=ro"
 
 
+class InspectionFilters(TypedDict, total=False):
+    """The filters that pick inspections, named once for every query that takes them
+    (see ``KnowledgeBase.latest_inspections``)."""
+
+    org_type: str | None
+    region: str | None
+    programme: str | None
+    year: int | None
+    rating: str | None
+
+
 class KnowledgeBaseError(Exception):
     """The database is missing, unreadable or not a probation-bot knowledge base (one-line message)."""
 
@@ -162,6 +173,10 @@ class KnowledgeBase:
 
     def close(self) -> None:
         self._conn.close()
+
+    def _objects(self, cls: type[T], sql: str, params: _Params = ()) -> list[T]:
+        """The rows a query returns, each as a ``cls``: the one way a list of records leaves the database."""
+        return [_from_row(cls, r) for r in self._rows(sql, params)]
 
     def _rows(self, sql: str, params: _Params = ()) -> list[sqlite3.Row]:
         try:
@@ -320,27 +335,18 @@ class KnowledgeBase:
         # again (every league, list and count of PDUs), so each set is worked out once.
         return {}
 
-    def league(
-        self,
-        org_type: str | None = None,
-        region: str | None = None,
-        programme: str | None = None,
-        year: int | None = None,
-        rating: str | None = None,
-    ) -> list[Inspection]:
+    def league(self, **filters: Unpack[InspectionFilters]) -> list[Inspection]:
         """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
-        return self.latest_inspections(org_type, region, programme, year, rating, rated_only=True, order="league")
+        return self.latest_inspections(**filters, rated_only=True, order="league")
 
     def recent_inspections(self, limit: int = 10, org_type: str | None = None) -> list[Inspection]:
         """The most recently published inspections with a known date, newest first; of one kind if given."""
-        return [
-            _from_row(Inspection, r)
-            for r in self._rows(
-                "select * from inspections where published is not null and (:type is null or org_type = :type) "
-                "order by published desc, inspection_id limit :limit",
-                {"type": org_type, "limit": limit},
-            )
-        ]
+        return self._objects(
+            Inspection,
+            "select * from inspections where published is not null and (:type is null or org_type = :type) "
+            "order by published desc, inspection_id limit :limit",
+            {"type": org_type, "limit": limit},
+        )
 
     @cached_property
     def owners(self) -> list[str]:
@@ -351,14 +357,12 @@ class KnowledgeBase:
 
     def owned_by(self, name: str) -> list[Inspection]:
         """The latest inspection naming ``name`` (any part of the owner text, any case) as owner, per organisation."""
-        return [
-            _from_row(Inspection, r)
-            for r in self._rows(
-                "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
-                "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
-                ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-            )
-        ]
+        return self._objects(
+            Inspection,
+            "select * from (select *, row_number() over (partition by org_id order by sort_date desc) rn "
+            "from inspections where owner like ? escape '\\') where rn = 1 order by organisation",
+            ("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
 
     @cached_property
     def _caveats(self) -> dict[str, list[tuple[str, str]]]:
@@ -390,18 +394,10 @@ class KnowledgeBase:
         """How many inspections have no publication date in our sources."""
         return self._count("select count(*) from inspections where published is null")
 
-    def count_by_rating(
-        self,
-        org_type: str | None = None,
-        region: str | None = None,
-        programme: str | None = None,
-        year: int | None = None,
-        rating: str | None = None,
-        rated_only: bool = False,
-    ) -> dict[str | None, int]:
+    def count_by_rating(self, rated_only: bool = False, **filters: Unpack[InspectionFilters]) -> dict[str | None, int]:
         """How many organisations' latest inspections (under the filters) carry each rating."""
         counts: dict[str | None, int] = {}
-        for i in self.latest_inspections(org_type, region, programme, year, rating, rated_only):
+        for i in self.latest_inspections(**filters, rated_only=rated_only):
             counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
         return counts
 
@@ -419,13 +415,11 @@ class KnowledgeBase:
         ]
 
     def scored_inspections(self, limit: int | None = None) -> list[Inspection]:
-        return [
-            _from_row(Inspection, r)
-            for r in self._rows(
-                "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
-                (_no_limit(limit),),
-            )
-        ]
+        return self._objects(
+            Inspection,
+            "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
+            (_no_limit(limit),),
+        )
 
     def count_scored(self, points: int | None = None, out_of: int | None = None) -> int:
         """How many inspections have a published score (of ``points``, out of ``out_of``, when given)."""
@@ -440,14 +434,11 @@ class KnowledgeBase:
         return self._count(sql, params)
 
     def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
-        return [
-            _from_row(StandardRating, r)
-            for r in self._rows(
-                "select * from standard_ratings where inspection_id = ? "
-                "order by standard_code is null, standard_code, id",
-                (inspection_id,),
-            )
-        ]
+        return self._objects(
+            StandardRating,
+            "select * from standard_ratings where inspection_id = ? order by standard_code is null, standard_code, id",
+            (inspection_id,),
+        )
 
     # -- findings and figures ------------------------------------------------------------------
     def findings(
@@ -473,7 +464,7 @@ class KnowledgeBase:
             where.append(f"topic in ({', '.join('?' * len(topics))})")
             params.extend(topics)
         sql = "select * from findings" + (" where " + " and ".join(where) if where else "") + " order by id"
-        return [_from_row(Finding, r) for r in self._rows(sql, params)]
+        return self._objects(Finding, sql, params)
 
     def search_findings(self, text: str, org_id: str | None = None, limit: int = 20) -> list[Finding]:
         """Findings matching the words of ``text`` by full-text search, best first."""
@@ -488,13 +479,13 @@ class KnowledgeBase:
                 "and rowid = findings.id) as fts_rank from findings where org_id = ?) "
                 "where fts_rank is not null order by fts_rank, id limit ?"
             )
-            return [_from_row(Finding, r) for r in self._rows(sql, (q, org_id, limit))]
+            return self._objects(Finding, sql, (q, org_id, limit))
         # Rank at most FTS_CANDIDATES matches (the first found), not every finding that shares a word.
         sql = (
             "select findings.* from (select rowid, rank from findings_fts where findings_fts match ? limit ?) m "
             "join findings on findings.id = m.rowid order by m.rank, findings.id limit ?"
         )
-        return [_from_row(Finding, r) for r in self._rows(sql, (q, FTS_CANDIDATES, limit))]
+        return self._objects(Finding, sql, (q, FTS_CANDIDATES, limit))
 
     def findings_on(
         self,
@@ -567,18 +558,16 @@ class KnowledgeBase:
         q = _fts_query(text)
         if q is None:
             return []
-        return [
-            _from_row(Figure, r)
-            for r in self._rows(
-                "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
-                "where figures_fts match ? order by figures_fts.rank, figures.id limit ?",
-                (q, limit),
-            )
-        ]
+        return self._objects(
+            Figure,
+            "select figures.* from figures join figures_fts on figures_fts.rowid = figures.id "
+            "where figures_fts match ? order by figures_fts.rank, figures.id limit ?",
+            (q, limit),
+        )
 
     @cached_property
     def all_figures(self) -> list[Figure]:
-        return [_from_row(Figure, r) for r in self._rows("select * from figures order by id")]
+        return self._objects(Figure, "select * from figures order by id")
 
     @cached_property
     def subject_titles(self) -> dict[str, str]:

@@ -35,7 +35,12 @@ class Organisation:
 
 
 @dataclass(frozen=True)
-class Inspection:
+class InspectionFields:
+    """The columns of an inspection, declared once for the cleaned data row and the database's record.
+
+    In the order of the database's columns; ``rows.InspectionRow`` and ``Inspection`` each add their own.
+    """
+
     inspection_id: str
     org_id: str
     organisation: str
@@ -49,7 +54,6 @@ class Inspection:
     year: int | None
     year_estimated: int
     overall_rating: str | None
-    rating_points: int | None
     rating_status: str  # rated | not rated | not found
     previous_rating: str | None
     people_supervised: int | None
@@ -61,6 +65,11 @@ class Inspection:
     source_url: str
     source_title: str | None
     notes: str | None
+
+
+@dataclass(frozen=True)
+class Inspection(InspectionFields):
+    rating_points: int | None  # a column the build adds: the overall rating as points, for ordering
 
     @property
     def rated(self) -> bool:
@@ -124,11 +133,11 @@ class StandardRating:
 
 
 @dataclass(frozen=True)
-class Finding:
-    id: int
+class FindingFields:
+    """The columns of a finding as findings.csv gives them, shared by its data row and its database record."""
+
     subject_id: str
-    inspection_id: str | None
-    org_id: str | None
+    inspection_id: str | None  # the subject when it is an inspection, not a national report
     topic: str
     stance: str
     finding: str
@@ -137,14 +146,26 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Finding(FindingFields):
     id: int
+    org_id: str | None  # the build adds it: the organisation the subject inspection is of
+
+
+@dataclass(frozen=True)
+class FigureFields:
+    """The columns of a figure as figures.csv gives them, shared by its data row and its database record."""
+
     subject: str
     metric: str
     value: str
     unit: str | None
     as_of: str | None
     source_url: str
+
+
+@dataclass(frozen=True)
+class Figure(FigureFields):
+    id: int
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from knowledge.models import FigureFields, FindingFields, InspectionFields
+
 
 @dataclass(frozen=True)
 class _Located:
@@ -22,32 +24,10 @@ class _Located:
 
 
 @dataclass(frozen=True)
-class InspectionRow(_Located):
-    inspection_id: str
-    org_id: str
-    organisation: str
-    org_type: str
+class InspectionRow(InspectionFields, _Located):
+    """An inspection as its data file gives it: the line first, then the columns, then its other names."""
+
     aliases: tuple[str, ...]  # other names from the aliases column (not a column of the database's table)
-    owner: str | None
-    region: str | None
-    programme: str | None
-    fieldwork: str | None
-    published: str | None
-    published_precision: str
-    year: int | None
-    year_estimated: int
-    overall_rating: str | None
-    rating_status: str
-    previous_rating: str | None
-    people_supervised: int | None
-    supervised_qualifier: str | None
-    supervised_asof: str | None
-    score: str | None
-    score_points: int | None
-    score_max: int | None
-    source_url: str
-    source_title: str | None
-    notes: str | None
 
 
 @dataclass(frozen=True)
@@ -68,24 +48,14 @@ class StandardRatingRow(_Located):
 
 
 @dataclass(frozen=True)
-class FindingRow(_Located):
-    subject_id: str
-    inspection_id: str | None  # the subject when it is an inspection, not a national report
-    topic: str
-    stance: str
-    finding: str
-    figure: str | None
-    source_url: str
+class FindingRow(FindingFields, _Located):
+    """A finding as its data file gives it: the line, then the columns."""
 
 
 @dataclass(frozen=True)
-class FigureRow(_Located):
-    subject: str
-    metric: str
-    value: str
-    unit: str | None
-    as_of: str | None
-    source_url: str
+class FigureRow(FigureFields, _Located):
+    """A figure as its data file gives it: the line, the columns, then the title of its page."""
+
     source_title: str | None
 
 

@@ -73,24 +73,25 @@ class Page:
         """Fill in a form not yet rendered; only pages that defer rendering leave one empty."""
         raise ValueError("a Page built from strings needs both its html and its text")
 
+    def _form(self, html: bool) -> str:
+        """The page as HTML or as plain text, rendering that form the first time it is read."""
+        if (self._html if html else self._text) is None:
+            self._render(html)
+        form = self._html if html else self._text
+        assert form is not None
+        return form
+
     @property
     def html(self) -> str:
-        if self._html is None:
-            self._render(True)
-        assert self._html is not None
-        return self._html
+        return self._form(True)
 
     @property
     def text(self) -> str:
-        if self._text is None:
-            self._render(False)
-        assert self._text is not None
-        return self._text
+        return self._form(False)
 
     @property
     def body_html(self) -> str:
-        if self._html is None:
-            self._render(True)
+        self._form(True)
         return self._body_html
 
     def __eq__(self, other: object) -> bool:

@@ -249,35 +249,24 @@ ORG_INTENTS = {i.name for i in INTENTS if "org" in i.needs}
 
 def filled_slots(q: Query) -> dict[str, str]:
     """Each slot the question filled, with the words an answer uses to name it."""
-    out: dict[str, str] = {}
-    if q.org_ids:
-        out["org"] = "the organisation named"
-    if q.org_type:
-        out["org_type"] = (
-            f"the kind of body ({q.org_type.upper() if q.org_type in ('crc', 'nps', 'pdu') else q.org_type})"
-        )
-    if q.rating:
-        out["rating"] = f"the rating ({q.rating})"
-    if q.region:
-        out["region"] = f"the region ({q.region})"
-    if q.programme:
-        out["programme"] = f"the programme ({q.programme})"
-    if q.span is not None or q.year:
-        out["time"] = f"the time ({q.time_words()})"
-    if q.topics:
-        out["topics"] = f"the topic ({', '.join(t.replace('-', ' ') for t in q.topics)})"
-    if q.score is not None:
-        out["score"] = f"the score ({q.score[0]}{f' of {q.score[1]}' if q.score[1] else ''})"
-    if q.owner:
-        out["owner"] = f"the company ({q.owner})"
-    if q.change is not None:
-        out["change"] = f"the change of rating ({q.change.describe()})"
-    if q.standard:
-        out["standard"] = f"the standard ({q.standard})"
-    if q.measure:
-        out["measure"] = f"the measure ({q.measure})"
-    if q.collection:
-        out["collection"] = f"the kind of inspection ({q.collection})"
+    kind = q.org_type.upper() if q.org_type in ("crc", "nps", "pdu") else q.org_type
+    score = f"{q.score[0]}{f' of {q.score[1]}' if q.score[1] else ''}" if q.score is not None else None
+    named: tuple[tuple[str, str, object], ...] = (
+        ("org_type", "the kind of body", kind),
+        ("rating", "the rating", q.rating),
+        ("region", "the region", q.region),
+        ("programme", "the programme", q.programme),
+        ("time", "the time", q.time_words() if q.span is not None or q.year else None),
+        ("topics", "the topic", ", ".join(t.replace("-", " ") for t in q.topics)),
+        ("score", "the score", score),
+        ("owner", "the company", q.owner),
+        ("change", "the change of rating", q.change.describe() if q.change is not None else None),
+        ("standard", "the standard", q.standard),
+        ("measure", "the measure", q.measure),
+        ("collection", "the kind of inspection", q.collection),
+    )
+    out = {"org": "the organisation named"} if q.org_ids else {}
+    out.update((slot, f"{words} ({value})") for slot, words, value in named if value)
     return out
 
 

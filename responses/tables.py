@@ -12,9 +12,10 @@ from knowledge.loader import TYPE_LABELS
 from knowledge.models import Figure, Inspection, StandardRating
 from knowledge.ratings import RATING_POINTS
 from knowledge.resolve import normalise
-from responses.answer import ANSWER, Answer
+from responses.answer import ANSWER, Answer, Page
 from responses.context import Ctx, short_name
 from responses.query import Change, Query, TimeSpan
+from responses.render import Renderer
 from responses.slots import standard_pattern
 
 #: The most rows one answer lists; a chat is not a report. Leagues keep both ends (top and bottom).
@@ -110,14 +111,20 @@ def _filters(q: Query, default_type: str | None) -> Filters:
     return {"org_type": org_type, "region": q.region, "programme": q.programme, "year": q.year}
 
 
-def _describe(f: Filters, span: TimeSpan | None = None) -> str:
+def filter_words(f: Filters, published_in: str) -> list[str]:
+    """The region, programme and year filters in words, as lists and the league chart both say them."""
     bits: list[str] = []
     if f["region"]:
         bits.append(f"in {f['region']}")
     if f["programme"]:
         bits.append(f"({f['programme']})")
     if f["year"]:
-        bits.append(f"with a report published in {f['year']}")
+        bits.append(f"{published_in} {f['year']}")
+    return bits
+
+
+def _describe(f: Filters, span: TimeSpan | None = None) -> str:
+    bits = filter_words(f, "with a report published in")
     if span is not None:
         bits.append(f"with a report published {span.label}")
     return " ".join(bits)
@@ -333,6 +340,22 @@ def _left_out(n: int) -> str | None:
     return f"{n} more are not listed here: narrow the question by type, region or year." if n else None
 
 
+def _rating_list(
+    r: Renderer, rows: list[Inspection], compact: bool, heading: str, earlier: list[Inspection], rating: str | None
+) -> list[Page]:
+    """The capped, paged list of organisations with their latest rating that /list and /collection both show."""
+    shown, left_out = cap(rows)
+    return r.pages(
+        "rating_list.j2",
+        shown,
+        12 if compact else 20,
+        heading=heading,
+        footnote=_left_out(left_out),
+        earlier=earlier,
+        rating=rating,
+    )
+
+
 def _earlier_with_rating(ctx: Ctx, f: Filters, rating: str, exclude: set[str], limit: int = 12) -> list[Inspection]:
     """Up to ``limit`` organisations rated ``rating`` at an earlier inspection but not at their latest."""
     out: list[Inspection] = []
@@ -369,16 +392,7 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows}) if q.rating and q.span is None else []
     r = ctx.renderer()
-    shown, left_out = cap(rows)
-    pages = r.pages(
-        "rating_list.j2",
-        shown,
-        12 if compact else 20,
-        heading=heading,
-        footnote=_left_out(left_out),
-        earlier=earlier[:12],
-        rating=q.rating,
-    )
+    pages = _rating_list(r, rows, compact, heading, earlier[:12], q.rating)
     return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, (q.rating or "").lower(), span=q.span))
 
 
@@ -679,16 +693,7 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
         kind += " with findings on " + ", ".join(t.replace("-", " ") for t in q.topics)
     heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
     r = ctx.renderer()
-    shown, left_out = cap(rows)
-    pages = r.pages(
-        "rating_list.j2",
-        shown,
-        12 if compact else 20,
-        heading=heading,
-        footnote=_left_out(left_out),
-        earlier=[],
-        rating=None,
-    )
+    pages = _rating_list(r, rows, compact, heading, [], None)
     return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=f"/collection {q.collection}")
 
 

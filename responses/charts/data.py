@@ -18,7 +18,7 @@ from knowledge.dates import describe_date
 from knowledge.models import Inspection, Organisation
 from knowledge.ratings import RATINGS
 from responses.names import short_name
-from responses.tables import PLURALS, league_rows, rank_rows
+from responses.tables import PLURALS, filter_words, league_rows, rank_rows
 
 #: Kinds of body that get ratings, in the order the years chart shows them.
 RATED_TYPES = ("pdu", "crc", "nps", "region", "yjs")
@@ -189,13 +189,7 @@ def league_title(f: LeagueFilters) -> str:
     if f == {"org_type": "pdu", "region": None, "programme": None, "year": None}:
         return "Today's Probation Service: each PDU's latest rating"
     what = TYPE_PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
-    bits = [f"League of {what}"]
-    if f["region"]:
-        bits.append(f"in {f['region']}")
-    if f["programme"]:
-        bits.append(f"({f['programme']})")
-    if f["year"]:
-        bits.append(f"published in {f['year']}")
+    bits = [f"League of {what}", *filter_words(f, "published in")]
     return " ".join(bits) + ": latest rating"
 
 

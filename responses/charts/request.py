@@ -257,24 +257,23 @@ def _choices(engine: Engine, text: str, q: Query, ambiguous: Match) -> Answer:
     )
 
 
-def _usage(text: str) -> Answer:
+def _no_chart(text: str, intent: str, title: str, message: str) -> Answer:
+    """A plain one-page answer for a chart request that draws nothing; one shape for every such reply."""
     return Answer(
         kind=NO_MATCH,
-        intent="usage",
+        intent=intent,
         question=text[:500],
-        title="Charts",
-        pages=[Page(html=html.escape(USAGE), text=USAGE)],
+        title=title,
+        pages=[Page(html=html.escape(message), text=message)],
     )
+
+
+def _usage(text: str) -> Answer:
+    return _no_chart(text, "usage", "Charts", USAGE)
 
 
 def _nothing(text: str, message: str) -> Answer:
-    return Answer(
-        kind=NO_MATCH,
-        intent="no_match",
-        question=text[:500],
-        title="No chart",
-        pages=[Page(html=html.escape(message), text=message)],
-    )
+    return _no_chart(text, "no_match", "No chart", message)
 
 
 def chart_data(engine: Engine, request: ChartRequest) -> Chart:
