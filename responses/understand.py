@@ -229,7 +229,8 @@ class Understander:
                 q.ambiguous_index = len(q.org_ids)
             elif not match.ambiguous and match.org_ids[0] not in q.org_ids:
                 q.org_ids.append(match.org_ids[0])
-            q.see_also.extend(o for o in match.see_also if o not in q.see_also)
+            if match.see_also:  # in order, once each (a set-like merge: a list scan here is quadratic)
+                q.see_also = list(dict.fromkeys([*q.see_also, *match.see_also]))
 
         if command is not None:
             q.intent = COMMANDS.get(command, "unknown_command")
