@@ -450,15 +450,7 @@ class KnowledgeBase:
     ) -> list[Finding]:
         where: list[str] = []
         params: list[object] = []
-        if org_id:
-            where.append("org_id = ?")
-            params.append(org_id)
-        if inspection_id:
-            where.append("inspection_id = ?")
-            params.append(inspection_id)
-        if subject_id:
-            where.append("subject_id = ?")
-            params.append(subject_id)
+        _add_equals(where, params, [("org_id", org_id), ("inspection_id", inspection_id), ("subject_id", subject_id)])
         topics = list(topics or [])
         if topics:
             where.append(f"topic in ({', '.join('?' * len(topics))})")
@@ -512,9 +504,7 @@ class KnowledgeBase:
             return 0, []
         where = [f"f.topic in ({', '.join('?' * len(topics))})"]
         params: list[object] = list(topics)
-        if org_id:
-            where.append("f.org_id = ?")
-            params.append(org_id)
+        _add_equals(where, params, [("f.org_id", org_id)])
         if region:
             where.append("f.org_id in (select org_id from organisations where region = ?)")
             params.append(region)
@@ -607,3 +597,11 @@ class KnowledgeBase:
             t: self._count(f"select count(*) from {t}")
             for t in ("organisations", "inspections", "standard_ratings", "findings", "figures", "sources", "aliases")
         }
+
+
+def _add_equals(where: list[str], params: list[object], pairs: Sequence[tuple[str, str | None]]) -> None:
+    """Add ``column = ?`` to ``where`` (and its value to ``params``) for each pair whose value is given."""
+    for column, value in pairs:
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)

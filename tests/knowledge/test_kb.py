@@ -3,6 +3,7 @@ type, cannot write, refuses files that are not a knowledge base, and survives a 
 
 from __future__ import annotations
 
+import calendar
 import re
 import shutil
 import sqlite3
@@ -343,20 +344,8 @@ def test_people_supervised_read_with_their_qualifiers(kb: KnowledgeBase) -> None
         assert text == (number if qualifier in ("", "exact") else f"{qualifier} {number}")
 
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+#: Month names from the standard library, not from the code under test.
+_MONTHS = list(calendar.month_name)[1:]
 
 
 def test_dates_keep_their_precision(kb: KnowledgeBase) -> None:
