@@ -28,12 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.reload import _prepare
-from bot.state import ORG, StateDB, Target
 from knowledge.kb import KnowledgeBase
-from responses import Engine
-from tests.bot.conftest import make_settings, running_bot
-from tests.bot.fake_bot_api import FakeBotApi
-from tests.knowledge.builds import copy_data, new_sheffield_report, publish
+from tests.bot.conftest import reloading_bot
+from tests.knowledge.builds import copy_data, new_sheffield_report, publish, stage_sheffield_report
 
 HERE = Path(__file__).resolve().parent
 FLOOD = 1000
@@ -58,28 +55,18 @@ async def _flood(work: Path, with_reload: bool) -> dict[str, float]:
     live = data.parent / "live.db"
     publish(data, live)
     state = data.parent / "state.db"
-    StateDB(state).follow(FOLLOWER, Target(ORG, "pdu-sheffield"))
-    new_sheffield_report(data)
     next_build = data.parent / "next.db"
-    publish(data, next_build)
-    api = FakeBotApi(flood=None)  # no flood limits: time the bot, not the fake server's 429 waits
-    await api.start()
-    try:
-        settings = make_settings(api, state_db=str(state), kb_reload_seconds=0.1, chat_rate_per_minute=0)
-        async with running_bot(settings, Engine(KnowledgeBase(live))):
-            await api.wait_for("getUpdates")
-            api.chat(FOLLOWER)
-            chats = [70_000 + n for n in range(CHATS)]
-            for k in range(FLOOD):
-                api.private(["how did Sheffield do?", "/league", "Wales", "/latest"][k % 4], user_id=chats[k % CHATS])
-            await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=50, timeout=60)
-            published = time.monotonic()
-            if with_reload:
-                next_build.replace(live)
-                (news,) = await api.wait_for("sendMessage", lambda c: c.chat_id == FOLLOWER, timeout=60)
-            replies = await api.wait_for("sendMessage", lambda c: c.chat_id in set(chats), count=FLOOD, timeout=300)
-    finally:
-        await api.stop()
+    stage_sheffield_report(data, state, FOLLOWER, next_build)
+    async with reloading_bot(live, state, FOLLOWER) as api:
+        chats = [70_000 + n for n in range(CHATS)]
+        for k in range(FLOOD):
+            api.private(["how did Sheffield do?", "/league", "Wales", "/latest"][k % 4], user_id=chats[k % CHATS])
+        await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=50, timeout=60)
+        published = time.monotonic()
+        if with_reload:
+            next_build.replace(live)
+            (news,) = await api.wait_for("sendMessage", lambda c: c.chat_id == FOLLOWER, timeout=60)
+        replies = await api.wait_for("sendMessage", lambda c: c.chat_id in set(chats), count=FLOOD, timeout=300)
     times = sorted(c.at for c in replies)
     gaps = [b - a for a, b in itertools.pairwise(times)]
     out = {

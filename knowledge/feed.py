@@ -273,12 +273,14 @@ _LEADING_NOISE = {
 _NAME_TOKEN = re.compile(r"[\w'’&.\-]+|[–—]")
 
 _RATING_ALT = r"(outstanding|good|requires? improvement|inadequate)"
+#: Words that lead up to a rating: "rated", "rated it", "a rating of", "judged to be", "overall".
+_RATING_LEAD = (
+    r"(?:rated(?:\s+(?:the|it|this|them)(?:\s+[a-z]+)?)?|rating(?: of)?|judged(?: to be)?|graded|assessed as|"
+    r"found to be|overall)"
+)
 #: A rating said as the rating: "rated Good", "a rating of 'Inadequate'", "judged to be outstanding".
 _RATING_IN_CONTEXT = re.compile(
-    rf"\b(?:rated(?:\s+(?:the|it|this|them)(?:\s+[a-z]+)?)?|rating(?: of)?|judged(?: to be)?|graded|assessed as|"
-    rf"found to be|overall)\s+(?:as\s+)?"
-    rf"(?:an?\s+)?(?:overall\s+)?['\"‘’“”]?{_RATING_ALT}\b",
-    re.I,
+    rf"\b{_RATING_LEAD}\s+(?:as\s+)?(?:an?\s+)?(?:overall\s+)?['\"‘’“”]?{_RATING_ALT}\b", re.I
 )
 _RATING_OVERALL = re.compile(rf"\b{_RATING_ALT}\s+overall\b", re.I)
 _RATING_QUOTED = re.compile(rf"['\"‘“]{_RATING_ALT}['\"’”]", re.I)

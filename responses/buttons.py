@@ -54,28 +54,13 @@ def _int(s: str) -> int:
     return int(s, 36)
 
 
-#: The slots a button carries; everything else in a ``Query`` (its text) is not part of the round trip.
-BUTTON_FIELDS = (
-    "intent",
-    "org_ids",
-    "org_type",
-    "rating",
-    "region",
-    "programme",
-    "year",
-    "span",
-    "topics",
-    "score",
-    "owner",
-    "change",
-    "standard",
-    "measure",
-    "collection",
-    "latest",
-    "inspected",
-    "worst_first",
-    "direction",
+#: Query fields a button does not carry: the question's own words and what is worked out from them again.
+_NOT_CARRIED = frozenset(
+    {"text", "norm", "ambiguous", "ambiguous_index", "truncated", "command", "free_words"}
+    | {"out_of_scope", "concepts", "asks_share", "see_also"}
 )
+#: The slots a button carries; everything else in a ``Query`` (its text) is not part of the round trip.
+BUTTON_FIELDS = tuple(f.name for f in fields(Query) if f.name not in _NOT_CARRIED)
 
 
 def button_slots(q: Query) -> tuple[tuple[str, object], ...]:

@@ -21,12 +21,16 @@ CONTEXT_SECONDS = 5 * 60
 #: How many conversations are remembered at once (the oldest are forgotten first).
 MAX_CONVERSATIONS = 10_000
 
+#: Words that open a follow-up ("and Leeds?", "what about 2019?").
 _LEAD = re.compile(r"^(and|also|what about|how about|and what about|what of|same for|and for|ok and|then)\b")
+#: A question about the reasons for the last answer.
+_WHY = re.compile(r"^(why|how come|why so|why is that|why was that|why not|explain|reasons?)\b")
+#: Words that point back to the body the last answer was about.
 _PRONOUN = re.compile(
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bany )\bthere\b|"
     r"\b(it|its|they|them|their|theirs|that one|this one|that place|the same)\b"
 )
-_WHY = re.compile(r"^(why|how come|why so|why is that|why was that|why not|explain|reasons?)\b")
+#: Asking to set the bodies named recently side by side.
 _COMPARE_THEM = re.compile(
     r"\bcompare (them|the two|both|those|these)\b|\bhow do (they|the two) compare\b|"
     r"\bwhich (one )?(is|was) better\b$"

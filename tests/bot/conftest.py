@@ -11,6 +11,7 @@ import asyncio
 import datetime as dtm
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,6 +62,28 @@ async def running_bot(settings: Settings, engine: Any) -> AsyncIterator[Any]:
             await application.updater.stop()
             await application.stop()
             await application.shutdown()
+
+
+@asynccontextmanager
+async def reloading_bot(kb_path: Path, state_db: Path, follower: int) -> AsyncIterator[FakeBotApi]:
+    """The real bot on the live file ``kb_path``, looking for a new build every 0.1 s, with ``follower`` known.
+
+    Reloading, not flood control, is what its users time or test: the server has no flood limits and the
+    bot no per-chat pause, so every chat is answered as fast as the bot can.
+    """
+    from knowledge.kb import KnowledgeBase
+    from responses import Engine
+
+    api = FakeBotApi(flood=None)
+    await api.start()
+    try:
+        settings = make_settings(api, state_db=str(state_db), kb_reload_seconds=0.1, chat_rate_per_minute=0)
+        async with running_bot(settings, Engine(KnowledgeBase(kb_path))):
+            await api.wait_for("getUpdates")
+            api.chat(follower)
+            yield api
+    finally:
+        await api.stop()
 
 
 @pytest.fixture

@@ -18,13 +18,10 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from bot.state import ORG, StateDB, Target
-from knowledge.kb import KnowledgeBase
-from responses import Engine
-from tests.bot.conftest import make_settings, running_bot
+from tests.bot.conftest import reloading_bot
 from tests.bot.fake_bot_api import Call, FakeBotApi
 from tests.hardening.test_load import _lift_overall_limit
-from tests.knowledge.builds import copy_data, inspection, new_sheffield_report, publish
+from tests.knowledge.builds import copy_data, inspection, publish, stage_sheffield_report
 
 pytestmark = pytest.mark.e2e
 
@@ -44,39 +41,28 @@ async def test_a_reload_under_load_loses_and_duplicates_nothing(tmp_path, monkey
     publish(data, kb_path)
     old_source = inspection(data, "pdu-sheffield-2024")["source_url"]
     state = tmp_path / "live" / "state.db"
-    StateDB(state).follow(FOLLOWER, Target(ORG, "pdu-sheffield"))
-    added = new_sheffield_report(data)
     next_build = tmp_path / "next.db"
-    publish(data, next_build)  # built beforehand, so publishing it below is one quick rename
+    added = stage_sheffield_report(data, state, FOLLOWER, next_build)
 
-    # Reloading, not flood control, is under test: with the overall limit lifted and each chat answered as
-    # fast as the bot can, the server's per-chat flood limit would answer 429s that the limiter retries, so it
-    # is off, as in test_load's throughput test (flood control has its own test there).
-    api = FakeBotApi(flood=None)
-    await api.start()
-    try:
-        settings = make_settings(api, state_db=str(state), kb_reload_seconds=0.1, chat_rate_per_minute=0)
-        async with running_bot(settings, Engine(KnowledgeBase(kb_path))):
-            await api.wait_for("getUpdates")
-            api.chat(FOLLOWER)
-            chats = {60_000 + n for n in range(CHATS)}
-            sent: dict[int, list[int]] = defaultdict(list)
-            for round_ in range(PER_CHAT):
-                for n, chat in enumerate(sorted(chats)):
-                    message = api.private(QUESTIONS[(round_ + n) % len(QUESTIONS)], user_id=chat)
-                    sent[chat].append(message["message_id"])
-            await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=20, timeout=30)
-            next_build.replace(kb_path)  # what the end of `kb build` does: one rename over the live file
-            (news,) = await api.wait_for("sendMessage", lambda c: c.chat_id == FOLLOWER, timeout=60)
-            total = CHATS * PER_CHAT
-            await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=total, timeout=120)
+    # Reloading, not flood control, is under test (flood control has its own test in test_load): the
+    # server has no flood limits and each chat is answered as fast as the bot can.
+    async with reloading_bot(kb_path, state, FOLLOWER) as api:
+        chats = {60_000 + n for n in range(CHATS)}
+        sent: dict[int, list[int]] = defaultdict(list)
+        for round_ in range(PER_CHAT):
+            for n, chat in enumerate(sorted(chats)):
+                message = api.private(QUESTIONS[(round_ + n) % len(QUESTIONS)], user_id=chat)
+                sent[chat].append(message["message_id"])
+        await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=20, timeout=30)
+        next_build.replace(kb_path)  # what the end of `kb build` does: one rename over the live file
+        (news,) = await api.wait_for("sendMessage", lambda c: c.chat_id == FOLLOWER, timeout=60)
+        total = CHATS * PER_CHAT
+        await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=total, timeout=120)
 
-            after = [api.private("how did Sheffield do?", user_id=chat) for chat in sorted(chats)]
-            await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=total + CHATS, timeout=60)
-            await api.settle()
-            replies = _replies(api, chats)
-    finally:
-        await api.stop()
+        after = [api.private("how did Sheffield do?", user_id=chat) for chat in sorted(chats)]
+        await api.wait_for("sendMessage", lambda c: c.chat_id in chats, count=total + CHATS, timeout=60)
+        await api.settle()
+        replies = _replies(api, chats)
 
     assert added["source_url"] in news.text
     assert [c.chat_id for c in api.calls_to("sendMessage", FOLLOWER)] == [FOLLOWER], "news sent more than once"

@@ -62,3 +62,16 @@ def new_sheffield_report(data_dir: Path, rating: str = "Requires improvement") -
         source_title="Sheffield PDU inspected again (test)",
         notes="Invented by the tests.",
     )
+
+
+def stage_sheffield_report(data_dir: Path, state_db: Path, follower: int, next_build: Path) -> dict[str, str]:
+    """A chat following Sheffield PDU and, built beforehand, the next knowledge base with a new Sheffield report.
+
+    Renaming ``next_build`` over the live file is then what the end of ``kb build`` does: one quick rename.
+    """
+    from bot.state import ORG, StateDB, Target
+
+    StateDB(state_db).follow(follower, Target(ORG, "pdu-sheffield"))
+    added = new_sheffield_report(data_dir)
+    publish(data_dir, next_build)
+    return added
