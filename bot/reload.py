@@ -43,7 +43,6 @@ from bot.follow import describe, forget_blocked
 from bot.guard import Verdict
 from bot.keyboards import answer_keyboard
 from bot.state import ALL, ORG, REGION, TYPE, KbUpdate, Target
-from knowledge.build import BuildError, build
 from knowledge.dates import describe_date
 from knowledge.diff import NEW, RATING, Change, diff_builds
 from knowledge.kb import KnowledgeBase, KnowledgeBaseError
@@ -288,37 +287,6 @@ async def _go_live(application: App, watch: KbWatch, engine: Engine, changes: li
     logger.info("news sent to %d chat(s)", sent)
     if (copy := last_live_copy(data)) is not None:
         await _keep(watch.path, data_sha(engine.kb), copy)
-
-
-async def rebuild(application: App, data_dir: Path) -> Outcome:
-    """Build ``data_dir`` over the live knowledge base file and put it live now, news included.
-
-    For code in the bot that changes the data (approved feed items, say): the build runs in a worker
-    thread and is atomic, so invalid data writes nothing; then the problems go to the administrators
-    and the bot carries on with the knowledge base it has. The watch's lock is held throughout, so the
-    reload job cannot put the new file live first: the caller learns what became of its build.
-    """
-    data: BotData = application.bot_data
-    watch = data.kb_watch
-    if watch is None:
-        raise RuntimeError("this application does not answer from a knowledge base file")
-    async with watch.lock:
-        try:
-            await asyncio.to_thread(build, Path(data_dir), watch.path)
-        except BuildError as exc:
-            logger.error("the knowledge base was not rebuilt: %d problem(s) in the data", len(exc.problems))
-            listed = "\n".join(str(p) for p in exc.problems[:5])
-            await tell_admins(
-                application,
-                f"The knowledge base was not rebuilt: {len(exc.problems)} problem(s) "
-                f"in the data, so nothing changed.\n{listed}"[:4000],
-            )
-            return Outcome.FAILED
-        except OSError as exc:
-            logger.error("the knowledge base was not rebuilt: %s", exc)
-            await tell_admins(application, f"The knowledge base could not be written, so nothing changed: {exc}")
-            return Outcome.FAILED
-        return await _look(application, watch)
 
 
 async def reload_job(context: Context) -> None:

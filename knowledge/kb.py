@@ -394,13 +394,6 @@ class KnowledgeBase:
         """How many inspections have no publication date in our sources."""
         return self._count("select count(*) from inspections where published is null")
 
-    def count_by_rating(self, rated_only: bool = False, **filters: Unpack[InspectionFilters]) -> dict[str | None, int]:
-        """How many organisations' latest inspections (under the filters) carry each rating."""
-        counts: dict[str | None, int] = {}
-        for i in self.latest_inspections(**filters, rated_only=rated_only):
-            counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
-        return counts
-
     def inspections_with_score(
         self, points: int, out_of: int | None = None, limit: int | None = None
     ) -> list[Inspection]:
@@ -420,18 +413,6 @@ class KnowledgeBase:
             "select * from inspections where score_points is not null order by score_points, sort_date limit ?",
             (_no_limit(limit),),
         )
-
-    def count_scored(self, points: int | None = None, out_of: int | None = None) -> int:
-        """How many inspections have a published score (of ``points``, out of ``out_of``, when given)."""
-        sql = "select count(*) from inspections where score_points is not null"
-        params: list[object] = []
-        if points is not None:
-            sql += " and score_points = ?"
-            params.append(points)
-        if out_of is not None:
-            sql += " and score_max = ?"
-            params.append(out_of)
-        return self._count(sql, params)
 
     def standard_ratings(self, inspection_id: str) -> list[StandardRating]:
         return self._objects(

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
 
 from knowledge.dates import describe_date
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-T = TypeVar("T", bound="DataclassInstance")
-
-
-def from_row(cls: type[T], row: Mapping[str, Any] | sqlite3.Row) -> T:
-    """Build a dataclass from a mapping or an SQLite row, ignoring columns the class does not declare."""
-    # ``in row`` would search an SQLite row's values, not its column names: ask its keys.
-    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row.keys()})  # noqa: SIM118
 
 
 @dataclass(frozen=True)

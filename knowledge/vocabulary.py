@@ -45,14 +45,6 @@ class Vocabulary:
     #: normalised company name -> company
     companies: dict[str, Company] = field(default_factory=dict)
 
-    def expand(self, norm: str) -> list[str]:
-        """Every term of every concept named in ``norm`` (a normalised question), question's own first."""
-        out: list[str] = []
-        for term, concept in self.concept_of.items():
-            if f" {term} " in f" {norm} ":
-                out.extend(t for t in self.terms[concept] if t not in out)
-        return out
-
     def for_owners(self, owners: list[str]) -> Vocabulary:
         """This vocabulary with only the company links to owners this knowledge base names (a rebuilt
         knowledge base may spell an owner differently; a link to nothing would list nothing)."""

@@ -63,11 +63,6 @@ _NOT_CARRIED = frozenset(
 BUTTON_FIELDS = tuple(f.name for f in fields(Query) if f.name not in _NOT_CARRIED)
 
 
-def button_slots(q: Query) -> tuple[tuple[str, object], ...]:
-    """The part of a query that button data keeps (what the round trip must give back exactly)."""
-    return tuple((name, getattr(q, name)) for name in BUTTON_FIELDS)
-
-
 @dataclass(frozen=True)
 class ButtonCodec:
     """Packs the slots of a ``Query`` for one knowledge base's lists of names."""

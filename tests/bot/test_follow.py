@@ -240,29 +240,6 @@ async def test_follow_by_type_words_and_unfollow_all(api, live, live_bot):
     assert "couldn't find" in unknown.text
 
 
-async def test_rebuild_puts_new_data_live_and_bad_data_changes_nothing(api, live, live_bot):
-    from bot.reload import Outcome, rebuild
-    from tests.knowledge.csvedit import line_of, set_cell
-
-    await follow(api, "/start", chat_id=ADMIN)
-    await follow(api, "/follow Sheffield", chat_id=1001)
-    inspections = live.data / "inspections.csv"
-    line = line_of(inspections, "inspection_id", "pdu-sheffield-2024")
-    good = inspections.read_bytes()
-    set_cell(inspections, line, "overall_rating", "Splendid")
-    signature = live.kb_path.stat().st_ino
-    assert await rebuild(live_bot, live.data) is Outcome.FAILED
-    assert live.kb_path.stat().st_ino == signature  # nothing was written
-    (told,) = await api.wait_for("sendMessage", lambda c: is_news(c) and c.chat_id == ADMIN)
-    assert f"inspections.csv:{line}:" in told.text
-
-    inspections.write_bytes(good)
-    added = new_sheffield_report(live.data)
-    assert await rebuild(live_bot, live.data) is Outcome.RELOADED
-    (news,) = await api.wait_for("sendMessage", lambda c: is_news(c) and c.chat_id == 1001)
-    assert added["source_url"] in news.text
-
-
 async def test_a_403_on_a_reply_also_removes_the_chats_follows(api, live, live_bot):
     await follow(api, "/follow Sheffield", chat_id=1001)
     api.block(1001)

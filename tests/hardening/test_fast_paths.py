@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import fields
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +18,13 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from knowledge.kb import LEAGUE_ORDER, _from_row
-from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating, from_row
+from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating
 from knowledge.resolve import Resolver, _normalise, normalise
+
+
+def from_row(cls, row):
+    """A dataclass from an SQLite row the plain way: every column the class declares, by name."""
+    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row.keys()})  # noqa: SIM118
 
 
 def latest_by_sql(
@@ -69,13 +75,9 @@ def test_latest_inspections_match_the_window_query(kb):
     assert checked > 10_000 and nonempty > 500
 
 
-def test_league_and_counts_match_the_window_query(kb):
+def test_league_matches_the_window_query(kb):
     for org_type in (None, "crc", "nps", "pdu", "region"):
         assert kb.league(org_type=org_type) == latest_by_sql(kb, org_type=org_type, rated_only=True)
-        counts: dict[str | None, int] = {}
-        for i in latest_by_sql(kb, org_type=org_type):
-            counts[i.overall_rating] = counts.get(i.overall_rating, 0) + 1
-        assert kb.count_by_rating(org_type=org_type) == counts
 
 
 def test_histories_match_a_query_per_organisation(kb):

@@ -97,7 +97,7 @@ def test_first_round_crc_counts_agree_with_the_inspectorates_own_figures(kb: Kno
         if fig["subject"] == "CRCs, 2018-19 first round" and m:
             stated[m.group(1)] = int(fig["value"])
     assert set(stated) == set(RATING_POINTS)
-    counts = kb.count_by_rating(org_type="crc", programme=FIRST_ROUND)
+    counts = Counter(i.overall_rating for i in kb.latest_inspections(org_type="crc", programme=FIRST_ROUND))
     assert {r: counts.get(r, 0) for r in RATING_POINTS} == stated
 
 
@@ -168,18 +168,10 @@ def test_date_order_is_newest_first(kb: KnowledgeBase) -> None:
     assert dates == sorted(dates, reverse=True)
 
 
-def test_count_by_rating_counts_the_latest_inspections(kb: KnowledgeBase) -> None:
-    for filters in _filter_values(kb):
-        counts = kb.count_by_rating(**filters)
-        latest = kb.latest_inspections(**filters)
-        assert sum(counts.values()) == len(latest)
-        assert counts == dict(Counter(i.overall_rating for i in latest))
-
-
 def test_unknown_filter_values_give_nothing(kb: KnowledgeBase) -> None:
     assert kb.latest_inspections(org_type="charity") == []
     assert kb.league(programme="1999 round") == []
-    assert kb.count_by_rating(year=1900) == {}
+    assert kb.latest_inspections(year=1900) == []
 
 
 def test_recent_inspections_are_dated_and_newest_first(kb: KnowledgeBase) -> None:

@@ -25,13 +25,6 @@ def test_the_real_files_load_and_every_company_names_a_real_owner(kb):
             assert kb.owned_by(owner), owner
 
 
-def test_terms_expand_to_their_concept():
-    vocab = load_vocabulary(DATA_DIR)
-    assert "vacancies" in vocab.expand("how short staffed is london")
-    assert "pandemic" in vocab.expand("during lockdown")
-    assert vocab.expand("nothing relevant here") == []
-
-
 @pytest.mark.parametrize(
     "name, line, expect",
     [
