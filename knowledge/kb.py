@@ -45,11 +45,6 @@ _REQUIRED_TABLES = {
 }
 
 #: League order: rating points, then score where known, then the most recent first.
-LEAGUE_ORDER = (
-    "rating_points desc nulls last, (score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id"
-)
-
-
 _ROW_PLANS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
 #: How many filtered sets of latest inspections are remembered (see ``latest_inspections``).
 _LATEST_MEMO_SIZE = 256
@@ -77,7 +72,10 @@ def _desc_nulls_last(value: float | int | None) -> tuple[int, float]:
 
 
 def _ordered(rows: list[Inspection], order: str, sort_date: dict[str, str | None]) -> list[Inspection]:
-    """``rows`` in SQL's order: ``LEAGUE_ORDER`` for ``"league"``, else ``sort_date desc, inspection_id``.
+    """``rows`` in the order SQL would give them.
+
+    ``"league"``: best rating first, then the larger share of the score, then the newest, then by id
+    (``tests/hardening/test_fast_paths.py`` holds the same order as SQL). ``"date"``: newest first, then by id.
 
     Stable sorts from the last key to the first; NULLs sort as SQLite sorts them (first ascending,
     last descending), and a score out of 0 is NULL, as SQLite's division makes it.
@@ -271,12 +269,12 @@ class KnowledgeBase:
 
         The filters pick inspections first (type, region, programme, year) and the latest of each
         organisation is taken among them; ``rating`` then keeps those latest inspections with that
-        rating. ``order`` is ``"league"`` (see ``LEAGUE_ORDER``) or ``"date"`` (newest first).
+        rating. ``order`` is ``"league"`` (best rating, then best score share, newest first) or ``"date"`` (newest first).
         """
         # Worked out over the histories held in memory: the same rows in the same order as
         #   select * from (select *, row_number() over (partition by org_id
         #                  order by sort_date desc, inspection_id desc) rn from inspections where <filters>)
-        #   where rn = 1 [and overall_rating = :rating] order by <LEAGUE_ORDER | sort_date desc, inspection_id>
+        #   where rn = 1 [and overall_rating = :rating] order by <the league order | sort_date desc, inspection_id>
         # without a query and a new object per row (which took 3 ms at 1x and 400 ms at 100x).
         key: _LatestKey = (org_type or None, region or None, programme or None, year or None, rated_only, order)
         found = self._latest_memo.get(key)
@@ -336,7 +334,7 @@ class KnowledgeBase:
         return {}
 
     def league(self, **filters: Unpack[InspectionFilters]) -> list[Inspection]:
-        """Latest rated inspection of each organisation, best first (``LEAGUE_ORDER``)."""
+        """Latest rated inspection of each organisation, best first (the league order)."""
         return self.latest_inspections(**filters, rated_only=True, order="league")
 
     def recent_inspections(self, limit: int = 10, org_type: str | None = None) -> list[Inspection]:

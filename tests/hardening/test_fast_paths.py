@@ -17,9 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from knowledge.kb import LEAGUE_ORDER, _from_row
+from knowledge.kb import _from_row
 from knowledge.models import Figure, Finding, Inspection, Organisation, Source, StandardRating
 from knowledge.resolve import Resolver, _normalise, normalise
+
+#: The league's order as SQL: best rating, then the larger share of the score, then the newest, then by id.
+LEAGUE_ORDER = (
+    "rating_points desc nulls last, (score_points * 1.0 / score_max) desc nulls last, sort_date desc, inspection_id"
+)
 
 
 def from_row(cls, row):
