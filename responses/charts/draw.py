@@ -13,9 +13,11 @@ forms of colour blindness can tell apart (the Okabe-Ito colours).
 from __future__ import annotations
 
 import contextlib
-import io
+import functools
 import os
+import struct
 import textwrap
+import zlib
 from typing import Any
 
 from knowledge.ratings import RATINGS
@@ -37,6 +39,7 @@ SHORT = {
 }
 INK, GREY, PAPER = "#1A1A1A", "#6B6B6B", "white"
 SOURCES_LINE = "Ratings from the sources listed by /sources in the bot."
+ESTIMATE_NOTE = "A year with ? is our estimate: no source gave the date."
 
 
 def _pt(px: float) -> float:
@@ -45,111 +48,109 @@ def _pt(px: float) -> float:
 
 
 class Canvas:
-    """A figure whose one axes is measured in pixels from the top left, which makes layout plain arithmetic."""
+    """A figure measured in pixels from the top left, which makes layout plain arithmetic.
+
+    Everything is drawn straight onto the figure: an axes would cost a fifth of a small chart's
+    time and show nothing here. The boxes go into one collection, the words into one artist
+    (``responses.charts.words``) and the PNG is written by ``_png``.
+    """
 
     def __init__(self, height: int):
         from matplotlib.figure import Figure  # the lazy import: see the module docstring
+        from matplotlib.transforms import Affine2D
+
+        from responses.charts.words import Words
 
         self.height = int(height)
         self.fig = Figure(figsize=(WIDTH / DPI, self.height / DPI), dpi=DPI, facecolor=PAPER)
-        self.ax = self.fig.add_axes((0, 0, 1, 1))
-        self.ax.set_xlim(0, WIDTH)
-        self.ax.set_ylim(self.height, 0)
-        self.ax.set_axis_off()
+        # From our pixels (y down from the top) to the figure's (y up from the bottom).
+        self.pixels = Affine2D.from_values(1, 0, 0, -1, 0, self.height)
+        self.words = Words(self.pixels)
+        self.fig.add_artist(self.words)
         self._rects: list[tuple[float, float, float, float, str, str]] = []
 
     def text(
-        self,
-        x: float,
-        y: float,
-        s: str,
-        px: float,
-        *,
-        color: str = INK,
-        weight: str = "normal",
-        ha: str = "left",
-        va: str = "center",
+        self, x: float, y: float, s: str, px: float, *, color: str = INK, weight: str = "normal", ha: str = "left"
     ) -> None:
-        self.ax.text(x, y, s, fontsize=_pt(px), color=color, fontweight=weight, ha=ha, va=va, family="DejaVu Sans")
+        """``s`` with its middle at ``y``; a line break in it starts a line at matplotlib's usual spacing."""
+        self.words.add(x, y, s.split("\n"), _font(px, weight), color, ha, None)
 
     def lines(
         self, x: float, y_first: float, lines: list[str], px: float, pitch: float, *, color: str = INK, ha: str = "left"
     ) -> None:
-        """Lines centred ``pitch`` pixels apart from ``y_first`` down, drawn as one text: much quicker than one each."""
-        if not lines:
-            return
-        spacing = _linespacing(px, pitch)
-        self.ax.text(
-            x,
-            y_first + (len(lines) - 1) * pitch / 2,
-            "\n".join(lines),
-            fontsize=_pt(px),
-            color=color,
-            ha=ha,
-            va="center",
-            multialignment=ha,
-            linespacing=spacing,
-            family="DejaVu Sans",
-        )
+        """Lines centred ``pitch`` pixels apart from ``y_first`` down."""
+        self.words.add(x, y_first + (len(lines) - 1) * pitch / 2, lines, _font(px), color, ha, pitch)
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, edge: str = "none") -> None:
         self._rects.append((x, y, w, h, fill, edge))
 
+    def polyline(self, xs: list[float], ys: list[float], *, color: str = INK, width: float = 2) -> None:
+        from matplotlib.lines import Line2D
+
+        self.fig.add_artist(Line2D(xs, ys, transform=self.pixels, color=color, linewidth=width, zorder=2))
+
+    def marker(self, x: float, y: float, shape: str, fill: str, edge: str, edge_width: float) -> None:
+        """A point ``shape`` ("o", "D" ...) about 20 points across, above the lines."""
+        from matplotlib.lines import Line2D
+
+        point = Line2D([x], [y], transform=self.pixels, linestyle="none", marker=shape, markersize=20.5, zorder=3)
+        point.set(markerfacecolor=fill, markeredgecolor=edge, markeredgewidth=edge_width)
+        self.fig.add_artist(point)
+
     def png(self) -> bytes:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.collections import PatchCollection
-        from matplotlib.patches import Rectangle
+        from matplotlib.collections import PolyCollection
 
         if self._rects:  # one artist for all boxes: far quicker to draw than one patch each
-            patches = [Rectangle((x, y), w, h) for x, y, w, h, _, _ in self._rects]
-            self.ax.add_collection(
-                PatchCollection(
-                    patches,
+            corners = [((x, y), (x + w, y), (x + w, y + h), (x, y + h)) for x, y, w, h, _, _ in self._rects]
+            self.fig.add_artist(
+                PolyCollection(
+                    corners,
+                    transform=self.pixels,
                     facecolors=[r[4] for r in self._rects],
                     edgecolors=[r[5] for r in self._rects],
                     linewidths=1.2,
                     zorder=0,
                 )
             )
-        from PIL import Image  # matplotlib's own dependency
-
         canvas = FigureCanvasAgg(self.fig)
         canvas.draw()  # type: ignore[no-untyped-call]  # matplotlib's Agg canvas is not annotated
-        # RGB, not RGBA (a quarter less to compress), at zlib level 1: several times quicker than the default.
-        rgba = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
-        image = Image.frombuffer("RGBA", canvas.get_width_height(), rgba, "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="PNG", compress_level=1)
-        return buf.getvalue()
+        return _png(canvas.buffer_rgba(), *canvas.get_width_height())  # type: ignore[no-untyped-call]  # as above
 
 
-_SPACING: dict[tuple[float, float], float] = {}
+def _png(rgba: memoryview, width: int, height: int) -> bytes:
+    """The canvas as a PNG, every row unfiltered and deflated at zlib level 1.
 
-
-def _linespacing(px: float, pitch: float) -> float:
-    """The ``linespacing`` that puts lines of ``px``-high text ``pitch`` pixels apart.
-
-    matplotlib's line height is linear in ``linespacing`` but its constant part differs between
-    versions, so it is measured (twice, on a scratch figure) rather than assumed; once per size.
+    Pillow tries each PNG filter on every row, which took longer than the compression itself; our
+    pictures are mostly flat colour, which deflate packs well enough unfiltered (a few hundred kB).
+    The rows stay RGBA as drawn (all opaque): dropping the alpha byte cost more than deflating it.
     """
-    key = (px, pitch)
-    if key not in _SPACING:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+    import numpy as np  # matplotlib's own dependency
 
-        fig = Figure(figsize=(4, 4), dpi=DPI)
-        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]  # not annotated upstream
+    rows = np.zeros((height, 1 + 4 * width), np.uint8)  # each row: filter type 0 (none), then its pixels
+    rows[:, 1:] = np.frombuffer(rgba, np.uint8).reshape(height, 4 * width)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, deflate, no interlace
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(rows.data, 1)),
+            _chunk(b"IEND", b""),
+        )
+    )
 
-        def step(spacing: float) -> float:
-            two, three = (
-                fig.text(0, 0, "\n".join(["Ag"] * n), fontsize=_pt(px), linespacing=spacing, family="DejaVu Sans")
-                for n in (2, 3)
-            )
-            return three.get_window_extent(renderer).height - two.get_window_extent(renderer).height
 
-        one, two = step(1.0), step(2.0)
-        _SPACING[key] = 1.0 + (pitch - one) / (two - one)
-    return _SPACING[key]
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk: length, type, data and the CRC of type and data."""
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+@functools.cache
+def _font(px: float, weight: str = "normal") -> Any:
+    """The font for text ``px`` pixels high, made once: looking a font up by its family is slow."""
+    from matplotlib.font_manager import FontProperties, findfont
+
+    return FontProperties(fname=findfont(FontProperties(family="DejaVu Sans", weight=weight)), size=_pt(px))
 
 
 def _fit(text: str, width_px: float, px: float) -> str:
@@ -201,7 +202,7 @@ def league_png(chart: LeagueChart) -> bytes:
     tile_h, gap = (44, 6) if cols < 3 else (38, 5)
     px = 20 if cols < 3 else 17
     title_lines = len(_wrap(chart.title, WIDTH - 2 * MARGIN, 30, bold=True))
-    notes = ["A year with ? is our estimate: no source gave the date."] if chart.estimated_years else []
+    notes = [ESTIMATE_NOTE] if chart.estimated_years else []
     body = sum(58 + -(-len(m) // cols) * (tile_h + gap) + 14 for _, _, m in groups)
     height = 24 + title_lines * 40 + 6 + 92 + body + 40 + 28 * (len(notes) + 2)
     if not groups:
@@ -319,7 +320,7 @@ def history_png(chart: HistoryChart) -> bytes:
     if chart.predecessors:
         notes.append(f"Hollow diamonds: {', '.join(chart.predecessors)}, a different body this one replaced.")
     if any(p.when.endswith("?") for p in chart.points):
-        notes.append("A year with ? is our estimate: no source gave the date.")
+        notes.append(ESTIMATE_NOTE)
     if chart.earlier:
         notes.extend(_wrap(chart.earlier, WIDTH - 2 * MARGIN, 18))
     height = 24 + title_lines * 40 + 16 + len(rows) * row_h + 70 + 28 * (len(notes) + 2) + 20
@@ -348,16 +349,14 @@ def history_png(chart: HistoryChart) -> bytes:
 
     own = [p for p in chart.points if not p.predecessor and p.rating]
     if len(own) >= 2:
-        c.ax.plot(
-            [xpos(p.x) for p in own], [top + row_h * (row_of(p) + 0.5) for p in own], color=INK, linewidth=2, zorder=2
-        )
+        c.polyline([xpos(p.x) for p in own], [top + row_h * (row_of(p) + 0.5) for p in own])
     for p in chart.points:
         cx, cy = xpos(p.x), top + row_h * (row_of(p) + 0.5)
         colour = STRONG.get(p.rating or "", GREY)
         if p.predecessor:
-            c.ax.scatter([cx], [cy], s=420, marker="D", facecolors="white", edgecolors=colour, linewidths=3, zorder=3)
+            c.marker(cx, cy, "D", "white", colour, 3)
         else:
-            c.ax.scatter([cx], [cy], s=420, marker="o", color=colour, edgecolors=INK, linewidths=1.5, zorder=3)
+            c.marker(cx, cy, "o", colour, INK, 1.5)
         lines = [p.when]
         if p.score:
             lines.append(f"score {p.score}")
@@ -386,6 +385,8 @@ def compare_png(chart: CompareChart) -> bytes:
     name_lines = max(len(_wrap(b.name, col_w - 12, 20, bold=True)[:3]) for b in chart.bodies) if chart.bodies else 1
     cell_h = 62
     notes = ["An empty cell: our sources do not give that standard's rating for that body."] if chart.standards else []
+    if any(b.year.endswith("?") for b in chart.bodies):
+        notes.append(ESTIMATE_NOTE)
     box_h = 122 if any(b.score for b in chart.bodies) else 96  # a third line for scores where there are any
     head_h = name_lines * 24 + 16
     standards_h = 40 + len(chart.standards) * cell_h if chart.standards else 0
