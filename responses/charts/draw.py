@@ -154,9 +154,45 @@ def _font(px: float, weight: str = "normal") -> Any:
 
 
 def _fit(text: str, width_px: float, px: float) -> str:
-    """``text`` cut with an ellipsis to about ``width_px`` at ``px`` high (DejaVu Sans averages ~0.58 em)."""
-    most = max(4, int(width_px / (px * 0.58)))
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+    """``text``, cut short with an ellipsis only if it is wider than ``width_px`` at ``px`` high."""
+    if _width(text, px) <= width_px:
+        return text
+    cut = len(text)
+    while cut > 3 and _width(text[:cut].rstrip() + "…", px) > width_px:
+        cut -= 1
+    return text[:cut].rstrip() + "…"
+
+
+def _label(text: str, width_px: float, px: int, smallest: int = 15) -> tuple[list[str], int]:
+    """A name for a tile ``width_px`` wide: its lines and their size, the name whole wherever it can be.
+
+    On one line at the largest size from ``px`` down to ``smallest`` that fits; failing that on two
+    lines at ``smallest``; only a name too long even for that is cut short.
+    """
+    for size in range(px, smallest - 1, -1):
+        if _width(text, size) <= width_px:
+            return [text], size
+    words = text.split()
+    first = next((k for k in range(len(words) - 1, 0, -1) if _width(" ".join(words[:k]), smallest) <= width_px), 0)
+    if first:
+        return [" ".join(words[:first]), _fit(" ".join(words[first:]), width_px, smallest)], smallest
+    return [_fit(text, width_px, px)], px
+
+
+def _width(text: str, px: float) -> float:
+    """How wide ``text`` is drawn at ``px`` high, to a pixel or so, without laying it out."""
+    return sum(_advance(ch, px) for ch in text)
+
+
+@functools.cache
+def _advance(ch: str, px: float) -> float:
+    """How far one character moves the pen, in pixels (kerning aside, which DejaVu Sans barely uses)."""
+    from matplotlib.font_manager import get_font
+    from matplotlib.ft2font import LoadFlags
+
+    font = get_font(_font(px).get_file())
+    font.set_size(_pt(px), DPI)  # the renderer sets the size again before each line it draws
+    return float(font.load_char(ord(ch), flags=LoadFlags.NO_HINTING).linearHoriAdvance) / 65536
 
 
 def _wrap(text: str, width_px: float, px: float, bold: bool = False) -> list[str]:
@@ -195,7 +231,7 @@ def _without(name: str, suffix: str) -> str:
     return name[: -len(suffix)] if suffix and name.endswith(suffix) else name
 
 
-def league_png(chart: LeagueChart) -> bytes:
+def league_canvas(chart: LeagueChart) -> Canvas:
     """Bodies grouped under their rating, best first; each group is one shared rank, so ties are plain."""
     groups = chart.groups()
     cols = _league_columns(len(chart.entries))
@@ -242,15 +278,20 @@ def league_png(chart: LeagueChart) -> bytes:
             for row in range(len(column)):
                 c.rect(tx, y + row * (tile_h + gap), tile_w, tile_h, TINT[rating], STRONG[rating])
             rights = [e.year + (f" · {e.score}" if e.score else "") for e in column]
-            names = [
-                _fit(_without(e.name, suffix), tile_w - 20 - px * 0.85 * 0.6 * (len(r) + 1), px)
+            labels = [
+                _label(_without(e.name, suffix), tile_w - 26 - _width(r, px * 0.85), px)
                 for e, r in zip(column, rights, strict=True)
             ]
-            c.lines(tx + 8, y + tile_h / 2, names, px, tile_h + gap)
+            plain = [lines[0] if size == px else "" for lines, size in labels]  # the names that need no care
+            c.lines(tx + 8, y + tile_h / 2, plain, px, tile_h + gap)
+            for row, (lines, size) in enumerate(labels):
+                if size != px:  # a long name: smaller, or on two lines, rather than cut short
+                    centre = y + tile_h / 2 + row * (tile_h + gap)
+                    c.lines(tx + 8, centre - (len(lines) - 1) * (size + 2) / 2, lines, size, size + 2)
             c.lines(tx + tile_w - 8, y + tile_h / 2, rights, px * 0.85, tile_h + gap, color=GREY, ha="right")
         y += rows * (tile_h + gap) + 14
     _footer(c, chart.newest, notes)
-    return c.png()
+    return c
 
 
 # -- ratings over the years ----------------------------------------------------------------------
@@ -265,7 +306,7 @@ def _legend(c: Canvas, y: float) -> float:
     return y + 44
 
 
-def years_png(chart: YearsChart) -> bytes:
+def years_canvas(chart: YearsChart) -> Canvas:
     """Stacked bars, one per period, with the count of each rating written in a table under the bars."""
     bars_h, label_h, row_h, label_w = 230, 70, 26, 230
     panel_h = 40 + bars_h + label_h + 4 * row_h + 30
@@ -305,13 +346,13 @@ def years_png(chart: YearsChart) -> bytes:
             c.lines(cx, table_y, [str(count) if count else "–" for count in counts], 18, row_h, ha="center")
         y += panel_h
     _footer(c, chart.newest, notes)
-    return c.png()
+    return c
 
 
 # -- one body's history ----------------------------------------------------------------------------
 
 
-def history_png(chart: HistoryChart) -> bytes:
+def history_canvas(chart: HistoryChart) -> Canvas:
     """A time line: one row per rating (best at the top), and one for inspections without a rating if there are any."""
     rows = list(RATINGS) + (["no rating"] if any(not p.rating for p in chart.points) else [])
     row_h, label_w = 118, 200
@@ -370,13 +411,13 @@ def history_png(chart: HistoryChart) -> bytes:
     if not chart.points:
         c.text(x0, top + 30, "No inspections with a date or year in our sources.", 22)
     _footer(c, chart.newest, notes)
-    return c.png()
+    return c
 
 
 # -- comparison ----------------------------------------------------------------------------------
 
 
-def compare_png(chart: CompareChart) -> bytes:
+def compare_canvas(chart: CompareChart) -> Canvas:
     """Bodies side by side: the overall rating on top, then one row per standard our sources rate."""
     n = len(chart.bodies)
     label_w = 330 if chart.standards else 0
@@ -435,7 +476,7 @@ def compare_png(chart: CompareChart) -> bytes:
                     c.text(x + (col_w - 8) / 2, y + cell_h / 2, SHORT[rating], 18 if col_w > 200 else 16, ha="center")
             y += cell_h
     _footer(c, chart.newest, notes)
-    return c.png()
+    return c
 
 
 def lower_priority() -> None:
@@ -445,14 +486,19 @@ def lower_priority() -> None:
         os.nice(10)
 
 
+def canvas(chart: Chart) -> Canvas:
+    """Any chart laid out, ready to draw: what a test reads to see which words go on the picture."""
+    if isinstance(chart, LeagueChart):
+        return league_canvas(chart)
+    if isinstance(chart, YearsChart):
+        return years_canvas(chart)
+    if isinstance(chart, HistoryChart):
+        return history_canvas(chart)
+    if isinstance(chart, CompareChart):
+        return compare_canvas(chart)
+    raise TypeError(f"not a chart: {type(chart).__name__}")
+
+
 def png(chart: Chart) -> bytes:
     """The picture for any chart. A plain module-level function, so a worker process can be handed it."""
-    if isinstance(chart, LeagueChart):
-        return league_png(chart)
-    if isinstance(chart, YearsChart):
-        return years_png(chart)
-    if isinstance(chart, HistoryChart):
-        return history_png(chart)
-    if isinstance(chart, CompareChart):
-        return compare_png(chart)
-    raise TypeError(f"not a chart: {type(chart).__name__}")
+    return canvas(chart).png()

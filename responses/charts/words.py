@@ -67,6 +67,8 @@ class Words(Artist):
             gc.set_foreground(b.color)
             shift = ANCHOR[b.ha]
             for k, line in enumerate(b.lines):
+                if not line:  # a gap in a column of lines
+                    continue
                 left = b.x - measure(line, b.font)[0] * shift if shift else b.x
                 baseline = b.y + (k - (len(b.lines) - 1) / 2) * pitch + tall / 2 - low
                 x, y = to_display.transform((left, baseline))

@@ -31,7 +31,7 @@ LATEST_RATED = """
          -- a region's league holds the bodies in the region now: the region of each body's latest inspection
          now as (select org_id, region from (select org_id, region, row_number() over (partition by org_id
                  order by sort_date desc, inspection_id desc) rn from inspections) where rn = 1)
-    select org_id, overall_rating, rating_points, published, year from ranked where rn = 1
+    select org_id, overall_rating, rating_points, published, year, year_estimated from ranked where rn = 1
       and (:region is null or org_id in (select org_id from now where region = :region))
 """
 
@@ -349,6 +349,66 @@ def test_other_kinds_draw(kb, db):
     ]
     for chart in charts:
         assert_png(draw.png(chart), chart.title)
+
+
+def words_on(chart: data.Chart) -> list[str]:
+    """Every line of text the drawing code lays out on the picture (read before drawing, not from pixels)."""
+    return [line for block in draw.canvas(chart).words.blocks for line in block.lines if line]
+
+
+def texts_on(chart: data.Chart) -> set[str]:
+    """Every line on the picture, and every block of lines read as one (a name on two lines)."""
+    blocks = draw.canvas(chart).words.blocks
+    return {line for b in blocks for line in b.lines} | {" ".join(b.lines) for b in blocks}
+
+
+def without_shared_last_word(names: list[str]) -> list[str]:
+    """Names less a last word they all share ("PDU", "YJS"): the picture's heading says it once for all."""
+    last = {n.rsplit(" ", 1)[-1] for n in names}
+    if len(last) == 1 and all(" " in n for n in names):
+        return [n.rsplit(" ", 1)[0] for n in names]
+    return names
+
+
+def test_league_years_are_short_and_marked_when_estimated(kb, db):
+    for f in every_league_filter(db):
+        years = {r[0]: (r[4], r[5]) for r in db.execute(LATEST_RATED, f)}
+        chart = data.league(kb, f)
+        for e in chart.entries:
+            year, estimated = years[e.org_id]
+            assert e.year == (f"{year}?" if estimated else str(year)), (f, e)
+        # The note that says what "?" means is on the picture exactly when a "?" is.
+        assert (draw.ESTIMATE_NOTE in words_on(chart)) == any(est for _, est in years.values()), f
+
+
+def test_every_body_is_named_on_the_league_picture(kb, db):
+    for f in every_league_filter(db):
+        chart = data.league(kb, f)
+        lines = texts_on(chart)
+        for name in without_shared_last_word([e.name for e in chart.entries]):
+            # Whole, or cut short only at the end and keeping most of the name.
+            assert name in lines or any(
+                line.endswith("…") and name.startswith(line[:-1]) and len(line) >= 2 * len(name) / 3 for line in lines
+            ), (f, name)
+    # The youth league is the densest picture (three columns, over a hundred tiles): every name is whole there.
+    youth = data.league(kb, filters("yjs"))
+    assert len(youth.entries) > 100
+    assert set(without_shared_last_word([e.name for e in youth.entries])) <= texts_on(youth)
+
+
+def test_estimated_years_on_history_and_compare_pictures(kb, db):
+    org_id, year = db.execute(
+        "select org_id, year from inspections where year_estimated and published is null "
+        "and overall_rating is not null and org_id not in (select org_id from inspections where published is not null) "
+        "limit 1"
+    ).fetchone()
+    history = data.history(kb, org_id)
+    assert f"{year}?" in [p.when for p in history.points]
+    assert draw.ESTIMATE_NOTE in words_on(history)
+    compare = data.compare(kb, [org_id, "pdu-sheffield"])
+    assert compare.bodies[0].year.endswith("?") and compare.bodies[1].year == "2024"
+    assert draw.ESTIMATE_NOTE in words_on(compare)
+    assert draw.ESTIMATE_NOTE not in words_on(data.compare(kb, ["pdu-sheffield", "pdu-doncaster"]))
 
 
 def test_words_that_name_nothing(engine):
