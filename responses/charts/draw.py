@@ -62,10 +62,11 @@ class Canvas:
         from responses.charts.words import Words
 
         self.height = int(height)
-        self.fig = Figure(figsize=(WIDTH / DPI, self.height / DPI), dpi=DPI, facecolor=PAPER)
+        # A hair over the height: 828 / 100 * 100 is 827.999..., which Agg would cut to a canvas of 827 pixels.
+        self.fig = Figure(figsize=(WIDTH / DPI, (self.height + 0.01) / DPI), dpi=DPI, facecolor=PAPER)
         # From our pixels (y down from the top) to the figure's (y up from the bottom).
         self.pixels = Affine2D.from_values(1, 0, 0, -1, 0, self.height)
-        self.words = Words(self.pixels)
+        self.words = Words(self.pixels, DPI)
         self.fig.add_artist(self.words)
         self._rects: list[tuple[float, float, float, float, str, str]] = []
 

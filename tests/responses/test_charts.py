@@ -411,6 +411,39 @@ def test_estimated_years_on_history_and_compare_pictures(kb, db):
     assert draw.ESTIMATE_NOTE not in words_on(data.compare(kb, ["pdu-sheffield", "pdu-doncaster"]))
 
 
+@pytest.mark.parametrize(
+    "px,weight,ha,y",
+    [
+        (17, "normal", "left", 40),
+        (14.45, "normal", "right", 61.5),
+        (24, "bold", "center", 100.25),
+        (20, "bold", "left", 77),
+    ],
+)
+def test_words_are_the_pixels_matplotlib_text_would_draw(px, weight, ha, y):
+    # The charts draw their words with their own artist (responses/charts/words.py), for speed; it must put
+    # down exactly what matplotlib's Text puts down for the same text, font, place and alignment.
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+    from PIL import Image
+
+    texts = [(540, y, "Hammersmith, Fulham · 2024? · 34 of 36"), (300, y + 60, "Requires\nimprovement")]
+
+    def pixels(ours: bool) -> np.ndarray:
+        c = draw.Canvas(240)
+        for x, at, s in texts:
+            if ours:
+                c.text(x, at, s, px, weight=weight, ha=ha, color="#0072B2")
+            else:
+                font = FontProperties(family="DejaVu Sans", weight=weight, size=px * 72 / draw.DPI)
+                c.fig.text(x, at, s, transform=c.pixels, fontproperties=font, ha=ha, va="center", color="#0072B2")
+        return np.asarray(Image.open(io.BytesIO(c.png())))
+
+    ours, theirs = pixels(True), pixels(False)
+    assert (theirs != 255).any(), "matplotlib drew the text: the comparison is not empty"
+    assert np.array_equal(ours, theirs)
+
+
 def test_words_that_name_nothing(engine):
     for command in ("/chart #zzzzzzzz", "/chart vs vs", "/chart qwertyuiop"):
         answer = engine.ask(command)
