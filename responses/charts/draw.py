@@ -120,13 +120,16 @@ class Canvas:
 
 
 def _png(rgba: memoryview, width: int, height: int) -> bytes:
-    """The canvas as a PNG, every row unfiltered and deflated at zlib level 1.
+    """The canvas as a PNG, every row unfiltered and deflated by ISA-L at its level 1.
 
     Pillow tries each PNG filter on every row, which took longer than the compression itself; our
     pictures are mostly flat colour, which deflate packs well enough unfiltered (a few hundred kB).
-    The rows stay RGBA as drawn (all opaque): dropping the alpha byte cost more than deflating it.
+    ISA-L's deflate makes the same kind of zlib stream as the standard library's, a little smaller
+    and about five times as fast (3 ms rather than 16 for the youth league). The rows stay RGBA as
+    drawn (all opaque): dropping the alpha byte cost more than deflating it.
     """
     import numpy as np  # matplotlib's own dependency
+    from isal import isal_zlib
 
     rows = np.zeros((height, 1 + 4 * width), np.uint8)  # each row: filter type 0 (none), then its pixels
     rows[:, 1:] = np.frombuffer(rgba, np.uint8).reshape(height, 4 * width)
@@ -135,7 +138,7 @@ def _png(rgba: memoryview, width: int, height: int) -> bytes:
         (
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(rows.data, 1)),
+            _chunk(b"IDAT", isal_zlib.compress(rows.data, 1)),
             _chunk(b"IEND", b""),
         )
     )
@@ -188,11 +191,14 @@ def _width(text: str, px: float) -> float:
 @functools.cache
 def _advance(ch: str, px: float) -> float:
     """How far one character moves the pen, in pixels (kerning aside, which DejaVu Sans barely uses)."""
-    from matplotlib.font_manager import get_font
+    import threading
+
     from matplotlib.ft2font import LoadFlags
 
-    font = get_font(_font(px).get_file())
-    font.set_size(_pt(px), DPI)  # the renderer sets the size again before each line it draws
+    from responses.charts.words import face
+
+    font = face(str(_font(px).get_file()), threading.get_ident())
+    font.set_size(_pt(px), DPI)  # the words artist sets the size again before each block it draws
     return float(font.load_char(ord(ch), flags=LoadFlags.NO_HINTING).linearHoriAdvance) / 65536
 
 
