@@ -4,7 +4,7 @@ matplotlib is imported here, inside the functions, and only when the first chart
 people never ask for a picture, and the import costs most of a second. We use the Agg canvas
 directly (no pyplot, no global figure state), so drawing is safe in a worker thread or process.
 
-Every picture is 1,080 pixels wide, the width a phone shows full screen; names and ratings are 17
+Every picture is 1,080 pixels wide, the width a phone shows full screen; names and ratings are 15
 to 24 pixels high there, and no small print is under 14. Ratings are always written out in words;
 colour only repeats what the words say, in a blue-to-orange palette that readers with the common
 forms of colour blindness can tell apart (the Okabe-Ito colours).

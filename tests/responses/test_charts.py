@@ -396,6 +396,24 @@ def test_every_body_is_named_on_the_league_picture(kb, db):
     assert set(without_shared_last_word([e.name for e in youth.entries])) <= texts_on(youth)
 
 
+def test_no_print_smaller_than_14_pixels(kb):
+    pdus = data.league(kb, filters("pdu"))  # a name so long it goes on two lines
+    charts: list[data.Chart] = [
+        data.league(kb, filters("yjs")),  # the smallest tiles, and long names drawn smaller
+        pdus,
+        data.years(kb),
+        data.history(kb, "yjs-neath-port-talbot"),
+        data.compare(kb, ["west-yorkshire-crc", "dtv-crc", "nps-nw", "hiow-crc"]),
+    ]
+    for chart in charts:
+        sizes = [b.font.get_size_in_points() * draw.DPI / 72 for b in draw.canvas(chart).words.blocks]
+        assert min(sizes) >= 14, chart.title
+    # The sizes checked include a name too long for one line of its tile: the longest PDU name.
+    longest = max(without_shared_last_word([e.name for e in pdus.entries]), key=len)
+    (lines,) = [b.lines for b in draw.canvas(pdus).words.blocks if " ".join(b.lines) == longest]
+    assert len(lines) == 2
+
+
 def test_estimated_years_on_history_and_compare_pictures(kb, db):
     org_id, year = db.execute(
         "select org_id, year from inspections where year_estimated and published is null "
