@@ -18,10 +18,13 @@ import os
 import struct
 import textwrap
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from knowledge.ratings import RATINGS
 from responses.charts.data import Chart, CompareChart, HistoryChart, LeagueChart, YearsChart, newest_words
+
+if TYPE_CHECKING:  # matplotlib itself is imported only when the first chart is drawn
+    from matplotlib.font_manager import FontProperties
 
 WIDTH = 1080
 DPI = 100
@@ -150,7 +153,7 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 @functools.cache
-def _font(px: float, weight: str = "normal") -> Any:
+def _font(px: float, weight: str = "normal") -> FontProperties:
     """The font for text ``px`` pixels high, made once: looking a font up by its family is slow."""
     from matplotlib.font_manager import FontProperties, findfont
 
@@ -190,7 +193,8 @@ def _width(text: str, px: float) -> float:
 
 @functools.cache
 def _advance(ch: str, px: float) -> float:
-    """How far one character moves the pen, in pixels (kerning aside, which DejaVu Sans barely uses)."""
+    """How far one character moves the pen, in pixels; summed without kerning, a line's width is at most a
+    few pixels over."""
     import threading
 
     from matplotlib.ft2font import LoadFlags
@@ -289,10 +293,10 @@ def league_canvas(chart: LeagueChart) -> Canvas:
                 _label(_without(e.name, suffix), tile_w - 26 - _width(r, px * 0.85), px)
                 for e, r in zip(column, rights, strict=True)
             ]
-            plain = [lines[0] if size == px else "" for lines, size in labels]  # the names that need no care
+            plain = [lines[0] if (size, len(lines)) == (px, 1) else "" for lines, size in labels]  # most names
             c.lines(tx + 8, y + tile_h / 2, plain, px, tile_h + gap)
             for row, (lines, size) in enumerate(labels):
-                if size != px:  # a long name: smaller, or on two lines, rather than cut short
+                if not plain[row]:  # a long name: smaller, or on two lines, rather than cut short
                     centre = y + tile_h / 2 + row * (tile_h + gap)
                     c.lines(tx + 8, centre - (len(lines) - 1) * (size + 2) / 2, lines, size, size + 2)
             c.lines(tx + tile_w - 8, y + tile_h / 2, rights, px * 0.85, tile_h + gap, color=GREY, ha="right")
