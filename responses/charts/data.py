@@ -177,6 +177,18 @@ def chart_name(name: str, org_type: str | None = None) -> str:
     return name
 
 
+def picture_year(insp: Inspection) -> str:
+    """A year short enough for a label beside a name: "2024", or "2024?" for our estimate.
+
+    The text answers' words for an estimate ("year not confirmed, probably 2024") left a tile on
+    the league no room for the body's name; each picture with a "?" says in a note what it means,
+    and so does the league's caption.
+    """
+    if insp.year is None:
+        return "year unknown"
+    return f"{insp.year}?" if insp.year_estimated else str(insp.year)
+
+
 def _score(insp: Inspection) -> str | None:
     return insp.score if insp.score_points is not None else None
 
@@ -210,7 +222,7 @@ def league(kb: KnowledgeBase, filters: LeagueFilters) -> LeagueChart:
 def _entry(insp: Inspection, place: int) -> LeagueEntry:
     """One body's place on the league picture."""
     name = chart_name(insp.organisation, insp.org_type)
-    return LeagueEntry(insp.org_id, name, insp.overall_rating or "", place, insp.year_label(), _score(insp))
+    return LeagueEntry(insp.org_id, name, insp.overall_rating or "", place, picture_year(insp), _score(insp))
 
 
 # -- ratings over the years ---------------------------------------------------------------------
@@ -305,7 +317,7 @@ def _position(insp: Inspection) -> tuple[float, str]:
         return int(p[:4]) + (month - 0.5) / 12, f"{_MONTH_ABBR[month - 1]} {p[:4]}"
     if p:
         return int(p[:4]) + 0.5, p[:4]
-    return (insp.year or 0) + 0.5, insp.year_label()
+    return (insp.year or 0) + 0.5, picture_year(insp)
 
 
 def _point(insp: Inspection, predecessor: bool) -> HistoryPoint:
@@ -390,7 +402,7 @@ def compare(kb: KnowledgeBase, org_ids: list[str]) -> CompareChart:
                 focus.inspection_id,
                 chart_name(org.name, org.org_type),
                 focus.overall_rating,
-                focus.year_label(),
+                picture_year(focus),
                 focus.rating_status,
                 _score(focus),
             )

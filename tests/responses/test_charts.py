@@ -31,7 +31,7 @@ LATEST_RATED = """
          -- a region's league holds the bodies in the region now: the region of each body's latest inspection
          now as (select org_id, region from (select org_id, region, row_number() over (partition by org_id
                  order by sort_date desc, inspection_id desc) rn from inspections) where rn = 1)
-    select org_id, overall_rating, rating_points, published, year from ranked where rn = 1
+    select org_id, overall_rating, rating_points, published, year, year_estimated from ranked where rn = 1
       and (:region is null or org_id in (select org_id from now where region = :region))
 """
 
@@ -324,6 +324,7 @@ def assert_png(png: bytes, what: object) -> tuple[int, int]:
     width, height = image.size
     assert width == draw.WIDTH, what
     assert width + height <= 10000 and height <= 20 * width, f"{what}: over sendPhoto's limits ({width}x{height})"
+    assert len(png) <= 10 * 1000 * 1000, f"{what}: over sendPhoto's 10 MB ({len(png)} bytes)"
     return width, height
 
 
@@ -349,6 +350,128 @@ def test_other_kinds_draw(kb, db):
     ]
     for chart in charts:
         assert_png(draw.png(chart), chart.title)
+
+
+def words_on(chart: data.Chart) -> list[str]:
+    """Every line of text the drawing code lays out on the picture (read before drawing, not from pixels)."""
+    return [line for block in draw.canvas(chart).words.blocks for line in block.lines if line]
+
+
+def texts_on(chart: data.Chart) -> set[str]:
+    """Every line on the picture, and every block of lines read as one (a name on two lines)."""
+    blocks = draw.canvas(chart).words.blocks
+    return {line for b in blocks for line in b.lines} | {" ".join(b.lines) for b in blocks}
+
+
+def without_shared_last_word(names: list[str]) -> list[str]:
+    """Names less a last word they all share ("PDU", "YJS"): the picture's heading says it once for all."""
+    last = {n.rsplit(" ", 1)[-1] for n in names}
+    if len(last) == 1 and all(" " in n for n in names):
+        return [n.rsplit(" ", 1)[0] for n in names]
+    return names
+
+
+def test_league_years_are_short_and_marked_when_estimated(kb, db):
+    for f in every_league_filter(db):
+        years = {r[0]: (r[4], r[5]) for r in db.execute(LATEST_RATED, f)}
+        chart = data.league(kb, f)
+        for e in chart.entries:
+            year, estimated = years[e.org_id]
+            assert e.year == (f"{year}?" if estimated else str(year)), (f, e)
+        # The note that says what "?" means is on the picture exactly when a "?" is.
+        assert (draw.ESTIMATE_NOTE in words_on(chart)) == any(est for _, est in years.values()), f
+
+
+def test_every_body_is_named_on_the_league_picture(kb, db):
+    for f in every_league_filter(db):
+        chart = data.league(kb, f)
+        lines = texts_on(chart)
+        for name in without_shared_last_word([e.name for e in chart.entries]):
+            # Whole, or cut short only at the end and keeping most of the name.
+            assert name in lines or any(
+                line.endswith("…") and name.startswith(line[:-1]) and len(line) >= 2 * len(name) / 3 for line in lines
+            ), (f, name)
+    # The youth league is the densest picture (three columns, over a hundred tiles): every name is whole there.
+    youth = data.league(kb, filters("yjs"))
+    assert len(youth.entries) > 100
+    assert set(without_shared_last_word([e.name for e in youth.entries])) <= texts_on(youth)
+
+
+def test_no_print_smaller_than_14_pixels(kb):
+    pdus = data.league(kb, filters("pdu"))  # a name so long it goes on two lines
+    charts: list[data.Chart] = [
+        data.league(kb, filters("yjs")),  # the smallest tiles, and long names drawn smaller
+        pdus,
+        data.years(kb),
+        data.history(kb, "yjs-neath-port-talbot"),
+        data.compare(kb, ["west-yorkshire-crc", "dtv-crc", "nps-nw", "hiow-crc"]),
+    ]
+    for chart in charts:
+        sizes = [b.font.get_size_in_points() * draw.DPI / 72 for b in draw.canvas(chart).words.blocks]
+        assert min(sizes) >= 14, chart.title
+    # The sizes checked include a name too long for one line of its tile: the longest PDU name.
+    longest = max(without_shared_last_word([e.name for e in pdus.entries]), key=len)
+    (lines,) = [b.lines for b in draw.canvas(pdus).words.blocks if " ".join(b.lines) == longest]
+    assert len(lines) == 2
+
+
+def test_estimated_years_on_history_and_compare_pictures(kb, db):
+    org_id, year = db.execute(
+        "select org_id, year from inspections where year_estimated and published is null "
+        "and overall_rating is not null and org_id not in (select org_id from inspections where published is not null) "
+        "limit 1"
+    ).fetchone()
+    history = data.history(kb, org_id)
+    assert f"{year}?" in [p.when for p in history.points]
+    assert draw.ESTIMATE_NOTE in words_on(history)
+    compare = data.compare(kb, [org_id, "pdu-sheffield"])
+    assert compare.bodies[0].year.endswith("?") and compare.bodies[1].year == "2024"
+    assert draw.ESTIMATE_NOTE in words_on(compare)
+    assert draw.ESTIMATE_NOTE not in words_on(data.compare(kb, ["pdu-sheffield", "pdu-doncaster"]))
+
+
+@pytest.mark.parametrize(
+    "px,weight,ha,y",
+    [
+        (17, "normal", "left", 40),
+        (14.45, "normal", "right", 61.5),
+        (24, "bold", "center", 100.25),
+        (20, "bold", "left", 77),
+    ],
+)
+def test_words_are_the_pixels_matplotlib_text_would_draw(px, weight, ha, y):
+    # The charts draw their words with their own artist (responses/charts/words.py), for speed; it must put
+    # down exactly what matplotlib's Text puts down for the same text, font, place and alignment.
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+    from PIL import Image
+
+    texts = [(540, y, "Hammersmith, Fulham · 2024? · 34 of 36"), (300, y + 60, "Requires\nimprovement")]
+
+    def pixels(ours: bool) -> np.ndarray:
+        c = draw.Canvas(240)
+        for x, at, s in texts:
+            if ours:
+                c.text(x, at, s, px, weight=weight, ha=ha, color="#0072B2")
+            else:
+                font = FontProperties(family="DejaVu Sans", weight=weight, size=px * 72 / draw.DPI)
+                c.fig.text(x, at, s, transform=c.pixels, fontproperties=font, ha=ha, va="center", color="#0072B2")
+        return np.asarray(Image.open(io.BytesIO(c.png())))
+
+    ours, theirs = pixels(True), pixels(False)
+    assert (theirs != 255).any(), "matplotlib drew the text: the comparison is not empty"
+    assert np.array_equal(ours, theirs)
+
+
+def test_png_holds_exactly_the_pixels_drawn():
+    # The charts write their PNG themselves (unfiltered rows, ISA-L's deflate): a standard decoder reads back
+    # every pixel, on a picture where no two neighbours agree.
+    import numpy as np
+    from PIL import Image
+
+    rgba = np.random.default_rng(7).integers(0, 256, (9, 13, 4), dtype=np.uint8)
+    decoded = Image.open(io.BytesIO(draw._png(memoryview(rgba.tobytes()), 13, 9)))
+    assert decoded.mode == "RGBA" and np.array_equal(np.asarray(decoded), rgba)
 
 
 def test_words_that_name_nothing(engine):
