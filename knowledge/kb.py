@@ -269,7 +269,8 @@ class KnowledgeBase:
 
         The filters pick inspections first (type, region, programme, year) and the latest of each
         organisation is taken among them; ``rating`` then keeps those latest inspections with that
-        rating. ``order`` is ``"league"`` (best rating, then best score share, newest first) or ``"date"`` (newest first).
+        rating. ``order`` is ``"league"`` (best rating, then best score share, newest first) or ``"date"``
+        (newest first).
         """
         # Worked out over the histories held in memory: the same rows in the same order as
         #   select * from (select *, row_number() over (partition by org_id
