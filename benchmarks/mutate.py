@@ -34,7 +34,12 @@ RESULTS = ROOT / "benchmarks" / "mutation.json"
 #: Each module and the tests that are about it (the narrowest selection that exercises it fully).
 MODULES: dict[str, list[str]] = {
     "bot/addressing.py": ["tests/bot/test_addressing_rules.py", "tests/bot/test_text_and_logs.py"],
-    "bot/logs.py": ["tests/bot/test_text_and_logs.py", "tests/bot/test_logs.py"],
+    "bot/logs.py": [
+        "tests/bot/test_text_and_logs.py",
+        "tests/bot/test_logs.py",
+        "tests/bot/test_withheld_arguments.py",
+        "tests/bot/test_privacy_logs.py",
+    ],
     "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
     "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_paging.py"],
     "knowledge/resolve.py": ["tests/knowledge/test_resolve.py", "tests/hardening/test_fast_paths.py"],
