@@ -93,17 +93,6 @@ _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
 _KEY = re.compile(r"#([0-9a-f]{8})\b")
-#: Words that fit many names but only say what kind of body is meant.
-_KIND_ONLY = {
-    "youth",
-    "youth justice",
-    "youth offending",
-    "youth justice service",
-    "youth offending service",
-    "youth offending team",
-    "youth services",
-    "youth service",
-}
 _WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
@@ -225,15 +214,12 @@ class Understander:
         # Organisations: "#key" references from buttons first, then names in the text.
         keyed = [self.key_to_org[k] for k in _KEY.findall(rest) if k in self.key_to_org]
         names_text = _KEY.sub(" ", rest)
-        company = self.vocabulary.company_in(norm)
-        if company:  # "Working Links" is a company, not Woking
-            names_text = " ".join(w for w in names_text.split() if normalise(w) not in company_words(company.name))
+        if q.owner:  # "Working Links" is a company, not Woking
+            names_text = " ".join(w for w in names_text.split() if normalise(w) not in company_words(q.owner))
         matches = self.resolver.resolve(names_text) if not _is_chatter(norm) else []
         q.free_words = _free_words(norm, matches)
         q.org_ids = list(keyed)
         for match in matches:
-            if match.ambiguous and match.text in _KIND_ONLY:
-                continue  # "youth" names a kind of service, not one of them
             if match.ambiguous and q.ambiguous is None:
                 q.ambiguous = match
                 q.ambiguous_index = len(q.org_ids)

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from knowledge.resolve import Resolver
+from knowledge.vocabulary import Company, Vocabulary
 from responses.query import Change, TimeSpan
 from responses.understand import MAX_QUESTION, Understander
 
@@ -61,6 +62,17 @@ def test_company_names_come_from_the_vocabulary_given(engine, kb):
     q = without.understand(question)
     assert q.owner is None
     assert q.org_ids == ["ddc-crc"]
+
+
+def test_the_words_of_a_company_named_are_not_searched_for_places(engine, kb):
+    """A company whose name holds a place's ("Leeds Partnership") is the company, not the Leeds PDU."""
+    company = Company("Leeds Partnership", (("Leeds Partnership", "owner"),))
+    understander = Understander(engine.resolver, kb.regions, {}, Vocabulary(companies={"leeds partnership": company}))
+    q = understander.understand("which CRCs did Leeds Partnership run?")
+    assert (q.owner, q.org_ids, q.ambiguous) == ("Leeds Partnership", [], None)
+    q = understander.understand("did Leeds Partnership run Merseyside CRC?")
+    assert (q.intent, q.owner, q.org_ids) == ("owner", "Leeds Partnership", ["merseyside-crc"])
+    assert understander.understand("how did Leeds do?").org_ids == ["pdu-leeds"]
 
 
 def test_a_greeting_is_never_read_as_a_name():
@@ -208,7 +220,11 @@ def test_the_kind_of_inspection_in_a_name_is_not_a_filter(understand, question, 
 
 # -- slash commands -------------------------------------------------------------------------------------------
 def test_a_name_in_a_league_command_is_shown_in_place_not_asked_about(understand):
-    q = understand("/league Durham")
+    q = understand("/league Sheffield")
+    assert (q.intent, q.org_ids, q.ambiguous) == ("league", ["pdu-sheffield"], None)
+    q = understand("/league crc Merseyside")
+    assert (q.intent, q.org_type, q.org_ids) == ("league", "crc", ["merseyside-crc"])
+    q = understand("/league Durham")  # an ambiguous name is not asked about: the table is shown
     assert (q.intent, q.org_ids, q.ambiguous) == ("league", [], None)
 
 
@@ -335,10 +351,19 @@ def test_collection_and_topics(understand, question, collection, topics):
     assert (q.collection, q.topics) == (collection, topics)
 
 
-def test_a_figure_about_covid_is_not_the_covid_reviews(understand):
-    q = understand("when did inspections stop for covid")
-    assert q.intent == "search"
-    assert q.collection is None
+@pytest.mark.parametrize(
+    "question, collection",
+    [
+        # covid is a thesaurus concept (thesaurus.csv): a figure about it is not about the covid reviews.
+        ("when did inspections stop for covid", None),
+        ("what percentage of covid reviews were about staffing", None),
+        # DIPP is no concept: a figure about DIPP inspections stays about them.
+        ("what share of DIPP inspections found problems", "dipp"),
+    ],
+)
+def test_a_figure_about_a_concept_is_not_about_a_kind_of_inspection(understand, question, collection):
+    q = understand(question)
+    assert (q.intent, q.collection) == ("search", collection)
 
 
 @pytest.mark.parametrize(
@@ -347,6 +372,7 @@ def test_a_figure_about_covid_is_not_the_covid_reviews(understand):
         ("youth thematic reports", "youth thematic", None),  # the reports are about youth work
         ("youth services in Wales", None, "yjs"),
         ("list the youth offending teams", None, "yjs"),
+        ("thematic reports about youthful offenders in CRCs", "youth thematic", "crc"),
     ],
 )
 def test_youth_thematic_reports_are_not_youth_services(understand, question, collection, org_type):
@@ -395,6 +421,8 @@ def test_worst_first(understand, question, worst_first):
     [
         ("which PDUs have been inspected", "list", True),
         ("which CRCs had an inspection", "list", True),
+        ("rank the PDUs that have been inspected", "league", True),
+        ("league of the CRCs inspected", "league", True),
         ("how many PDUs have been inspected", "count", False),
         ("which PDUs were good", "list", False),
         ("has Sheffield been inspected", "summary", False),
