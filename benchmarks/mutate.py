@@ -43,7 +43,12 @@ MODULES: dict[str, list[str]] = {
     "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
     "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_paging.py"],
     "knowledge/resolve.py": ["tests/knowledge/test_resolve.py", "tests/hardening/test_fast_paths.py"],
-    "responses/understand.py": ["tests/responses/test_understand.py", "tests/responses/test_tables.py"],
+    "responses/understand.py": [
+        "tests/responses/test_understand.py",
+        "tests/responses/test_understand_parts.py",
+        "tests/responses/test_understand_slots.py",
+        "tests/responses/test_tables.py",
+    ],
 }
 
 #: Lines that run only while a module is imported (building the jinja2 environments, say). mutmut picks the
