@@ -334,6 +334,8 @@ class Understander:
             region_orgs = {o for m in matches if _is_region_match(m, q.region) and not m.ambiguous for o in m.org_ids}
             if region_orgs and (set(q.org_ids) - region_orgs or q.ambiguous):
                 q.org_ids = [o for o in q.org_ids if o not in region_orgs]
+            if q.org_ids and q.ambiguous is not None and _is_region_match(q.ambiguous, q.region):
+                q.ambiguous = None  # "Yorkshire" fits several bodies, but beside Sheffield it is the place
         return choose(q, named)
 
 

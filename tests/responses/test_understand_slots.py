@@ -159,6 +159,20 @@ def test_a_region_after_a_body_says_where_it_is(understand):
     assert (q.intent, q.org_ids) == ("summary", ["pdu-brighton-and-east-sussex"])
 
 
+@pytest.mark.parametrize("question", ["how did Sheffield do in Yorkshire", "how did Sheffield do in yorkshire?"])
+def test_a_short_region_name_that_fits_several_bodies_is_a_place_beside_a_body(understand, question):
+    """ "Yorkshire" alone could be South or West Yorkshire CRC, North Yorkshire PDU or the region; after
+    "Sheffield" it only says where Sheffield is."""
+    q = understand(question)
+    assert (q.intent, q.org_ids, q.ambiguous) == ("summary", ["pdu-sheffield"], None)
+
+
+def test_a_short_region_name_compared_with_a_body_is_still_asked_about(understand):
+    q = understand("compare Sheffield and Yorkshire")
+    assert q.org_ids == ["pdu-sheffield"] and q.ambiguous is not None
+    assert {"region-yorkshire-and-the-humber", "pdu-north-yorkshire"} <= set(q.ambiguous.org_ids)
+
+
 def test_a_region_after_an_ambiguous_name_says_where_it_is(understand):
     q = understand("how did Durham do in Yorkshire and the Humber")
     assert (q.intent, q.org_ids) == ("summary", [])
