@@ -144,9 +144,9 @@ def test_the_length_window_never_leaves_out_a_key_that_could_match(engine, data)
         s = s[:pos] + ch + s[pos + 1 :] if data.draw(st.booleans()) else s[:pos] + ch + s[pos:]
     s = data.draw(st.one_of(st.just(s), st.text("abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=40)))
     for single, cutoff in itertools.product((True, False), (85.0, 90.0, 70.0)):  # any cutoff the resolver uses
-        pools = set(resolver._pool(0, resolver.key_list, len(s), cutoff))
+        pools = set(resolver._pool(resolver.key_list, len(s), cutoff))
         if single:
-            pools |= set(resolver._pool(1, resolver.word_list, len(s), cutoff))
+            pools |= set(resolver._pool(resolver.word_list, len(s), cutoff))
         assert _brute_force(resolver, s, single, cutoff) <= pools, (s, cutoff)
 
 
