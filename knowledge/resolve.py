@@ -571,7 +571,7 @@ class Resolver:
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     part = words[i:j]
-                    if j - i == len(words) or (part[0] in _GENERIC and j - i == 1) or j - i < shortest:
+                    if j - i == len(words) or j - i < shortest:
                         continue
                     if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
                         continue
