@@ -2,6 +2,8 @@
 
 Most tests here build a small resolver from a handful of alias rows written out below, so every key,
 part and whole name it must hold can be worked out by hand from the rules in the module's docstring.
+Each test builds its own resolver (a few milliseconds): the index is made in ``from_aliases``, and a
+resolver shared by a module would be built, and so checked under mutation, by its first test alone.
 Scores are ``fuzz.ratio`` worked out by hand: ``100 * (1 - indel / (len(a) + len(b)))``, where the
 indel distance counts the characters one string lacks and the other has.
 """
@@ -65,7 +67,7 @@ ALIASES = [
 RACE = ("race", "equality", "in", "probation", "the", "experiences", "of", "minority", "ethnic", "staff")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def small() -> Resolver:
     return Resolver.from_aliases(ALIASES, TYPES)
 
@@ -360,7 +362,7 @@ TITLE = "Alpha bravo charlie delta echo kilo golf hotel"
 LONG_TITLE = "Alpha bravo charlie delta echo foxtrot golf hotel"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def titles() -> Resolver:
     return Resolver.from_aliases(
         [(TITLE, "report", "name"), (LONG_TITLE, "long", "name")], {"report": "national", "long": "national"}
@@ -395,7 +397,7 @@ def test_a_title_typed_in_full_is_exact(small):
 # -- the real knowledge base: probation bodies and youth services of one place -----------------------------
 # knowledge/data: Leeds has "Leeds Probation Delivery Unit" (pdu-leeds) and "Leeds Youth Justice Service"
 # (yjs-leeds); both names come down to the key "leeds".
-@pytest.fixture(scope="module")
+@pytest.fixture
 def real(kb) -> Resolver:
     return Resolver.from_aliases(kb.aliases, {o.org_id: o.org_type for o in kb.organisations.values()})
 
@@ -450,3 +452,32 @@ def test_a_five_word_title_is_read_past_an_everyday_word_inside_it():
             ratio(5, "alpha bravo in delta", "alpha bravo in delta echo"),
         )
     ]
+
+
+@pytest.fixture
+def exeter() -> Resolver:
+    """One name shared by a youth service, a PDU, a CRC and a national report."""
+    types = {"yjs-exeter": "yjs", "pdu-exeter": "pdu", "exeter-crc": "crc", "thematic-exeter": "national"}
+    return Resolver.from_aliases([("Exeter", org, "name") for org in types], types)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A kind word decides; the bodies of the other kind are offered, but never a national report.
+        ("Exeter YOT", match(["yjs-exeter"], 0, 1, "exeter", EXACT, 100.0, "yjs", ["exeter-crc", "pdu-exeter"])),
+        ("Exeter PDU", match(["pdu-exeter"], 0, 1, "exeter", EXACT, 100.0, "pdu", ["yjs-exeter"])),
+        ("Exeter CRC", match(["exeter-crc"], 0, 1, "exeter", EXACT, 100.0, "crc", ["yjs-exeter"])),
+        # No kind word: everything but the youth service, listed by type then id, the youth service offered.
+        (
+            "Exeter",
+            match(["exeter-crc", "thematic-exeter", "pdu-exeter"], 0, 1, "exeter", EXACT, 100.0, None, ["yjs-exeter"]),
+        ),
+        (
+            "youth work in Exeter",
+            match(["yjs-exeter"], 3, 4, "exeter", EXACT, 100.0, None, ["exeter-crc", "thematic-exeter", "pdu-exeter"]),
+        ),
+    ],
+)
+def test_a_name_shared_across_kinds(exeter, text, expected):
+    assert exeter.resolve(text) == [expected]
