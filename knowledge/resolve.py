@@ -511,9 +511,9 @@ class _Candidate:
 
 #: How strongly a stretch names something: (sure, length, strength, score, -start); larger is better.
 _Rank = tuple[bool, int, int, float, int]
-#: A stretch of a question that may name organisations: its rank, start, end, the organisations, the
-#: candidate tier they came from, the kind word beside it, and the organisations to offer as well.
-_Span = tuple[_Rank, int, int, set[str], _Candidate, str | None, set[str]]
+#: A stretch of a question that may name organisations: its rank (which holds the strength and score of
+#: the match), start, end, the organisations, the kind word beside it, and the organisations to offer too.
+_Span = tuple[_Rank, int, int, set[str], str | None, set[str]]
 
 
 @dataclass
@@ -607,7 +607,7 @@ class Resolver:
         if hits:
             tiers.append(_Candidate(hits, PARTIAL, 100.0))
         # (Stretches with a kind word in them never get here: ``resolve`` skips them.)
-        if tiers or common or span[0] in COMMON_WORDS or span[-1] in COMMON_WORDS or s.isdigit():
+        if tiers or common or span[0] in COMMON_WORDS or span[-1] in COMMON_WORDS:
             return tiers
         # Fuzzy matching is for misspelt names. A real English word ("working", "stroke", "bright")
         # is not a misspelling of a place ("Woking", "Stoke", "Brighton"), and a connecting word
@@ -699,7 +699,6 @@ class Resolver:
                         i,
                         j,
                         set(orgs),
-                        _Candidate(set(orgs), FUZZY, score),
                         None,
                         set(),
                     )
@@ -807,7 +806,6 @@ class Resolver:
                             i,
                             j,
                             set(named),
-                            _Candidate(set(named), EXACT, 100.0),
                             None,
                             set(),
                         )
@@ -836,13 +834,13 @@ class Resolver:
                     continue
                 # A sure match (a whole or partial name) beats a guess however long the guess.
                 rank = (cand.strength > FUZZY, j - i, cand.strength, cand.score, -i)
-                spans.append((rank, i, j, orgs, cand, org_type, also))
+                spans.append((rank, i, j, orgs, org_type, also))
         # A whole name typed out ("Cwm Taf YJS") still offers what the name inside it offers (the PDU).
         for n in range(whole_names):
-            rank, i, j, orgs, cand, org_type, _ = spans[n]
+            rank, i, j, orgs, org_type, _ = spans[n]
             inner = [sp for sp in spans[whole_names:] if i <= sp[1] and sp[2] <= j and sp[3] & orgs]
             if inner:
-                spans[n] = (rank, i, j, orgs, cand, org_type, max(inner, key=lambda sp: sp[0])[6] - orgs)
+                spans[n] = (rank, i, j, orgs, org_type, max(inner, key=lambda sp: sp[0])[5] - orgs)
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
@@ -853,7 +851,7 @@ class Resolver:
                     best = span
             if best is None:
                 break
-            _, i, j, orgs, cand, org_type, also = best
+            rank, i, j, orgs, org_type, also = best
             for k in range(i, j):
                 taken[k] = True
             matches.append(
@@ -862,8 +860,8 @@ class Resolver:
                     i,
                     j,
                     " ".join(tokens[i:j]),
-                    cand.strength,
-                    cand.score,
+                    rank[2],  # strength
+                    rank[3],  # score
                     org_type,
                     see_also=self._in_order(also),
                 )

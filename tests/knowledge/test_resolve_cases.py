@@ -441,6 +441,8 @@ def test_at_most_the_asked_number_of_names_in_the_order_typed(real):
 
 def test_a_five_word_title_is_read_past_an_everyday_word_inside_it():
     r = Resolver.from_aliases([("Alpha bravo in delta echo", "report", "name")], {"report": "national"})
+    # Four words are a key (without "in"), never a title typed with mistakes.
+    assert r.resolve("alpha bravo delta echo") == [match(["report"], 0, 4, "alpha bravo delta echo", EXACT, 100.0)]
     typed = "alpha bravo in delta echoo"  # "in" keeps it from being one stretch; 3 of 4 distinctive words
     assert r.resolve(typed) == [
         match(
@@ -481,3 +483,9 @@ def exeter() -> Resolver:
 )
 def test_a_name_shared_across_kinds(exeter, text, expected):
     assert exeter.resolve(text) == [expected]
+
+
+def test_a_title_with_two_distinctive_words_needs_only_one():
+    r = Resolver.from_aliases([("Alpha in the bravo work", "report", "name")], {"report": "national"})
+    typed = "alpha in the bravvo work"  # "alpha" as written; "in" inside keeps it from being one stretch
+    assert r.resolve(typed) == [match(["report"], 0, 5, typed, FUZZY, ratio(1, typed, "alpha in the bravo work"))]
