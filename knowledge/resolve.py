@@ -566,18 +566,16 @@ class Resolver:
             r.exact.setdefault(key, set()).add(org_id)
             r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
             words = key.split()
-            shortest = 4 if org_types.get(org_id) in _WHOLE_NAME_ONLY else 1  # a report's title: its single
-            # words ("joint", "needs", "2022") name nothing; four of its words in a row still do
-            for i in range(len(words)):
-                for j in range(i + 1, len(words) + 1):
-                    part = words[i:j]
-                    if j - i == len(words) or j - i < shortest:
-                        continue
+            # A report's title: its single words ("joint", "needs", "2022") name nothing; four in a row still do.
+            shortest = 4 if org_types.get(org_id) in _WHOLE_NAME_ONLY else 1
+            for size in range(shortest, len(words)):  # every run of words shorter than the whole key
+                for i in range(len(words) - size + 1):
+                    part = words[i : i + size]
                     if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
                         continue
                     if all(w in _GENERIC for w in part):
                         continue
-                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
+                    if size == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
                         continue
                     r.partial.setdefault(" ".join(part), set()).add(org_id)
         for whole, orgs in sorted(full.items(), key=lambda kv: -len(kv[0])):

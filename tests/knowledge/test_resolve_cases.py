@@ -489,3 +489,8 @@ def test_a_title_with_two_distinctive_words_needs_only_one():
     r = Resolver.from_aliases([("Alpha in the bravo work", "report", "name")], {"report": "national"})
     typed = "alpha in the bravvo work"  # "alpha" as written; "in" inside keeps it from being one stretch
     assert r.resolve(typed) == [match(["report"], 0, 5, typed, FUZZY, ratio(1, typed, "alpha in the bravo work"))]
+
+
+def test_only_a_report_title_is_cut_at_a_dash():
+    r = Resolver.from_aliases([("Kent Surrey and Sussex - South East", "kss-crc", "alias")], {"kss-crc": "crc"})
+    assert r.full == {"kent": [(("kent", "surrey", "and", "sussex", "south", "east"), frozenset({"kss-crc"}))]}
