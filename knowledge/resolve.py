@@ -842,14 +842,10 @@ class Resolver:
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
-            best: _Span | None = None
-            for span in spans:
-                rank, i, j = span[0], span[1], span[2]
-                if (best is None or rank > best[0]) and not any(taken[i:j]):
-                    best = span
-            if best is None:
+            free = [span for span in spans if not any(taken[span[1] : span[2]])]
+            if not free:
                 break
-            rank, i, j, orgs, org_type, also = best
+            rank, i, j, orgs, org_type, also = max(free, key=lambda span: span[0])  # ranks are never equal
             for k in range(i, j):
                 taken[k] = True
             matches.append(
