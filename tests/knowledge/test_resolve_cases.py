@@ -213,6 +213,8 @@ def test_normalise_reads_punctuation_accents_and_kind_phrases(text, norm):
         ("Of", ""),
         ("Hull and East Riding", "hull and east riding"),
         ("Reading Youth Justice and Prevention Service", "reading"),
+        ("Probation Service and Leeds", "leeds"),
+        ("Leeds Division of the Probation Service", "leeds"),
     ],
 )
 def test_name_key_trims_joining_words_at_either_end(name, key):
@@ -494,3 +496,20 @@ def test_a_title_with_two_distinctive_words_needs_only_one():
 def test_only_a_report_title_is_cut_at_a_dash():
     r = Resolver.from_aliases([("Kent Surrey and Sussex - South East", "kss-crc", "alias")], {"kss-crc": "crc"})
     assert r.full == {"kent": [(("kent", "surrey", "and", "sussex", "south", "east"), frozenset({"kss-crc"}))]}
+
+
+def test_a_key_typed_as_it_is_names_its_own_bodies_before_the_run_together_form():
+    r = Resolver.from_aliases([("Tees Valley", "tv-one", "name"), ("Teesvalley", "tv-two", "name")], {})
+    assert [m.org_ids for m in r.resolve("tees valley")] == [["tv-one"]]
+    assert [m.org_ids for m in r.resolve("teesvalley")] == [["tv-two"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wight of isle",  # the words of a name in another order are not that name
+        "hartle pool",  # several words are read against whole names only, not against one distinctive word
+    ],
+)
+def test_misspelt_stretches_are_compared_letter_by_letter_with_whole_keys(small, text):
+    assert small.resolve(text) == []
