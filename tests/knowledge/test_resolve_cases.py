@@ -410,6 +410,7 @@ def real(kb) -> Resolver:
         ("Leeds", match(["pdu-leeds"], 0, 1, "leeds", EXACT, 100.0, None, ["yjs-leeds"])),
         ("Leeds YOT", match(["yjs-leeds"], 0, 1, "leeds", EXACT, 100.0, "yjs", ["pdu-leeds"])),
         ("youth offending Leeds", match(["yjs-leeds"], 2, 3, "leeds", EXACT, 100.0, "yjs", ["pdu-leeds"])),
+        ("youth justice Leeds", match(["yjs-leeds"], 2, 3, "leeds", EXACT, 100.0, "yjs", ["pdu-leeds"])),
         ("youth justice in Leeds", match(["yjs-leeds"], 3, 4, "leeds", EXACT, 100.0, None, ["pdu-leeds"])),
         ("how is youth work in Leeds", match(["yjs-leeds"], 5, 6, "leeds", EXACT, 100.0, None, ["pdu-leeds"])),
         ("young people in Leeds", match(["yjs-leeds"], 3, 4, "leeds", EXACT, 100.0, None, ["pdu-leeds"])),
@@ -513,3 +514,15 @@ def test_a_key_typed_as_it_is_names_its_own_bodies_before_the_run_together_form(
 )
 def test_misspelt_stretches_are_compared_letter_by_letter_with_whole_keys(small, text):
     assert small.resolve(text) == []
+
+
+def test_the_other_kind_is_offered_from_whichever_tier_holds_it():
+    types = {"yjs-avon": "yjs", "pdu-avon-somerset": "pdu"}
+    r = Resolver.from_aliases([("Avon", "yjs-avon", "name"), ("Avon and Somerset", "pdu-avon-somerset", "name")], types)
+    # "avon" is the youth service's whole key and a part of the PDU's.
+    assert r.resolve("Avon YOT") == [match(["yjs-avon"], 0, 1, "avon", EXACT, 100.0, "yjs", ["pdu-avon-somerset"])]
+
+
+def test_only_the_first_sixty_words_are_read(real):
+    assert [m.org_ids for m in real.resolve("banana " * 59 + "Sunderland")] == [["pdu-sunderland"]]
+    assert real.resolve("banana " * 60 + "Sunderland") == []
