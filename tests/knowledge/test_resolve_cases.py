@@ -526,3 +526,15 @@ def test_the_other_kind_is_offered_from_whichever_tier_holds_it():
 def test_only_the_first_sixty_words_are_read(real):
     assert [m.org_ids for m in real.resolve("banana " * 59 + "Sunderland")] == [["pdu-sunderland"]]
     assert real.resolve("banana " * 60 + "Sunderland") == []
+
+
+def test_a_sure_part_beats_a_longer_guess(small):
+    # "tees valley" is a part of the key (sure); "durhm tees valley" only a close guess, though longer. Both
+    # stretches left name Durham Tees Valley, so they are one name: the first, the misspelt word.
+    assert small.resolve("durhm tees valley") == [match(["dtv-crc"], 0, 1, "durhm", FUZZY, ratio(1, "durhm", "durham"))]
+
+
+def test_what_a_whole_name_offers_comes_from_the_names_inside_it_only(real):
+    leeds, thames = real.resolve("Leeds Youth Justice Service and Thames Valley")
+    assert (leeds.org_ids, leeds.see_also) == (["yjs-leeds"], ["pdu-leeds"])
+    assert (thames.org_ids, thames.see_also) == (["tv-crc"], [])
