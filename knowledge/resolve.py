@@ -711,7 +711,8 @@ class Resolver:
         """``orgs`` by type, then id. A large set straight from the index (a word that many names share:
         at 100x scale sorting one took most of a question's time) is sorted once and remembered; the
         index's sets live as long as the resolver and never change, so their ``id`` is a safe key.
-        Which sets are remembered changes only the time taken, never the order: hence no mutation there."""
+        Which sets are remembered changes only the time taken, never the order: the lines that only decide
+        what is remembered are not mutated."""
         if len(orgs) > 16:  # pragma: no mutate
             if not self._ordered:  # pragma: no mutate (the index's large sets, found once; 0 marks it done)
                 self._ordered.update(
@@ -724,8 +725,8 @@ class Resolver:
                 )
                 self._ordered[0] = (set(), None)  # pragma: no mutate
             known = self._ordered.get(id(orgs))  # pragma: no mutate
-            if known is not None and known[0] is orgs:  # pragma: no mutate (one of the index's own sets)
-                ordered = known[1]  # pragma: no mutate
+            if known is not None and known[0] is orgs:  # one of the index's own sets
+                ordered = known[1]
                 if ordered is None:
                     ordered = sorted(orgs, key=self._order)
                     self._ordered[id(orgs)] = (orgs, ordered)  # pragma: no mutate
