@@ -432,6 +432,8 @@ def test_a_name_written_twice_keeps_the_kind_word_of_either(real):
     # knowledge/data/aliases.csv: "Lincs" is Humberside, Lincolnshire & North Yorkshire CRC and two PDUs.
     (m,) = real.resolve("humbersde lincs crc")
     assert (m.org_ids, m.start, m.org_type) == (["hlny-crc"], 0, "crc")
+    # and the names after it are still read.
+    assert [m.org_ids for m in real.resolve("humbersde lincs crc or Sunderland")] == [["hlny-crc"], ["pdu-sunderland"]]
 
 
 def test_at_most_the_asked_number_of_names_in_the_order_typed(real):
