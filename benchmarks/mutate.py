@@ -42,7 +42,11 @@ MODULES: dict[str, list[str]] = {
     ],
     "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
     "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_paging.py"],
-    "knowledge/resolve.py": ["tests/knowledge/test_resolve.py", "tests/hardening/test_fast_paths.py"],
+    "knowledge/resolve.py": [
+        "tests/knowledge/test_resolve_cases.py",
+        "tests/knowledge/test_resolve.py",
+        "tests/hardening/test_fast_paths.py",
+    ],
     "responses/understand.py": [
         "tests/responses/test_understand.py",
         "tests/responses/test_understand_parts.py",

@@ -452,7 +452,7 @@ _MEMO_LENGTH = 80
 
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation removed, ``&`` read as "and", single spaces."""
-    if len(text) <= _MEMO_LENGTH:
+    if len(text) <= _MEMO_LENGTH:  # pragma: no mutate (which strings are remembered, not what they become)
         return _normalise_short(text)
     return _normalise(text)
 
@@ -511,9 +511,9 @@ class _Candidate:
 
 #: How strongly a stretch names something: (sure, length, strength, score, -start); larger is better.
 _Rank = tuple[bool, int, int, float, int]
-#: A stretch of a question that may name organisations: its rank, start, end, the organisations, the
-#: candidate tier they came from, the kind word beside it, and the organisations to offer as well.
-_Span = tuple[_Rank, int, int, set[str], _Candidate, str | None, set[str]]
+#: A stretch of a question that may name organisations: its rank (which holds the strength and score of
+#: the match), start, end, the organisations, the kind word beside it, and the organisations to offer too.
+_Span = tuple[_Rank, int, int, set[str], str | None, set[str]]
 
 
 @dataclass
@@ -566,18 +566,16 @@ class Resolver:
             r.exact.setdefault(key, set()).add(org_id)
             r.nospace.setdefault(key.replace(" ", ""), set()).add(org_id)
             words = key.split()
-            shortest = 4 if org_types.get(org_id) in _WHOLE_NAME_ONLY else 1  # a report's title: its single
-            # words ("joint", "needs", "2022") name nothing; four of its words in a row still do
-            for i in range(len(words)):
-                for j in range(i + 1, len(words) + 1):
-                    part = words[i:j]
-                    if j - i == len(words) or (part[0] in _GENERIC - {"st"} and j - i == 1) or j - i < shortest:
-                        continue
+            # A report's title: its single words ("joint", "needs", "2022") name nothing; four in a row still do.
+            shortest = 4 if org_types.get(org_id) in _WHOLE_NAME_ONLY else 1
+            for size in range(shortest, len(words)):  # every run of words shorter than the whole key
+                for i in range(len(words) - size + 1):
+                    part = words[i : i + size]
                     if part[0] in {"and", "of", "the"} or part[-1] in {"and", "of", "the"}:
                         continue
                     if all(w in _GENERIC for w in part):
                         continue
-                    if j - i == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
+                    if size == 1 and (len(part[0]) < 4 or part[0] in COMMON_WORDS or part[0].isdigit()):
                         continue
                     r.partial.setdefault(" ".join(part), set()).add(org_id)
         for whole, orgs in sorted(full.items(), key=lambda kv: -len(kv[0])):
@@ -606,9 +604,8 @@ class Resolver:
         hits = self.partial.get(s)
         if hits:
             tiers.append(_Candidate(hits, PARTIAL, 100.0))
-        if tiers or common or any(w in COMMON_WORDS or w in TYPE_WORDS for w in (span[0], span[-1])):
-            return tiers
-        if len(s) < 5 or s.isdigit():
+        # (Stretches with a kind word in them never get here: ``resolve`` skips them.)
+        if tiers or common or span[0] in COMMON_WORDS or span[-1] in COMMON_WORDS:
             return tiers
         # Fuzzy matching is for misspelt names. A real English word ("working", "stroke", "bright")
         # is not a misspelling of a place ("Woking", "Stoke", "Brighton"), and a connecting word
@@ -632,25 +629,23 @@ class Resolver:
     def _fuzzy(self, s: str, single_word: bool) -> tuple[tuple[str, float], ...]:
         """Keys (and, for one word, distinctive words) within the fuzzy cutoff of ``s``: up to 6 of each."""
         memo_key = (s, single_word)
-        found = self._fuzzy_memo.get(memo_key)
+        found = self._fuzzy_memo.get(memo_key)  # pragma: no mutate (a miss only recomputes the same answer)
         if found is not None:
             return found
         # One misspelt word may be far off ("cumbira"); several words must be closer ("south wales"
         # is not "south west").
         cutoff = 90.0 if " " in s or len(s) < 6 else 85.0
         best: list[tuple[str, float]] = []
-        for which, choices in ((0, self.key_list), (1, self.word_list if single_word else [])):
-            if not choices:
-                continue
-            pool = self._pool(which, choices, len(s), cutoff)
+        for choices in (self.key_list, self.word_list) if single_word else (self.key_list,):
+            pool = self._pool(choices, len(s), cutoff)
             for key, score, _ in process.extract(s, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6):
                 best.append((key, score))
-        if len(self._fuzzy_memo) >= self._FUZZY_MEMO_SIZE:
+        if len(self._fuzzy_memo) >= self._FUZZY_MEMO_SIZE:  # pragma: no mutate (when to forget: same answers)
             self._fuzzy_memo.clear()
         found = self._fuzzy_memo[memo_key] = tuple(best)
         return found
 
-    def _pool(self, which: int, choices: list[str], length: int, cutoff: float) -> list[str]:
+    def _pool(self, choices: list[str], length: int, cutoff: float) -> list[str]:
         """The choices whose length allows ``fuzz.ratio >= cutoff`` against a string of ``length``, in order.
 
         ``fuzz.ratio`` is ``100 * (1 - indel / (a + b))`` and the indel distance is at least ``|a - b|``,
@@ -659,15 +654,16 @@ class Resolver:
         order kept, so ties still go to the earlier key) changes no result and saves most of the work
         on a large knowledge base.
         """
+        which = id(choices)  # the index's own lists, which live as long as the resolver
         pool_key = (which, length, cutoff)
-        pool = self._pools.get(pool_key)
+        pool = self._pools.get(pool_key)  # pragma: no mutate (a miss only works the same pool out again)
         if pool is None:
-            by_length = self._by_length.get(which)
+            by_length = self._by_length.get(which)  # pragma: no mutate (likewise)
             if by_length is None:  # positions of the choices of each length, in order
                 by_length = {}
                 for n, c in enumerate(choices):
                     by_length.setdefault(len(c), []).append(n)
-                self._by_length[which] = by_length
+                self._by_length[which] = by_length  # pragma: no mutate (remembered only to save time)
             slack = 1.0 - cutoff / 100.0
             fits = [
                 n
@@ -676,7 +672,7 @@ class Resolver:
                 for n in where
             ]
             pool = [choices[n] for n in sorted(fits)]
-            self._pools[pool_key] = pool
+            self._pools[pool_key] = pool  # pragma: no mutate (likewise)
         return pool
 
     def _near_titles(self, tokens: list[str]) -> list[_Span]:
@@ -701,36 +697,41 @@ class Resolver:
                         i,
                         j,
                         set(orgs),
-                        _Candidate(set(orgs), FUZZY, score),
                         None,
                         set(),
                     )
                 )
         return out
 
+    def _order(self, org_id: str) -> tuple[str, str]:
+        """How organisations are listed: by type, then id."""
+        return self.org_types.get(org_id, ""), org_id
+
     def _in_order(self, orgs: set[str]) -> list[str]:
         """``orgs`` by type, then id. A large set straight from the index (a word that many names share:
         at 100x scale sorting one took most of a question's time) is sorted once and remembered; the
-        index's sets live as long as the resolver and never change, so their ``id`` is a safe key."""
-        if len(orgs) > 16:
-            if not self._ordered:  # the index's large sets, found once (the 0 entry marks it done)
+        index's sets live as long as the resolver and never change, so their ``id`` is a safe key.
+        Which sets are remembered changes only the time taken, never the order: the lines that only decide
+        what is remembered are not mutated."""
+        if len(orgs) > 16:  # pragma: no mutate
+            if not self._ordered:  # pragma: no mutate (the index's large sets, found once; 0 marks it done)
                 self._ordered.update(
                     {
-                        id(v): (v, None)
+                        id(v): (v, None)  # pragma: no mutate
                         for index in (self.exact, self.nospace, self.partial)
                         for v in index.values()
-                        if len(v) > 16
+                        if len(v) > 16  # pragma: no mutate
                     }
                 )
-                self._ordered[0] = (set(), None)
-            known = self._ordered.get(id(orgs))
+                self._ordered[0] = (set(), None)  # pragma: no mutate
+            known = self._ordered.get(id(orgs))  # pragma: no mutate
             if known is not None and known[0] is orgs:  # one of the index's own sets
                 ordered = known[1]
                 if ordered is None:
-                    ordered = sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o))
-                    self._ordered[id(orgs)] = (orgs, ordered)
+                    ordered = sorted(orgs, key=self._order)
+                    self._ordered[id(orgs)] = (orgs, ordered)  # pragma: no mutate
                 return list(ordered)
-        return sorted(orgs, key=lambda o: (self.org_types.get(o, ""), o))
+        return sorted(orgs, key=self._order)
 
     def _pick(
         self, tiers: list[_Candidate], org_type: str | None, youth_asked: bool
@@ -804,7 +805,6 @@ class Resolver:
                             i,
                             j,
                             set(named),
-                            _Candidate(set(named), EXACT, 100.0),
                             None,
                             set(),
                         )
@@ -833,24 +833,20 @@ class Resolver:
                     continue
                 # A sure match (a whole or partial name) beats a guess however long the guess.
                 rank = (cand.strength > FUZZY, j - i, cand.strength, cand.score, -i)
-                spans.append((rank, i, j, orgs, cand, org_type, also))
+                spans.append((rank, i, j, orgs, org_type, also))
         # A whole name typed out ("Cwm Taf YJS") still offers what the name inside it offers (the PDU).
         for n in range(whole_names):
-            rank, i, j, orgs, cand, org_type, _ = spans[n]
+            rank, i, j, orgs, org_type, _ = spans[n]
             inner = [sp for sp in spans[whole_names:] if i <= sp[1] and sp[2] <= j and sp[3] & orgs]
             if inner:
-                spans[n] = (rank, i, j, orgs, cand, org_type, max(inner, key=lambda sp: sp[0])[6] - orgs)
+                spans[n] = (rank, i, j, orgs, org_type, max(inner, key=lambda sp: sp[0])[5] - orgs)
         taken = [False] * len(tokens)
         matches: list[Match] = []
         while len(matches) < max_matches:
-            best: _Span | None = None
-            for span in spans:
-                rank, i, j = span[0], span[1], span[2]
-                if (best is None or rank > best[0]) and not any(taken[i:j]):
-                    best = span
-            if best is None:
+            free = [span for span in spans if not any(taken[span[1] : span[2]])]
+            if not free:
                 break
-            _, i, j, orgs, cand, org_type, also = best
+            rank, i, j, orgs, org_type, also = max(free, key=lambda span: span[0])  # ranks are never equal
             for k in range(i, j):
                 taken[k] = True
             matches.append(
@@ -859,8 +855,8 @@ class Resolver:
                     i,
                     j,
                     " ".join(tokens[i:j]),
-                    cand.strength,
-                    cand.score,
+                    rank[2],  # strength
+                    rank[3],  # score
                     org_type,
                     see_also=self._in_order(also),
                 )
