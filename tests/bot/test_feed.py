@@ -222,14 +222,14 @@ async def test_bad_feeds_are_logged_once_and_survived(api, feed, own_kb, tmp_pat
             def checked_again(before: int = before) -> bool:
                 return len(feed.requests) >= before + 3
 
-            await eventually(checked_again, timeout=10, what=f"checks of a {mode} feed")
+            await eventually(checked_again, timeout=30, what=f"checks of a {mode} feed")
             warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "news feed" in r.getMessage()]
             assert len(warnings) == 1, [r.getMessage() for r in warnings]
             caplog.clear()
         # The bot answers all the while, and proposes once the feed is good again.
         await api.reply_to(api.private("/help", user_id=ADMIN))
         feed.mode = "ok"
-        await api.wait_for("sendMessage", lambda c: PROPOSAL in c.text, count=8, timeout=10)
+        await api.wait_for("sendMessage", lambda c: PROPOSAL in c.text, count=8, timeout=30)
         assert any("can be read again" in r.getMessage() for r in caplog.records)
 
 
