@@ -69,8 +69,9 @@ RATE_LIMIT_RETRIES = 5
 #: The bot-wide send rate the limiter keeps to: 25 a second, a safety margin below Telegram's 30. Chats are
 #: answered side by side, so a request the limiter lets go reaches Telegram a little earlier or later than
 #: its turn (HTTP and event-loop jitter); queued exactly at 30 a second, a burst then meets 429s that the
-#: limiter has to wait out and retry. A sixth of headroom absorbs up to 0.2 s of jitter at the cost of a
-#: slightly slower burst.
+#: limiter has to wait out and retry. A sixth of headroom, and sends spaced evenly (one every 40 ms, never
+#: a burst: see ``GroupFairRateLimiter``), leave Telegram's own allowance for a burst free to absorb that
+#: jitter, at the cost of a slightly slower burst.
 OVERALL_SENDS_PER_SECOND = 25
 #: Bot API methods that change a message already sent: a button press paging an answer in place.
 #: What a Bot API call returns, as python-telegram-bot's rate limiter passes it on.
@@ -85,10 +86,13 @@ class GroupFairRateLimiter(AIORateLimiter):
     (never drops) every request with a group's chat id behind it, edits included, so one member paging
     an answer twenty times would make everybody else's answers wait. Edits still share the bot-wide
     limit (``OVERALL_SENDS_PER_SECOND``) and are retried on 429 like everything else.
+
+    The bot-wide limit is a bucket of one send refilled every 1/25 s, not 25 a second with a burst of
+    25: sends leave evenly spaced, so the jitter on their way never bunches them past Telegram's limit.
     """
 
     def __init__(
-        self, overall_max_rate: float = OVERALL_SENDS_PER_SECOND, overall_time_period: float = 1, **kwargs: Any
+        self, overall_max_rate: float = 1, overall_time_period: float = 1 / OVERALL_SENDS_PER_SECOND, **kwargs: Any
     ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, overall_time_period=overall_time_period, **kwargs)
 
