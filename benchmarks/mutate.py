@@ -35,8 +35,17 @@ RESULTS = ROOT / "benchmarks" / "mutation.json"
 MODULES: dict[str, list[str]] = {
     "bot/addressing.py": ["tests/bot/test_addressing_rules.py", "tests/bot/test_text_and_logs.py"],
     "bot/logs.py": ["tests/bot/test_text_and_logs.py", "tests/bot/test_logs.py"],
-    "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
-    "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_paging.py"],
+    "responses/render.py": [
+        "tests/responses/test_render.py",
+        "tests/responses/test_paging.py",
+        "tests/responses/test_render_cases.py",
+        "tests/responses/test_lazy_pages.py",
+    ],
+    "responses/tables.py": [
+        "tests/responses/test_tables.py",
+        "tests/responses/test_paging.py",
+        "tests/responses/test_tables_cases.py",
+    ],
     "knowledge/resolve.py": ["tests/knowledge/test_resolve.py", "tests/hardening/test_fast_paths.py"],
     "responses/understand.py": ["tests/responses/test_understand.py", "tests/responses/test_tables.py"],
 }

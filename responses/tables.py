@@ -195,16 +195,7 @@ def latest_in(
         ]
         if inside and (rating is None or inside[-1].overall_rating == rating):
             out.append(inside[-1])
-    if order == "date":
-        return sorted(out, key=lambda i: (i.published or "", i.inspection_id), reverse=True)
-    return sorted(
-        out,
-        key=lambda i: (
-            -(i.rating_points if i.rating_points is not None else -1),
-            -(i.score_points or 0),
-            i.published or "",
-        ),
-    )
+    return kb.ordered(out, order)
 
 
 def _probation_only(rows: list[Inspection], f: Filters) -> list[Inspection]:
