@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict, TypeVar
@@ -10,7 +11,7 @@ from typing import Any, TypedDict, TypeVar
 from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Figure, Inspection, StandardRating
-from knowledge.ratings import RATING_POINTS
+from knowledge.ratings import RATING_POINTS, RATINGS
 from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer, Page
 from responses.context import Ctx, short_name
@@ -404,15 +405,13 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
             sentence = sentence.rstrip(":") + "."
         items = hits
     else:
-        by: dict[str | None, int] = {}
-        for i in rated:
-            by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
-        parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
+        by = Counter(i.overall_rating for i in rated)
+        parts = ", ".join(f"{by[rating]} {rating}" for rating in RATINGS if by[rating])
         sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
             f"; by latest rating: {parts}. Each is listed below with its source." if parts else "."
         )
         # Only the rows shown are put in order (best rating, then name), not every organisation counted.
-        items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
+        items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-_points(i), i.organisation))
     figures = _matching_figures(ctx, f, q.rating) + _size_figures(ctx, f, q.rating)
     if figures and not q.rating:
         sentence = (
@@ -454,10 +453,6 @@ def _size_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
         return []
     plural = PLURALS.get(f["org_type"], "").lower()
     return [fig for fig in ctx.kb.all_figures if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
-
-
-def ctx_points(rating: str | None) -> int:
-    return RATING_POINTS.get(rating or "", -1)
 
 
 def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:

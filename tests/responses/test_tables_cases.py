@@ -419,3 +419,43 @@ def test_a_count_of_youth_services_by_rating_adds_the_annual_reports_counts(engi
         "• services rated Outstanding overall: 3",
         "• services rated Outstanding overall: 1",
     ]
+
+
+# -- what a company owned ------------------------------------------------------------------------------------------
+# companies.csv: Seetec owned its CRCs and took over Working Links; Interserve led Purple Futures (Interserve-led
+# consortium), which owned its CRCs.
+
+
+def _owned(kb, owner: str, org_type: str | None = None) -> list[tuple[str, str]]:
+    """(org_id, source_url) of each organisation's latest inspection naming ``owner``, by organisation name."""
+    return sql(
+        kb,
+        """select org_id, source_url from (select *, row_number() over (partition by org_id order by sort_date desc)
+               rn from inspections where instr(lower(owner), lower(?)) > 0 and (? is null or org_type = ?))
+           where rn = 1 order by organisation""",
+        owner,
+        org_type,
+        org_type,
+    )
+
+
+def test_a_company_that_took_over_another_answers_for_both(engine, kb):
+    own = _owned(kb, "Seetec", "crc")
+    taken = [r for r in _owned(kb, "Working Links", "crc") if r[0] not in {o for o, _ in own}]
+    answer = engine.ask("which CRCs did Seetec own?")
+    assert (answer.intent, answer.ref) == ("owned_by", "/owned_by Seetec")
+    assert answer.title == f"CRCs our sources say Seetec owned or led: {len(own) + len(taken)}"
+    assert [u for _, u in bullets(answer)] == [u for _, u in own + taken] and own and taken
+    assert (
+        "Included: the CRCs Working Links owned before Seetec took them over. "
+        "Ownership is as each cited page states it at the time of that inspection."
+    ) in answer.text
+
+
+def test_a_company_that_led_the_owner_answers_for_what_it_owned(engine, kb):
+    led = _owned(kb, "Purple Futures (Interserve-led consortium)")
+    answer = engine.ask("which organisations did Interserve run?")
+    assert answer.title == f"Organisations our sources say Interserve owned or led: {len(led)}"
+    assert [u for _, u in bullets(answer)] == [u for _, u in led] and led
+    assert "Interserve led Purple Futures, which owned these. Ownership is as each" in answer.text
+    assert "Included:" not in answer.text
