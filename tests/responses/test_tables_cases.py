@@ -200,6 +200,22 @@ def test_a_league_over_a_span_is_ordered_as_every_league_is(engine, kb):
         assert dates == sorted(dates, reverse=True), rating
 
 
+def test_a_list_over_years_takes_each_body_s_latest_inspection_within_them(engine, kb):
+    """Between 2022 and 2023: published in those years, or undated with an estimated year among them."""
+    expected = sql(
+        kb,
+        """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc,
+               inspection_id desc) rn from inspections where org_type = 'pdu' and (substr(published, 1, 4)
+               between '2022' and '2023' or (published is null and year between 2022 and 2023))) where rn = 1""",
+    )
+    answer = engine.ask("which PDUs were inspected between 2022 and 2023?")
+    assert answer.title == (
+        f"PDUs inspected with a report published between 2022 and 2023: {len(expected)}, each with its latest inspection"
+    )
+    assert sorted(u for _, u in bullets(answer)) == sorted(u for (u,) in expected)
+    assert answer.ref == "/list pdu between 2022 and 2023"
+
+
 # -- standard ratings ---------------------------------------------------------------------------------------------
 
 
@@ -333,15 +349,16 @@ def _rated_histories(kb, org_type: str | None) -> dict[str, list[tuple[str, str,
     return out
 
 
-def test_down_a_grade_compares_the_last_two_rated_inspections(engine, kb):
+@pytest.mark.parametrize("way, steps", [("down", -1), ("up", 1)])
+def test_a_grade_up_or_down_compares_the_last_two_rated_inspections(engine, kb, way, steps):
     expected = {
         h[-1][1]
         for h in _rated_histories(kb, "pdu").values()
-        if len(h) >= 2 and POINTS[h[-1][0]] - POINTS[h[-2][0]] == -1
+        if len(h) >= 2 and POINTS[h[-1][0]] - POINTS[h[-2][0]] == steps
     }
-    answer = engine.ask("/changed pdu down a grade")
-    assert answer.title == f"PDUs whose rating went down a grade at their latest rated inspection: {len(expected)}"
-    assert answer.ref == "/changed pdu down 1 grades"
+    answer = engine.ask(f"/changed pdu {way} a grade")
+    assert answer.title == f"PDUs whose rating went {way} a grade at their latest rated inspection: {len(expected)}"
+    assert answer.ref == f"/changed pdu {way} 1 grades"
     assert {u for _, u in bullets(answer)} == expected and expected
 
 
