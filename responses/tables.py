@@ -86,6 +86,13 @@ PLURALS = {
     "national": "national inspections",
     "yjs": "youth justice services",
 }
+
+
+def _plural(org_type: str | None, none: str) -> str:
+    """What a set of bodies of ``org_type`` is called ("PDUs"); ``none`` when no kind is named."""
+    return PLURALS[org_type] if org_type else none
+
+
 _PROGRAMME_WORDS = {
     "2018-19 first round": "first round",
     "2019-20 second round": "second round",
@@ -287,7 +294,7 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     rows = league_rows(ctx.kb, f, q.span, ctx.current_region if f["region"] else None)
     worst_first = q.worst_first
     ranked = rank_rows(rows, worst_first)
-    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
+    what = _plural(f["org_type"], "all organisations")
     heading = f"League of {what} {_describe(f, q.span)}".strip() + f": {len(rows)} by latest rating"
     if f == {"org_type": "pdu", "region": None, "programme": None, "year": None} and q.span is None:
         heading = f"Today's Probation Service: each PDU's latest rating ({len(rows)} PDUs)"
@@ -372,7 +379,7 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """Organisations by their latest rating; without a rating (inspected, in a year or span) every one."""
     f = _filters(q, None)
     rows = latest_rows(ctx, q, f, rating=q.rating, order="date", rated_only=q.rating is not None)
-    what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
+    what = _plural(f["org_type"], "Organisations")
     if q.rating:
         heading = f"{what} {_describe(f, q.span)} whose latest rating is {q.rating}: {len(rows)}"
     else:
@@ -392,7 +399,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
     latest = latest_rows(ctx, q, f, rated_only=False)
     rated = latest_rows(ctx, q, f, rated_only=True)
-    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
+    what = _plural(f["org_type"], "organisations")
     scope = _describe(f, q.span)
     r = ctx.renderer()
     if q.rating:
@@ -451,7 +458,7 @@ def _size_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
     """A published count of the set itself ("PDUs in London: 18"), which may differ from the rows we hold."""
     if rating or not f["org_type"] or not f["region"]:
         return []
-    plural = PLURALS.get(f["org_type"], "").lower()
+    plural = PLURALS[f["org_type"]].lower()
     return [fig for fig in ctx.kb.all_figures if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
 
 
@@ -563,7 +570,7 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
         first_points = RATING_POINTS[before] if before else _points(rated[0])
         if _points(rated[-1]) < first_points if down else _points(rated[-1]) > first_points:
             rows.append(ChangedRow(first=rated[0], last=rated[-1], before=before))
-    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
+    what = _plural(f["org_type"], "organisations")
     if change is not None:
         heading = (
             f"{what} {_describe(f, q.span)} whose rating went {change.describe()} "
@@ -628,7 +635,7 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 if hit is not None:
                     rows.append(StandardRow(insp=h, std=hit))
                 break
-    what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
+    what = _plural(f["org_type"], "Organisations")
     rated = f"rated {q.rating} " if q.rating else ""
     heading = " ".join(
         f"{what} {_describe(f, q.span)} {rated}on {q.standard} at their latest inspection with that "
@@ -674,7 +681,7 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
         and (not q.topics or ctx.kb.findings(org_id=i.org_id, topics=q.topics))
     ]
     rows.sort(key=lambda i: (i.published or "", i.inspection_id), reverse=True)
-    kind = f" ({PLURALS.get(q.org_type, q.org_type)})" if q.org_type else ""
+    kind = f" ({PLURALS[q.org_type]})" if q.org_type else ""
     if q.topics:
         kind += " with findings on " + ", ".join(t.replace("-", " ") for t in q.topics)
     heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
@@ -687,7 +694,7 @@ def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """Every company our sources name as an owner, with the organisations each owned or led."""
     rows = [i for owner in ctx.kb.owners for i in ctx.kb.owned_by(owner) if not q.org_type or i.org_type == q.org_type]
     rows.sort(key=lambda i: (i.owner or "", i.organisation))
-    what = PLURALS.get(q.org_type or "", "organisations") if q.org_type else "organisations"
+    what = _plural(q.org_type, "organisations")
     heading = f"Companies our sources name as owners: {len(ctx.kb.owners)}, with the {len(rows)} {what} they ran"
     footnote = (
         "Ownership is as each cited page states it at the time of that inspection; ask about one, e.g. “Seetec CRCs”."
@@ -713,7 +720,7 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
             notes.append(f"{q.owner} led {owner.split(' (')[0]}, which owned these.")
         elif relation == "took over" and found:
             notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
-    what = PLURALS.get(q.org_type or "", "Organisations") if q.org_type else "Organisations"
+    what = _plural(q.org_type, "Organisations")
     heading = f"{what} our sources say {q.owner} owned or led: {len(rows)}"
     footnote = " ".join([*notes, "Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
@@ -738,15 +745,8 @@ def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows.sort(key=lambda h: (h.published or "", h.inspection_id), reverse=True)
         if q.span is None:
             rows = rows[:limit]
-    what = PLURALS.get(q.org_type or "", "inspections")
-    heading = (
-        "Most recently published inspections"
-        if not (q.org_type or q.span or q.region)
-        else " ".join(
-            f"Most recently published {'inspections of ' + what if q.org_type else 'inspections'} "
-            f"{_describe(f, q.span)}".split()
-        )
-    )
+    what = f"inspections of {PLURALS[q.org_type]}" if q.org_type else "inspections"
+    heading = " ".join(f"Most recently published {what} {_describe(f, q.span)}".split())
     undated = ctx.kb.undated_count()
     r = ctx.renderer()
     shown, left_out = cap(rows)

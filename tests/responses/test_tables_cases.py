@@ -210,7 +210,8 @@ def test_a_list_over_years_takes_each_body_s_latest_inspection_within_them(engin
     )
     answer = engine.ask("which PDUs were inspected between 2022 and 2023?")
     assert answer.title == (
-        f"PDUs inspected with a report published between 2022 and 2023: {len(expected)}, each with its latest inspection"
+        f"PDUs inspected with a report published between 2022 and 2023: {len(expected)}, "
+        "each with its latest inspection"
     )
     assert sorted(u for _, u in bullets(answer)) == sorted(u for (u,) in expected)
     assert answer.ref == "/list pdu between 2022 and 2023"
@@ -476,3 +477,61 @@ def test_a_company_that_led_the_owner_answers_for_what_it_owned(engine, kb):
     assert [u for _, u in bullets(answer)] == [u for _, u in led] and led
     assert "Interserve led Purple Futures, which owned these. Ownership is as each" in answer.text
     assert "Included:" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # figures.csv rows 3 and 30: the first round's counts; row 17 (second round) is left out
+        (
+            "how many CRCs were rated good in the first round?",
+            [("CRCs rated Good overall", "1"), ("CRCs rated Good", "1")],
+        ),
+        # rows 17 and 57: the second round's
+        (
+            "how many CRCs were rated good in the second round?",
+            [("CRCs rated Good overall", "3"), ("services rated Good (3 CRCs, 1 NPS)", "4")],
+        ),
+        # rows 3, 17, 30 (the first three); rows 72-73 count standards, not CRCs, and row 80 is caseloads
+        (
+            "how many CRCs were rated good?",
+            [("CRCs rated Good overall", "1"), ("CRCs rated Good overall", "3"), ("CRCs rated Good", "1")],
+        ),
+        # rows 4, 18, 31 (the first three of five)
+        (
+            "how many CRCs were rated requires improvement?",
+            [
+                ("CRCs rated Requires improvement overall", "19"),
+                ("CRCs rated Requires improvement overall", "6"),
+                ("CRCs rated Requires improvement", "19"),
+            ],
+        ),
+    ],
+)
+def test_a_count_adds_the_inspectorate_s_own_counts_of_the_same_set(engine, question, expected):
+    text = engine.ask(question).text
+    own = text.split("The inspectorate's own count:\n")[1].split("\n\n")[0].splitlines()
+    assert [re.match(r"^• (.+): (\S+) \(", line).groups() for line in own] == expected
+
+
+def test_the_latest_inspections_of_one_kind(engine, kb):
+    expected = sql(
+        kb,
+        "select source_url from inspections where org_type = 'pdu' and published is not null "
+        "order by published desc, inspection_id limit 10",
+    )
+    answer = engine.ask("/latest pdu")
+    assert (answer.title, answer.ref) == ("Most recently published inspections of PDUs", "/latest pdu")
+    assert [u for _, u in bullets(answer)] == [u for (u,) in expected]
+
+
+def test_the_latest_inspections_within_a_span_are_all_listed_newest_first(engine, kb):
+    expected = sql(
+        kb,
+        "select source_url from inspections where org_type = 'pdu' and published >= '2025' "
+        "order by published desc, inspection_id desc",
+    )
+    answer = engine.ask("/latest pdu since 2025")
+    assert answer.title == "Most recently published inspections of PDUs with a report published since 2025"
+    assert answer.ref == "/latest pdu since 2025"
+    assert [u for _, u in bullets(answer)] == [u for (u,) in expected] and expected
