@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict, TypeVar
@@ -391,7 +392,7 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows}) if q.rating and q.span is None else []
     r = ctx.renderer()
-    pages = _rating_list(r, rows, compact, heading, earlier[:12], q.rating)
+    pages = _rating_list(r, rows, compact, heading, earlier, q.rating)
     return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, (q.rating or "").lower(), span=q.span))
 
 
@@ -439,7 +440,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
         sentence=sentence,
         figures=figures,
         footnote=footnote,
-        earlier=earlier[:12],
+        earlier=earlier,
         rating=q.rating,
     )
     return ctx.answer(
@@ -508,6 +509,7 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
 
 
 def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    kind = f" {q.org_type}" if q.org_type else ""  # in the ref, so that a button keeps to the same kind
     if q.score is not None:
         points, out_of = q.score
         rows = ctx.kb.inspections_with_score(points, out_of)
@@ -517,7 +519,7 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         heading = (
             f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {total}"
         )
-        ref = f"/score_list {points} of {out_of}" if out_of else None
+        ref = f"/score_list{kind} {points} of {out_of}" if out_of else None
     else:
         # Each scale on its own (out of 27, then 36, then 39): a youth score is not ranked against a PDU's.
         rows = sorted(
@@ -526,7 +528,7 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         )
         total = len(rows)
         heading = f"Inspections whose score in points is published, lowest first on each scale: {total}"
-        ref = "/score_list"
+        ref = f"/score_list{kind}"
     footnote = (
         "A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
         "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections."
@@ -659,7 +661,7 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 #: What each named kind of inspection covers, as a test on an inspection.
-COLLECTIONS = {
+COLLECTIONS: dict[str, tuple[str, Callable[[Inspection], bool]]] = {
     "dipp": ("Dynamic inspections of public protection", lambda i: "dynamic inspection" in i.organisation.lower()),
     "covid": ("Inspections and reviews about the Covid-19 pandemic", lambda i: "covid" in i.organisation.lower()),
     "thematic": ("Thematic reports on probation", lambda i: i.programme == "thematic"),
@@ -670,7 +672,7 @@ COLLECTIONS = {
 
 def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A named kind of inspection: the DIPP inspections, the Covid reviews, the thematic reports."""
-    title, test = COLLECTIONS.get(q.collection or "", ("Inspections", lambda i: True))
+    title, test = COLLECTIONS[str(q.collection)]  # the engine asks only for a collection the question named
     rows = [
         i
         for o in ctx.kb.organisations.values()
@@ -687,7 +689,10 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
     r = ctx.renderer()
     pages = _rating_list(r, rows, compact, heading, [], None)
-    return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=f"/collection {q.collection}")
+    # The ref keeps the topics and the span, so that a page button brings back the same list.
+    none: Filters = {"org_type": None, "region": None, "programme": None, "year": None}
+    ref = _ref(f"/collection {q.collection}", none, *q.topics, span=q.span)
+    return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=ref)
 
 
 def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:

@@ -535,3 +535,98 @@ def test_the_latest_inspections_within_a_span_are_all_listed_newest_first(engine
     assert answer.title == "Most recently published inspections of PDUs with a report published since 2025"
     assert answer.ref == "/latest pdu since 2025"
     assert [u for _, u in bullets(answer)] == [u for (u,) in expected] and expected
+
+
+def test_a_score_out_of_27_is_not_a_score_out_of_36(engine, kb):
+    """inspections.csv: Cardiff's youth service scored 0 out of 36, not out of 27."""
+    expected = sql(kb, "select source_url from inspections where score_points = 0 and score_max = 27")
+    answer = engine.ask("which inspections scored 0 out of 27?")
+    assert answer.title == f"Inspections with a published score of 0 out of 27: {len(expected)}"
+    assert [u for _, u in bullets(answer)] == [u for (u,) in expected]
+    assert answer.ref == "/score_list 0 of 27"
+
+
+@pytest.mark.parametrize("org_type, plural", [("pdu", "PDUs"), ("yjs", "youth justice services")])
+def test_scores_of_one_kind_keep_to_it_and_so_does_their_button(engine, kb, org_type, plural):
+    expected = sql(
+        kb, "select score_points, score_max from inspections where score_points is not null and org_type = ?", org_type
+    )
+    answer = engine.ask(f"/score_list {org_type}")
+    assert answer.ref == f"/score_list {org_type}"
+    assert answer.title.endswith(f": {len(expected)}") and len(bullets(answer)) == len(expected)
+    assert engine.from_ref(answer.ref).text == answer.text
+    assert ("their scores are out of 36 (or 39)" in answer.text) == (org_type == "yjs")
+
+
+def test_a_list_by_rating_within_a_span_names_no_earlier_ratings(engine, kb):
+    expected = sql(
+        kb,
+        """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc,
+               inspection_id desc) rn from inspections where org_type = 'pdu' and overall_rating is not null
+               and (substr(published, 1, 4) >= '2023' or (published is null and year between 2023 and 2025)))
+           where rn = 1 and overall_rating = 'Inadequate'""",
+    )
+    answer = engine.ask("which PDUs were rated inadequate since 2023?")
+    assert answer.title == f"PDUs with a report published since 2023 whose latest rating is Inadequate: {len(expected)}"
+    assert sorted(u for _, u in bullets(answer)) == sorted(u for (u,) in expected)
+    assert "at an earlier inspection" not in answer.text
+    assert answer.ref == "/list pdu inadequate since 2023"
+
+
+def test_a_count_within_a_span_says_so(engine, kb):
+    latest = sql(
+        kb,
+        """select overall_rating from (select *, row_number() over (partition by org_id order by sort_date desc,
+               inspection_id desc) rn from inspections where org_type = 'pdu'
+               and (substr(published, 1, 4) >= '2023' or (published is null and year between 2023 and 2025)))
+           where rn = 1""",
+    )
+    by = Counter(r for (r,) in latest)
+    answer = engine.ask("how many PDUs were inspected since 2023?")
+    assert answer.pages[0].text.startswith(
+        f"Our sources have {len(latest)} PDUs with a report published since 2023; by latest rating: "
+        + ", ".join(f"{by[r]} {r}" for r in RATINGS if by[r])
+        + "."
+    )
+    assert answer.ref == "/count pdu since 2023"
+
+
+def test_a_collection_within_a_span_keeps_it_and_so_does_its_button(engine, kb):
+    expected = sql(
+        kb,
+        """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc,
+               inspection_id desc) rn from inspections) where rn = 1 and programme in ('thematic', 'youth thematic')
+               and (substr(published, 1, 4) >= '2024' or (published is null and year between 2024 and 2025))""",
+    )
+    answer = engine.ask("thematic reports published since 2024")
+    assert answer.title == f"Thematic reports published since 2024: {len(expected)}, newest first"
+    assert sorted(u for _, u in bullets(answer)) == sorted(u for (u,) in expected) and expected
+    assert answer.ref == "/collection all thematic since 2024"
+    assert engine.from_ref(answer.ref).text == answer.text
+
+
+def test_a_collection_on_a_topic_lists_those_with_findings_on_it(engine, kb):
+    expected = sql(
+        kb,
+        """select source_url from (select *, row_number() over (partition by org_id order by sort_date desc,
+               inspection_id desc) rn from inspections) i where rn = 1 and programme in ('thematic', 'youth thematic')
+               and exists (select 1 from findings f where f.org_id = i.org_id and f.topic = 'staffing')""",
+    )
+    answer = engine.ask("thematic reports on staffing")
+    assert answer.title == f"Thematic reports with findings on staffing: {len(expected)}, newest first"
+    assert sorted(u for _, u in bullets(answer)) == sorted(u for (u,) in expected) and expected
+    assert answer.ref == "/collection all thematic staffing"
+    assert engine.from_ref(answer.ref).text == answer.text
+    dipp = engine.ask("dynamic inspections on risk of harm")
+    assert dipp.title.startswith("Dynamic inspections of public protection with findings on risk of harm: ")
+
+
+def test_a_collection_of_one_kind_lists_that_kind_only(engine, kb):
+    """The two Covid-19 reviews in inspections.csv are national reports: none is a youth justice service."""
+    assert sql(kb, "select org_type from inspections where lower(organisation) like '%covid%'") == [("national",)] * 2
+    answer = engine.ask("covid reviews of youth services")
+    assert (
+        answer.title == "Inspections and reviews about the Covid-19 pandemic (youth justice services): 0, newest first"
+    )
+    assert "None in our sources." in answer.text
+    assert engine.ask("covid reviews").title == "Inspections and reviews about the Covid-19 pandemic: 2, newest first"
