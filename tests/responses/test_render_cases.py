@@ -19,6 +19,7 @@ from responses.answer import Page
 from responses.render import (
     Citer,
     Renderer,
+    _DeferredPage,
     _html_helpers,
     _text_helpers,
     citation_date,
@@ -174,6 +175,7 @@ def test_a_rendered_page_is_cut_only_past_the_limit(kb, html):
     else:
         assert at_limit.text == "&" * MESSAGE_TEXT_LIMIT
         assert over.text.startswith("&&") and over.text.endswith("&\n…(shortened)")
+    assert isinstance(at_limit, _DeferredPage) and isinstance(over, _DeferredPage)
     assert at_limit.shortened is False and over.shortened is True  # read in one form only
 
 
