@@ -631,3 +631,52 @@ def test_a_collection_of_one_kind_lists_that_kind_only(engine, kb):
     )
     assert "None in our sources." in answer.text
     assert engine.ask("covid reviews").title == "Inspections and reviews about the Covid-19 pandemic: 2, newest first"
+
+
+# -- what each list says first and last ---------------------------------------------------------------------------
+
+
+def _first_and_last_lines(answer) -> tuple[str, str]:
+    """The first line of the first page and the last line of the last page, sources left out."""
+    first = answer.pages[0].text.split("\n\nSources\n")[0].splitlines()[0]
+    return first, answer.pages[-1].text.split("\n\nSources\n")[0].splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "question, kind, ref, last",
+    [
+        (
+            "/owners",
+            "owners",
+            "/owners",
+            "Ownership is as each cited page states it at the time of that inspection; "
+            "ask about one, e.g. “Seetec CRCs”.",
+        ),
+        (
+            "which CRCs did Seetec own?",
+            "owned_by",
+            "/owned_by Seetec",
+            "Included: the CRCs Working Links owned before Seetec took them over. "
+            "Ownership is as each cited page states it at the time of that inspection.",
+        ),
+        (
+            "which CRCs were rated Outstanding for Through the Gate",
+            "standard_list",
+            "/standard_list crc outstanding through the gate",
+            "Standard ratings are in our sources for only some inspections; "
+            "an organisation without them is not listed.",
+        ),
+    ],
+)
+def test_a_list_opens_with_its_heading_and_ends_with_its_note(engine, question, kind, ref, last):
+    answer = engine.ask(question)
+    assert (answer.kind, answer.intent, answer.ref) == ("answer", kind, ref)
+    first, final = _first_and_last_lines(answer)
+    assert first.startswith(answer.title) and final == last
+
+
+def test_the_latest_of_an_empty_span_says_there_are_none(engine, kb):
+    assert not sql(kb, "select 1 from inspections where org_type = 'pdu' and published >= '2026'")
+    answer = engine.ask("/latest pdu since 2026")
+    assert "\nNone in our sources.\n" in answer.text
+    assert not bullets(answer)
