@@ -476,13 +476,12 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
         ][:3]
     if not rating or f["org_type"] not in ("crc", "nps", "yjs"):
         return []
-    label = {"crc": "crc", "nps": "nps division", "yjs": "youth"}[f["org_type"]]
     out = []
     for fig in ctx.kb.all_figures:
         text = (fig.subject + " " + fig.metric).lower()
         if f["org_type"] == "yjs":  # the youth annual reports' own counts of services by rating
             if (
-                label in text
+                "youth" in text
                 and f"rated {rating.lower()}" in fig.metric.lower()
                 and fig.unit == "count"
                 and "of those" not in fig.metric.lower()

@@ -680,3 +680,15 @@ def test_the_latest_of_an_empty_span_says_there_are_none(engine, kb):
     answer = engine.ask("/latest pdu since 2026")
     assert "\nNone in our sources.\n" in answer.text
     assert not bullets(answer)
+
+
+def test_a_count_of_youth_services_in_a_year_takes_that_year_s_figures(engine):
+    """figures.csv: "Youth offending services inspected" 33 (subject "Annual Report 2021 (published 2022-03)")
+    and "Youth justice services inspected" 33 (as of 2022); the 2018-19 and 2019-20 counts are left out."""
+    text = engine.ask("how many youth justice services were inspected in 2022?").text
+    assert text.startswith("Published figure: 33 Youth offending services inspected (2021 annual report), ")
+    own = text.split("The inspectorate's own count:\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split(" (")[0] for line in own] == [
+        "• Youth offending services inspected: 33",
+        "• Youth justice services inspected: 33",
+    ]
