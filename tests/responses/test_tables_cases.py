@@ -363,30 +363,28 @@ def test_a_grade_up_or_down_compares_the_last_two_rated_inspections(engine, kb, 
     assert {u for _, u in bullets(answer)} == expected and expected
 
 
-def test_a_change_from_one_rating_to_another_counts_the_rating_before_the_first_we_hold(engine, kb):
+# inspections.csv, yjs-south-gloucestershire-2025: its only rated inspection (no date; 2025 estimated), Good, and
+# its report gives the rating before it as Outstanding.
+@pytest.mark.parametrize("before, after", [("Requires improvement", "Good"), ("Outstanding", "Good")])
+def test_a_change_from_one_rating_to_another_counts_the_rating_before_the_first_we_hold(engine, kb, before, after):
     """A body with one rated inspection in our data counts when its report gives the rating before it."""
     first_inspection = dict(sql(kb, _FIRST_INSPECTION))
     expected = set()
     for org_id, h in _rated_histories(kb, None).items():
-        if len(h) >= 2 and (h[-2][0], h[-1][0]) == ("Requires improvement", "Good"):
+        if len(h) >= 2 and (h[-2][0], h[-1][0]) == (before, after):
             expected.add(h[-1][1])
-        elif (
-            len(h) == 1
-            and h[0][1] == first_inspection[org_id]
-            and (h[0][2], h[0][0])
-            == (
-                "Requires improvement",
-                "Good",
-            )
-        ):
+        elif len(h) == 1 and h[0][1] == first_inspection[org_id] and (h[0][2], h[0][0]) == (before, after):
             expected.add(h[0][1])
-    answer = engine.ask("which organisations went from requires improvement to good")
+    answer = engine.ask(f"which organisations went from {before.lower()} to {after.lower()}")
     assert answer.title == (
-        f"Organisations whose rating went from Requires improvement to Good at their latest rated inspection: "
-        f"{len(expected)}"
+        f"Organisations whose rating went from {before} to {after} at their latest rated inspection: {len(expected)}"
     )
-    assert answer.ref == "/changed from requires improvement to good"
+    assert answer.ref == f"/changed from {before.lower()} to {after.lower()}"
     assert {u for _, u in bullets(answer)} == expected
+    if before == "Outstanding":
+        line = next(line for line, _ in bullets(answer) if line.startswith("• South Gloucestershire"))
+        assert ": Outstanding (at the inspection before the one probably in 2025, as that report says) [" in line
+        assert line.split(" → ")[1].startswith("Good (year not confirmed, probably 2025) [")
 
 
 #: Each organisation's first inspection in our data, rated or not.
