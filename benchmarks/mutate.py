@@ -40,8 +40,17 @@ MODULES: dict[str, list[str]] = {
         "tests/bot/test_withheld_arguments.py",
         "tests/bot/test_privacy_logs.py",
     ],
-    "responses/render.py": ["tests/responses/test_render.py", "tests/responses/test_paging.py"],
-    "responses/tables.py": ["tests/responses/test_tables.py", "tests/responses/test_paging.py"],
+    "responses/render.py": [
+        "tests/responses/test_render.py",
+        "tests/responses/test_paging.py",
+        "tests/responses/test_render_cases.py",
+        "tests/responses/test_lazy_pages.py",
+    ],
+    "responses/tables.py": [
+        "tests/responses/test_tables.py",
+        "tests/responses/test_paging.py",
+        "tests/responses/test_tables_cases.py",
+    ],
     "knowledge/resolve.py": [
         "tests/knowledge/test_resolve_cases.py",
         "tests/knowledge/test_resolve.py",

@@ -286,6 +286,11 @@ class KnowledgeBase:
         # The rating is read from the latest inspections, so keeping one rating keeps the order.
         return [i for i in found if i.overall_rating == rating] if rating else list(found)
 
+    def ordered(self, rows: list[Inspection], order: str = "league") -> list[Inspection]:
+        """``rows`` in the order ``latest_inspections`` gives its own: ``LEAGUE_ORDER``, or newest first for
+        ``"date"``; for sets it cannot pick itself (each organisation's latest within a span of time)."""
+        return _ordered(rows, order, self._inspection_index[1])
+
     def prepare(self) -> None:
         """Work out now, not during somebody's question, the sets every league and count of a type starts from."""
         for org_type in [None, *self._histories_of_type]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypedDict, TypeVar
@@ -10,7 +12,7 @@ from typing import Any, TypedDict, TypeVar
 from knowledge import KnowledgeBase
 from knowledge.loader import TYPE_LABELS
 from knowledge.models import Figure, Inspection, StandardRating
-from knowledge.ratings import RATING_POINTS
+from knowledge.ratings import RATING_POINTS, RATINGS
 from knowledge.resolve import normalise
 from responses.answer import ANSWER, Answer, Page
 from responses.context import Ctx, short_name
@@ -85,6 +87,13 @@ PLURALS = {
     "national": "national inspections",
     "yjs": "youth justice services",
 }
+
+
+def _plural(org_type: str | None, none: str) -> str:
+    """What a set of bodies of ``org_type`` is called ("PDUs"); ``none`` when no kind is named."""
+    return PLURALS[org_type] if org_type else none
+
+
 _PROGRAMME_WORDS = {
     "2018-19 first round": "first round",
     "2019-20 second round": "second round",
@@ -195,16 +204,7 @@ def latest_in(
         ]
         if inside and (rating is None or inside[-1].overall_rating == rating):
             out.append(inside[-1])
-    if order == "date":
-        return sorted(out, key=lambda i: (i.published or "", i.inspection_id), reverse=True)
-    return sorted(
-        out,
-        key=lambda i: (
-            -(i.rating_points if i.rating_points is not None else -1),
-            -(i.score_points or 0),
-            i.published or "",
-        ),
-    )
+    return kb.ordered(out, order)
 
 
 def _probation_only(rows: list[Inspection], f: Filters) -> list[Inspection]:
@@ -295,7 +295,7 @@ def league(ctx: Ctx, q: Query, compact: bool) -> Answer:
     rows = league_rows(ctx.kb, f, q.span, ctx.current_region if f["region"] else None)
     worst_first = q.worst_first
     ranked = rank_rows(rows, worst_first)
-    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "all organisations"
+    what = _plural(f["org_type"], "all organisations")
     heading = f"League of {what} {_describe(f, q.span)}".strip() + f": {len(rows)} by latest rating"
     if f == {"org_type": "pdu", "region": None, "programme": None, "year": None} and q.span is None:
         heading = f"Today's Probation Service: each PDU's latest rating ({len(rows)} PDUs)"
@@ -380,7 +380,7 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """Organisations by their latest rating; without a rating (inspected, in a year or span) every one."""
     f = _filters(q, None)
     rows = latest_rows(ctx, q, f, rating=q.rating, order="date", rated_only=q.rating is not None)
-    what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
+    what = _plural(f["org_type"], "Organisations")
     if q.rating:
         heading = f"{what} {_describe(f, q.span)} whose latest rating is {q.rating}: {len(rows)}"
     else:
@@ -392,7 +392,7 @@ def rating_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
     heading = heading[:1].upper() + heading[1:]
     earlier = _earlier_with_rating(ctx, f, q.rating, {i.org_id for i in rows}) if q.rating and q.span is None else []
     r = ctx.renderer()
-    pages = _rating_list(r, rows, compact, heading, earlier[:12], q.rating)
+    pages = _rating_list(r, rows, compact, heading, earlier, q.rating)
     return ctx.answer(ANSWER, "list", q, heading, pages, r, ref=_ref("/list", f, (q.rating or "").lower(), span=q.span))
 
 
@@ -400,7 +400,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
     f = _filters(q, None)
     latest = latest_rows(ctx, q, f, rated_only=False)
     rated = latest_rows(ctx, q, f, rated_only=True)
-    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
+    what = _plural(f["org_type"], "organisations")
     scope = _describe(f, q.span)
     r = ctx.renderer()
     if q.rating:
@@ -413,15 +413,13 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
             sentence = sentence.rstrip(":") + "."
         items = hits
     else:
-        by: dict[str | None, int] = {}
-        for i in rated:
-            by[i.overall_rating] = by.get(i.overall_rating, 0) + 1
-        parts = ", ".join(f"{n} {rating}" for rating, n in sorted(by.items(), key=lambda kv: -ctx_points(kv[0])))
+        by = Counter(i.overall_rating for i in rated)
+        parts = ", ".join(f"{by[rating]} {rating}" for rating in RATINGS if by[rating])
         sentence = " ".join(f"Our sources have {len(latest)} {what} {scope}".split()) + (
             f"; by latest rating: {parts}. Each is listed below with its source." if parts else "."
         )
         # Only the rows shown are put in order (best rating, then name), not every organisation counted.
-        items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-ctx_points(i.overall_rating), i.organisation))
+        items = heapq.nsmallest(MAX_ROWS + 1, rated, key=lambda i: (-_points(i), i.organisation))
     figures = _matching_figures(ctx, f, q.rating) + _size_figures(ctx, f, q.rating)
     if figures and not q.rating:
         sentence = (
@@ -442,7 +440,7 @@ def count(ctx: Ctx, q: Query, compact: bool) -> Answer:
         sentence=sentence,
         figures=figures,
         footnote=footnote,
-        earlier=earlier[:12],
+        earlier=earlier,
         rating=q.rating,
     )
     return ctx.answer(
@@ -461,12 +459,8 @@ def _size_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
     """A published count of the set itself ("PDUs in London: 18"), which may differ from the rows we hold."""
     if rating or not f["org_type"] or not f["region"]:
         return []
-    plural = PLURALS.get(f["org_type"], "").lower()
+    plural = PLURALS[f["org_type"]].lower()
     return [fig for fig in ctx.kb.all_figures if fig.metric.lower() == f"{plural} in {f['region'].lower()}"][:1]
-
-
-def ctx_points(rating: str | None) -> int:
-    return RATING_POINTS.get(rating or "", -1)
 
 
 def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
@@ -482,13 +476,12 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
         ][:3]
     if not rating or f["org_type"] not in ("crc", "nps", "yjs"):
         return []
-    label = {"crc": "crc", "nps": "nps division", "yjs": "youth"}[f["org_type"]]
     out = []
     for fig in ctx.kb.all_figures:
         text = (fig.subject + " " + fig.metric).lower()
         if f["org_type"] == "yjs":  # the youth annual reports' own counts of services by rating
             if (
-                label in text
+                "youth" in text
                 and f"rated {rating.lower()}" in fig.metric.lower()
                 and fig.unit == "count"
                 and "of those" not in fig.metric.lower()
@@ -515,6 +508,7 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
 
 
 def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
+    kind = f" {q.org_type}" if q.org_type else ""  # in the ref, so that a button keeps to the same kind
     if q.score is not None:
         points, out_of = q.score
         rows = ctx.kb.inspections_with_score(points, out_of)
@@ -524,7 +518,7 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         heading = (
             f"Inspections with a published score of {points}" + (f" out of {out_of}" if out_of else "") + f": {total}"
         )
-        ref = f"/score_list {points} of {out_of}" if out_of else None
+        ref = f"/score_list{kind} {points} of {out_of}" if out_of else None
     else:
         # Each scale on its own (out of 27, then 36, then 39): a youth score is not ranked against a PDU's.
         rows = sorted(
@@ -533,7 +527,7 @@ def score_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
         )
         total = len(rows)
         heading = f"Inspections whose score in points is published, lowest first on each scale: {total}"
-        ref = "/score_list"
+        ref = f"/score_list{kind}"
     footnote = (
         "A PDU inspection rates nine standards; each scores Outstanding 3, Good 2, Requires improvement 1, "
         "Inadequate 0, so the total is out of 27. Our sources give the score for only a few inspections."
@@ -577,7 +571,7 @@ def changed(ctx: Ctx, q: Query, compact: bool) -> Answer:
         first_points = RATING_POINTS[before] if before else _points(rated[0])
         if _points(rated[-1]) < first_points if down else _points(rated[-1]) > first_points:
             rows.append(ChangedRow(first=rated[0], last=rated[-1], before=before))
-    what = PLURALS.get(f["org_type"], "organisations") if f["org_type"] else "organisations"
+    what = _plural(f["org_type"], "organisations")
     if change is not None:
         heading = (
             f"{what} {_describe(f, q.span)} whose rating went {change.describe()} "
@@ -642,7 +636,7 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
                 if hit is not None:
                     rows.append(StandardRow(insp=h, std=hit))
                 break
-    what = PLURALS.get(f["org_type"], "Organisations") if f["org_type"] else "Organisations"
+    what = _plural(f["org_type"], "Organisations")
     rated = f"rated {q.rating} " if q.rating else ""
     heading = " ".join(
         f"{what} {_describe(f, q.span)} {rated}on {q.standard} at their latest inspection with that "
@@ -666,7 +660,7 @@ def standard_list(ctx: Ctx, q: Query, compact: bool) -> Answer:
 
 
 #: What each named kind of inspection covers, as a test on an inspection.
-COLLECTIONS = {
+COLLECTIONS: dict[str, tuple[str, Callable[[Inspection], bool]]] = {
     "dipp": ("Dynamic inspections of public protection", lambda i: "dynamic inspection" in i.organisation.lower()),
     "covid": ("Inspections and reviews about the Covid-19 pandemic", lambda i: "covid" in i.organisation.lower()),
     "thematic": ("Thematic reports on probation", lambda i: i.programme == "thematic"),
@@ -677,7 +671,7 @@ COLLECTIONS = {
 
 def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """A named kind of inspection: the DIPP inspections, the Covid reviews, the thematic reports."""
-    title, test = COLLECTIONS.get(q.collection or "", ("Inspections", lambda i: True))
+    title, test = COLLECTIONS[str(q.collection)]  # the engine asks only for a collection the question named
     rows = [
         i
         for o in ctx.kb.organisations.values()
@@ -688,20 +682,23 @@ def collection(ctx: Ctx, q: Query, compact: bool) -> Answer:
         and (not q.topics or ctx.kb.findings(org_id=i.org_id, topics=q.topics))
     ]
     rows.sort(key=lambda i: (i.published or "", i.inspection_id), reverse=True)
-    kind = f" ({PLURALS.get(q.org_type, q.org_type)})" if q.org_type else ""
+    kind = f" ({PLURALS[q.org_type]})" if q.org_type else ""
     if q.topics:
         kind += " with findings on " + ", ".join(t.replace("-", " ") for t in q.topics)
     heading = f"{title}{kind}{' published ' + q.span.label if q.span else ''}: {len(rows)}, newest first"
     r = ctx.renderer()
     pages = _rating_list(r, rows, compact, heading, [], None)
-    return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=f"/collection {q.collection}")
+    # The ref keeps the topics and the span, so that a page button brings back the same list.
+    none: Filters = {"org_type": None, "region": None, "programme": None, "year": None}
+    ref = _ref(f"/collection {q.collection}", none, *q.topics, span=q.span)
+    return ctx.answer(ANSWER, "collection", q, heading, pages, r, ref=ref)
 
 
 def owners(ctx: Ctx, q: Query, compact: bool) -> Answer:
     """Every company our sources name as an owner, with the organisations each owned or led."""
     rows = [i for owner in ctx.kb.owners for i in ctx.kb.owned_by(owner) if not q.org_type or i.org_type == q.org_type]
     rows.sort(key=lambda i: (i.owner or "", i.organisation))
-    what = PLURALS.get(q.org_type or "", "organisations") if q.org_type else "organisations"
+    what = _plural(q.org_type, "organisations")
     heading = f"Companies our sources name as owners: {len(ctx.kb.owners)}, with the {len(rows)} {what} they ran"
     footnote = (
         "Ownership is as each cited page states it at the time of that inspection; ask about one, e.g. “Seetec CRCs”."
@@ -727,7 +724,7 @@ def owned_by(ctx: Ctx, q: Query, compact: bool) -> Answer:
             notes.append(f"{q.owner} led {owner.split(' (')[0]}, which owned these.")
         elif relation == "took over" and found:
             notes.append(f"Included: the CRCs {owner} owned before {q.owner} took them over.")
-    what = PLURALS.get(q.org_type or "", "Organisations") if q.org_type else "Organisations"
+    what = _plural(q.org_type, "Organisations")
     heading = f"{what} our sources say {q.owner} owned or led: {len(rows)}"
     footnote = " ".join([*notes, "Ownership is as each cited page states it at the time of that inspection."])
     r = ctx.renderer()
@@ -752,15 +749,8 @@ def latest(ctx: Ctx, q: Query, compact: bool) -> Answer:
         rows.sort(key=lambda h: (h.published or "", h.inspection_id), reverse=True)
         if q.span is None:
             rows = rows[:limit]
-    what = PLURALS.get(q.org_type or "", "inspections")
-    heading = (
-        "Most recently published inspections"
-        if not (q.org_type or q.span or q.region)
-        else " ".join(
-            f"Most recently published {'inspections of ' + what if q.org_type else 'inspections'} "
-            f"{_describe(f, q.span)}".split()
-        )
-    )
+    what = f"inspections of {PLURALS[q.org_type]}" if q.org_type else "inspections"
+    heading = " ".join(f"Most recently published {what} {_describe(f, q.span)}".split())
     undated = ctx.kb.undated_count()
     r = ctx.renderer()
     shown, left_out = cap(rows)

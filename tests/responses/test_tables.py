@@ -322,7 +322,7 @@ def _latest_count(
         (
             "which PDU scored 0 out of 27?",
             "score_list",
-            "/score_list 0 of 27",
+            "/score_list pdu 0 of 27",
             "Inspections with a published score of 0 out of 27: {score_0_27}",
         ),
         ("which inspections scored 3?", "score_list", None, "Inspections with a published score of 3: {score_3}"),
