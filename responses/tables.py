@@ -497,6 +497,8 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
         metric = fig.metric.lower()
         if f"rated {rating.lower()}" not in metric or fig.unit != "count" or metric.startswith("standards"):
             continue
+        if " on " in metric:  # a rating of one standard ("on staffing"), not the overall rating asked about
+            continue
         if f["programme"] and "first" in f["programme"] and "2018-19" not in fig.subject:
             continue
         if f["programme"] and "second" in f["programme"] and "2019-20" not in fig.subject:

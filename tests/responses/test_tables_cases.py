@@ -690,3 +690,12 @@ def test_a_count_of_youth_services_in_a_year_takes_that_year_s_figures(engine):
         "• Youth offending services inspected: 33",
         "• Youth justice services inspected: 33",
     ]
+
+
+def test_the_inspectorates_count_of_an_overall_rating_leaves_out_counts_for_one_standard(engine):
+    """figures.csv holds, for the NPS divisions' first round, "divisions rated Requires improvement: 2" and
+    "divisions rated Requires improvement on staffing: 7": only the first answers how many were so rated."""
+    text = engine.ask("How many NPS divisions were rated requires improvement?").pages[0].text
+    counts = text.split("The inspectorate's own count:")[1].split("\n\n")[0]
+    assert "divisions rated Requires improvement: 2" in counts
+    assert "on staffing" not in counts and ": 7" not in counts
