@@ -91,9 +91,6 @@ TOPICS: list[tuple[str, tuple[str, ...]]] = [
 _SCORE_OF = re.compile(r"\b(\d{1,2})\s*(?:out of|of|/)\s*(\d{1,2})\b")
 _SCORE_BARE = re.compile(r"\bscor\w*\s+(?:of\s+)?(\d{1,2})\b")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
-_KEY = re.compile(r"#([0-9a-f]{8})\b")
-_WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 
 #: County and place short forms people type, expanded before names are looked up ("Northants").
 SHORT_FORMS: dict[str, str] = {
@@ -118,6 +115,13 @@ SHORT_FORMS: dict[str, str] = {
     "warks": "warwickshire",
     "northumb": "northumberland",
 }
+
+#: "Leeds's", "Leeds’s": the possessive is dropped before names are looked up.
+_POSSESSIVE = re.compile(r"(\w)['\u2019]s\b")
+#: A button's reference to one organisation ("#1a2b3c4d"), in place of its name.
+_KEY = re.compile(r"#([0-9a-f]{8})\b")
+#: Words that ask for a league read from the bottom.
+_WORST = re.compile(r"\b(worst|bottom|lowest|weakest)\b")
 _SHORT_RE = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b", re.I)
 _COMPASS_RE = re.compile(
     r"\b([NSEW])\.? (?=yorks|yorkshire|wales|kent|london|essex|lincs|lincolnshire|sussex|tyneside)", re.I
