@@ -44,7 +44,6 @@ _REQUIRED_TABLES = {
     "caveats",
 }
 
-#: League order: rating points, then score where known, then the most recent first.
 _ROW_PLANS: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
 #: How many filtered sets of latest inspections are remembered (see ``latest_inspections``).
 _LATEST_MEMO_SIZE = 256
@@ -287,8 +286,8 @@ class KnowledgeBase:
         return [i for i in found if i.overall_rating == rating] if rating else list(found)
 
     def ordered(self, rows: list[Inspection], order: str = "league") -> list[Inspection]:
-        """``rows`` in the order ``latest_inspections`` gives its own: ``LEAGUE_ORDER``, or newest first for
-        ``"date"``; for sets it cannot pick itself (each organisation's latest within a span of time)."""
+        """``rows`` in the order ``latest_inspections`` gives its own (the league order, or newest first for
+        ``"date"``), for sets it cannot pick itself: each organisation's latest within a span of time."""
         return _ordered(rows, order, self._inspection_index[1])
 
     def prepare(self) -> None:

@@ -478,32 +478,25 @@ def _matching_figures(ctx: Ctx, f: Filters, rating: str | None) -> list[Figure]:
         return []
     out = []
     for fig in ctx.kb.all_figures:
-        text = (fig.subject + " " + fig.metric).lower()
+        metric, text = fig.metric.lower(), (fig.subject + " " + fig.metric).lower()
+        # A count of bodies with this overall rating: not of standards, nor a rating "on" one standard
+        if f"rated {rating.lower()}" not in metric or fig.unit != "count" or " on " in metric:
+            continue
         if f["org_type"] == "yjs":  # the youth annual reports' own counts of services by rating
-            if (
-                "youth" in text
-                and f"rated {rating.lower()}" in fig.metric.lower()
-                and fig.unit == "count"
-                and "of those" not in fig.metric.lower()
-                and " on " not in fig.metric.lower()
-                and (not f["year"] or str(f["year"]) in fig.subject)
-            ):
+            if "youth" in text and "of those" not in metric and (not f["year"] or str(f["year"]) in fig.subject):
                 out.append(fig)
             continue
         if f["org_type"] == "nps" and "nps" not in text and "division" not in text:
             continue
         if f["org_type"] == "crc" and "crc" not in text:
             continue
-        metric = fig.metric.lower()
-        if f"rated {rating.lower()}" not in metric or fig.unit != "count" or metric.startswith("standards"):
-            continue
-        if " on " in metric:  # a rating of one standard ("on staffing"), not the overall rating asked about
+        if metric.startswith("standards"):
             continue
         if f["programme"] and "first" in f["programme"] and "2018-19" not in fig.subject:
             continue
         if f["programme"] and "second" in f["programme"] and "2019-20" not in fig.subject:
             continue
-        if any(o.value == fig.value and o.metric.lower() == fig.metric.lower() for o in out):
+        if any(o.value == fig.value and o.metric.lower() == metric for o in out):
             continue
         out.append(fig)
     return out[:3]
