@@ -206,13 +206,7 @@ class Understander:
         rest = _COMPASS_RE.sub(lambda m: _COMPASS[m.group(1).lower()] + " ", rest)  # "W Yorks" -> "West Yorks"
         rest = _SHORT_RE.sub(lambda m: SHORT_FORMS[m.group(1).lower()], rest)  # "Northants" -> "northamptonshire"
         norm = normalise(rest)
-        q = Query(
-            intent="",  # pragma: no mutate - set on every path below before anything reads it
-            text=text,
-            norm=norm,
-            truncated=truncated,
-            command=command,
-        )
+        q = Query(intent="", text=text, norm=norm, truncated=truncated, command=command)  # intent: chosen below
         self._fill_slots(q, norm, rest, today)
 
         # Organisations: "#key" references from buttons first, then names in the text.
