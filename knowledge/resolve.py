@@ -826,9 +826,12 @@ class Resolver:
                 if any(t in TYPE_WORDS for t in tokens[i:j]):
                     continue
                 org_type = _type_near(tokens, i, j)
-                cand, orgs, also = self._pick(
-                    self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None), org_type, youth_asked
-                )
+                tiers = self._candidates(tokens[i:j], raw_tokens[i:j], org_type is not None)
+                cand, orgs, also = self._pick(tiers, org_type, youth_asked)
+                if cand is None and org_type is not None:
+                    # No body of the kind beside the name ("Wigan YOS", where only Wigan PDU is inspected): the
+                    # name still names what it surely names, and the answer says it is of another kind.
+                    cand, orgs, also = self._pick([t for t in tiers if t.strength > FUZZY], None, youth_asked)
                 if cand is None:
                     continue
                 # A sure match (a whole or partial name) beats a guess however long the guess.

@@ -17,8 +17,9 @@ from datetime import date
 from functools import lru_cache
 
 from knowledge import KnowledgeBase, KnowledgeBaseError
+from knowledge.loader import TYPE_LABELS
 from knowledge.paths import DATA_DIR
-from knowledge.resolve import Match, Resolver, is_english_word, normalise
+from knowledge.resolve import PROBATION_TYPES, Match, Resolver, is_english_word, normalise
 from knowledge.vocabulary import cached_vocabulary
 from responses import info, organisation, search, tables
 from responses.answer import ANSWER, MESSAGE_LIMIT, NO_MATCH, Answer, Page
@@ -247,9 +248,19 @@ class Engine:
                 + ", ".join(missing.values())
                 + "; here is the nearest I have, without that part.",
             )
+        elif answer.kind == ANSWER and q.intent in ORG_INTENTS and not self._names_the_kind(q):
+            kind = "probation body" if q.org_type == "probation" else TYPE_LABELS.get(str(q.org_type), "body")
+            answer = _with_note(answer, f"Our sources have no {kind} by that name; here is the nearest they have.")
         answer = organisation.offer_see_also(ctx or self.ctx, q, answer)
         answer.charts = charts.offered(self, answer)
         return answer
+
+    def _names_the_kind(self, q: Query) -> bool:
+        """False when the question asks for one kind of body ("Wigan YOS") but names only bodies of another."""
+        if not q.org_type or not q.org_ids:
+            return True
+        kinds = {o.org_type for o in map(self.kb.organisations.get, q.org_ids) if o is not None}
+        return bool(kinds & (PROBATION_TYPES if q.org_type == "probation" else {q.org_type}))
 
     def _build(self, q: Query, compact: bool, ctx: Ctx) -> Answer:
         intent = q.intent

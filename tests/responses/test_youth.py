@@ -265,3 +265,24 @@ def test_a_choice_between_probation_bodies_still_offers_the_youth_service(engine
     assert answer.kind == CHOICES
     assert "yjs-county-durham" not in [c.id for c in answer.choices]
     assert [c.id for c in answer.see_also] == ["yjs-county-durham"]
+
+
+@pytest.mark.parametrize(
+    "question, org_id, place",
+    [("wigan yos", "pdu-wigan", "wigan"), ("how is cumbria yot doing?", "pdu-cumbria", "cumbria")],
+)
+def test_a_youth_service_the_data_lacks_gets_the_place_s_probation_body_and_says_so(engine, question, org_id, place):
+    """inspections.csv has Wigan and Cumbria PDUs but no youth justice service of either place: the answer is
+    the PDU, said plainly to be the nearest, never the league of every youth service nor nothing."""
+    rows = list(csv.DictReader((DATA_DIR / "inspections.csv").open(encoding="utf-8")))
+    assert any(r["org_id"] == org_id for r in rows)
+    assert not any(r["org_type"] == "Youth justice service" and place in r["organisation"].lower() for r in rows)
+    q = engine.understander.understand(question)
+    assert (q.intent, q.org_ids, q.org_type) == ("summary", [org_id], "yjs")
+    text = engine.ask(question).pages[0].text
+    assert text.startswith("Our sources have no youth justice service by that name; here is the nearest they have.")
+
+
+def test_a_youth_service_the_data_has_gets_no_such_note(engine):
+    text = engine.ask("leeds yot").pages[0].text
+    assert text.startswith("Leeds Youth Justice Service") and "nearest" not in text
