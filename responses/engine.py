@@ -195,6 +195,7 @@ class Engine:
         if len(pieces) < 2 or len(pieces) > 4:
             return []
         queries: list[Query] = []
+        unknown: set[int] = set()  # "... and what about Darlo?": a follow-up naming nothing we know, said so
         for piece in pieces:  # "who owned X? and how many people did it supervise?": "it" is X
             q = self.understander.understand(piece, today)
             if queries and is_follow_up(q):
@@ -202,8 +203,10 @@ class Engine:
                 q = follow_up(
                     q, Turn(prev, list(prev.org_ids), 0.0), self.understander.with_orgs, self.understander.region_of
                 )
+                if q.intent == "no_match":
+                    unknown.add(id(q))
             queries.append(q)
-        if any(q.intent in _WEAK for q in queries):
+        if any(q.intent in _WEAK and id(q) not in unknown for q in queries):
             return []
         return queries
 

@@ -65,3 +65,9 @@ def test_a_name_we_do_not_know_is_not_answered_as_the_last_body(engine, unknown)
 def test_known_words_still_lean_on_the_last_body_or_name_the_next(engine, known):
     _, second = chat(engine, "how did leeds do?", known)
     assert not second.startswith("I could not match")
+
+
+def test_two_questions_in_one_message_say_which_name_was_not_found(engine):
+    text = engine.ask("is durham yjs any good and what about zzyzx", form="text").pages[0].text
+    assert text.startswith(NAMES["yjs-county-durham"])
+    assert "I could not match “and what about zzyzx”" in text
